@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { dnsLabel, duration } from "../values/fields.ts";
+
+/**
+ * The project configuration (`jore4-flux.yaml`): which stages exist, where each runs, which git
+ * branch it follows and where it is promoted from. Stages are configuration, not code.
+ */
+export const platforms = ["aks", "kind"] as const;
+export type Platform = (typeof platforms)[number];
+
+const stageSchema = z.strictObject({
+  name: dnsLabel,
+  platform: z.enum(platforms),
+  /** The git branch the stage's configuration lives on (defaults to the stage name). */
+  branch: z.string().min(1).optional(),
+  /** The branch merged into this stage's branch by `promote` (defaults to the main branch). */
+  promotedFrom: z.string().min(1).optional(),
+  /** Flux syncs the stage from its branch (default: AKS stages). kind stages are applied directly. */
+  fluxSync: z.boolean().optional(),
+  /** Changing this stage asks for confirmation (or `--yes`). */
+  confirm: z.boolean().default(false),
+});
+
+const projectSchema = z.strictObject({
+  repository: z.strictObject({
+    url: z.string().url("must be the URL Flux clones the repository from"),
+    mainBranch: z.string().min(1).default("main"),
+  }),
+  flux: z
+    .strictObject({
+      namespace: dnsLabel.default("flux-system"),
+      sourceName: dnsLabel.default("flux-repo"),
+      syncName: dnsLabel.default("flux-system-sync"),
+      interval: duration.default("1m"),
+      prune: z.boolean().default(true),
+    })
+    .prefault({}),
+  paths: z
+    .strictObject({
+      values: z.string().default("values"),
+      manifests: z.string().default("manifests"),
+      clusters: z.string().default("clusters"),
+    })
+    .prefault({}),
+  aks: z.strictObject({
+    subscription: z.string().min(1),
+    /** `{stage}` is replaced by the stage name in these three. */
+    resourceGroup: z.string().min(1),
+    cluster: z.string().min(1),
+    context: z.string().min(1),
+    secretStoreDriver: z.strictObject({
+      chartRepository: z.string().url(),
+      chart: z.string().min(1),
+      version: z.string().min(1),
+      namespace: dnsLabel,
+    }),
+  }),
+  kind: z.strictObject({
+    cluster: dnsLabel,
+    context: z.string().min(1),
+  }),
+  stages: z.array(stageSchema).min(1),
+  /**
+   * Keys (dotted, `*` for one segment) that AKS stages may set in their own values files; any
+   * other override there is drift from the shared configuration.
+   */
+  stageSpecificKeys: z.array(z.string().min(1)).default([]),
+});
+
+export type ProjectConfigInput = z.input<typeof projectSchema>;
+export type ProjectConfigParsed = z.output<typeof projectSchema>;
+export { projectSchema };
+
+export interface StageConfig {
+  name: string;
+  platform: Platform;
+  branch: string;
+  promotedFrom: string;
+  fluxSync: boolean;
+  confirm: boolean;
+}
+
+export interface ProjectConfig extends Omit<ProjectConfigParsed, "stages"> {
+  stages: StageConfig[];
+}
+
+/** Fills in the defaults that depend on other fields. */
+export function resolveStages(parsed: ProjectConfigParsed): ProjectConfig {
+  const stages = parsed.stages.map((stage) => ({
+    name: stage.name,
+    platform: stage.platform,
+    branch: stage.branch ?? stage.name,
+    promotedFrom: stage.promotedFrom ?? parsed.repository.mainBranch,
+    fluxSync: stage.fluxSync ?? stage.platform === "aks",
+    confirm: stage.confirm,
+  }));
+  return { ...parsed, stages };
+}
+
+export function expandStagePattern(pattern: string, stage: string): string {
+  return pattern.replaceAll("{stage}", stage);
+}

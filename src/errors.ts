@@ -1,0 +1,57 @@
+/** Exit codes, documented in the README; only src/cli/main.ts turns them into a process exit. */
+export const ExitCode = {
+  ok: 0,
+  /** A check found something: stale files, errors from `check`, differences where none may be. */
+  findings: 1,
+  /** Bad usage or bad input (values, configuration, arguments). Nothing was written. */
+  invalid: 2,
+  /** An external tool or step failed (git, kustomize, kubectl, go), or a tool is missing. */
+  failed: 3,
+  /** A safety guard refused: wrong kube context, dirty work tree, unconfirmed prod change. */
+  refused: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One thing wrong with the input, located as precisely as the input allows. */
+export interface Problem {
+  location?: SourceLocation;
+  /** Dotted key path inside the file, e.g. `services.auth.image`. */
+  path?: string;
+  message: string;
+}
+
+export function formatProblem(problem: Problem): string {
+  const where = problem.location
+    ? `${problem.location.file}:${problem.location.line}:${problem.location.column}`
+    : undefined;
+  return [where, problem.path].filter(Boolean).join(" ") + (where || problem.path ? ": " : "") + problem.message;
+}
+
+/** The one error type commands throw; it carries the exit code and every problem found. */
+export class Jore4FluxError extends Error {
+  readonly exitCode: ExitCode;
+  readonly problems: readonly Problem[];
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: { exitCode?: ExitCode; problems?: readonly Problem[]; hint?: string } = {}) {
+    super(message);
+    this.name = "Jore4FluxError";
+    this.exitCode = options.exitCode ?? ExitCode.failed;
+    this.problems = options.problems ?? [];
+    this.hint = options.hint;
+  }
+}
+
+/** Bad input: all problems are reported at once, nothing has been written. */
+export function invalidInput(problems: readonly Problem[], summary?: string): Jore4FluxError {
+  const first = problems[0];
+  const message =
+    problems.length === 1 && first ? formatProblem(first) : (summary ?? `${problems.length} problems in the input`);
+  return new Jore4FluxError(message, { exitCode: ExitCode.invalid, problems });
+}

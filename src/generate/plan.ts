@@ -1,0 +1,56 @@
+import { createTwoFilesPatch } from "diff";
+import { fileText, isGeneratedText } from "../render/yaml-text.ts";
+import type { RenderedStage } from "../render/stage.ts";
+
+export interface ExistingFile {
+  /** Path relative to the repository root. */
+  path: string;
+  text: string;
+}
+
+export interface FileWrite {
+  path: string;
+  text: string;
+  /** The text it replaces, when the file exists. */
+  previous: string | undefined;
+}
+
+/** What `generate` would do; computed without touching the disk, applied only when complete. */
+export interface GeneratePlan {
+  writes: FileWrite[];
+  /** Files generated earlier that are no longer produced. */
+  removals: ExistingFile[];
+  unchanged: string[];
+  /** Files in the clusters folder that were not generated: left alone, and reported. */
+  foreign: string[];
+}
+
+export function planGenerate(stages: readonly RenderedStage[], existing: readonly ExistingFile[]): GeneratePlan {
+  const current = new Map(existing.map((file) => [file.path, file.text]));
+  const wanted = new Map(stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, fileText(file)] as const)));
+  const plan: GeneratePlan = { writes: [], removals: [], unchanged: [], foreign: [] };
+  for (const [path, text] of wanted) {
+    const previous = current.get(path);
+    if (previous === text) plan.unchanged.push(path);
+    else plan.writes.push({ path, text, previous });
+  }
+  for (const file of existing) {
+    if (wanted.has(file.path)) continue;
+    if (isGeneratedText(file.text)) plan.removals.push(file);
+    else plan.foreign.push(file.path);
+  }
+  return plan;
+}
+
+export function isUpToDate(plan: GeneratePlan): boolean {
+  return plan.writes.length === 0 && plan.removals.length === 0;
+}
+
+/** A unified diff of the whole plan, as `generate --check` prints it. */
+export function planDiff(plan: GeneratePlan): string {
+  const writes = plan.writes.map((write) =>
+    createTwoFilesPatch(write.previous === undefined ? "/dev/null" : `a/${write.path}`, `b/${write.path}`, write.previous ?? "", write.text),
+  );
+  const removals = plan.removals.map((file) => createTwoFilesPatch(`a/${file.path}`, "/dev/null", file.text, ""));
+  return [...writes, ...removals].join("");
+}

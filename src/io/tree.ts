@@ -1,0 +1,40 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync, renameSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import type { ExistingFile } from "../generate/plan.ts";
+
+/** Every file below `dir` (relative to `root`), with its text. */
+export function readTree(root: string, dir: string): ExistingFile[] {
+  const full = join(root, dir);
+  if (!existsSync(full)) return [];
+  return readdirSync(full, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { path: relative(root, path).split("\\").join("/"), text: readFileSync(path, "utf8") };
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** Writes each file through a temporary sibling and a rename, so no file is ever half-written. */
+export function writeFiles(root: string, files: readonly { path: string; text: string }[]): void {
+  for (const file of files) {
+    const full = join(root, file.path);
+    mkdirSync(dirname(full), { recursive: true });
+    const temporary = `${full}.jore4-flux-tmp`;
+    writeFileSync(temporary, file.text);
+    renameSync(temporary, full);
+  }
+}
+
+/** Removes files, and the folders that removal leaves empty (up to, not including, `stopAt`). */
+export function removeFiles(root: string, paths: readonly string[], stopAt: string): void {
+  const boundary = join(root, stopAt);
+  for (const path of paths) {
+    const full = join(root, path);
+    unlinkSync(full);
+    for (let dir = dirname(full); dir.startsWith(boundary) && dir !== boundary; dir = dirname(dir)) {
+      if (readdirSync(dir).length > 0) break;
+      rmdirSync(dir);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { Namespace } from "kubernetes-models/v1";
+import type { ProjectConfig } from "../config/project.ts";
+import type { StageModel } from "../values/load.ts";
+import { fluxSyncObjects } from "./flux.ts";
+import { ingressObjects } from "./ingress.ts";
+import { plainObject, type KubeObject } from "./kube-object.ts";
+import { objectName } from "./names.ts";
+import { serviceObjects } from "./service.ts";
+
+/** One file of a rendered stage folder, before it becomes text. */
+export interface RenderedFile {
+  /** File name inside `clusters/<stage>/`. */
+  name: string;
+  objects: KubeObject[];
+  /** Input files it was rendered from, relative to the repository root. */
+  sources: string[];
+}
+
+export interface RenderedStage {
+  stage: string;
+  /** Folder relative to the repository root, e.g. `clusters/dev`. */
+  dir: string;
+  files: RenderedFile[];
+}
+
+export const kustomizationFileName = "kustomization.yaml";
+
+function baseName(path: string): string {
+  return (path.split("/").pop() ?? path).replace(/\.ya?ml$/, "");
+}
+
+/** Renders one stage's folder from its validated model: pure, no disk, same input same output. */
+export function renderStage(config: ProjectConfig, model: StageModel): RenderedStage {
+  const { stage, values, valuesFiles } = model;
+  const files: RenderedFile[] = [
+    { name: "namespace.yaml", objects: [plainObject(new Namespace({ metadata: { name: values.namespace } }))], sources: valuesFiles },
+  ];
+  if (stage.fluxSync) files.push({ name: "flux-sync.yaml", objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
+  for (const [name, service] of Object.entries(values.services)) {
+    if (service.enabled) files.push({ name: `${objectName(name)}.yaml`, objects: serviceObjects(name, service, values, stage), sources: valuesFiles });
+  }
+  const ingress = ingressObjects(values, stage.platform);
+  if (ingress.length > 0) files.push({ name: "ingress.yaml", objects: ingress, sources: valuesFiles });
+  for (const manifest of model.manifests) {
+    files.push({ name: `extra-${baseName(manifest.file)}.yaml`, objects: manifest.objects as KubeObject[], sources: [manifest.file] });
+  }
+  const kustomization: KubeObject = {
+    apiVersion: "kustomize.config.k8s.io/v1beta1",
+    kind: "Kustomization",
+    metadata: { name: stage.name },
+    resources: files.map((file) => file.name),
+  };
+  files.push({ name: kustomizationFileName, objects: [kustomization], sources: ["jore4-flux.yaml", ...valuesFiles] });
+  return { stage: stage.name, dir: `${config.paths.clusters}/${stage.name}`, files };
+}

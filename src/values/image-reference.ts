@@ -1,0 +1,29 @@
+/**
+ * Container image references, after the grammar of the distribution project's `reference`
+ * package (the one Docker and containerd parse with): [domain/]path[:tag][@digest].
+ */
+const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const domain = `${domainComponent}(?:\\.${domainComponent})*(?::[0-9]+)?`;
+const pathComponent = "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*";
+const name = `(?:${domain}/)?${pathComponent}(?:/${pathComponent})*`;
+const tag = "[\\w][\\w.-]{0,127}";
+const digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+const referencePattern = new RegExp(`^(${name})(?::(${tag}))?(?:@(${digest}))?$`);
+
+export interface ImageReference {
+  name: string;
+  tag: string | undefined;
+  digest: string | undefined;
+}
+
+const maxNameLength = 255;
+
+export function parseImageReference(reference: string): ImageReference | undefined {
+  const match = referencePattern.exec(reference);
+  if (!match || match[1] === undefined || match[1].length > maxNameLength) return undefined;
+  return { name: match[1], tag: match[2], digest: match[3] };
+}
+
+export function isImageReference(reference: string): boolean {
+  return parseImageReference(reference) !== undefined;
+}

@@ -1,0 +1,193 @@
+import type { z } from "zod";
+import { invalidInput, type Problem, type SourceLocation } from "../errors.ts";
+import { projectSchema, resolveStages, type ProjectConfig, type StageConfig } from "../config/project.ts";
+import type { SourceFiles } from "../io/source-files.ts";
+import { isPlainMap, mergeValues } from "./merge.ts";
+import { valuesSchema, type Values } from "./schema.ts";
+import { schemaProblems } from "./schema-problems.ts";
+import { stageValuesFindings } from "./stage-rules.ts";
+import { dottedPath, locateInLayers, parseYamlSource, parseYamlStream, type KeyPath, type YamlSource } from "./yaml-source.ts";
+
+export const projectConfigFile = "jore4-flux.yaml";
+export const sharedValuesName = "common";
+
+/** A plain manifest included as it is, after validation. */
+export interface ExtraManifest {
+  /** Path of the source file, relative to the repository root. */
+  file: string;
+  objects: Record<string, unknown>[];
+}
+
+/** Everything one stage is rendered from: its configuration and its merged, validated values. */
+export interface StageModel {
+  stage: StageConfig;
+  values: Values;
+  /** The values files merged for this stage, shared file first. */
+  valuesFiles: string[];
+  manifests: ExtraManifest[];
+}
+
+export interface Project {
+  config: ProjectConfig;
+  stages: StageModel[];
+}
+
+/** Collects problems from several steps so that one error reports them all. */
+class ProblemList {
+  readonly problems: Problem[] = [];
+
+  /** Runs `step`; an input error it throws is kept, and `undefined` returned. */
+  attempt<T>(step: () => T): T | undefined {
+    try {
+      return step();
+    } catch (error) {
+      if (error instanceof Error && "problems" in error && Array.isArray(error.problems) && error.problems.length > 0) {
+        this.problems.push(...(error.problems as Problem[]));
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  throwIfAny(summary: string): void {
+    if (this.problems.length > 0) throw invalidInput(this.problems, `${summary}: ${this.problems.length} problems`);
+  }
+}
+
+function parsed<T extends z.ZodType>(schema: T, sources: readonly YamlSource[], value: unknown, problems: ProblemList): z.output<T> | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  problems.problems.push(...schemaProblems(schema, result.error, (path) => locateInLayers(sources, path)));
+  return undefined;
+}
+
+function readSource(files: SourceFiles, path: string, missing: string): YamlSource {
+  const text = files.read(path);
+  if (text === undefined) throw invalidInput([{ location: { file: path, line: 1, column: 1 }, message: missing }]);
+  return parseYamlSource(path, text);
+}
+
+function configProblems(config: ProjectConfig, source: YamlSource): Problem[] {
+  const problems: Problem[] = [];
+  const at = (index: number, key: string): { location: SourceLocation | undefined; path: string } => {
+    const path: KeyPath = ["stages", index, key];
+    return { location: locateInLayers([source], path), path: dottedPath(path) };
+  };
+  const branches = new Set([config.repository.mainBranch]);
+  config.stages.forEach((stage, index) => {
+    if (config.stages.findIndex((other) => other.name === stage.name) !== index) {
+      problems.push({ ...at(index, "name"), message: `duplicate stage name ${stage.name}` });
+    }
+    if (branches.has(stage.branch)) problems.push({ ...at(index, "branch"), message: `branch ${stage.branch} is already used` });
+    branches.add(stage.branch);
+  });
+  config.stages.forEach((stage, index) => {
+    if (!branches.has(stage.promotedFrom) || stage.promotedFrom === stage.branch) {
+      problems.push({ ...at(index, "promotedFrom"), message: `must be ${config.repository.mainBranch} or another stage's branch (${[...branches].join(", ")})` });
+    }
+  });
+  return problems;
+}
+
+export function loadProjectConfig(files: SourceFiles): { config: ProjectConfig; source: YamlSource } {
+  const source = readSource(files, projectConfigFile, `missing project configuration ${projectConfigFile} (is this the jore4-flux repository root?)`);
+  const problems = new ProblemList();
+  const raw = parsed(projectSchema, [source], source.value, problems);
+  problems.throwIfAny(projectConfigFile);
+  const config = resolveStages(raw!);
+  problems.problems.push(...configProblems(config, source));
+  problems.throwIfAny(projectConfigFile);
+  return { config, source };
+}
+
+/** A stage may tune services of the shared file, not invent new ones. */
+function unknownServiceProblems(shared: YamlSource, override: YamlSource): Problem[] {
+  const known = isPlainMap(shared.value) && isPlainMap(shared.value.services) ? Object.keys(shared.value.services) : [];
+  const overridden = isPlainMap(override.value) && isPlainMap(override.value.services) ? Object.keys(override.value.services) : [];
+  return overridden
+    .filter((name) => !known.includes(name))
+    .map((name) => ({
+      location: locateInLayers([override], ["services", name]),
+      path: `services.${name}`,
+      message: `no service '${name}' in ${shared.file}: stage files may only override services declared there (${known.join(", ")})`,
+    }));
+}
+
+function loadStageValues(shared: YamlSource, override: YamlSource, stage: StageConfig, problems: ProblemList): Values | undefined {
+  const layers = [shared, override];
+  if (!isPlainMap(override.value) && override.value !== null) {
+    problems.problems.push({ location: { file: override.file, line: 1, column: 1 }, message: "a values file must be a map of keys" });
+    return undefined;
+  }
+  const unknown = unknownServiceProblems(shared, override);
+  problems.problems.push(...unknown);
+  if (unknown.length > 0) return undefined;
+  const merged = mergeValues(mergeValues({}, shared.value), override.value ?? {});
+  const values = parsed(valuesSchema, layers, merged, problems);
+  if (!values) return undefined;
+  for (const finding of stageValuesFindings(values, stage)) {
+    problems.problems.push({ location: locateInLayers(layers, finding.path), path: dottedPath(finding.path), message: finding.message });
+  }
+  return values;
+}
+
+const manifestName = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+function manifestProblems(source: YamlSource): Problem[] {
+  const value = source.value;
+  const problem = (path: KeyPath, message: string): Problem => ({ location: locateInLayers([source], path), path: dottedPath(path), message });
+  if (!isPlainMap(value)) return [problem([], "a manifest must be a Kubernetes object (a map)")];
+  const problems: Problem[] = [];
+  for (const key of ["apiVersion", "kind"]) {
+    if (typeof value[key] !== "string" || value[key] === "") problems.push(problem([key], "required field is missing (expected string)"));
+  }
+  const metadata = value.metadata;
+  if (!isPlainMap(metadata) || typeof metadata.name !== "string") problems.push(problem(["metadata", "name"], "required field is missing (expected string)"));
+  else if (!manifestName.test(metadata.name)) problems.push(problem(["metadata", "name"], "must be a DNS subdomain name"));
+  return problems;
+}
+
+function loadManifests(files: SourceFiles, dir: string, problems: ProblemList): ExtraManifest[] {
+  return files
+    .listFiles(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .flatMap((name) => {
+      const file = `${dir}/${name}`;
+      const documents = problems.attempt(() => parseYamlStream(file, files.read(file) ?? ""));
+      if (!documents) return [];
+      const found = documents.flatMap(manifestProblems);
+      problems.problems.push(...found);
+      return found.length > 0 ? [] : [{ file, objects: documents.map((document) => document.value as Record<string, unknown>) }];
+    });
+}
+
+export const allStagesManifestDir = "all";
+
+/**
+ * Loads and validates the configuration, every stage's values and the extra manifests. Every
+ * problem in every file is collected before anything is reported.
+ */
+export function loadProject(files: SourceFiles): Project {
+  const { config } = loadProjectConfig(files);
+  const problems = new ProblemList();
+  const valuesDir = config.paths.values;
+  const manifestsDir = config.paths.manifests;
+  const shared = problems.attempt(() => readSource(files, `${valuesDir}/${sharedValuesName}.yaml`, "missing shared values file"));
+  const stageNames = config.stages.map((stage) => stage.name);
+  for (const dir of files.listDirs(manifestsDir)) {
+    if (dir !== allStagesManifestDir && !stageNames.includes(dir)) {
+      problems.problems.push({ location: { file: `${manifestsDir}/${dir}`, line: 1, column: 1 }, message: `no stage '${dir}' in ${projectConfigFile} (manifest folders are '${allStagesManifestDir}' or a stage name)` });
+    }
+  }
+  const commonManifests = loadManifests(files, `${manifestsDir}/${allStagesManifestDir}`, problems);
+  const stages = config.stages.flatMap((stage): StageModel[] => {
+    const overridePath = `${valuesDir}/${stage.name}.yaml`;
+    const override = problems.attempt(() => readSource(files, overridePath, `missing values file for stage ${stage.name} (declared in ${projectConfigFile}); create it, empty if the stage overrides nothing`));
+    const manifests = [...commonManifests, ...loadManifests(files, `${manifestsDir}/${stage.name}`, problems)];
+    if (!shared || !override) return [];
+    const values = loadStageValues(shared, override, stage, problems);
+    return values ? [{ stage, values, valuesFiles: [shared.file, override.file], manifests }] : [];
+  });
+  problems.throwIfAny("invalid values");
+  return { config, stages };
+}

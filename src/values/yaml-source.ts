@@ -1,0 +1,86 @@
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from "yaml";
+import { invalidInput, type Problem, type SourceLocation } from "../errors.ts";
+
+export type KeyPath = readonly (string | number)[];
+
+/** A parsed YAML document that still knows where each of its nodes came from. */
+export interface YamlSource {
+  file: string;
+  document: Document;
+  lineCounter: LineCounter;
+  value: unknown;
+}
+
+function located(file: string, lineCounter: LineCounter, offset: number): SourceLocation {
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, column: col };
+}
+
+function syntaxProblems(file: string, lineCounter: LineCounter, document: Document): Problem[] {
+  return document.errors.map((error) => ({
+    location: located(file, lineCounter, error.pos[0]),
+    message: `invalid YAML: ${error.message.split("\n")[0]}`,
+  }));
+}
+
+/** Parses one YAML document; malformed YAML is an input error that names the file and line. */
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true });
+  const problems = syntaxProblems(file, lineCounter, document);
+  if (problems.length > 0) throw invalidInput(problems);
+  return { file, document, lineCounter, value: document.toJS({ maxAliasCount: 100 }) ?? {} };
+}
+
+/** Parses a multi-document YAML stream (plain manifests); empty documents are dropped. */
+export function parseYamlStream(file: string, text: string): YamlSource[] {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  const list = Array.isArray(documents) ? documents : [];
+  const problems = list.flatMap((document) => syntaxProblems(file, lineCounter, document));
+  if (!Array.isArray(documents)) problems.push({ location: { file, line: 1, column: 1 }, message: "invalid YAML stream" });
+  if (problems.length > 0) throw invalidInput(problems);
+  return list
+    .filter((document) => document.contents !== null)
+    .map((document) => ({ file, document, lineCounter, value: document.toJS({ maxAliasCount: 100 }) }));
+}
+
+export function dottedPath(path: KeyPath): string {
+  return path.map(String).join(".");
+}
+
+/**
+ * Walks `path` through the YAML tree and returns how many of its segments exist in this source,
+ * with the location of the deepest one (a map entry's key, so a message points at the key name).
+ */
+export function locatePath(source: YamlSource, path: KeyPath): { depth: number; location: SourceLocation } {
+  let node: unknown = source.document.contents;
+  let best: SourceLocation = located(source.file, source.lineCounter, (node as Node | null)?.range?.[0] ?? 0);
+  let depth = 0;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) break;
+      const keyNode = pair.key as Node;
+      best = located(source.file, source.lineCounter, keyNode.range?.[0] ?? 0);
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number" && segment < node.items.length) {
+      node = node.items[segment];
+      best = located(source.file, source.lineCounter, (node as Node | null)?.range?.[0] ?? 0);
+    } else {
+      break;
+    }
+    depth += 1;
+  }
+  return { depth, location: best };
+}
+
+/** The location in the source, of several layered ones, that set the deepest part of `path` (later layers win ties). */
+export function locateInLayers(sources: readonly YamlSource[], path: KeyPath): SourceLocation | undefined {
+  let best: { depth: number; location: SourceLocation } | undefined;
+  for (const source of sources) {
+    const found = locatePath(source, path);
+    if (!best || found.depth >= best.depth) best = found;
+  }
+  return best?.location;
+}

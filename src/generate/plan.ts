@@ -27,7 +27,7 @@ export interface GeneratePlan {
 
 export function planGenerate(stages: readonly RenderedStage[], existing: readonly ExistingFile[]): GeneratePlan {
   const current = new Map(existing.map((file) => [file.path, file.text]));
-  const wanted = new Map(stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, fileText(file)] as const)));
+  const wanted = new Map<string, string>(stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, fileText(file)] as const)));
   const plan: GeneratePlan = { writes: [], removals: [], unchanged: [], foreign: [] };
   for (const [path, text] of wanted) {
     const previous = current.get(path);

@@ -93,7 +93,7 @@ function deployment(name: string, service: ServiceValues, values: Values, volume
 }
 
 function kubeService(name: string, service: ServiceValues, namespace: string): KubeObject {
-  const port = { port: service.containerPort, targetPort: service.containerPort, protocol: "TCP", ...(service.nodePort ? { nodePort: service.nodePort } : {}) };
+  const port = { port: service.containerPort, targetPort: service.containerPort, protocol: "TCP" as const, ...(service.nodePort ? { nodePort: service.nodePort } : {}) };
   return plainObject(
     new Service({
       metadata: { name: objectName(name), namespace, labels: appLabels(name) },

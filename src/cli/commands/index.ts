@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { generateCommand } from "./generate.ts";
+import { toolsCommand } from "./tools.ts";
 
 /** Every command, one file each. */
 export function commands(): Command[] {
-  return [generateCommand()];
+  return [generateCommand(), toolsCommand()];
 }

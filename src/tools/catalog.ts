@@ -1,0 +1,81 @@
+/**
+ * The Go-built tools the project uses, pinned here and nowhere else. Each is built from Go
+ * modules (never a release download) by `jore4-flux tools install`.
+ */
+export interface GoTool {
+  name: string;
+  version: string;
+  /** The Go package whose `main` is the tool. */
+  goPackage: string;
+  /**
+   * A wrapper module in this repository (relative to its root) that pins the tool's module and
+   * its replacements; without one, the tool is built with `go install <package>@<version>`.
+   */
+  wrapperModule?: string;
+  ldflags?: string;
+  purpose: string;
+  /** Built by `tools install` without names (the test suite needs it). */
+  forTests: boolean;
+}
+
+export const kubernetesVersion = "v1.36.3";
+const kubernetesLdflags = [
+  `-X k8s.io/component-base/version.gitVersion=${kubernetesVersion}`,
+  "-X k8s.io/component-base/version.gitMajor=1",
+  `-X k8s.io/component-base/version.gitMinor=${kubernetesVersion.split(".")[1]}`,
+].join(" ");
+
+export const goTools: readonly GoTool[] = [
+  {
+    name: "kustomize",
+    version: "v5.8.1",
+    goPackage: "sigs.k8s.io/kustomize/kustomize/v5",
+    purpose: "bundles each stage's manifests (build, deploy)",
+    forTests: true,
+  },
+  {
+    name: "kubeconform",
+    version: "v0.7.0",
+    goPackage: "github.com/yannh/kubeconform/cmd/kubeconform",
+    purpose: "cross-checks the schema verdicts of `check`",
+    forTests: true,
+  },
+  {
+    name: "kube-apiserver",
+    version: kubernetesVersion,
+    goPackage: "k8s.io/kubernetes/cmd/kube-apiserver",
+    wrapperModule: "tools/go/kubernetes",
+    ldflags: kubernetesLdflags,
+    purpose: "the real control plane the cluster tests deploy to",
+    forTests: true,
+  },
+  {
+    name: "kubectl",
+    version: kubernetesVersion,
+    goPackage: "k8s.io/kubernetes/cmd/kubectl",
+    wrapperModule: "tools/go/kubernetes",
+    ldflags: kubernetesLdflags,
+    purpose: "applies stages to clusters (deploy)",
+    forTests: true,
+  },
+  {
+    name: "etcd",
+    version: "v3.6.14",
+    goPackage: "go.etcd.io/etcd/server/v3",
+    wrapperModule: "tools/go/etcd",
+    purpose: "storage of the test control plane",
+    forTests: true,
+  },
+  {
+    name: "helm",
+    version: "v3.21.4",
+    goPackage: "helm.sh/helm/v3/cmd/helm",
+    ldflags: "-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=36",
+    purpose: "installs the Secrets Store CSI driver on AKS stages (deploy crds)",
+    forTests: false,
+  },
+];
+
+export function goTool(name: string): GoTool | undefined {
+  return goTools.find((tool) => tool.name === name);
+}

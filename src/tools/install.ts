@@ -1,0 +1,54 @@
+import { existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { execa } from "execa";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+import type { GoTool } from "./catalog.ts";
+import { cachedBinary, toolsBinDir } from "./paths.ts";
+
+export type InstallOutcome = "linked" | "built" | "present";
+
+async function build(root: string, tool: GoTool, target: string): Promise<void> {
+  const staging = `${target}.partial`;
+  const ldflags = tool.ldflags ? ["-ldflags", tool.ldflags] : [];
+  const step = tool.wrapperModule
+    ? { args: ["build", "-o", staging, ...ldflags, tool.goPackage], cwd: join(root, tool.wrapperModule), env: {} }
+    : { args: ["install", ...ldflags, `${tool.goPackage}@${tool.version}`], cwd: dirname(target), env: { GOBIN: join(dirname(target), "gobin"), GOFLAGS: "-mod=mod" } };
+  const result = await execa("go", step.args, { cwd: step.cwd, env: step.env, reject: false, all: true });
+  if (result.failed) {
+    throw new Jore4FluxError(`building ${tool.name} ${tool.version} failed: go ${step.args.join(" ")}\n${(result.all ?? "").split("\n").slice(-15).join("\n")}`, {
+      exitCode: ExitCode.failed,
+      hint: "check that Go is installed and the Go module proxy is reachable",
+    });
+  }
+  if (!tool.wrapperModule) {
+    renameSync(join(dirname(target), "gobin", tool.goPackage.split("/").filter((part) => !/^v[0-9]+$/.test(part)).pop()!), staging);
+    rmSync(join(dirname(target), "gobin"), { recursive: true, force: true });
+  }
+  renameSync(staging, target);
+}
+
+function link(root: string, tool: GoTool, target: string): boolean {
+  const linkPath = join(toolsBinDir(root), tool.name);
+  mkdirSync(toolsBinDir(root), { recursive: true });
+  const present = existsSync(linkPath) || lstatSync(linkPath, { throwIfNoEntry: false }) !== undefined;
+  if (present && lstatSync(linkPath).isSymbolicLink() && readlinkSync(linkPath) === target) return false;
+  if (present) rmSync(linkPath, { force: true });
+  symlinkSync(target, linkPath);
+  return true;
+}
+
+/** Builds a tool into the cache unless its pinned version is there, then links it into `.tools/bin`. */
+export async function installTool(root: string, tool: GoTool, progress: (line: string) => void): Promise<InstallOutcome> {
+  const target = cachedBinary(tool);
+  let built = false;
+  if (!existsSync(target)) {
+    mkdirSync(dirname(target), { recursive: true });
+    progress(`building ${tool.name} ${tool.version} from Go modules (a first build can take minutes)…`);
+    const started = Date.now();
+    await build(root, tool, target);
+    progress(`built ${tool.name} ${tool.version} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    built = true;
+  }
+  const linked = link(root, tool, target);
+  return built ? "built" : linked ? "linked" : "present";
+}

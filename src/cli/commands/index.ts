@@ -1,8 +1,10 @@
 import type { Command } from "commander";
+import { buildCommand } from "./build.ts";
 import { generateCommand } from "./generate.ts";
+import { setImageCommand } from "./set-image.ts";
 import { toolsCommand } from "./tools.ts";
 
 /** Every command, one file each. */
 export function commands(): Command[] {
-  return [generateCommand(), toolsCommand()];
+  return [generateCommand(), buildCommand(), setImageCommand(), toolsCommand()];
 }

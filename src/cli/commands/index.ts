@@ -2,9 +2,10 @@ import type { Command } from "commander";
 import { buildCommand } from "./build.ts";
 import { generateCommand } from "./generate.ts";
 import { setImageCommand } from "./set-image.ts";
+import { tocCommand } from "./toc.ts";
 import { toolsCommand } from "./tools.ts";
 
 /** Every command, one file each. */
 export function commands(): Command[] {
-  return [generateCommand(), buildCommand(), setImageCommand(), toolsCommand()];
+  return [generateCommand(), buildCommand(), setImageCommand(), tocCommand(), toolsCommand()];
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { formatProblem, invalidInput, type Problem, type SourceLocation } from "../errors.ts";
+import { formatProblem, invalidInput, Jore4FluxError, type Problem, type SourceLocation } from "../errors.ts";
 import { projectSchema, resolveStages, type ProjectConfig, type StageConfig } from "../config/project.ts";
 import type { SourceFiles } from "../io/source-files.ts";
 import { isPlainMap, mergeValues } from "./merge.ts";
@@ -41,8 +41,8 @@ class ProblemList {
     try {
       return step();
     } catch (error) {
-      if (error instanceof Error && "problems" in error && Array.isArray(error.problems) && error.problems.length > 0) {
-        this.problems.push(...(error.problems as Problem[]));
+      if (error instanceof Jore4FluxError && error.problems.length > 0) {
+        this.problems.push(...error.problems);
         return undefined;
       }
       throw error;

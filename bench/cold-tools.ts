@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { goTools } from "../src/tools/catalog.ts";
 import { installTool } from "../src/tools/install.ts";
-import { repoRoot } from "../test/support/repo-fixture.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "jore4-flux-cold-"));
 process.env.GOCACHE = join(scratch, "go-build");

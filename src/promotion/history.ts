@@ -187,6 +187,17 @@ function periodsOf(log: StageLog, events: readonly DeploymentEvent[]): ImagePeri
   return periods;
 }
 
+/**
+ * A promotion that created the stage branch has no Target-Commit: what precedes it on the
+ * first-parent line is the source branch's past, never deployed to this stage.
+ */
+function deployedCommits(commits: readonly StageCommit[]): readonly StageCommit[] {
+  const creations = commits
+    .map((entry, index) => (trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined && trailerValue(entry.trailers, trailerKeys.targetCommit) === undefined ? index : -1))
+    .filter((index) => index >= 0);
+  return creations.length === 0 ? commits : commits.slice(creations.at(-1));
+}
+
 /** The deployment history of every stage, from the first-parent lines of the stage branches. Pure. */
 export function buildHistory(input: HistoryInput): DeploymentHistory {
   const events: DeploymentEvent[] = [];
@@ -196,7 +207,7 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
   const services = new Set<string>();
   for (const log of input.stages) {
     let previous: ServiceImages = {};
-    const stageEvents = log.commits.map((entry) => {
+    const stageEvents = deployedCommits(log.commits).map((entry) => {
       const changes = imageChanges(previous, entry.images);
       previous = entry.images;
       Object.keys(entry.images).forEach((service) => services.add(service));

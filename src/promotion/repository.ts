@@ -2,6 +2,7 @@ import { generate } from "../generate/generate.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { imagesInManifests, type ServiceImages } from "./images.ts";
+import { trailerKeys } from "./message.ts";
 import type { BranchState, CommitSummary } from "./preflight.ts";
 
 /**
@@ -33,10 +34,12 @@ export async function branchState(git: Git, name: string, remote: string | undef
  * `cherry-pick -x` copy. These are hotfixes a promotion would bury.
  */
 export async function commitsMissingFrom(git: Git, source: string, target: string): Promise<CommitSummary[]> {
-  const candidates = (await git.run(["log", "--cherry-pick", "--right-only", "--no-merges", "--format=%H%x00%s", `${source}...${target}`, "--"]))
+  // Empty promotion commits (nothing to merge) are records, not changes: their trailer says so.
+  const candidates = (await git.run(["log", "--cherry-pick", "--right-only", "--no-merges", `--format=%H%x00%s%x00%(trailers:key=${trailerKeys.promotedTo},valueonly)`, `${source}...${target}`, "--"]))
     .split("\n")
     .filter(Boolean)
-    .map((line) => line.split("\x00") as [string, string]);
+    .map((line) => line.split("\x00") as [string, string, string])
+    .filter(([, , promotedTo]) => promotedTo === undefined || promotedTo.trim() === "");
   if (candidates.length === 0) return [];
   const copied = await git.run(["log", "--format=%b", "--grep=cherry picked from commit", source, "--"]);
   const copiedFrom = new Set([...copied.matchAll(/cherry picked from commit ([0-9a-f]{40})/g)].map((match) => match[1]!));

@@ -55,6 +55,16 @@ export async function createStageRepo(): Promise<StageRepo> {
   return { dir, remoteUrl, root, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** An independent copy of a prepared repository (remote included), so tests can share one setup. */
+export async function copyStageRepo(template: StageRepo): Promise<StageRepo> {
+  const dir = mkdtempSync(join(tmpdir(), "jore4-flux-stage-repo-"));
+  cpSync(template.dir, dir, { recursive: true });
+  const remoteUrl = `file://${join(dir, "remote.git")}`;
+  const root = join(dir, "work");
+  await git(root, "remote", "set-url", "origin", remoteUrl);
+  return { dir, remoteUrl, root, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** A second person's clone of the same remote, for diverging and force-pushing. */
 export async function cloneRepo(repo: StageRepo, name: string, identity = "Bob Builder"): Promise<string> {
   const root = join(repo.dir, name);
@@ -74,9 +84,12 @@ export async function commitImage(root: string, service: string, image: string, 
   return git(root, "rev-parse", "HEAD");
 }
 
-/** Every ref, HEAD, the index and the work tree's files: equal snapshots mean nothing changed. */
+/**
+ * Local branches and tags, HEAD, the index and the work tree's files: equal snapshots mean nothing
+ * of the user's changed. (Remote-tracking refs are left out: a fetch may legitimately move them.)
+ */
 export async function repositoryState(root: string): Promise<string> {
-  const refs = await git(root, "for-each-ref", "--format=%(refname) %(objectname)");
+  const refs = await git(root, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads/", "refs/tags/");
   const head = await git(root, "rev-parse", "--symbolic-full-name", "HEAD");
   const status = await git(root, "status", "--porcelain", "--untracked-files=all", "--ignored");
   const index = await git(root, "ls-files", "--stage");

@@ -128,7 +128,7 @@ function changeKey(change: ImageChange): string {
 }
 
 /** Checks a commit's own claims (message trailers) against the files and the other branches. */
-function commitWarnings(log: StageLog, entry: StageCommit, changes: ImageChange[], sourceLines: HistoryInput["sourceLines"]): HistoryWarning[] {
+function commitWarnings(log: StageLog, entry: StageCommit, changes: ImageChange[], sourceLines: ReadonlyMap<string, ReadonlySet<string>>): HistoryWarning[] {
   const warnings: HistoryWarning[] = [];
   const at = { stage: log.stage, commit: entry.commit };
   const claimed = trailerValues(entry.trailers, trailerKeys.imageChanged).map(parseImageChange).filter((change) => change !== undefined);
@@ -146,8 +146,8 @@ function commitWarnings(log: StageLog, entry: StageCommit, changes: ImageChange[
   }
   const from = trailerValue(entry.trailers, trailerKeys.promotedFrom);
   const source = trailerValue(entry.trailers, trailerKeys.sourceCommit);
-  const line = from ? sourceLines[from] : undefined;
-  if (line && source && !trailerValue(entry.trailers, trailerKeys.hotfix) && !line.includes(source)) {
+  const line = from ? sourceLines.get(from) : undefined;
+  if (line && source && !trailerValue(entry.trailers, trailerKeys.hotfix) && !line.has(source)) {
     warnings.push({ ...at, message: `promoted ${source.slice(0, 12)} from ${from}, which is no longer on ${from}: ${from} was rewritten (force-pushed or rebased) after this promotion` });
   }
   return warnings;
@@ -205,13 +205,14 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
   const warnings: HistoryWarning[] = [];
   const now: StageNow[] = [];
   const services = new Set<string>();
+  const sourceLines = new Map(Object.entries(input.sourceLines).map(([branch, commits]) => [branch, new Set(commits)]));
   for (const log of input.stages) {
     let previous: ServiceImages = {};
     const stageEvents = deployedCommits(log.commits).map((entry) => {
       const changes = imageChanges(previous, entry.images);
       previous = entry.images;
       Object.keys(entry.images).forEach((service) => services.add(service));
-      warnings.push(...commitWarnings(log, entry, changes, input.sourceLines));
+      warnings.push(...commitWarnings(log, entry, changes, sourceLines));
       return eventOf(log, entry, changes);
     });
     events.push(...stageEvents);

@@ -29,16 +29,35 @@ function serviceName(deploymentName: string): string {
   return deploymentName.startsWith(objectPrefix) ? deploymentName.slice(objectPrefix.length) : deploymentName;
 }
 
-/** Images of the Deployments in one manifest file (the first container is the service's image). */
+function deploymentImage(object: KubeObject): [string, string] | undefined {
+  const image = object.spec?.template?.spec?.containers?.[0]?.image;
+  return object.kind === "Deployment" && typeof object.metadata?.name === "string" && typeof image === "string" ? [serviceName(object.metadata.name), image] : undefined;
+}
+
+const plainScalar = /^[^\s'"{}[\]&*!|>%@`#,]+$/;
+
+/**
+ * Reads a Deployment document in the block layout `generate` writes (name under metadata, first
+ * `image:` of the containers) without a full YAML parse; anything else returns undefined.
+ */
+function scanDeployment(document: string): [string, string] | undefined {
+  const name = /^metadata:\n(?:[ ]{2}.*\n)*?[ ]{2}name: (.+)$/m.exec(document)?.[1]?.trim();
+  const image = /^[ ]{8,}(?:- )?image: (.+)$/m.exec(document)?.[1]?.trim();
+  if (!name || !image || !plainScalar.test(name) || !plainScalar.test(image)) return undefined;
+  return [serviceName(name), image];
+}
+
+/**
+ * Images of the Deployments in one manifest file (the first container is the service's image).
+ * `history` reads thousands of these: generated files are scanned, anything unusual is parsed.
+ */
 export function imagesInManifest(text: string): ServiceImages {
-  // Only files with a Deployment are parsed: history reads thousands of these.
   if (!text.includes("Deployment")) return {};
   const images: Record<string, string> = {};
-  for (const object of objectsOf(text)) {
-    const image = object.spec?.template?.spec?.containers?.[0]?.image;
-    if (object.kind === "Deployment" && typeof object.metadata?.name === "string" && typeof image === "string") {
-      images[serviceName(object.metadata.name)] = image;
-    }
+  for (const document of text.split(/^---[ \t]*$/m)) {
+    if (!/^kind:[ ]*Deployment[ ]*$/m.test(document)) continue;
+    const found = scanDeployment(document) ?? objectsOf(document).map(deploymentImage).find((pair) => pair !== undefined);
+    if (found) images[found[0]] = found[1];
   }
   return images;
 }

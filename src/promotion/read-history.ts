@@ -1,4 +1,4 @@
-import type { ProjectConfig, StageConfig } from "../config/project.ts";
+import type { ProjectConfig } from "../config/project.ts";
 import type { Git } from "../git/git.ts";
 import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./history.ts";
 import { imagesInManifest, type ServiceImages } from "./images.ts";
@@ -89,56 +89,71 @@ async function aheadBehind(git: Git, local: string, tracking: string): Promise<{
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
-/** Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files. */
+/** Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files; git runs in parallel. */
 export async function readHistoryInput(git: Git, config: ProjectConfig): Promise<HistoryInput> {
-  const heads = await git.refs("refs/heads/");
-  const remote = await remoteFor(git);
+  const [heads, remote] = await Promise.all([git.refs("refs/heads/"), remoteFor(git)]);
   const tracking = remote ? await git.refs(`refs/remotes/${remote}/`) : new Map<string, string>();
   // A stage with no local branch is read from the remote-tracking branch, when there is one.
   const revOf = (branch: string) => (heads.has(branchRef(branch)) ? branch : tracking.has(`refs/remotes/${remote}/${branch}`) ? `${remote}/${branch}` : undefined);
   const clusters = config.paths.clusters;
+  const sourceBranches = [...new Set(config.stages.map((stage) => stage.promotedFrom))];
+  const mainLines = sourceBranches.filter((branch) => !config.stages.some((stage) => stage.branch === branch) && revOf(branch));
 
-  const logs = new Map<StageConfig, RawCommit[]>();
-  for (const stage of config.stages) {
-    const rev = revOf(stage.branch);
-    logs.set(stage, rev ? await firstParentLog(git, rev) : []);
-  }
-  const waitingFiles = new Map<StageConfig, Map<string, string>>();
-  for (const stage of config.stages) {
-    const source = revOf(stage.promotedFrom);
-    if (source) waitingFiles.set(stage, await git.filesAt(source, `${clusters}/${stage.name}`));
-  }
-  const blobs = [...logs.values()].flatMap((log) => log.flatMap((raw) => raw.files.filter(([path]) => path.startsWith(`${clusters}/`)).map(([, blob]) => blob)));
-  blobs.push(...[...waitingFiles.values()].flatMap((files) => [...files.values()]));
+  const [logs, sourceTrees, waitingCounts, mainCommits] = await Promise.all([
+    Promise.all(config.stages.map(async (stage) => {
+      const rev = revOf(stage.branch);
+      return rev ? firstParentLog(git, rev) : [];
+    })),
+    Promise.all(sourceBranches.map(async (branch) => {
+      const rev = revOf(branch);
+      return [branch, rev ? await git.filesAt(rev, clusters) : undefined] as const;
+    })),
+    Promise.all(config.stages.map(async (stage) => {
+      const rev = revOf(stage.branch);
+      const source = revOf(stage.promotedFrom);
+      return rev && source ? Number((await git.run(["rev-list", "--count", "--no-merges", `${rev}..${source}`])).trim()) : undefined;
+    })),
+    Promise.all(mainLines.map(async (branch) => [branch, (await git.run(["rev-list", "--first-parent", revOf(branch)!, "--"])).split("\n").filter(Boolean)] as const)),
+  ]);
+  const treeOf = new Map(sourceTrees);
+  const waitingFiles = config.stages.map((stage) => {
+    const files = treeOf.get(stage.promotedFrom);
+    const dir = `${clusters}/${stage.name}/`;
+    return files && new Map([...files].filter(([path]) => path.startsWith(dir)));
+  });
+  const blobs = logs.flatMap((log) => log.flatMap((raw) => raw.files.filter(([path]) => path.startsWith(`${clusters}/`)).map(([, blob]) => blob)));
+  blobs.push(...waitingFiles.flatMap((files) => [...(files?.values() ?? [])]));
   const cache = new ImageCache(await git.readObjects(blobs.filter((blob): blob is string => blob !== undefined)));
 
-  const stages: StageLog[] = [];
-  for (const stage of config.stages) {
-    const rev = revOf(stage.branch);
-    const source = revOf(stage.promotedFrom);
-    const sourceFiles = waitingFiles.get(stage);
-    const waiting = rev && source && sourceFiles
-      ? { images: cache.imagesOf(sourceFiles), commits: Number((await git.run(["rev-list", "--count", "--no-merges", `${rev}..${source}`])).trim()) }
-      : undefined;
-    stages.push({ stage: stage.name, branch: stage.branch, promotedFrom: stage.promotedFrom, commits: stageCommits(logs.get(stage)!, `${clusters}/${stage.name}/`, cache), waiting });
-  }
+  const stages: StageLog[] = config.stages.map((stage, index) => {
+    const files = waitingFiles[index];
+    const count = waitingCounts[index];
+    return {
+      stage: stage.name,
+      branch: stage.branch,
+      promotedFrom: stage.promotedFrom,
+      commits: stageCommits(logs[index]!, `${clusters}/${stage.name}/`, cache),
+      waiting: files && count !== undefined ? { images: cache.imagesOf(files), commits: count } : undefined,
+    };
+  });
+  const sourceLines: Record<string, string[]> = Object.fromEntries(mainCommits);
+  config.stages.forEach((stage, index) => {
+    if (sourceBranches.includes(stage.branch)) sourceLines[stage.branch] = logs[index]!.map((raw) => raw.commit);
+  });
 
-  const sourceLines: Record<string, string[]> = {};
-  for (const branch of new Set(config.stages.map((stage) => stage.promotedFrom))) {
-    const fromStage = config.stages.find((stage) => stage.branch === branch);
-    const rev = revOf(branch);
-    if (fromStage) sourceLines[branch] = logs.get(fromStage)!.map((raw) => raw.commit);
-    else if (rev) sourceLines[branch] = (await git.run(["rev-list", "--first-parent", rev, "--"])).split("\n").filter(Boolean);
-  }
-
-  const remotes: RemoteState[] = [];
-  if (remote) {
-    for (const stage of config.stages) {
-      const trackingRef = `refs/remotes/${remote}/${stage.branch}`;
-      if (!tracking.has(trackingRef)) continue;
-      const counts = heads.has(branchRef(stage.branch)) ? await aheadBehind(git, stage.branch, trackingRef) : { ahead: 0, behind: 0 };
-      remotes.push({ branch: stage.branch, remote, ...counts, forcedUpdates: await forcedUpdates(git, trackingRef) });
-    }
-  }
+  const remotes = remote
+    ? await Promise.all(
+        config.stages
+          .filter((stage) => tracking.has(`refs/remotes/${remote}/${stage.branch}`))
+          .map(async (stage): Promise<RemoteState> => {
+            const trackingRef = `refs/remotes/${remote}/${stage.branch}`;
+            const [counts, forced] = await Promise.all([
+              heads.has(branchRef(stage.branch)) ? aheadBehind(git, stage.branch, trackingRef) : { ahead: 0, behind: 0 },
+              forcedUpdates(git, trackingRef),
+            ]);
+            return { branch: stage.branch, remote, ...counts, forcedUpdates: forced };
+          }),
+      )
+    : [];
   return { stages, sourceLines, remotes };
 }

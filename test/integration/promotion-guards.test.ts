@@ -22,6 +22,17 @@ async function promote(from: string, to: string, root = repo.root): Promise<stri
   return (await applyPromotion(gitRepo, plan, { push: true, interaction: yes })).commit!;
 }
 
+/** A new ui image committed on main and pushed. */
+async function publishUiImage(tag: string): Promise<void> {
+  await commitImage(repo.root, "ui", `hsldevcom/jore4-ui:${tag}`);
+  await git(repo.root, "push", "--quiet", "origin", "main");
+}
+
+function installFailingHook(path: string, message: string): void {
+  writeFileSync(path, `#!/bin/sh\necho '${message}' >&2\nexit 1\n`);
+  chmodSync(path, 0o755);
+}
+
 /** Asserts that `work` fails with `exitCode` and leaves refs, index and work tree exactly as they were. */
 async function assertRefusedUnchanged(work: () => Promise<unknown>, exitCode: ExitCode, message: RegExp): Promise<Jore4FluxError> {
   const before = await repositoryState(repo.root);
@@ -68,8 +79,7 @@ test("skipping a stage (main → prod) is refused and the path is printed", asyn
 });
 
 test("prod needs confirmation: without a terminal and without --yes it is refused and nothing changes", async () => {
-  await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v2");
-  await git(repo.root, "push", "--quiet", "origin", "main");
+  await publishUiImage("v2");
   await promote("main", "dev");
   await promote("dev", "test");
   const before = await repositoryState(repo.root);
@@ -80,8 +90,7 @@ test("prod needs confirmation: without a terminal and without --yes it is refuse
 });
 
 test("--dry-run prints the image and object changes for clusters/<to> and changes nothing", async () => {
-  await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v2");
-  await git(repo.root, "push", "--quiet", "origin", "main");
+  await publishUiImage("v2");
   const before = await repositoryState(repo.root);
   const run = await runCli(repo.root, "promote", "main", "dev", "--dry-run", "--json");
   assert.equal(run.exitCode, 0, run.stderr);
@@ -130,27 +139,20 @@ test("an un-back-ported hotfix on the target is refused, listing the commit and 
 });
 
 test("a failing pre-merge-commit hook leaves every ref, the index and the work tree byte-identical", async () => {
-  await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v2");
-  await git(repo.root, "push", "--quiet", "origin", "main");
-  const hook = join(repo.root, ".git/hooks/pre-merge-commit");
-  writeFileSync(hook, "#!/bin/sh\necho 'policy: merges are frozen' >&2\nexit 1\n");
-  chmodSync(hook, 0o755);
+  await publishUiImage("v2");
+  installFailingHook(join(repo.root, ".git/hooks/pre-merge-commit"), "policy: merges are frozen");
   await assertRefusedUnchanged(() => promote("main", "dev"), ExitCode.failed, /policy: merges are frozen[\s\S]*nothing was changed/);
   assert.equal(await git(repo.root, "worktree", "list", "--porcelain").then((text) => text.split("\n").filter((line) => line.startsWith("worktree ")).length), 1);
 });
 
 test("a push the remote rejects restores the local branch and says so", async () => {
-  await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v2");
-  await git(repo.root, "push", "--quiet", "origin", "main");
-  const hook = join(repo.dir, "remote.git/hooks/pre-receive");
-  writeFileSync(hook, "#!/bin/sh\necho 'remote: dev is locked' >&2\nexit 1\n");
-  chmodSync(hook, 0o755);
+  await publishUiImage("v2");
+  installFailingHook(join(repo.dir, "remote.git/hooks/pre-receive"), "remote: dev is locked");
   await assertRefusedUnchanged(() => promote("main", "dev"), ExitCode.failed, /push to origin was rejected[\s\S]*dev restored to where it was before/);
 });
 
 test("a hotfix that conflicts with main aborts cleanly: prod and main stay as they were, and the manual steps are printed", async () => {
-  await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:main-moved-on");
-  await git(repo.root, "push", "--quiet", "origin", "main");
+  await publishUiImage("main-moved-on");
   await startHotfix(new Git(repo.root), config(), "clash", { fetch: true, interaction: yes });
   const fix = await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:hotfix", { message: "ui: hotfix" });
   const error = await assertRefusedUnchanged(

@@ -13,6 +13,8 @@ export interface RollbackResult {
   pushed: boolean;
   /** The promotions that carry the revert to the stages, in order. */
   promotions: { from: string; to: string }[];
+  /** The commit was rolled back by an earlier run: `revert` is that run's commit. */
+  alreadyDone: boolean;
 }
 
 /**
@@ -35,6 +37,13 @@ export async function rollback(git: Git, config: ProjectConfig, rev: string, opt
     });
   }
   if (refusals.length > 0) throw refuse(`cannot roll back ${target.slice(0, 12)}`, refusals);
+  const promotions = pathTo(config, finalStage(config)).map((stage) => ({ from: stage.promotedFrom, to: stage.name }));
+  // A second run changes nothing: the revert that is already on main is the answer.
+  const earlier = (await git.run(["log", "--format=%H", "--fixed-strings", `--grep=${trailerKeys.rollbackOf}: ${target}`, state.local!, "--"])).split("\n").find(Boolean);
+  if (earlier) {
+    options.interaction.progress(`${target.slice(0, 12)} is already rolled back on ${main} by ${earlier.slice(0, 12)}; nothing to do`);
+    return { rolledBack: target, revert: earlier, pushed: false, promotions, alreadyDone: true };
+  }
 
   const snapshot = await snapshotRefs(git);
   const isMerge = (await git.run(["rev-list", "--parents", "-n", "1", target])).trim().split(" ").length > 2;
@@ -61,6 +70,5 @@ export async function rollback(git: Git, config: ProjectConfig, rev: string, opt
   await moveBranches(git, moves, `jore4-flux: roll back ${target.slice(0, 12)}`);
   options.interaction.progress(`${main} is now ${revert.slice(0, 12)}: reverts ${target.slice(0, 12)}`);
   if (options.push && remote) await pushOrRestore(git, remote, moves, snapshot);
-  const promotions = pathTo(config, finalStage(config)).map((stage) => ({ from: stage.promotedFrom, to: stage.name }));
-  return { rolledBack: target, revert, pushed: Boolean(options.push && remote), promotions };
+  return { rolledBack: target, revert, pushed: Boolean(options.push && remote), promotions, alreadyDone: false };
 }

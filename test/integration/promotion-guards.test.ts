@@ -163,3 +163,37 @@ test("a hotfix that conflicts with main aborts cleanly: prod and main stay as th
   assert.match(error.hint ?? "", new RegExp(`git switch main && git cherry-pick -x ${fix.slice(0, 12)}`));
   assert.equal(await git(repo.root, "rev-parse", "prod"), await git(repo.root, "rev-parse", "origin/prod"));
 });
+
+test("rollback --through prod reverts on main and carries the revert to prod; a second run changes nothing", async () => {
+  const bad = await commitImage(repo.root, "hasura", "hsldevcom/jore4-hasura:broken");
+  await git(repo.root, "push", "--quiet", "origin", "main");
+  await promote("main", "dev");
+  const run = await runCli(repo.root, "rollback", bad, "--through", "prod", "--push", "--yes", "--json");
+  assert.equal(run.exitCode, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.equal(result.rolledBack, bad);
+  assert.deepEqual(result.promoted.map((step: { to: string }) => step.to), ["dev", "test", "prod"]);
+  assert.deepEqual(result.remaining, []);
+  for (const branch of ["main", "dev", "test", "prod"]) {
+    assert.equal(await git(repo.root, "rev-parse", branch), await git(repo.root, "rev-parse", `origin/${branch}`), `${branch} pushed`);
+    assert.match(await git(repo.root, "show", `${branch}:clusters/dev/jore4-hasura.yaml`), /image: hsldevcom\/jore4-hasura:fix-metadata--/);
+  }
+  assert.equal(await git(repo.root, "rev-list", "--count", `${bad}..main`), "1", "one revert commit on top, nothing reset");
+  const before = await repositoryState(repo.root);
+  const again = await runCli(repo.root, "rollback", bad, "--json");
+  assert.equal(again.exitCode, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).alreadyDone, true);
+  assert.match(again.stderr, /is already rolled back on main by [0-9a-f]{12}; nothing to do/);
+  assert.equal(await repositoryState(repo.root), before);
+});
+
+test("rollback refuses a commit that is not on main (a stage-only change is a hotfix)", async () => {
+  await git(repo.root, "switch", "--quiet", "prod");
+  const direct = await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:direct", { message: "direct on prod" });
+  await git(repo.root, "push", "--quiet", "origin", "prod");
+  await git(repo.root, "switch", "--quiet", "main");
+  const run = await runCli(repo.root, "rollback", direct);
+  assert.equal(run.exitCode, ExitCode.refused, run.stderr);
+  assert.match(run.stderr, /is not on main: rollback reverts changes made on main/);
+  assert.match(run.stderr, /hotfix start/);
+});

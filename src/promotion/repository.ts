@@ -124,7 +124,8 @@ export async function restoreBranches(git: Git, moves: readonly BranchMove[], sn
 /** Pushes branches, never with force, all or none; a rejection puts the local branches back. */
 export async function pushOrRestore(git: Git, remote: string, moves: readonly BranchMove[], snapshot: RefSnapshot): Promise<void> {
   const refspecs = moves.map((move) => `${branchRef(move.branch)}:${branchRef(move.branch)}`);
-  const result = await git.attempt(["push", "--atomic", "--porcelain", remote, ...refspecs]);
+  // --set-upstream so that a branch the command created tracks its remote like any other.
+  const result = await git.attempt(["push", "--atomic", "--porcelain", "--set-upstream", remote, ...refspecs]);
   if (result.exitCode === 0) return;
   await restoreBranches(git, moves, snapshot);
   throw new Jore4FluxError(

@@ -116,6 +116,7 @@ test("the hotfix was cherry-picked to main with -x, and the revert names what it
   const revert = await git(repo.root, "log", "-1", "--format=%B", commits.revert!);
   assert.match(revert, new RegExp(`Rollback-Of: ${commits.badHasura}`));
   assert.equal(await git(repo.root, "rev-parse", "main"), await git(repo.root, "rev-parse", "origin/main"));
+  assert.equal(await git(repo.root, "rev-parse", "--abbrev-ref", "prod@{upstream}"), "origin/prod", "a branch created by promote --push tracks its remote");
 });
 
 test("every promotion is a commit with machine-readable trailers, even when nothing changed", async () => {

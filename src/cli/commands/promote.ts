@@ -1,0 +1,84 @@
+import { Command } from "commander";
+import { Git } from "../../git/git.ts";
+import { diskFiles } from "../../io/source-files.ts";
+import { imageChangeText } from "../../promotion/message.ts";
+import { applyPromotion, planPromotion, type PromotionPlan } from "../../promotion/promote.ts";
+import { loadProjectConfig } from "../../values/load.ts";
+import { findRoot, out } from "../context.ts";
+import { terminalInteraction } from "../interaction.ts";
+
+interface PromoteOptions {
+  dryRun?: boolean;
+  push?: boolean;
+  yes?: boolean;
+  fetch: boolean;
+  json?: boolean;
+}
+
+function planText(plan: PromotionPlan): string {
+  const { step } = plan;
+  const lines = [
+    `promote ${step.fromBranch} (${plan.sourceCommit.slice(0, 12)}) → ${step.to.branch} (${plan.targetCommit?.slice(0, 12) ?? "new branch"})`,
+    plan.nothingToMerge ? "  nothing new to merge: an empty promotion commit records it" : `  git merge --no-ff ${step.fromBranch}`,
+    `  images on ${step.to.name}:${plan.images.length === 0 ? " no change" : ""}`,
+    ...plan.images.map((change) => `    ${imageChangeText(change)}`),
+    `  objects in clusters/${step.to.name}:${plan.objects.length === 0 ? " no change" : ""}`,
+    ...plan.objects.map((change) => `    ${change.change.padEnd(7)} ${change.object} (${change.file})`),
+  ];
+  return lines.join("\n");
+}
+
+export function promoteCommand(): Command {
+  return new Command("promote")
+    .description("merge one stage's configuration into the next (git merge --no-ff along the configured order), after preflight checks")
+    .argument("<from>", "branch promoted from: the main branch or a stage")
+    .argument("<to>", "stage promoted to")
+    .option("--dry-run", "check and print what would change in clusters/<to>; change nothing")
+    .option("--push", "push the stage branch afterwards (never with force)")
+    .option("-y, --yes", "answer yes to confirmations (CI); prod otherwise asks on the terminal")
+    .option("--no-fetch", "do not fetch the remote first")
+    .option("--json", "print the plan and result as JSON")
+    .addHelpText(
+      "after",
+      `
+Order (jore4-flux.yaml): main → dev → test → prod; playg and e2e from main. A skipped stage is refused.
+Refused (exit 4), each with the command that fixes it: a dirty work tree, a branch that differs
+from its remote, stale clusters/ on the source (generate --check), commits on the target that
+the source lacks (an un-back-ported hotfix). A failure midway leaves every branch as it was.
+
+Examples:
+  $ jore4-flux promote main dev --dry-run
+  $ jore4-flux promote dev test --push
+  $ jore4-flux promote test prod --push --yes   # in CI`,
+    )
+    .action(async (from: string, to: string, options: PromoteOptions, command: Command) => {
+      const root = findRoot(command.optsWithGlobals().dir);
+      const { config } = loadProjectConfig(diskFiles(root));
+      const git = new Git(root);
+      const interaction = terminalInteraction(options);
+      const plan = await planPromotion(git, config, from, to, { fetch: options.fetch, interaction });
+      if (options.dryRun) {
+        if (options.json) out.json({ dryRun: true, ...planJson(plan) });
+        else out.data(planText(plan));
+        return;
+      }
+      if (!options.json) out.progress(planText(plan));
+      const result = await applyPromotion(git, plan, { push: Boolean(options.push), interaction });
+      if (options.json) out.json({ dryRun: false, ...planJson(plan), commit: result.commit, pushed: result.pushed });
+      else out.data(`${plan.step.to.branch}: ${result.commit}${result.pushed ? " (pushed)" : ""}`);
+    });
+}
+
+function planJson(plan: PromotionPlan) {
+  return {
+    from: plan.step.fromBranch,
+    to: plan.step.to.name,
+    branch: plan.step.to.branch,
+    sourceCommit: plan.sourceCommit,
+    targetCommit: plan.targetCommit ?? null,
+    createsBranch: plan.targetCommit === undefined,
+    images: plan.images,
+    objects: plan.objects,
+    message: plan.message,
+  };
+}

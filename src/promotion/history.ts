@@ -1,0 +1,263 @@
+import { imageChanges, type ImageChange, type ServiceImages } from "./images.ts";
+import { imageChangeText, parseImageChange, trailerKeys, trailerValue, trailerValues, type Trailers } from "./message.ts";
+
+/** One commit on a stage branch's first-parent line, with the images its clusters/<stage> holds. */
+export interface StageCommit {
+  commit: string;
+  parents: readonly string[];
+  author: string;
+  email: string;
+  /** Committer date, ISO 8601: when the commit (the promotion) was made. */
+  date: string;
+  subject: string;
+  trailers: Trailers;
+  images: ServiceImages;
+}
+
+export interface StageLog {
+  stage: string;
+  branch: string;
+  promotedFrom: string;
+  /** Oldest first. */
+  commits: readonly StageCommit[];
+  /** Images the source branch holds for this stage now, and how many commits wait there. */
+  waiting: { images: ServiceImages; commits: number } | undefined;
+}
+
+/** What the local clone saw of the remote: forced updates and divergence are rewritten history. */
+export interface RemoteState {
+  branch: string;
+  remote: string;
+  ahead: number;
+  behind: number;
+  /** Reflog entries of the remote-tracking branch that were not fast-forwards. */
+  forcedUpdates: readonly { date: string; from: string; to: string }[];
+}
+
+export interface HistoryInput {
+  stages: readonly StageLog[];
+  /** First-parent commits of every branch that stages are promoted from (main and stage branches). */
+  sourceLines: Readonly<Record<string, readonly string[]>>;
+  remotes: readonly RemoteState[];
+}
+
+export type EventKind = "promotion" | "hotfix" | "rollback" | "commit";
+
+export interface DeploymentEvent {
+  stage: string;
+  commit: string;
+  date: string;
+  author: string;
+  kind: EventKind;
+  /** Branch promoted from (promotions and hotfixes). */
+  from?: string;
+  sourceCommit?: string;
+  subject: string;
+  /** Image changes read from the files, not from the message. */
+  changes: ImageChange[];
+}
+
+/** One image running on one stage for a while. */
+export interface ImagePeriod {
+  stage: string;
+  service: string;
+  image: string;
+  from: string;
+  /** undefined: still running. */
+  until: string | undefined;
+  commit: string;
+  by: string;
+  kind: EventKind;
+  promotedFrom?: string;
+  sourceCommit?: string;
+}
+
+export interface HistoryWarning {
+  stage: string;
+  commit?: string;
+  message: string;
+}
+
+export interface StageNow {
+  stage: string;
+  branch: string;
+  promotedFrom: string;
+  tip: string | undefined;
+  images: ServiceImages;
+  /** What promoting from `promotedFrom` would bring (promotion debt). */
+  waiting: { commits: number; changes: ImageChange[] } | undefined;
+}
+
+export interface DeploymentHistory {
+  caveats: string[];
+  warnings: HistoryWarning[];
+  events: DeploymentEvent[];
+  periods: ImagePeriod[];
+  services: string[];
+  now: StageNow[];
+}
+
+export const historyCaveats = [
+  "Read from git: a deployment that failed in the cluster is not in git.",
+  "A stage deploys only what was pushed; local, unpushed commits are shown but did not deploy.",
+  "Times are commit times; the cluster applies a change a little later (Flux polls every interval).",
+  "History rewritten with a force push cannot be trusted; what could be detected is listed under warnings.",
+];
+
+function kindOf(entry: StageCommit): EventKind {
+  if (trailerValue(entry.trailers, trailerKeys.hotfix)) return "hotfix";
+  if (trailerValue(entry.trailers, trailerKeys.promotedFrom) || entry.parents.length > 1) return "promotion";
+  if (trailerValue(entry.trailers, trailerKeys.rollbackOf)) return "rollback";
+  return "commit";
+}
+
+function eventOf(log: StageLog, entry: StageCommit, changes: ImageChange[]): DeploymentEvent {
+  const kind = kindOf(entry);
+  const event: DeploymentEvent = { stage: log.stage, commit: entry.commit, date: entry.date, author: `${entry.author} <${entry.email}>`, kind, subject: entry.subject, changes };
+  if (kind === "promotion" || kind === "hotfix") {
+    // A plain `git merge --no-ff` made by hand has no trailers: its second parent is the source.
+    event.from = trailerValue(entry.trailers, trailerKeys.promotedFrom) ?? log.promotedFrom;
+    const source = trailerValue(entry.trailers, trailerKeys.sourceCommit) ?? entry.parents[1];
+    if (source) event.sourceCommit = source;
+  }
+  return event;
+}
+
+function changeKey(change: ImageChange): string {
+  return imageChangeText(change);
+}
+
+/** Checks a commit's own claims (message trailers) against the files and the other branches. */
+function commitWarnings(log: StageLog, entry: StageCommit, changes: ImageChange[], sourceLines: ReadonlyMap<string, ReadonlySet<string>>): HistoryWarning[] {
+  const warnings: HistoryWarning[] = [];
+  const at = { stage: log.stage, commit: entry.commit };
+  const claimed = trailerValues(entry.trailers, trailerKeys.imageChanged).map(parseImageChange).filter((change) => change !== undefined);
+  const hasTrailers = trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined;
+  if (hasTrailers) {
+    const actual = new Set(changes.map(changeKey));
+    const said = new Set(claimed.map(changeKey));
+    if (actual.size !== said.size || [...actual].some((key) => !said.has(key))) {
+      warnings.push({ ...at, message: `the message claims image changes [${[...said].join("; ") || "none"}] but the files show [${[...actual].join("; ") || "none"}]; the files are used` });
+    }
+  }
+  const recordedTarget = trailerValue(entry.trailers, trailerKeys.targetCommit);
+  if (recordedTarget && entry.parents[0] !== recordedTarget) {
+    warnings.push({ ...at, message: `made on top of ${recordedTarget.slice(0, 12)} but now follows ${entry.parents[0]?.slice(0, 12) ?? "nothing"}: ${log.branch} was rewritten after this promotion` });
+  }
+  const from = trailerValue(entry.trailers, trailerKeys.promotedFrom);
+  const source = trailerValue(entry.trailers, trailerKeys.sourceCommit);
+  const line = from ? sourceLines.get(from) : undefined;
+  if (line && source && !trailerValue(entry.trailers, trailerKeys.hotfix) && !line.has(source)) {
+    warnings.push({ ...at, message: `promoted ${source.slice(0, 12)} from ${from}, which is no longer on ${from}: ${from} was rewritten (force-pushed or rebased) after this promotion` });
+  }
+  return warnings;
+}
+
+function remoteWarnings(remote: RemoteState, stageOf: (branch: string) => string): HistoryWarning[] {
+  const stage = stageOf(remote.branch);
+  const warnings: HistoryWarning[] = remote.forcedUpdates.map((update) => ({
+    stage,
+    commit: update.to,
+    message: `${remote.remote}/${remote.branch} was force-updated at ${update.date} from ${update.from.slice(0, 12)} to ${update.to.slice(0, 12)}: its history was rewritten`,
+  }));
+  if (remote.ahead > 0 && remote.behind > 0) {
+    warnings.push({ stage, message: `${remote.branch} and ${remote.remote}/${remote.branch} have diverged (${remote.ahead} local, ${remote.behind} remote commits): one of them was rewritten or both changed` });
+  } else if (remote.ahead > 0) {
+    warnings.push({ stage, message: `${remote.ahead} commit(s) on ${remote.branch} are not pushed to ${remote.remote}: they did not deploy` });
+  }
+  return warnings;
+}
+
+function periodsOf(log: StageLog, events: readonly DeploymentEvent[]): ImagePeriod[] {
+  const open = new Map<string, ImagePeriod>();
+  const periods: ImagePeriod[] = [];
+  for (const event of events) {
+    for (const change of event.changes) {
+      const running = open.get(change.service);
+      if (running) running.until = event.date;
+      open.delete(change.service);
+      if (change.to === undefined) continue;
+      const period: ImagePeriod = { stage: log.stage, service: change.service, image: change.to, from: event.date, until: undefined, commit: event.commit, by: event.author, kind: event.kind };
+      if (event.from) period.promotedFrom = event.from;
+      if (event.sourceCommit) period.sourceCommit = event.sourceCommit;
+      periods.push(period);
+      open.set(change.service, period);
+    }
+  }
+  return periods;
+}
+
+/**
+ * A promotion that created the stage branch has no Target-Commit: what precedes it on the
+ * first-parent line is the source branch's past, never deployed to this stage.
+ */
+function deployedCommits(commits: readonly StageCommit[]): readonly StageCommit[] {
+  const creations = commits
+    .map((entry, index) => (trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined && trailerValue(entry.trailers, trailerKeys.targetCommit) === undefined ? index : -1))
+    .filter((index) => index >= 0);
+  return creations.length === 0 ? commits : commits.slice(creations.at(-1));
+}
+
+/** The deployment history of every stage, from the first-parent lines of the stage branches. Pure. */
+export function buildHistory(input: HistoryInput): DeploymentHistory {
+  const events: DeploymentEvent[] = [];
+  const periods: ImagePeriod[] = [];
+  const warnings: HistoryWarning[] = [];
+  const now: StageNow[] = [];
+  const services = new Set<string>();
+  const sourceLines = new Map(Object.entries(input.sourceLines).map(([branch, commits]) => [branch, new Set(commits)]));
+  for (const log of input.stages) {
+    let previous: ServiceImages = {};
+    const stageEvents = deployedCommits(log.commits).map((entry) => {
+      const changes = imageChanges(previous, entry.images);
+      previous = entry.images;
+      Object.keys(entry.images).forEach((service) => services.add(service));
+      warnings.push(...commitWarnings(log, entry, changes, sourceLines));
+      return eventOf(log, entry, changes);
+    });
+    events.push(...stageEvents);
+    periods.push(...periodsOf(log, stageEvents));
+    Object.keys(log.waiting?.images ?? {}).forEach((service) => services.add(service));
+    now.push({
+      stage: log.stage,
+      branch: log.branch,
+      promotedFrom: log.promotedFrom,
+      tip: log.commits.at(-1)?.commit,
+      images: previous,
+      waiting: log.waiting && { commits: log.waiting.commits, changes: imageChanges(previous, log.waiting.images) },
+    });
+  }
+  const stageOf = (branch: string) => input.stages.find((log) => log.branch === branch)?.stage ?? branch;
+  for (const remote of input.remotes) warnings.push(...remoteWarnings(remote, stageOf));
+  return { caveats: historyCaveats, warnings, events, periods, services: [...services].sort(), now };
+}
+
+export interface HistoryFilter {
+  stage?: string | undefined;
+  service?: string | undefined;
+  /** ISO date: leave out what ended before it. */
+  since?: string | undefined;
+}
+
+/** Narrows a history to one stage, one service and/or a time window. */
+export function filterHistory(history: DeploymentHistory, filter: HistoryFilter): DeploymentHistory {
+  const since = filter.since ? Date.parse(filter.since) : undefined;
+  const inStage = (stage: string) => !filter.stage || stage === filter.stage;
+  const recent = (date: string | undefined) => since === undefined || date === undefined || Date.parse(date) >= since;
+  const serviceImages = (images: ServiceImages): ServiceImages =>
+    filter.service ? Object.fromEntries(Object.entries(images).filter(([service]) => service === filter.service)) : images;
+  const serviceChanges = (changes: ImageChange[]) => (filter.service ? changes.filter((change) => change.service === filter.service) : changes);
+  return {
+    caveats: history.caveats,
+    warnings: history.warnings.filter((warning) => inStage(warning.stage)),
+    events: history.events
+      .filter((event) => inStage(event.stage) && recent(event.date))
+      .map((event) => ({ ...event, changes: serviceChanges(event.changes) }))
+      .filter((event) => !filter.service || event.changes.length > 0),
+    periods: history.periods.filter((period) => inStage(period.stage) && (!filter.service || period.service === filter.service) && recent(period.until)),
+    services: history.services.filter((service) => !filter.service || service === filter.service),
+    now: history.now
+      .filter((stage) => inStage(stage.stage))
+      .map((stage) => ({ ...stage, images: serviceImages(stage.images), waiting: stage.waiting && { ...stage.waiting, changes: serviceChanges(stage.waiting.changes) } })),
+  };
+}

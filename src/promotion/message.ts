@@ -1,0 +1,98 @@
+import type { ImageChange } from "./images.ts";
+
+/**
+ * Commit messages written by promote, hotfix and rollback carry git trailers, so that `history`
+ * (and `git log --format=%(trailers)`) can read them. `history` still checks them against the files.
+ */
+export const trailerKeys = {
+  promotedFrom: "Promoted-From",
+  promotedTo: "Promoted-To",
+  sourceCommit: "Source-Commit",
+  targetCommit: "Target-Commit",
+  imageChanged: "Image-Changed",
+  hotfix: "Hotfix",
+  rollbackOf: "Rollback-Of",
+} as const;
+
+export type Trailers = readonly (readonly [key: string, value: string])[];
+
+const noImage = "(none)";
+
+export function imageChangeText(change: ImageChange): string {
+  return `${change.service} ${change.from ?? noImage} -> ${change.to ?? noImage}`;
+}
+
+export function parseImageChange(text: string): ImageChange | undefined {
+  const match = /^(\S+) (\S+) -> (\S+)$/.exec(text.trim());
+  if (!match) return undefined;
+  const image = (value: string) => (value === noImage ? undefined : value);
+  return { service: match[1]!, from: image(match[2]!), to: image(match[3]!) };
+}
+
+function trailerBlock(trailers: Trailers): string {
+  return trailers.map(([key, value]) => `${key}: ${value}`).join("\n");
+}
+
+function changesBlock(changes: readonly ImageChange[], stage: string): string {
+  if (changes.length === 0) return `No image changes on ${stage}; this merge records that ${stage} was promoted.`;
+  return [`Images that change on ${stage}:`, ...changes.map((change) => `  ${imageChangeText(change)}`)].join("\n");
+}
+
+export interface PromotionMessageInput {
+  fromBranch: string;
+  toStage: string;
+  toBranch: string;
+  sourceCommit: string;
+  /** The target branch's commit before the promotion; undefined when the promotion creates it. */
+  targetCommit: string | undefined;
+  changes: readonly ImageChange[];
+}
+
+export function promotionMessage(input: PromotionMessageInput): string {
+  const trailers: [string, string][] = [
+    [trailerKeys.promotedFrom, input.fromBranch],
+    [trailerKeys.promotedTo, input.toBranch],
+    [trailerKeys.sourceCommit, input.sourceCommit],
+  ];
+  if (input.targetCommit) trailers.push([trailerKeys.targetCommit, input.targetCommit]);
+  trailers.push(...input.changes.map((change): [string, string] => [trailerKeys.imageChanged, imageChangeText(change)]));
+  return [
+    `Promote ${input.fromBranch} to ${input.toBranch}`,
+    `Promotes ${input.fromBranch} at ${input.sourceCommit.slice(0, 12)} to stage ${input.toStage}.\n${changesBlock(input.changes, input.toStage)}`,
+    trailerBlock(trailers),
+  ].join("\n\n") + "\n";
+}
+
+export function hotfixMessage(input: { name: string; branch: string; toBranch: string; toStage: string; sourceCommit: string; targetCommit: string; changes: readonly ImageChange[] }): string {
+  const trailers: [string, string][] = [
+    [trailerKeys.hotfix, input.name],
+    [trailerKeys.promotedFrom, input.branch],
+    [trailerKeys.promotedTo, input.toBranch],
+    [trailerKeys.sourceCommit, input.sourceCommit],
+    [trailerKeys.targetCommit, input.targetCommit],
+    ...input.changes.map((change): [string, string] => [trailerKeys.imageChanged, imageChangeText(change)]),
+  ];
+  return [`Hotfix ${input.name} into ${input.toBranch}`, changesBlock(input.changes, input.toStage), trailerBlock(trailers)].join("\n\n") + "\n";
+}
+
+/** Adds a trailer to a message git wrote (e.g. `git revert`'s). */
+export function withTrailer(message: string, key: string, value: string): string {
+  return `${message.trimEnd()}\n\n${key}: ${value}\n`;
+}
+
+/** Parses the `Key: value` lines git prints for `%(trailers:only,unfold)`. */
+export function parseTrailerLines(text: string): Trailers {
+  return text
+    .split("\n")
+    .map((line) => /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => [match[1]!, match[2]!.trim()] as const);
+}
+
+export function trailerValue(trailers: Trailers, key: string): string | undefined {
+  return trailers.find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
+}
+
+export function trailerValues(trailers: Trailers, key: string): string[] {
+  return trailers.filter(([name]) => name.toLowerCase() === key.toLowerCase()).map(([, value]) => value);
+}

@@ -1,0 +1,159 @@
+import type { ProjectConfig } from "../config/project.ts";
+import type { Git } from "../git/git.ts";
+import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./history.ts";
+import { imagesInManifest, type ServiceImages } from "./images.ts";
+import { parseTrailerLines } from "./message.ts";
+import { branchRef, remoteFor } from "./repository.ts";
+
+const deletedBlob = /^0+$/;
+
+interface RawCommit {
+  commit: string;
+  parents: string[];
+  author: string;
+  email: string;
+  date: string;
+  subject: string;
+  trailers: string;
+  /** [path, blob or undefined when deleted] for every file the commit changed (against its first parent). */
+  files: [string, string | undefined][];
+}
+
+/** One `git log` pass over a branch's first-parent line, with the files each commit changed. */
+async function firstParentLog(git: Git, rev: string): Promise<RawCommit[]> {
+  const format = "%x1e%H%x00%P%x00%an%x00%ae%x00%cI%x00%s%x00%(trailers:only,unfold)%x00";
+  const text = await git.run(["log", "--first-parent", "--reverse", "--no-renames", "--raw", "--no-abbrev", `--format=${format}`, rev, "--"]);
+  return text
+    .split("\x1e")
+    .slice(1)
+    .map((record) => {
+      const [commit, parents, author, email, date, subject, trailers, raw] = record.split("\x00") as string[];
+      const files = (raw ?? "")
+        .split("\n")
+        .filter((line) => line.startsWith(":"))
+        .map((line): [string, string | undefined] => {
+          const [meta, path] = line.split("\t") as [string, string];
+          const blob = meta.split(" ")[3]!;
+          return [path, deletedBlob.test(blob) ? undefined : blob];
+        });
+      return { commit: commit!, parents: parents!.split(" ").filter(Boolean), author: author!, email: email!, date: date!, subject: subject!, trailers: trailers!, files };
+    });
+}
+
+/** Images per blob, each blob parsed once however many commits and stages share it. */
+class ImageCache {
+  private readonly parsed = new Map<string, ServiceImages>();
+  constructor(private readonly texts: Map<string, string>) {}
+
+  of(blob: string): ServiceImages {
+    let images = this.parsed.get(blob);
+    if (!images) {
+      images = imagesInManifest(this.texts.get(blob) ?? "");
+      this.parsed.set(blob, images);
+    }
+    return images;
+  }
+
+  imagesOf(files: ReadonlyMap<string, string>): ServiceImages {
+    return Object.assign({}, ...[...files.values()].map((blob) => this.of(blob))) as ServiceImages;
+  }
+}
+
+function stageCommits(log: RawCommit[], dir: string, cache: ImageCache): StageCommit[] {
+  const files = new Map<string, string>();
+  let images: ServiceImages = {};
+  return log.map((raw) => {
+    const mine = raw.files.filter(([path]) => path.startsWith(dir));
+    for (const [path, blob] of mine) {
+      if (blob === undefined) files.delete(path);
+      else files.set(path, blob);
+    }
+    if (mine.length > 0) images = cache.imagesOf(files);
+    return { commit: raw.commit, parents: raw.parents, author: raw.author, email: raw.email, date: raw.date, subject: raw.subject, trailers: parseTrailerLines(raw.trailers), images };
+  });
+}
+
+async function forcedUpdates(git: Git, trackingRef: string): Promise<RemoteState["forcedUpdates"]> {
+  const result = await git.attempt(["reflog", "show", "--date=iso-strict", "--format=%H%x00%gd%x00%gs", trackingRef, "--"]);
+  if (result.exitCode !== 0) return [];
+  const entries = result.stdout.split("\n").filter(Boolean).map((line) => line.split("\x00") as [string, string, string]);
+  return entries.flatMap(([to, selector, reason], index) => {
+    const from = entries[index + 1]?.[0];
+    if (!from || !/forced-update/.test(reason)) return [];
+    return [{ date: /@\{(.*)\}$/.exec(selector)?.[1] ?? "", from, to }];
+  });
+}
+
+async function aheadBehind(git: Git, local: string, tracking: string): Promise<{ ahead: number; behind: number }> {
+  const [ahead, behind] = (await git.run(["rev-list", "--left-right", "--count", `${local}...${tracking}`])).trim().split(/\s+/).map(Number);
+  return { ahead: ahead ?? 0, behind: behind ?? 0 };
+}
+
+/** Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files; git runs in parallel. */
+export async function readHistoryInput(git: Git, config: ProjectConfig): Promise<HistoryInput> {
+  const [heads, remote] = await Promise.all([git.refs("refs/heads/"), remoteFor(git)]);
+  const tracking = remote ? await git.refs(`refs/remotes/${remote}/`) : new Map<string, string>();
+  // A stage with no local branch is read from the remote-tracking branch, when there is one.
+  const revOf = (branch: string) => (heads.has(branchRef(branch)) ? branch : tracking.has(`refs/remotes/${remote}/${branch}`) ? `${remote}/${branch}` : undefined);
+  const clusters = config.paths.clusters;
+  const sourceBranches = [...new Set(config.stages.map((stage) => stage.promotedFrom))];
+  const mainLines = sourceBranches.filter((branch) => !config.stages.some((stage) => stage.branch === branch) && revOf(branch));
+
+  const [logs, sourceTrees, waitingCounts, mainCommits] = await Promise.all([
+    Promise.all(config.stages.map(async (stage) => {
+      const rev = revOf(stage.branch);
+      return rev ? firstParentLog(git, rev) : [];
+    })),
+    Promise.all(sourceBranches.map(async (branch) => {
+      const rev = revOf(branch);
+      return [branch, rev ? await git.filesAt(rev, clusters) : undefined] as const;
+    })),
+    Promise.all(config.stages.map(async (stage) => {
+      const rev = revOf(stage.branch);
+      const source = revOf(stage.promotedFrom);
+      return rev && source ? Number((await git.run(["rev-list", "--count", "--no-merges", `${rev}..${source}`])).trim()) : undefined;
+    })),
+    Promise.all(mainLines.map(async (branch) => [branch, (await git.run(["rev-list", "--first-parent", revOf(branch)!, "--"])).split("\n").filter(Boolean)] as const)),
+  ]);
+  const treeOf = new Map(sourceTrees);
+  const waitingFiles = config.stages.map((stage) => {
+    const files = treeOf.get(stage.promotedFrom);
+    const dir = `${clusters}/${stage.name}/`;
+    return files && new Map([...files].filter(([path]) => path.startsWith(dir)));
+  });
+  const blobs = logs.flatMap((log) => log.flatMap((raw) => raw.files.filter(([path]) => path.startsWith(`${clusters}/`)).map(([, blob]) => blob)));
+  blobs.push(...waitingFiles.flatMap((files) => [...(files?.values() ?? [])]));
+  const cache = new ImageCache(await git.readObjects(blobs.filter((blob): blob is string => blob !== undefined)));
+
+  const stages: StageLog[] = config.stages.map((stage, index) => {
+    const files = waitingFiles[index];
+    const count = waitingCounts[index];
+    return {
+      stage: stage.name,
+      branch: stage.branch,
+      promotedFrom: stage.promotedFrom,
+      commits: stageCommits(logs[index]!, `${clusters}/${stage.name}/`, cache),
+      waiting: files && count !== undefined ? { images: cache.imagesOf(files), commits: count } : undefined,
+    };
+  });
+  const sourceLines: Record<string, string[]> = Object.fromEntries(mainCommits);
+  config.stages.forEach((stage, index) => {
+    if (sourceBranches.includes(stage.branch)) sourceLines[stage.branch] = logs[index]!.map((raw) => raw.commit);
+  });
+
+  const remotes = remote
+    ? await Promise.all(
+        config.stages
+          .filter((stage) => tracking.has(`refs/remotes/${remote}/${stage.branch}`))
+          .map(async (stage): Promise<RemoteState> => {
+            const trackingRef = `refs/remotes/${remote}/${stage.branch}`;
+            const [counts, forced] = await Promise.all([
+              heads.has(branchRef(stage.branch)) ? aheadBehind(git, stage.branch, trackingRef) : { ahead: 0, behind: 0 },
+              forcedUpdates(git, trackingRef),
+            ]);
+            return { branch: stage.branch, remote, ...counts, forcedUpdates: forced };
+          }),
+      )
+    : [];
+  return { stages, sourceLines, remotes };
+}

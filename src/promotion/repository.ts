@@ -1,0 +1,135 @@
+import { generate } from "../generate/generate.ts";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+import type { Git } from "../git/git.ts";
+import { imagesInManifests, type ServiceImages } from "./images.ts";
+import { trailerKeys } from "./message.ts";
+import type { BranchState, CommitSummary } from "./preflight.ts";
+
+/**
+ * Reading the repository's state for the planners, and moving branches safely: the shell around
+ * the pure promotion logic. Nothing here decides; it gathers facts and carries out plans.
+ */
+export const branchRef = (branch: string) => `refs/heads/${branch}`;
+
+/** The remote stage branches are published to: `origin`, or the only remote there is. */
+export async function remoteFor(git: Git): Promise<string | undefined> {
+  const remotes = await git.remotes();
+  return remotes.includes("origin") ? "origin" : remotes.length === 1 ? remotes[0] : undefined;
+}
+
+export async function fetchRemote(git: Git, remote: string): Promise<void> {
+  await git.run(["fetch", "--quiet", "--prune", remote]);
+}
+
+export async function branchState(git: Git, name: string, remote: string | undefined): Promise<BranchState> {
+  const local = await git.commit(branchRef(name));
+  const tracking = remote ? await git.commit(`refs/remotes/${remote}/${name}`) : undefined;
+  if (!local || !tracking) return { name, local, remote: tracking, ahead: 0, behind: 0 };
+  const [ahead, behind] = (await git.run(["rev-list", "--left-right", "--count", `${local}...${tracking}`])).trim().split(/\s+/).map(Number);
+  return { name, local, remote: tracking, ahead: ahead ?? 0, behind: behind ?? 0 };
+}
+
+/**
+ * Non-merge commits on `target` with no equivalent on `source`: neither the same patch nor a
+ * `cherry-pick -x` copy. These are hotfixes a promotion would bury.
+ */
+export async function commitsMissingFrom(git: Git, source: string, target: string): Promise<CommitSummary[]> {
+  // Empty promotion commits (nothing to merge) are records, not changes: their trailer says so.
+  const candidates = (await git.run(["log", "--cherry-pick", "--right-only", "--no-merges", `--format=%H%x00%s%x00%(trailers:key=${trailerKeys.promotedTo},valueonly)`, `${source}...${target}`, "--"]))
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split("\x00") as [string, string, string])
+    .filter(([, , promotedTo]) => promotedTo === undefined || promotedTo.trim() === "");
+  if (candidates.length === 0) return [];
+  const copied = await git.run(["log", "--format=%b", "--grep=cherry picked from commit", source, "--"]);
+  const copiedFrom = new Set([...copied.matchAll(/cherry picked from commit ([0-9a-f]{40})/g)].map((match) => match[1]!));
+  return candidates.filter(([commit]) => !copiedFrom.has(commit)).map(([commit, subject]) => ({ commit, subject }));
+}
+
+/** Generated files that `generate --check` reports stale in a work tree. */
+export function staleGeneratedFiles(root: string): string[] {
+  const plan = generate(root, { write: false });
+  return [...plan.writes.map((write) => write.path), ...plan.removals.map((file) => file.path)];
+}
+
+/** `generate --check` at a commit, run in a temporary work tree (the user's stays untouched). */
+export async function staleGeneratedFilesAt(git: Git, commit: string): Promise<string[]> {
+  return git.inTemporaryWorktree(commit, async (worktree) => staleGeneratedFiles(worktree.cwd));
+}
+
+/** The text of every file below `dir` in a commit or tree. */
+export async function filesTextAt(git: Git, rev: string, dir: string): Promise<Map<string, string>> {
+  const blobs = await git.filesAt(rev, dir);
+  const texts = await git.readObjects([...blobs.values()]);
+  return new Map([...blobs].map(([path, blob]) => [path, texts.get(blob) ?? ""]));
+}
+
+export async function imagesAt(git: Git, rev: string | undefined, dir: string): Promise<ServiceImages> {
+  return rev ? imagesInManifests((await filesTextAt(git, rev, dir)).values()) : {};
+}
+
+/** The tree a merge of `source` into `target` would produce, computed without touching any work tree. */
+export async function mergedTree(git: Git, target: string, source: string): Promise<{ tree: string; conflicts: string[] }> {
+  const result = await git.attempt(["merge-tree", "--write-tree", "--name-only", "--no-messages", target, source]);
+  const [tree, ...rest] = result.stdout.split("\n").filter(Boolean);
+  if (result.exitCode === 0) return { tree: tree!, conflicts: [] };
+  if (result.exitCode === 1) return { tree: tree!, conflicts: rest };
+  throw new Jore4FluxError(`git merge-tree failed: ${result.stderr.trim()}`, { exitCode: ExitCode.failed });
+}
+
+/** Where every local branch and HEAD pointed before a command: what a failure restores. */
+export interface RefSnapshot {
+  branches: Map<string, string>;
+  currentBranch: string | undefined;
+}
+
+export async function snapshotRefs(git: Git): Promise<RefSnapshot> {
+  return { branches: await git.refs("refs/heads/"), currentBranch: await git.currentBranch() };
+}
+
+export interface BranchMove {
+  branch: string;
+  from: string | undefined;
+  to: string;
+}
+
+/**
+ * Moves local branches to new commits all at once, each only if it still holds what we planned
+ * from. The checked-out branch is fast-forwarded in the user's (clean) work tree so that its
+ * files follow; if that fails, the other branches are put back.
+ */
+export async function moveBranches(git: Git, moves: readonly BranchMove[], reason: string): Promise<void> {
+  const current = await git.currentBranch();
+  const others = moves.filter((move) => move.branch !== current);
+  const checkedOut = moves.find((move) => move.branch === current);
+  await git.updateRefs(others.map((move) => ({ ref: branchRef(move.branch), from: move.from, to: move.to })), reason);
+  if (!checkedOut) return;
+  const result = await git.attempt(["merge", "--ff-only", "--quiet", checkedOut.to]);
+  if (result.exitCode !== 0) {
+    await git.updateRefs(others.map((move) => ({ ref: branchRef(move.branch), from: move.to, to: move.from })), `jore4-flux: undo ${reason}`);
+    throw new Jore4FluxError(`could not fast-forward the checked-out branch ${current}: ${result.stderr.trim()}; no branch was changed`, { exitCode: ExitCode.failed });
+  }
+}
+
+/** Puts moved branches back where the snapshot had them (local refs only: this restores, it rewrites nothing published). */
+export async function restoreBranches(git: Git, moves: readonly BranchMove[], snapshot: RefSnapshot): Promise<void> {
+  const current = await git.currentBranch();
+  for (const move of moves) {
+    const before = snapshot.branches.get(branchRef(move.branch));
+    if (move.branch === current && before) await git.run(["reset", "--keep", "--quiet", before]);
+    else await git.updateRefs([{ ref: branchRef(move.branch), from: move.to, to: before }], "jore4-flux: restore after a failed push");
+  }
+}
+
+/** Pushes branches, never with force, all or none; a rejection puts the local branches back. */
+export async function pushOrRestore(git: Git, remote: string, moves: readonly BranchMove[], snapshot: RefSnapshot): Promise<void> {
+  const refspecs = moves.map((move) => `${branchRef(move.branch)}:${branchRef(move.branch)}`);
+  // --set-upstream so that a branch the command created tracks its remote like any other.
+  const result = await git.attempt(["push", "--atomic", "--porcelain", "--set-upstream", remote, ...refspecs]);
+  if (result.exitCode === 0) return;
+  await restoreBranches(git, moves, snapshot);
+  throw new Jore4FluxError(
+    `push to ${remote} was rejected (${(result.stderr || result.stdout).trim().split("\n").at(-1)}); ${moves.map((move) => move.branch).join(", ")} restored to where ${moves.length > 1 ? "they were" : "it was"} before this command`,
+    { exitCode: ExitCode.failed, hint: `git fetch ${remote}, look at what changed there, and run the command again` },
+  );
+}

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { execa } from "execa";
+import { PNG } from "pngjs";
+import { Git } from "../../src/git/git.ts";
+import { diskFiles } from "../../src/io/source-files.ts";
+import type { DeploymentHistory } from "../../src/promotion/history.ts";
+import { applyPromotion, planPromotion, type Interaction } from "../../src/promotion/promote.ts";
+import { imageColor } from "../../src/promotion/report-html.ts";
+import { loadProjectConfig } from "../../src/values/load.ts";
+import { cloneRepo, commitImage, createStageRepo, git, runCli, type StageRepo } from "../support/stage-repo.ts";
+
+const yes: Interaction = { progress: () => {}, confirm: async () => true };
+const shippedUi = "hsldevcom/jore4-ui:fix-docker-css--72224fc7574d8fb4486b43d8abc6afcf1b7f14c6";
+const uiV2 = "hsldevcom/jore4-ui:v2";
+let repo: StageRepo;
+const commits: Record<string, string> = {};
+
+async function promote(from: string, to: string): Promise<string> {
+  const gitRepo = new Git(repo.root);
+  const plan = await planPromotion(gitRepo, loadProjectConfig(diskFiles(repo.root)).config, from, to, { fetch: true, interaction: yes });
+  return (await applyPromotion(gitRepo, plan, { push: true, interaction: yes })).commit!;
+}
+
+async function history(root: string, ...args: string[]): Promise<DeploymentHistory> {
+  const run = await runCli(root, "history", "--json", ...args);
+  assert.equal(run.exitCode, 0, run.stderr);
+  return JSON.parse(run.stdout) as DeploymentHistory;
+}
+
+before(async () => {
+  repo = await createStageRepo();
+  commits.dev1 = await promote("main", "dev");
+  await commitImage(repo.root, "ui", uiV2);
+  await git(repo.root, "push", "--quiet", "origin", "main");
+  commits.dev2 = await promote("main", "dev");
+  commits.test1 = await promote("dev", "test");
+});
+
+after(() => repo.cleanup());
+
+test("history --stage/--service/--since narrow the report", async () => {
+  const report = await history(repo.root, "--stage", "dev", "--service", "ui", "--no-fetch");
+  assert.deepEqual(report.now.map((stage) => [stage.stage, stage.images]), [["dev", { ui: uiV2 }]]);
+  assert.deepEqual(report.periods.map((period) => period.image), [shippedUi, uiV2]);
+  assert.ok(report.events.every((event) => event.stage === "dev" && event.changes.every((change) => change.service === "ui")));
+  const later = await history(repo.root, "--stage", "dev", "--since", "2999-01-01", "--no-fetch");
+  assert.deepEqual(later.periods.map((period) => period.image).sort(), [uiV2, "hsldevcom/jore4-auth:dockerize--bf95d6d8b7bacfd6b990b2e9d55e4f6a1554879b", "hsldevcom/jore4-hasura:fix-metadata--613b29c2d4c6f0ef1cf6f258ab3071b780fa23bd"].sort());
+  assert.deepEqual(later.events, []);
+  const unknown = await runCli(repo.root, "history", "--service", "nope", "--no-fetch");
+  assert.equal(unknown.exitCode, 2);
+  assert.match(unknown.stderr, /no service 'nope' in the history; services: auth, hasura, ui/);
+});
+
+test("the HTML report renders in headless Chromium: a timeline bar per image, in the image's colour", async (context) => {
+  const dir = mkdtempSync(join(tmpdir(), "jore4-flux-report-"));
+  context.after(() => rmSync(dir, { recursive: true, force: true }));
+  const html = join(dir, "history.html");
+  const run = await runCli(repo.root, "history", "--no-fetch", "--html", html);
+  assert.equal(run.exitCode, 0, run.stderr);
+  const page = readFileSync(html, "utf8");
+  assert.doesNotMatch(page, /https?:\/\/|<script|<link/, "self-contained: nothing fetched, no scripts");
+  assert.ok(existsSync("/usr/bin/chromium"), "needs Debian's chromium: apt-get install -y chromium");
+  const flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", `--user-data-dir=${join(dir, "profile")}`, "--window-size=1200,1400", "--hide-scrollbars"];
+  const screenshot = join(dir, "history.png");
+  await execa("chromium", [...flags, `--screenshot=${screenshot}`, `file://${html}`], { timeout: 120_000 });
+  const png = PNG.sync.read(readFileSync(screenshot));
+  assert.deepEqual([png.width, png.height], [1200, 1400]);
+  const colours = new Map<string, number>();
+  for (let at = 0; at < png.data.length; at += 4) {
+    const key = `#${[png.data[at]!, png.data[at + 1]!, png.data[at + 2]!].map((channel) => channel.toString(16).padStart(2, "0")).join("")}`;
+    colours.set(key, (colours.get(key) ?? 0) + 1);
+  }
+  // Each image's bar is a solid block of its colour: hundreds of pixels exactly that colour.
+  for (const image of [shippedUi, uiV2]) assert.ok((colours.get(imageColor(image)) ?? 0) > 500, `bar colour of ${image} (${imageColor(image)}) in the screenshot`);
+  assert.ok((colours.get("#ffffff") ?? 0) < png.width * png.height * 0.95, "the page is not blank");
+  const dom = await execa("chromium", [...flags, "--dump-dom", `file://${html}`], { timeout: 120_000 });
+  const uiSection = /<section class="service" data-service="ui">([\s\S]*?)<\/section>/.exec(String(dom.stdout))?.[1] ?? "";
+  const devRow = /<div class="row" data-stage="dev">([\s\S]*?)<\/div><\/div>/.exec(uiSection)?.[1] ?? "";
+  assert.deepEqual([...devRow.matchAll(/data-image="([^"]+)"/g)].map((match) => match[1]), [shippedUi, uiV2]);
+});
+
+test("a force-pushed stage branch is detected: from the fetch that saw it, and from a fresh clone", async () => {
+  const other = await cloneRepo(repo, "rewriter");
+  await git(other, "push", "--quiet", "--force", "origin", `${commits.dev1}:refs/heads/dev`);
+  const seen = await history(repo.root);
+  assert.ok(seen.warnings.some((warning) => warning.stage === "dev" && /origin\/dev was force-updated .* from [0-9a-f]{12} to [0-9a-f]{12}: its history was rewritten/.test(warning.message)), JSON.stringify(seen.warnings));
+  assert.ok(seen.warnings.some((warning) => warning.stage === "dev" && /2 commit\(s\) on dev are not pushed to origin/.test(warning.message)));
+  const fresh = await cloneRepo(repo, "fresh");
+  const report = await history(fresh);
+  assert.deepEqual(
+    report.warnings.map((warning) => [warning.stage, warning.commit, warning.message]),
+    [["test", commits.test1, `promoted ${commits.dev2!.slice(0, 12)} from dev, which is no longer on dev: dev was rewritten (force-pushed or rebased) after this promotion`]],
+  );
+  const text = await runCli(fresh, "history");
+  assert.match(text.stdout, /Warnings \(history that cannot be trusted as it stands\):\n  test [0-9a-f]{12}: promoted/);
+  assert.match(text.stdout, /a deployment that failed in the cluster is not in git/);
+});

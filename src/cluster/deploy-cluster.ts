@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { kubectlSteps } from "./kubectl.ts";
 import {
@@ -39,7 +39,8 @@ export interface DeployClusterResult {
 /** `kustomize build` of the stage's folder, labelled and with the image overrides: what is applied. */
 export async function desiredObjects(session: Session, target: Target, options: Pick<DeployClusterOptions, "cluster" | "images">): Promise<KubeObject[]> {
   const dir = options.cluster ?? join(session.config.paths.clusters, target.stage.name);
-  const built = await session.read({ title: `kustomize build ${dir}`, argv: ["kustomize", "build", join(session.root, dir)] });
+  const absolute = resolve(session.root, dir);
+  const built = await session.read({ title: `kustomize build ${dir}`, argv: ["kustomize", "build", absolute] });
   const objects = parseObjects(built.stdout, `kustomize build ${dir}`);
   if (objects.length === 0) throw new Jore4FluxError(`kustomize build ${dir} produced no objects`, { exitCode: ExitCode.invalid });
   return overrideImages(withStageLabel(objects, target.stage.name), options.images);

@@ -46,14 +46,16 @@ export interface StepResult {
 }
 
 /** Runs one step; a failure names the step, the command and the tool's own message. */
-export async function runStep(root: string, step: CommandStep, options: { interactive?: boolean } = {}): Promise<StepResult> {
+export async function runStep(root: string, step: CommandStep): Promise<StepResult> {
   const [tool, ...args] = step.argv;
   const [command, ...lead] = resolveCommand(root, tool!);
+  // Paths in steps are relative to the repository root, as printed by --dry-run.
   const result = await execa(command!, [...lead, ...args], {
+    cwd: root,
     input: step.input,
     reject: false,
-    stdin: options.interactive && step.input === undefined ? "inherit" : undefined,
-    stderr: options.interactive ? "inherit" : "pipe",
+    stdin: step.interactive && step.input === undefined ? "inherit" : undefined,
+    stderr: step.interactive ? "inherit" : "pipe",
   });
   const outcome = { stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), exitCode: result.exitCode ?? 1 };
   if (result.failed && !step.tolerateFailure) {

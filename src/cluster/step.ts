@@ -11,6 +11,8 @@ export interface CommandStep {
   input?: string;
   /** The step may fail without failing the operation (e.g. deleting what is already gone). */
   tolerateFailure?: boolean;
+  /** The tool talks to the user (e.g. `az login` opening a device-code prompt). */
+  interactive?: boolean;
 }
 
 const plainWord = /^[A-Za-z0-9_./:=@%+,-]+$/;

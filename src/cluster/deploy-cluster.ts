@@ -9,6 +9,7 @@ import {
   parseObjects,
   prunableTypes,
   pruneCandidates,
+  resolveImageOverrides,
   resourceType,
   semanticChanges,
   stageLabel,
@@ -17,6 +18,7 @@ import {
   type KubeObject,
   type ObjectChange,
 } from "./objects.ts";
+import { stageValues } from "./login.ts";
 import { waitForDeployments } from "./wait.ts";
 import type { Session } from "./session.ts";
 import type { Target } from "./target.ts";
@@ -43,7 +45,8 @@ export async function desiredObjects(session: Session, target: Target, options: 
   const built = await session.read({ title: `kustomize build ${dir}`, argv: ["kustomize", "build", absolute] });
   const objects = parseObjects(built.stdout, `kustomize build ${dir}`);
   if (objects.length === 0) throw new Jore4FluxError(`kustomize build ${dir} produced no objects`, { exitCode: ExitCode.invalid });
-  return overrideImages(withStageLabel(objects, target.stage.name), options.images);
+  const serviceImages = Object.fromEntries(Object.entries(stageValues(session, target.stage.name).services).map(([name, service]) => [name, service.image]));
+  return overrideImages(withStageLabel(objects, target.stage.name), resolveImageOverrides(options.images, serviceImages));
 }
 
 function items(text: string): KubeObject[] {

@@ -92,20 +92,30 @@ export interface ObjectChange {
   diff: string;
 }
 
+/** A Secret's values hidden for printing (like `kubectl diff`), telling only whether each changed. */
+function maskSecret(object: KubeObject, other: KubeObject | undefined, side: string): KubeObject {
+  if (object.kind !== "Secret" || !object.data) return object;
+  const otherData = (other?.data ?? {}) as Record<string, string>;
+  const data = Object.fromEntries(Object.entries(object.data as Record<string, string>).map(([key, value]) => [key, otherData[key] === value ? "***" : `*** (${side})`]));
+  return { ...object, data };
+}
+
 /** The semantic change of each object: the live object against the server's dry-run result. */
 export function semanticChanges(dryRun: readonly KubeObject[], live: ReadonlyMap<string, KubeObject>): ObjectChange[] {
   return dryRun.map((after) => {
     const key = objectKey(after);
     const before = live.get(key);
-    const afterText = stringify(comparable(after));
-    const beforeText = before ? stringify(comparable(before)) : "";
-    const change: ChangeKind = !before ? "create" : beforeText === afterText ? "unchanged" : "change";
+    const [afterObject, beforeObject] = [comparable(after), before ? comparable(before) : undefined];
+    const same = beforeObject !== undefined && stringify(beforeObject) === stringify(afterObject);
+    const change: ChangeKind = !beforeObject ? "create" : same ? "unchanged" : "change";
+    const afterText = stringify(maskSecret(afterObject, beforeObject, "after"));
+    const beforeText = beforeObject ? stringify(maskSecret(beforeObject, afterObject, "before")) : "";
     const diff = change === "unchanged" ? "" : createTwoFilesPatch(`live/${key}`, `applied/${key}`, beforeText, afterText, undefined, undefined, { context: 3 });
     return { key, change, diff };
   });
 }
 
-/** An image override: every container image named `name` (any tag or digest) becomes `image`. */
+/** An image override: every container image named `name` (any tag or digest) becomes `image`; `name` may also be a service of the values. */
 export interface ImageOverride {
   name: string;
   image: string;
@@ -122,8 +132,16 @@ export function imageName(reference: string): string {
 export function parseImageOverride(text: string): ImageOverride {
   const separator = text.indexOf("=");
   const [name, image] = separator > 0 ? [text.slice(0, separator), text.slice(separator + 1)] : [imageName(text), text];
-  if (!image || /\s/.test(image)) throw new Jore4FluxError(`--set-image ${text}: expected NAME=IMAGE or IMAGE (e.g. hsldevcom/jore4-ui:latest)`, { exitCode: ExitCode.invalid });
+  if (!image || /\s/.test(image)) throw new Jore4FluxError(`--set-image ${text}: expected SERVICE=IMAGE, NAME=IMAGE or IMAGE (e.g. ui=hsldevcom/jore4-ui:latest)`, { exitCode: ExitCode.invalid });
   return { name, image };
+}
+
+/** An override named by service (`ui=…`) becomes one named by that service's image in the values. */
+export function resolveImageOverrides(overrides: readonly ImageOverride[], serviceImages: Readonly<Record<string, string>>): ImageOverride[] {
+  return overrides.map((override) => {
+    const image = serviceImages[override.name];
+    return image === undefined ? override : { ...override, name: imageName(image) };
+  });
 }
 
 type PodSpec = { containers?: { image?: string }[]; initContainers?: { image?: string }[] };

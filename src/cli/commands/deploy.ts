@@ -30,7 +30,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function clusterOptions(command: Command): Command {
   return command
     .option("--cluster <dir>", "the kustomize folder to apply, relative to the repository (default: clusters/<stage>)")
-    .option("--set-image <image>", "replace an image for this deploy only: NAME=IMAGE, or IMAGE to replace the image of the same name (repeatable)", collect, [])
+    .option("--set-image <image>", "replace an image for this deploy only: SERVICE=IMAGE (e.g. ui=hsldevcom/jore4-ui:latest), IMAGE-NAME=IMAGE, or IMAGE for the image of that name (repeatable)", collect, [])
     .option("--server-dry-run", "ask the cluster (server-side dry run) and print the semantic change; apply nothing")
     .option("--prune", "delete objects an earlier deploy of this stage applied that the stage no longer has")
     .option("--no-wait", "do not wait for the Deployments to roll out")

@@ -1,8 +1,6 @@
-import { existsSync } from "node:fs";
-import { delimiter, join } from "node:path";
 import { execa } from "execa";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { locateTool } from "../tools/locate.ts";
+import { locateTool, onPath } from "../tools/locate.ts";
 import { formatCommand, type CommandStep } from "./step.ts";
 
 /** How each external tool is found, and what to tell the user when it is missing. */
@@ -15,14 +13,6 @@ const installHints: Record<string, string> = {
 };
 /** Tools the project pins and builds; the others come from PATH. */
 const projectTools = new Set(["kubectl", "kustomize", "helm"]);
-
-function onPath(name: string): string | undefined {
-  return (process.env.PATH ?? "")
-    .split(delimiter)
-    .filter(Boolean)
-    .map((dir) => join(dir, name))
-    .find((candidate) => existsSync(candidate));
-}
 
 /** The command to run for a step's tool, or a clear error naming the tool and how to get it. */
 export function resolveCommand(root: string, tool: string): string[] {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -86,6 +86,13 @@ describe("cloud and kind commands, up to their command lines", () => {
     const expected = [{ hostPort: kind.values.ingress.hostPort!, containerPort: 80 }];
     for (const service of Object.values(kind.values.services)) if (service.enabled && service.hostPort && service.nodePort) expected.push({ hostPort: service.hostPort, containerPort: service.nodePort });
     assert.deepEqual(rendered.nodes[0]!.extraPortMappings.map(({ hostPort, containerPort }) => ({ hostPort, containerPort })), expected);
+  });
+
+  test("the committed kind picture (docs/kindcluster.dot) is the one the values give", async () => {
+    const result = await runCli(["kind", "diagram"], env);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(`${result.stdout}\n`, readFileSync(join(repositoryRoot, "docs", "kindcluster.dot"), "utf8"), "run `npx jore4-flux kind diagram > docs/kindcluster.dot` and render it with dot");
+    assert.match(result.stdout, new RegExp(`"host:${kind.values.ingress.hostPort}" -> "node:80"`));
   });
 
   test("kind up --dry-run: kind create with the rendered config, then crds and the cluster, nothing contacted", async () => {

@@ -5,7 +5,7 @@ import type { ProjectConfig } from "../../config/project.ts";
 import { guardContext, kindStage } from "../../cluster/context-guard.ts";
 import { deployCluster } from "../../cluster/deploy-cluster.ts";
 import { deployCrds } from "../../cluster/deploy-crds.ts";
-import { renderKindConfig } from "../../cluster/kind.ts";
+import { renderKindConfig, renderKindDiagram } from "../../cluster/kind.ts";
 import { kindClusterExists, startKind, stopKind } from "../../cluster/kind-cluster.ts";
 import { loginSteps, stageValues } from "../../cluster/login.ts";
 import { parseSeconds } from "../../cluster/rollout.ts";
@@ -35,6 +35,15 @@ export function kindCommand(): Command {
     .action((options: { stage?: string }, command: Command) => {
       const session = sessionFor(command, { dryRun: true });
       out.data(renderKindConfig(session.config, stageValues(session, kindStage(session.config, options.stage).name)));
+    });
+  kind
+    .command("diagram")
+    .description("print the kind architecture and port-mapping picture as Graphviz DOT (docs/kindcluster.dot)")
+    .addOption(stageOption())
+    .addHelpText("after", "\nExample:\n  $ jore4-flux kind diagram > docs/kindcluster.dot && dot -Tsvg docs/kindcluster.dot -o docs/kindcluster.svg")
+    .action((options: { stage?: string }, command: Command) => {
+      const session = sessionFor(command, { dryRun: true });
+      out.data(renderKindDiagram(session.config, stageValues(session, kindStage(session.config, options.stage).name)));
     });
   kind
     .command("start")

@@ -35,6 +35,7 @@ export interface DeployClusterOptions {
 
 export interface DeployClusterResult {
   changes: ObjectChange[];
+  /** Objects pruned (or, with `serverDryRun`, that would be). */
   pruned: string[];
 }
 
@@ -72,8 +73,12 @@ async function validate(session: Session, target: Target, objects: readonly Kube
       hint: "fix the values (or manifests) and run `npx jore4-flux generate`; if a kind is unknown, run `npx jore4-flux deploy crds <stage>` first",
     });
   }
-  const dryRun = items(result.stdout);
-  return dryRun.map((object, index) => ({ ...object, metadata: { ...object.metadata, namespace: objects[index]?.metadata.namespace ?? object.metadata.namespace } }));
+  // Put the objects probed in `default` back into their own namespace.
+  const moved = new Map(objects.filter((object) => object.metadata.namespace && pending.has(object.metadata.namespace)).map((object) => [`${object.kind}/${object.metadata.name}`, object.metadata.namespace]));
+  return items(result.stdout).map((object) => {
+    const namespace = object.metadata.namespace === "default" ? moved.get(`${object.kind}/${object.metadata.name}`) : undefined;
+    return namespace ? { ...object, metadata: { ...object.metadata, namespace } } : object;
+  });
 }
 
 async function liveObjects(session: Session, target: Target, objects: readonly KubeObject[]): Promise<Map<string, KubeObject>> {
@@ -110,7 +115,7 @@ export async function deployCluster(session: Session, target: Target, options: D
     for (const change of changed) session.print(change.diff);
     for (const object of stale) session.print(`would prune ${objectKey(object)}\n`);
     session.progress(`server dry run: ${changes.filter((c) => c.change === "create").length} to create, ${changes.filter((c) => c.change === "change").length} to change, ${changes.length - changed.length} unchanged, ${stale.length} to prune; nothing was applied`);
-    return { changes, pruned: [] };
+    return { changes, pruned: stale.map(objectKey) };
   }
   if (changed.length > 0) {
     session.progress(`applying ${changed.length} changed of ${objects.length} objects…`);

@@ -194,6 +194,11 @@ describe("deploy against a real kube-apiserver", () => {
     assert.ok(await exists(["deployment", "jore4-testdb", "-n", namespace]), "nothing is pruned without --prune");
     const preview = await cli("deploy", "cluster", kindStage, "--cluster", dir, "--prune", "--server-dry-run");
     assert.match(preview.stdout, new RegExp(`would prune Deployment.apps ${namespace}/jore4-testdb`));
+    const previewJson = await cli("deploy", "cluster", kindStage, "--cluster", dir, "--prune", "--server-dry-run", "--json");
+    const plan = JSON.parse(previewJson.stdout) as { applied: boolean; pruned: string[]; changes: { change: string }[] };
+    assert.equal(plan.applied, false);
+    assert.deepEqual(plan.pruned.sort(), [`ConfigMap ${namespace}/jore4-testdb-env`, `Deployment.apps ${namespace}/jore4-testdb`, `Service ${namespace}/jore4-testdb`]);
+    assert.ok(plan.changes.every((change) => change.change === "unchanged"));
     assert.ok(await exists(["deployment", "jore4-testdb", "-n", namespace]));
     const pruned = await cli("deploy", "cluster", kindStage, "--cluster", dir, "--prune", "--no-wait");
     assert.equal(pruned.exitCode, 0, pruned.stderr);

@@ -83,10 +83,13 @@ export function deployCommand(): Command {
       "after",
       "\nExamples:\n  $ jore4-flux deploy cluster dev --server-dry-run   # what would change\n  $ jore4-flux deploy cluster dev --prune\n  $ jore4-flux deploy cluster prod --yes --timeout 10m",
     ),
-  ).action(async (stage: string, options: ClusterFlags, command: Command) => {
-    const session = sessionFor(command, options);
-    const target = await resolveTarget(session, stage, options);
-    await deployCluster(session, target, clusterDeployOptions(options));
-  });
+  )
+    .option("--json", "print what changed (or would change) per object as JSON")
+    .action(async (stage: string, options: ClusterFlags & { json?: boolean }, command: Command) => {
+      const session = sessionFor(command, options);
+      const target = await resolveTarget(session, stage, options);
+      const result = await deployCluster(options.json ? { ...session, print: () => {} } : session, target, clusterDeployOptions(options));
+      if (options.json) out.json({ stage, context: target.context, applied: !options.serverDryRun && !options.dryRun, changes: result.changes.map(({ key, change }) => ({ object: key, change })), pruned: result.pruned });
+    });
   return deploy;
 }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import type { ProjectConfig } from "../../config/project.ts";
-import { guardContext, kindStage } from "../../cluster/context-guard.ts";
+import { kindStage } from "../../cluster/context-guard.ts";
 import { deployCluster } from "../../cluster/deploy-cluster.ts";
 import { deployCrds } from "../../cluster/deploy-crds.ts";
 import { renderKindConfig, renderKindDiagram } from "../../cluster/kind.ts";
@@ -80,7 +80,6 @@ export function kindCommand(): Command {
         throw new Jore4FluxError(`kind cluster ${session.config.kind.cluster} is not running`, { exitCode: ExitCode.findings, hint: "start it with `npx jore4-flux kind start`" });
       }
       const target = await resolveTarget(session, kindStage(session.config).name, { context: options.context });
-      guardContext(session.config.kind.context, { explicit: target.context }, target.stage.name);
       out.data(`kind cluster ${session.config.kind.cluster} runs; context ${target.context}`);
     });
   withGuardOptions(

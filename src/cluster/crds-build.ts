@@ -33,9 +33,10 @@ async function fluxManifest(root: string): Promise<string> {
   }
 }
 
-async function copiedFiles(pin: ModulePin, what: string, files: readonly string[]): Promise<string> {
+async function copiedFiles(pin: ModulePin, what: string, files: readonly string[], leaveOut: (document: string) => boolean = () => false): Promise<string> {
   const dir = await moduleDir(pin);
-  return header(what, [pin]) + files.map((file) => readFileSync(join(dir, file), "utf8").replace(/^---\n/, "")).join("---\n");
+  const documents = files.flatMap((file) => readFileSync(join(dir, file), "utf8").replace(/^---\n/, "").split(/^---\n/m));
+  return header(what, [pin]) + documents.filter((document) => !leaveOut(document)).join("---\n");
 }
 
 /** Every file of crds/, by path: deterministic for the pinned modules. */
@@ -46,6 +47,9 @@ export async function buildCrdFiles(root: string): Promise<Record<string, string
       "config/crd/bases/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml",
       "config/crd/bases/secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml",
     ]),
-    [crdFiles.ingressNginx]: await copiedFiles(ingressNginx, "ingress-nginx for kind (its kind provider manifest)", ["deploy/static/provider/kind/deploy.yaml"]),
+    // Without its admission webhook, which only slows start-up; a second `deploy crds` then changes nothing.
+    [crdFiles.ingressNginx]: await copiedFiles(ingressNginx, "ingress-nginx for kind (its kind provider manifest, without the admission webhook)", ["deploy/static/provider/kind/deploy.yaml"], (document) =>
+      /^kind: ValidatingWebhookConfiguration$/m.test(document),
+    ),
   };
 }

@@ -36,7 +36,7 @@ export function planCrdSteps(session: Pick<Session, "config">, target: Target): 
     { name: "ingress-nginx", step: kubectl.applyFile("install ingress-nginx (kind provider)", crdFiles.ingressNginx) },
     {
       name: "ingress-webhook",
-      // Its admission webhook only slows start-up (and blocks Ingresses until its pod runs).
+      // crds/ leaves the admission webhook out; this removes one an older install left (it blocks Ingresses until its pod runs).
       step: kubectl.delete("remove the ingress-nginx admission webhook", ["validatingwebhookconfiguration", ingressNginxObjects.admissionWebhook]),
     },
     { name: "ingress-wait" },

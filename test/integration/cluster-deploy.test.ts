@@ -82,6 +82,19 @@ describe("deploy against a real kube-apiserver", () => {
   });
 
   test("deploy crds installs Flux and ingress-nginx (kind) and the Secrets Store CRDs (AKS)", async () => {
+    // As an older install (or the upstream manifest) leaves it: a webhook that blocks every Ingress.
+    await plane.kubectl(["apply", "-f", "-"], [
+      "apiVersion: admissionregistration.k8s.io/v1",
+      "kind: ValidatingWebhookConfiguration",
+      "metadata: {name: ingress-nginx-admission}",
+      "webhooks:",
+      "  - name: validate.nginx.ingress.kubernetes.io",
+      "    admissionReviewVersions: [v1]",
+      "    sideEffects: None",
+      "    clientConfig: {service: {name: ingress-nginx-controller-admission, namespace: ingress-nginx, path: /networking/v1/ingresses}}",
+      "    rules: [{apiGroups: [networking.k8s.io], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [ingresses]}]",
+      "",
+    ].join("\n"));
     const kind = await cli("deploy", "crds", kindStage, "--no-wait");
     assert.equal(kind.exitCode, 0, kind.stderr);
     for (const crd of ["gitrepositories.source.toolkit.fluxcd.io", "kustomizations.kustomize.toolkit.fluxcd.io"]) assert.ok(await exists(["crd", crd]), crd);
@@ -91,8 +104,12 @@ describe("deploy against a real kube-apiserver", () => {
     const aks = await cli("deploy", "crds", aksStage, "--context", plane.contexts[aksStage]!, "--skip", "secret-store-driver");
     assert.equal(aks.exitCode, 0, aks.stderr);
     assert.ok(await exists(["crd", "secretproviderclasses.secrets-store.csi.x-k8s.io"]));
+    const versionOf = async (args: string[]) => (await getJson(args)).metadata.resourceVersion;
+    const before = [await versionOf(["deployment", "ingress-nginx-controller", "-n", "ingress-nginx"]), await versionOf(["crd", "gitrepositories.source.toolkit.fluxcd.io"])];
     const again = await cli("deploy", "crds", kindStage, "--no-wait");
     assert.equal(again.exitCode, 0, again.stderr);
+    assert.deepEqual([await versionOf(["deployment", "ingress-nginx-controller", "-n", "ingress-nginx"]), await versionOf(["crd", "gitrepositories.source.toolkit.fluxcd.io"])], before, "a second run changes nothing");
+    assert.equal(await exists(["validatingwebhookconfiguration", "ingress-nginx-admission"]), false);
   });
 
   test("waiting for the ingress controller times out naming its Deployment (no nodes here)", async () => {

@@ -40,7 +40,9 @@ interface EventObject {
 /** The events that explain why a Deployment is not ready: its own, its ReplicaSets' and its Pods'. */
 export function explainingEvents(events: readonly EventObject[], deployment: string): string[] {
   return events
-    .filter((event) => event.involvedObject?.name === deployment || event.involvedObject?.name?.startsWith(`${deployment}-`))
+    .filter(({ involvedObject: about }) =>
+      about?.kind === "Deployment" ? about.name === deployment : (about?.kind === "ReplicaSet" || about?.kind === "Pod") && about.name?.startsWith(`${deployment}-`),
+    )
     .slice(-5)
     .map((event) => `${event.involvedObject?.kind}/${event.involvedObject?.name}: ${event.type} ${event.reason}: ${event.message}`);
 }

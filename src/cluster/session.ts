@@ -15,7 +15,7 @@ export interface Session {
   dryRun: boolean;
   /** Runs a step; in dry-run mode it is printed instead (and nothing is contacted). */
   run: (step: CommandStep) => Promise<StepResult | undefined>;
-  /** Runs a step that only reads (kustomize build, kubectl get); never called in dry-run mode for cluster reads. */
+  /** Runs a step that only reads (kustomize build, kubectl get), also in a dry run: callers read no cluster then. */
   read: (step: CommandStep) => Promise<StepResult>;
 }
 

@@ -48,6 +48,8 @@ describe("roll-out", () => {
       [
         { type: "Warning", reason: "Failed", message: "ErrImagePull", involvedObject: { kind: "Pod", name: "web-5d8-abc" } },
         { type: "Normal", reason: "Scheduled", message: "other", involvedObject: { kind: "Pod", name: "website-1" } },
+        // A Service whose name shares the prefix is not the Deployment's (a real case: ingress-nginx-controller-admission).
+        { type: "Warning", reason: "ClusterIPNotAllocated", message: "repairing", involvedObject: { kind: "Service", name: "web-admission" } },
       ],
       "web",
     );

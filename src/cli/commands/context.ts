@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { findStage, guardContext, stageContext } from "../../cluster/context-guard.ts";
 import { currentContext } from "../../cluster/target.ts";
 import { out } from "../context.ts";
-import { sessionFor } from "./deploy.ts";
+import { sessionFor } from "../cluster-options.ts";
 
 export function contextCommand(): Command {
   const context = new Command("context").description("the kube context guard: which context belongs to which stage");

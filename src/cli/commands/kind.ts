@@ -12,7 +12,7 @@ import { parseSeconds } from "../../cluster/rollout.ts";
 import { resolveTarget } from "../../cluster/target.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { out } from "../context.ts";
-import { clusterDeployOptions, clusterOptions, sessionFor, withGuardOptions, type ClusterFlags } from "./deploy.ts";
+import { clusterDeployOptions, clusterOptions, sessionFor, withGuardOptions, type ClusterFlags } from "../cluster-options.ts";
 
 const stageOption = () => new Option("--stage <name>", "the kind stage (default: the first stage with platform kind)");
 const kindconfigOption = () => new Option("--kindconfig <file>", "a kind configuration file to use instead of the one rendered from the values");

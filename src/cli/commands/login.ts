@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { findStage } from "../../cluster/context-guard.ts";
 import { loginSteps } from "../../cluster/login.ts";
-import { sessionFor } from "./deploy.ts";
+import { sessionFor } from "../cluster-options.ts";
 
 export function loginCommand(): Command {
   return new Command("login")

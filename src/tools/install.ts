@@ -3,16 +3,18 @@ import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { GoTool } from "./catalog.ts";
-import { cachedBinary, toolsBinDir } from "./paths.ts";
+import { cachedBinary, packageRoot, toolsBinDir } from "./paths.ts";
 
 export type InstallOutcome = "linked" | "built" | "present";
 
-async function build(root: string, tool: GoTool, target: string): Promise<void> {
-  const staging = `${target}.partial`;
+async function build(tool: GoTool, target: string): Promise<void> {
+  // Per-process names, so two installs racing for the same tool never write the same file.
+  const staging = `${target}.partial-${process.pid}`;
+  const gobin = join(dirname(target), `gobin-${process.pid}`);
   const ldflags = tool.ldflags ? ["-ldflags", tool.ldflags] : [];
   const step = tool.wrapperModule
-    ? { args: ["build", "-o", staging, ...ldflags, tool.goPackage], cwd: join(root, tool.wrapperModule), env: {} }
-    : { args: ["install", ...ldflags, `${tool.goPackage}@${tool.version}`], cwd: dirname(target), env: { GOBIN: join(dirname(target), "gobin"), GOFLAGS: "-mod=mod" } };
+    ? { args: ["build", "-o", staging, ...ldflags, tool.goPackage], cwd: join(packageRoot, tool.wrapperModule), env: {} }
+    : { args: ["install", ...ldflags, `${tool.goPackage}@${tool.version}`], cwd: dirname(target), env: { GOBIN: gobin } };
   const result = await execa("go", step.args, { cwd: step.cwd, env: step.env, reject: false, all: true });
   if (result.failed) {
     throw new Jore4FluxError(`building ${tool.name} ${tool.version} failed: go ${step.args.join(" ")}\n${(result.all ?? "").split("\n").slice(-15).join("\n")}`, {
@@ -21,8 +23,9 @@ async function build(root: string, tool: GoTool, target: string): Promise<void> 
     });
   }
   if (!tool.wrapperModule) {
-    renameSync(join(dirname(target), "gobin", tool.goPackage.split("/").filter((part) => !/^v[0-9]+$/.test(part)).pop()!), staging);
-    rmSync(join(dirname(target), "gobin"), { recursive: true, force: true });
+    // `go install` names the binary after the package path's last element that is not a major version.
+    renameSync(join(gobin, tool.goPackage.split("/").filter((part) => !/^v[0-9]+$/.test(part)).pop()!), staging);
+    rmSync(gobin, { recursive: true, force: true });
   }
   renameSync(staging, target);
 }
@@ -45,7 +48,7 @@ export async function installTool(root: string, tool: GoTool, progress: (line: s
     mkdirSync(dirname(target), { recursive: true });
     progress(`building ${tool.name} ${tool.version} from Go modules (a first build can take minutes)…`);
     const started = Date.now();
-    await build(root, tool, target);
+    await build(tool, target);
     progress(`built ${tool.name} ${tool.version} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     built = true;
   }

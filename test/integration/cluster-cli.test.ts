@@ -10,7 +10,8 @@ import { expandStagePattern } from "../../src/config/project.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
 import { toolsBinDir } from "../../src/tools/paths.ts";
 import { loadProject } from "../../src/values/load.ts";
-import { repositoryRoot, runCli } from "../support/cli.ts";
+import { runCli } from "../support/cli.ts";
+import { repoRoot as repositoryRoot } from "../support/repo-fixture.ts";
 
 const { config, stages } = loadProject(diskFiles(repositoryRoot));
 const aks = stages.find((model) => model.stage.platform === "aks")!;
@@ -23,7 +24,7 @@ const kind = stages.find((model) => model.stage.platform === "kind")!;
  */
 describe("cloud and kind commands, up to their command lines", () => {
   let scratch: string;
-  let env: NodeJS.ProcessEnv;
+  let env: Record<string, string>;
   before(() => {
     scratch = mkdtempSync(join(tmpdir(), "jore4-flux-cli-test-"));
     const bin = join(scratch, "bin");
@@ -31,13 +32,13 @@ describe("cloud and kind commands, up to their command lines", () => {
     for (const tool of ["kubectl", "kustomize"]) symlinkSync(join(toolsBinDir(repositoryRoot), tool), join(bin, tool));
     symlinkSync(process.execPath, join(bin, "node"));
     // An empty tool cache: .tools/bin links are then not "ours", so helm (if linked there) is not found either.
-    env = { ...process.env, PATH: `${bin}:/usr/bin:/bin`, JORE4_FLUX_TOOLS_CACHE: join(scratch, "no-cache"), KUBECONFIG: join(scratch, "kubeconfig") };
+    env = { ...(process.env as Record<string, string>), PATH: `${bin}:/usr/bin:/bin`, JORE4_FLUX_TOOLS_CACHE: join(scratch, "no-cache"), KUBECONFIG: join(scratch, "kubeconfig") };
     writeFileSync(env.KUBECONFIG!, `apiVersion: v1\nkind: Config\ncontexts: [{name: ${stageContext(config, aks.stage)}, context: {cluster: x}}]\nclusters: [{name: x, cluster: {server: "https://127.0.0.1:1"}}]\ncurrent-context: ${stageContext(config, aks.stage)}\n`);
   });
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   test("login --dry-run prints the az commands and the namespace step, with names from the configuration", async () => {
-    const result = await runCli(["login", aks.stage.name, "--dry-run"], env);
+    const result = await runCli(repositoryRoot, ["login", aks.stage.name, "--dry-run"], env);
     assert.equal(result.exitCode, 0, result.stderr);
     const commands = result.stdout.split("\n").filter((line) => line && !line.startsWith("#"));
     assert.deepEqual(commands, [
@@ -49,19 +50,19 @@ describe("cloud and kind commands, up to their command lines", () => {
   });
 
   test("login without az installed fails clearly, before running anything", async () => {
-    const result = await runCli(["login", aks.stage.name], env);
+    const result = await runCli(repositoryRoot, ["login", aks.stage.name], env);
     assert.equal(result.exitCode, 3);
     assert.match(result.stderr, /error: az is not installed \(not found on PATH\)\nhint: install the Azure CLI/);
   });
 
   test("login to an unknown stage names the known ones", async () => {
-    const result = await runCli(["login", "staging", "--dry-run"], env);
+    const result = await runCli(repositoryRoot, ["login", "staging", "--dry-run"], env);
     assert.equal(result.exitCode, 2);
     assert.match(result.stderr, new RegExp(`unknown stage 'staging'; stages in jore4-flux.yaml: ${config.stages.map((stage) => stage.name).join(", ")}`));
   });
 
   test("deploy crds on AKS runs Helm with the chart of the configuration; without helm it says how to get it", async () => {
-    const dry = await runCli(["deploy", "crds", aks.stage.name, "--dry-run"], env);
+    const dry = await runCli(repositoryRoot, ["deploy", "crds", aks.stage.name, "--dry-run"], env);
     assert.equal(dry.exitCode, 0, dry.stderr);
     const driver = config.aks.secretStoreDriver;
     assert.ok(
@@ -70,15 +71,15 @@ describe("cloud and kind commands, up to their command lines", () => {
       ),
       dry.stdout,
     );
-    const real = await runCli(["deploy", "crds", aks.stage.name, "--skip", "flux", "--skip", "secret-store-crds"], env);
+    const real = await runCli(repositoryRoot, ["deploy", "crds", aks.stage.name, "--skip", "flux", "--skip", "secret-store-crds"], env);
     assert.equal(real.exitCode, 3);
     assert.match(real.stderr, /helm is not installed.*\nhint: build it with `npx jore4-flux tools install helm`/);
-    const unknown = await runCli(["deploy", "crds", aks.stage.name, "--dry-run", "--skip", "nothing"], env);
+    const unknown = await runCli(repositoryRoot, ["deploy", "crds", aks.stage.name, "--dry-run", "--skip", "nothing"], env);
     assert.equal(unknown.exitCode, 2);
   });
 
   test("kind config: the node labelled ingress-ready, host ports from the values", async () => {
-    const result = await runCli(["kind", "config"], env);
+    const result = await runCli(repositoryRoot, ["kind", "config"], env);
     assert.equal(result.exitCode, 0, result.stderr);
     const rendered = parse(result.stdout) as { name: string; nodes: { role: string; labels: Record<string, string>; extraPortMappings: { hostPort: number; containerPort: number }[] }[] };
     assert.equal(rendered.name, config.kind.cluster);
@@ -89,29 +90,29 @@ describe("cloud and kind commands, up to their command lines", () => {
   });
 
   test("the committed kind picture (docs/kindcluster.dot) is the one the values give", async () => {
-    const result = await runCli(["kind", "diagram"], env);
+    const result = await runCli(repositoryRoot, ["kind", "diagram"], env);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(`${result.stdout}\n`, readFileSync(join(repositoryRoot, "docs", "kindcluster.dot"), "utf8"), "run `npx jore4-flux kind diagram > docs/kindcluster.dot` and render it with dot");
     assert.match(result.stdout, new RegExp(`"host:${kind.values.ingress.hostPort}" -> "node:80"`));
   });
 
   test("kind up --dry-run: kind create with the rendered config, then crds and the cluster, nothing contacted", async () => {
-    const result = await runCli(["kind", "up", "--dry-run", "--cluster", `${config.paths.clusters}/${kind.stage.name}`], env);
+    const result = await runCli(repositoryRoot, ["kind", "up", "--dry-run", "--cluster", `${config.paths.clusters}/${kind.stage.name}`], env);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`# 1\\. create the kind cluster ${config.kind.cluster}.*\nkind create cluster --name ${config.kind.cluster} --config - --wait 90s <<'EOF'\n# kind cluster`));
     assert.match(result.stdout, /kubectl --context kind-jore4-local-cluster delete validatingwebhookconfiguration ingress-nginx-admission/);
     assert.match(result.stdout, /wait up to 180 s for Deployment ingress-nginx\/ingress-nginx-controller/);
-    assert.match(result.stdout, /apply 15 objects of stage e2e/);
+    assert.match(result.stdout, new RegExp(`apply \\d+ objects of stage ${kind.stage.name}`));
     const ownConfig = join(scratch, "kind.yaml");
     writeFileSync(ownConfig, "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n");
-    const withFile = await runCli(["kind", "start", "--dry-run", "--kindconfig", ownConfig], env);
+    const withFile = await runCli(repositoryRoot, ["kind", "start", "--dry-run", "--kindconfig", ownConfig], env);
     assert.match(withFile.stdout, new RegExp(`kind create cluster --name ${config.kind.cluster} --config ${ownConfig} --wait 90s$`, "m"));
-    assert.match((await runCli(["kind", "stop", "--dry-run"], env)).stdout, new RegExp(`kind delete cluster --name ${config.kind.cluster}`));
+    assert.match((await runCli(repositoryRoot, ["kind", "stop", "--dry-run"], env)).stdout, new RegExp(`kind delete cluster --name ${config.kind.cluster}`));
   });
 
   test("kind commands without kind installed fail clearly", async () => {
     for (const args of [["kind", "start"], ["kind", "stop"], ["kind", "check"]]) {
-      const result = await runCli(args, env);
+      const result = await runCli(repositoryRoot, args, env);
       assert.equal(result.exitCode, 3, args.join(" "));
       assert.match(result.stderr, /kind is not installed \(not found on PATH\)\nhint: install kind/);
     }

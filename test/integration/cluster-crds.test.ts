@@ -6,12 +6,13 @@ import { after, before, describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { crdFiles, fluxControllers } from "../../src/cluster/crd-sources.ts";
 import { toolsBinDir } from "../../src/tools/paths.ts";
-import { repositoryRoot, runCli } from "../support/cli.ts";
+import { runCli } from "../support/cli.ts";
+import { repoRoot as repositoryRoot } from "../support/repo-fixture.ts";
 
 /** crds/ is reproducible from the pinned Go modules (go mod download + our kustomize). */
 describe("crds build", () => {
   let scratch: string;
-  const env = { ...process.env, PATH: `${toolsBinDir(repositoryRoot)}:${process.env.PATH}` };
+  const env = { ...(process.env as Record<string, string>), PATH: `${toolsBinDir(repositoryRoot)}:${process.env.PATH}` };
   before(() => {
     scratch = mkdtempSync(join(tmpdir(), "jore4-flux-crds-test-"));
     for (const file of ["jore4-flux.yaml", "crds"]) cpSync(join(repositoryRoot, file), join(scratch, file), { recursive: true });
@@ -19,7 +20,7 @@ describe("crds build", () => {
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   test("the committed files are what the pins produce", async () => {
-    const result = await runCli(["crds", "build", "--check"], env);
+    const result = await runCli(repositoryRoot, ["crds", "build", "--check"], env);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stderr, /0 of 3 files stale/);
   });
@@ -35,10 +36,10 @@ describe("crds build", () => {
 
   test("an edited file is found stale, and a rebuild restores it", async () => {
     writeFileSync(join(scratch, crdFiles.flux), "# edited\n");
-    const check = await runCli(["--dir", scratch, "crds", "build", "--check"], env);
+    const check = await runCli(scratch, ["crds", "build", "--check"], env);
     assert.equal(check.exitCode, 1);
     assert.match(check.stderr, /stale: crds\/flux\.yaml/);
-    assert.equal((await runCli(["--dir", scratch, "crds", "build"], env)).exitCode, 0);
+    assert.equal((await runCli(scratch, ["crds", "build"], env)).exitCode, 0);
     assert.equal(readFileSync(join(scratch, crdFiles.flux), "utf8"), readFileSync(join(repositoryRoot, crdFiles.flux), "utf8"));
   });
 });

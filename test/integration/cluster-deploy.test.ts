@@ -7,7 +7,8 @@ import { parse } from "yaml";
 import { stageLabel } from "../../src/cluster/objects.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
 import { loadProject } from "../../src/values/load.ts";
-import { repositoryRoot, runCli } from "../support/cli.ts";
+import { runCli } from "../support/cli.ts";
+import { repoRoot as repositoryRoot } from "../support/repo-fixture.ts";
 import { foreignContext, startControlPlane, type ControlPlane } from "../support/control-plane.ts";
 
 const project = loadProject(diskFiles(repositoryRoot));
@@ -24,7 +25,7 @@ interface Item {
 describe("deploy against a real kube-apiserver", () => {
   let plane: ControlPlane;
   let scratch: string;
-  const cli = (...args: string[]) => runCli(args, plane.env);
+  const cli = (...args: string[]) => runCli(repositoryRoot, args, plane.env as Record<string, string>);
   const getJson = async (args: string[]) => JSON.parse(await plane.kubectl(["get", ...args, "-o", "json"])) as { items: Item[] } & Item;
   const exists = async (args: string[]) => (await plane.kubectl(["get", ...args, "--ignore-not-found", "-o", "name"])).trim() !== "";
   const namespaceObjects = async () => (await getJson(["deployments,services,configmaps,secrets,ingresses", "-n", namespace])).items;
@@ -40,11 +41,11 @@ describe("deploy against a real kube-apiserver", () => {
 
   test("--dry-run prints the exact command and objects and contacts no cluster", async () => {
     const env = { ...plane.env, KUBECONFIG: join(scratch, "no-such-kubeconfig") };
-    const result = await runCli(["deploy", "cluster", kindStage, "--dry-run"], env);
+    const result = await runCli(repositoryRoot, ["deploy", "cluster", kindStage, "--dry-run"], env as Record<string, string>);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`kubectl --context ${plane.contexts[kindStage]} apply --server-side --field-manager=jore4-flux -f - <<'EOF'`));
     assert.match(result.stdout, /kind: Deployment\n/);
-    const crds = await runCli(["deploy", "crds", kindStage, "--dry-run"], env);
+    const crds = await runCli(repositoryRoot, ["deploy", "crds", kindStage, "--dry-run"], env as Record<string, string>);
     assert.equal(crds.exitCode, 0, crds.stderr);
     assert.match(crds.stdout, /apply --server-side --field-manager=jore4-flux -f crds\/flux\.yaml/);
     assert.equal(await exists(["namespace", namespace]), false);

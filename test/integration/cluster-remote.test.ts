@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { execa } from "execa";
 import { diskFiles } from "../../src/io/source-files.ts";
 import { loadProject } from "../../src/values/load.ts";
-import { repositoryRoot } from "../support/cli.ts";
+import { repoRoot as repositoryRoot } from "../support/repo-fixture.ts";
 import { startControlPlane, type ControlPlane } from "../support/control-plane.ts";
 
 const project = loadProject(diskFiles(repositoryRoot));

@@ -1,7 +1,6 @@
-import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-
-export const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+import { join } from "node:path";
+import { repoRoot } from "./repo-fixture.ts";
 
 export interface CliResult {
   exitCode: number;
@@ -9,8 +8,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI as a user would (a separate process), in the repository. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = repositoryRoot): Promise<CliResult> {
-  const result = await execa("node", [`${repositoryRoot}/bin/jore4-flux.js`, ...args], { cwd, env, reject: false, stdin: "ignore" });
-  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+/** Runs the real CLI in a subprocess, as a user would, against the repository `dir`. */
+export async function runCli(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const result = await execa(process.execPath, [join(repoRoot, "bin/jore4-flux.js"), "--dir", dir, ...args], { reject: false, env, stdin: "ignore" });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

@@ -18,7 +18,7 @@ export const stageLabel = "jore4-flux.hsl.fi/stage";
  * deleting them deletes everything in them. Custom kinds are looked for only when the stage has
  * them (their CRD may not be installed elsewhere).
  */
-const builtInPrunable = ["deployment.apps", "service", "configmap", "secret", "ingress.networking.k8s.io"];
+const builtInPrunable = ["deployment.apps", "service", "configmap", "secret", "ingress.networking.k8s.io", "limitrange"];
 const customPrunable = ["secretproviderclass.secrets-store.csi.x-k8s.io", "gitrepository.source.toolkit.fluxcd.io", "kustomization.kustomize.toolkit.fluxcd.io"];
 
 /** `kind.group` of an object, the way kubectl names a resource type unambiguously. */

@@ -46,7 +46,7 @@ describe("objects to apply", () => {
     assert.ok(desired.every((object) => object.metadata.labels?.[stageLabel] === "dev"));
     const live = [...desired, deployment("gone", "x:1"), { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "ns" } }];
     assert.deepEqual(pruneCandidates(live, desired).map(objectKey), ["Deployment.apps ns/gone", "ConfigMap ns/a"]);
-    assert.deepEqual(prunableTypes(desired), ["deployment.apps", "service", "configmap", "secret", "ingress.networking.k8s.io"]);
+    assert.deepEqual(prunableTypes(desired), ["deployment.apps", "service", "configmap", "secret", "ingress.networking.k8s.io", "limitrange"]);
     assert.ok(!prunableTypes(desired).includes("namespace"));
   });
 

@@ -10,7 +10,8 @@ export interface ResolvedTool {
   source: "project" | "path" | "fallback";
 }
 
-function onPath(name: string): string | undefined {
+/** The first executable named `name` on PATH. */
+export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     const candidate = join(dir, name);
     if (dir && existsSync(candidate)) return candidate;

@@ -1,15 +1,35 @@
 import type { Command } from "commander";
 import { buildCommand } from "./build.ts";
+import { contextCommand } from "./context.ts";
+import { crdsCommand } from "./crds.ts";
+import { deployCommand } from "./deploy.ts";
 import { generateCommand } from "./generate.ts";
 import { historyCommand } from "./history.ts";
 import { hotfixCommand } from "./hotfix.ts";
+import { kindCommand } from "./kind.ts";
+import { loginCommand } from "./login.ts";
 import { promoteCommand } from "./promote.ts";
 import { rollbackCommand } from "./rollback.ts";
 import { setImageCommand } from "./set-image.ts";
 import { tocCommand } from "./toc.ts";
 import { toolsCommand } from "./tools.ts";
 
-/** Every command, one file each. */
+/** Every command, one file each, in the order `--help` lists them. */
 export function commands(): Command[] {
-  return [generateCommand(), buildCommand(), setImageCommand(), tocCommand(), promoteCommand(), rollbackCommand(), hotfixCommand(), historyCommand(), toolsCommand()];
+  return [
+    generateCommand(),
+    buildCommand(),
+    setImageCommand(),
+    promoteCommand(),
+    rollbackCommand(),
+    hotfixCommand(),
+    historyCommand(),
+    loginCommand(),
+    contextCommand(),
+    crdsCommand(),
+    deployCommand(),
+    kindCommand(),
+    tocCommand(),
+    toolsCommand(),
+  ];
 }

@@ -1,0 +1,43 @@
+import type { ProjectConfig, StageConfig } from "../config/project.ts";
+import { expandStagePattern } from "../config/project.ts";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+
+/** The stage named on the command line, with a clear error listing the known ones. */
+export function findStage(config: ProjectConfig, name: string): StageConfig {
+  const stage = config.stages.find((candidate) => candidate.name === name);
+  if (!stage) {
+    throw new Jore4FluxError(`unknown stage '${name}'; stages in jore4-flux.yaml: ${config.stages.map((known) => known.name).join(", ")}`, {
+      exitCode: ExitCode.invalid,
+    });
+  }
+  return stage;
+}
+
+/** The stages running on kind; `kind` commands use the first unless told otherwise. */
+export function kindStage(config: ProjectConfig, name?: string): StageConfig {
+  const stage = name ? findStage(config, name) : config.stages.find((candidate) => candidate.platform === "kind");
+  if (!stage || stage.platform !== "kind") {
+    throw new Jore4FluxError(name ? `stage '${name}' does not run on kind` : "no stage with platform kind in jore4-flux.yaml", { exitCode: ExitCode.invalid });
+  }
+  return stage;
+}
+
+/** The kube context a stage's cluster is reached through. */
+export function stageContext(config: ProjectConfig, stage: StageConfig): string {
+  return stage.platform === "kind" ? config.kind.context : expandStagePattern(config.aks.context, stage.name);
+}
+
+/**
+ * The context guard: the context used (the explicit `--context`, else the current one) must be
+ * the stage's. Returns the context to pass to every kubectl call.
+ */
+export function guardContext(expected: string, used: { explicit?: string; current?: string }, stage: string): string {
+  const actual = used.explicit ?? used.current;
+  if (actual === expected) return expected;
+  const which = used.explicit !== undefined ? "--context" : "the current kube context";
+  const found = actual === undefined ? `${which} is not set` : `${which} is ${actual}`;
+  throw new Jore4FluxError(`refusing to touch stage ${stage}: ${found}, but the stage's context is ${expected}; nothing was applied`, {
+    exitCode: ExitCode.refused,
+    hint: `switch with \`kubectl config use-context ${expected}\` (or log in: \`npx jore4-flux login ${stage}\`), or pass --context ${expected}`,
+  });
+}

@@ -1,0 +1,56 @@
+import { execa } from "execa";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { locateTool, onPath } from "../tools/locate.ts";
+import { formatCommand, type CommandStep } from "./step.ts";
+
+/** How each external tool is found, and what to tell the user when it is missing. */
+const installHints: Record<string, string> = {
+  az: "install the Azure CLI: https://learn.microsoft.com/cli/azure/install-azure-cli",
+  kind: "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (needs a Docker engine)",
+  helm: "build it with `npx jore4-flux tools install helm`",
+  kubectl: "build it with `npx jore4-flux tools install kubectl`",
+  kustomize: "build it with `npx jore4-flux tools install kustomize`",
+};
+/** Tools the project pins and builds; the others come from PATH. */
+const projectTools = new Set(["kubectl", "kustomize", "helm"]);
+
+/** The command to run for a step's tool, or a clear error naming the tool and how to get it. */
+export function resolveCommand(root: string, tool: string): string[] {
+  if (projectTools.has(tool)) {
+    try {
+      return locateTool(root, tool).command;
+    } catch (error) {
+      if (error instanceof Jore4FluxError) throw new Jore4FluxError(error.message, { exitCode: ExitCode.failed, hint: installHints[tool] });
+      throw error;
+    }
+  }
+  const found = onPath(tool);
+  if (!found) throw new Jore4FluxError(`${tool} is not installed (not found on PATH)`, { exitCode: ExitCode.failed, hint: installHints[tool] });
+  return [found];
+}
+
+export interface StepResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** Runs one step; a failure names the step, the command and the tool's own message. */
+export async function runStep(root: string, step: CommandStep): Promise<StepResult> {
+  const [tool, ...args] = step.argv;
+  const [command, ...lead] = resolveCommand(root, tool!);
+  // Paths in steps are relative to the repository root, as printed by --dry-run.
+  const result = await execa(command!, [...lead, ...args], {
+    cwd: root,
+    input: step.input,
+    reject: false,
+    stdin: step.interactive && step.input === undefined ? "inherit" : undefined,
+    stderr: step.interactive ? "inherit" : "pipe",
+  });
+  const outcome = { stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), exitCode: result.exitCode ?? 1 };
+  if (result.failed && !step.tolerateFailure) {
+    const detail = outcome.stderr.trim() || outcome.stdout.trim() || result.shortMessage;
+    throw new Jore4FluxError(`${step.title} failed: ${formatCommand(step.argv)}\n${detail}`, { exitCode: ExitCode.failed });
+  }
+  return outcome;
+}

@@ -1,0 +1,4 @@
+import { Command } from "commander";
+export function diffCommand(): Command {
+  return new Command("diff");
+}

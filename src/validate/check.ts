@@ -1,11 +1,12 @@
 import type { ProjectConfig } from "../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import type { GeneratePlan } from "../generate/plan.ts";
+import { planGenerate, type ExistingFile, type GeneratePlan } from "../generate/plan.ts";
+import { renderProject } from "../generate/render-project.ts";
 import type { SourceFiles } from "../io/source-files.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
 import { locateInLayers, locatePath, parseYamlSource } from "../values/yaml-source.ts";
-import { fieldPath, objectLabel, type Finding, type ManifestObject, type RawFinding, type RuleInfo, type SeveritySetting, type StageInput } from "./finding.ts";
+import { fieldPath, objectLabel, type Finding, type ManifestObject, type RawFinding, type RuleInfo, type SeveritySetting, type StageInput, type StageRule } from "./finding.ts";
 import { parityFindings, parityRule } from "./parity.ts";
 import { stageRules } from "./rules/index.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
@@ -63,6 +64,11 @@ function located(rule: RuleInfo, stage: string, raw: RawFinding): Finding {
   };
 }
 
+/** One rule on one stage, its findings located (file, line, object, field path). */
+export function runRule(rule: StageRule, stage: StageInput): { finding: Finding; item?: ManifestObject }[] {
+  return rule.run(stage).map((raw) => ({ finding: located(rule, stage.stage.name, raw), ...(raw.object ? { item: raw.object } : {}) }));
+}
+
 /** The service whose values an object is rendered from (its `app` label or name), for waivers. */
 function owningService(item: ManifestObject | undefined, model: StageModel): string | undefined {
   if (!item) return undefined;
@@ -92,9 +98,7 @@ function stageFindings(input: CheckInput, model: StageModel, stage: StageInput):
   for (const item of stage.objects) {
     for (const { rule, finding } of validator.check(item)) found.push({ finding: located(rule, model.stage.name, finding), item });
   }
-  for (const rule of rules) {
-    for (const raw of rule.run(stage)) found.push({ finding: located(rule, model.stage.name, raw), ...(raw.object ? { item: raw.object } : {}) });
-  }
+  for (const rule of rules) found.push(...runRule(rule, stage));
   for (const [name, service] of Object.entries(model.values.services)) {
     service.waivers.forEach((waiver, index) => {
       if (known.has(waiver.rule)) return;
@@ -124,6 +128,19 @@ function staleFindings(plan: GeneratePlan, stages: readonly string[], clustersDi
     ...plan.writes.map((write) => finding(write.path, write.previous === undefined ? "missing: the values render this file" : "differs from what the values render")),
     ...plan.removals.map((file) => finding(file.path, "generated earlier but no longer rendered")),
   ].filter((item) => stages.includes(item.stage));
+}
+
+/** Every file below `dir`, with its text (what `generate` compares against). */
+function existingFiles(files: SourceFiles, dir: string): ExistingFile[] {
+  const below = files.listDirs(dir).flatMap((sub) => existingFiles(files, `${dir}/${sub}`));
+  return [...files.listFiles(dir).map((name) => ({ path: `${dir}/${name}`, text: files.read(`${dir}/${name}`) ?? "" })), ...below];
+}
+
+/** Loads, renders and checks a repository given as files (disk or memory), the named stages or all. */
+export function checkRepository(files: SourceFiles, schemas: SchemaSet, only: readonly string[] = []): CheckReport {
+  const { project, stages } = renderProject(files);
+  const plan = planGenerate(stages, existingFiles(files, project.config.paths.clusters));
+  return checkProject({ config: project.config, models: project.stages, files, schemas, plan }, only);
 }
 
 /** Checks the named stages (all when empty). Pure given its input: no disk, no network. */

@@ -1,9 +1,7 @@
 import { Command } from "commander";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { generate } from "../../generate/generate.ts";
 import { diskFiles } from "../../io/source-files.ts";
-import { loadProject } from "../../values/load.ts";
-import { allRules, checkProject, errorCount } from "../../validate/check.ts";
+import { allRules, checkRepository, errorCount } from "../../validate/check.ts";
 import { formatReport, formatRules, summarize } from "../../validate/report.ts";
 import { loadStoredSchemas, SchemaIndex } from "../../validate/schema-store.ts";
 import { findRoot, out } from "../context.ts";
@@ -37,10 +35,7 @@ export function checkCommand(): Command {
         else out.data(formatRules(rules));
         return;
       }
-      const files = diskFiles(root);
-      const project = loadProject(files);
-      const plan = generate(root, { write: false });
-      const report = checkProject({ config: project.config, models: project.stages, files, schemas, plan }, stages);
+      const report = checkRepository(diskFiles(root), schemas, stages);
       if (options.json) out.json({ ...summarize(report), ...report });
       else out.data(formatReport(report));
       const errors = errorCount(report);

@@ -89,9 +89,21 @@ function stageInput(input: CheckInput, model: StageModel): StageInput {
   return { stage: model.stage, values: model.values, valuesSources, dir, ...folder };
 }
 
+/** Compiled schemas are reused for as long as the same schema set is checked against. */
+const compiledSchemas = new WeakMap<SchemaSet, { index: SchemaIndex; validator: SchemaValidator }>();
+
+function schemaTools(set: SchemaSet): { index: SchemaIndex; validator: SchemaValidator } {
+  let tools = compiledSchemas.get(set);
+  if (!tools) {
+    const index = new SchemaIndex(set);
+    tools = { index, validator: new SchemaValidator(index) };
+    compiledSchemas.set(set, tools);
+  }
+  return tools;
+}
+
 function stageFindings(input: CheckInput, model: StageModel, stage: StageInput): Finding[] {
-  const index = new SchemaIndex(withCrdObjects(input.schemas, stage.objects.map((item) => item.object)));
-  const validator = new SchemaValidator(index);
+  const { index, validator } = schemaTools(withCrdObjects(input.schemas, stage.objects.map((item) => item.object)));
   const rules = stageRules(index);
   const known = new Set(allRules(index).map((rule) => rule.id));
   const found: { finding: Finding; item?: ManifestObject }[] = [];

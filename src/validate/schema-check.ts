@@ -23,16 +23,25 @@ export const unknownKindRule: RuleInfo = {
   hint: "use an apiVersion the cluster serves, or add the kind's CustomResourceDefinition to manifests/",
 };
 
-const kubernetesId = "kubernetes.json";
+/** Each definition is its own schema, so ajv compiles only the ones a kind reaches. */
+const definitionId = (name: string) => `kubernetes:${name}`;
+
+function withAbsoluteRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withAbsoluteRefs);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, key === "$ref" && typeof inner === "string" ? definitionId(inner.replace("#/definitions/", "")) : withAbsoluteRefs(inner)]),
+  );
+}
 
 /** Compiles each kind's schema once, on first use. */
 export class SchemaValidator {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true });
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly index: SchemaIndex) {
     addFormats(this.ajv, ["date-time"]);
-    this.ajv.addSchema({ $id: kubernetesId, definitions: index.definitions });
+    for (const [name, definition] of Object.entries(index.definitions)) this.ajv.addSchema(withAbsoluteRefs(definition) as object, definitionId(name));
   }
 
   private validator(apiVersion: string, kind: string): ValidateFunction | undefined {
@@ -41,9 +50,7 @@ export class SchemaValidator {
     if (cached) return cached;
     const entry = this.index.get(apiVersion, kind);
     if (!entry) return undefined;
-    const ref = entry.schema.$ref;
-    const schema = typeof ref === "string" ? { $ref: `${kubernetesId}${ref}` } : entry.schema;
-    const validate = this.ajv.compile(schema);
+    const validate = this.ajv.compile(withAbsoluteRefs(entry.schema) as object);
     this.compiled.set(key, validate);
     return validate;
   }

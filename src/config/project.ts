@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { dnsLabel, duration } from "../values/fields.ts";
 
 /**
@@ -105,4 +106,13 @@ export function resolveStages(parsed: ProjectConfigParsed): ProjectConfig {
 
 export function expandStagePattern(pattern: string, stage: string): string {
   return pattern.replaceAll("{stage}", stage);
+}
+
+/** The named stage, or an input error listing the stages there are. */
+export function findStage(config: ProjectConfig, name: string): StageConfig {
+  const stage = config.stages.find((candidate) => candidate.name === name);
+  if (stage) return stage;
+  throw new Jore4FluxError(`unknown stage '${name}'; stages in jore4-flux.yaml: ${config.stages.map((known) => known.name).join(", ")}`, {
+    exitCode: ExitCode.invalid,
+  });
 }

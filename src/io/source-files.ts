@@ -43,3 +43,14 @@ export function diskFiles(root: string): SourceFiles {
     listDirs: (dir) => kindOf(dir, true),
   };
 }
+
+/** `base` with some files replaced: how a planned edit is validated before it is written. */
+export function overlayFiles(base: SourceFiles, changed: Readonly<Record<string, string>>): SourceFiles {
+  const added = memoryFiles(changed);
+  const union = (a: string[], b: string[]) => [...new Set([...a, ...b])].sort();
+  return {
+    read: (path) => changed[path] ?? base.read(path),
+    listFiles: (dir) => union(base.listFiles(dir), added.listFiles(dir)),
+    listDirs: (dir) => union(base.listDirs(dir), added.listDirs(dir)),
+  };
+}

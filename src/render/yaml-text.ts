@@ -12,7 +12,7 @@ export function isGeneratedText(text: string): boolean {
 export function fileText(file: RenderedFile): string {
   const header = [
     `${generatedMarker} from ${file.sources.join(", ")}.`,
-    "# Do not edit: change the values and run `npx jore4-flux generate`.",
+    "# Do not edit: change its sources and run `npx jore4-flux generate`.",
   ].join("\n");
   const documents = file.objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }));
   return `${header}\n${documents.map((document) => `---\n${document}`).join("")}`;

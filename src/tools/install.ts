@@ -8,11 +8,13 @@ import { cachedBinary, toolsBinDir } from "./paths.ts";
 export type InstallOutcome = "linked" | "built" | "present";
 
 async function build(root: string, tool: GoTool, target: string): Promise<void> {
-  const staging = `${target}.partial`;
+  // Per-process names, so two installs racing for the same tool never write the same file.
+  const staging = `${target}.partial-${process.pid}`;
+  const gobin = join(dirname(target), `gobin-${process.pid}`);
   const ldflags = tool.ldflags ? ["-ldflags", tool.ldflags] : [];
   const step = tool.wrapperModule
     ? { args: ["build", "-o", staging, ...ldflags, tool.goPackage], cwd: join(root, tool.wrapperModule), env: {} }
-    : { args: ["install", ...ldflags, `${tool.goPackage}@${tool.version}`], cwd: dirname(target), env: { GOBIN: join(dirname(target), "gobin"), GOFLAGS: "-mod=mod" } };
+    : { args: ["install", ...ldflags, `${tool.goPackage}@${tool.version}`], cwd: dirname(target), env: { GOBIN: gobin } };
   const result = await execa("go", step.args, { cwd: step.cwd, env: step.env, reject: false, all: true });
   if (result.failed) {
     throw new Jore4FluxError(`building ${tool.name} ${tool.version} failed: go ${step.args.join(" ")}\n${(result.all ?? "").split("\n").slice(-15).join("\n")}`, {
@@ -21,8 +23,9 @@ async function build(root: string, tool: GoTool, target: string): Promise<void> 
     });
   }
   if (!tool.wrapperModule) {
-    renameSync(join(dirname(target), "gobin", tool.goPackage.split("/").filter((part) => !/^v[0-9]+$/.test(part)).pop()!), staging);
-    rmSync(join(dirname(target), "gobin"), { recursive: true, force: true });
+    // `go install` names the binary after the package path's last element that is not a major version.
+    renameSync(join(gobin, tool.goPackage.split("/").filter((part) => !/^v[0-9]+$/.test(part)).pop()!), staging);
+    rmSync(gobin, { recursive: true, force: true });
   }
   renameSync(staging, target);
 }

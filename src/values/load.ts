@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { invalidInput, type Problem, type SourceLocation } from "../errors.ts";
+import { formatProblem, invalidInput, Jore4FluxError, type Problem, type SourceLocation } from "../errors.ts";
 import { projectSchema, resolveStages, type ProjectConfig, type StageConfig } from "../config/project.ts";
 import type { SourceFiles } from "../io/source-files.ts";
 import { isPlainMap, mergeValues } from "./merge.ts";
@@ -41,8 +41,8 @@ class ProblemList {
     try {
       return step();
     } catch (error) {
-      if (error instanceof Error && "problems" in error && Array.isArray(error.problems) && error.problems.length > 0) {
-        this.problems.push(...(error.problems as Problem[]));
+      if (error instanceof Jore4FluxError && error.problems.length > 0) {
+        this.problems.push(...error.problems);
         return undefined;
       }
       throw error;
@@ -50,6 +50,13 @@ class ProblemList {
   }
 
   throwIfAny(summary: string): void {
+    // A problem in the shared file shows up once per stage: report it once.
+    const seen = new Set<string>();
+    const unique = this.problems.filter((problem) => {
+      const key = formatProblem(problem);
+      return !seen.has(key) && Boolean(seen.add(key));
+    });
+    this.problems.splice(0, this.problems.length, ...unique);
     if (this.problems.length > 0) throw invalidInput(this.problems, `${summary}: ${this.problems.length} problems`);
   }
 }
@@ -100,11 +107,19 @@ export function loadProjectConfig(files: SourceFiles): { config: ProjectConfig; 
   return { config, source };
 }
 
+function serviceNamesOf(source: YamlSource): string[] {
+  return isPlainMap(source.value) && isPlainMap(source.value.services) ? Object.keys(source.value.services) : [];
+}
+
+/** The services declared in the shared values file. */
+export function sharedServiceNames(files: SourceFiles, valuesDir: string): string[] {
+  return serviceNamesOf(readSource(files, `${valuesDir}/${sharedValuesName}.yaml`, "missing shared values file"));
+}
+
 /** A stage may tune services of the shared file, not invent new ones. */
 function unknownServiceProblems(shared: YamlSource, override: YamlSource): Problem[] {
-  const known = isPlainMap(shared.value) && isPlainMap(shared.value.services) ? Object.keys(shared.value.services) : [];
-  const overridden = isPlainMap(override.value) && isPlainMap(override.value.services) ? Object.keys(override.value.services) : [];
-  return overridden
+  const known = serviceNamesOf(shared);
+  return serviceNamesOf(override)
     .filter((name) => !known.includes(name))
     .map((name) => ({
       location: locateInLayers([override], ["services", name]),

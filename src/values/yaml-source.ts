@@ -16,10 +16,11 @@ function located(file: string, lineCounter: LineCounter, offset: number): Source
   return { file, line, column: col };
 }
 
+/** The first syntax error of a document: the ones after it are mostly its echoes. */
 function syntaxProblems(file: string, lineCounter: LineCounter, document: Document): Problem[] {
-  return document.errors.map((error) => ({
+  return document.errors.slice(0, 1).map((error) => ({
     location: located(file, lineCounter, error.pos[0]),
-    message: `invalid YAML: ${error.message.split("\n")[0]}`,
+    message: `invalid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
   }));
 }
 

@@ -1,0 +1,26 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Command } from "commander";
+import { ExitCode, Jore4FluxError } from "../../errors.ts";
+import { findStage } from "../../config/project.ts";
+import { diskFiles } from "../../io/source-files.ts";
+import { kustomizeBuild } from "../../tools/run.ts";
+import { loadProjectConfig } from "../../values/load.ts";
+import { findRoot, out } from "../context.ts";
+
+export function buildCommand(): Command {
+  return new Command("build")
+    .description("print the real `kustomize build` of clusters/<stage>: exactly what Flux or deploy applies")
+    .argument("<stage>", "stage name from jore4-flux.yaml")
+    .addHelpText("after", "\nExamples:\n  $ jore4-flux build dev\n  $ jore4-flux build e2e | kubectl diff -f -")
+    .action(async (stageName: string, _options: unknown, command: Command) => {
+      const root = findRoot(command.optsWithGlobals().dir);
+      const { config } = loadProjectConfig(diskFiles(root));
+      const stage = findStage(config, stageName);
+      const dir = `${config.paths.clusters}/${stage.name}`;
+      if (!existsSync(join(root, dir, "kustomization.yaml"))) {
+        throw new Jore4FluxError(`${dir}/kustomization.yaml does not exist`, { exitCode: ExitCode.invalid, hint: "run `npx jore4-flux generate` first" });
+      }
+      out.data(await kustomizeBuild(root, dir));
+    });
+}

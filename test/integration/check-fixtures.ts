@@ -1,43 +1,24 @@
 /** The shipped configuration in memory, and realistic defects to inject into it (shared by the check tests). */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { parseAllDocuments, parseDocument, stringify } from "yaml";
 import { renderProject } from "../../src/generate/render-project.ts";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { fileText } from "../../src/render/yaml-text.ts";
+import { configurationPaths, shippedFiles } from "../support/repo-fixture.ts";
 
-const root = join(import.meta.dirname, "..", "..");
 export type Files = Record<string, string>;
 
 /** The shipped configuration (config, values, manifests, generated clusters) as in-memory files. */
-export function shippedFiles(): Files {
-  const files: Files = { "jore4-flux.yaml": readFileSync(join(root, "jore4-flux.yaml"), "utf8") };
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else files[relative(root, full)] = readFileSync(full, "utf8");
-    }
-  };
-  for (const dir of ["values", "manifests", "clusters"]) {
-    try {
-      walk(join(root, dir));
-    } catch {
-      // manifests/ may not exist
-    }
-  }
-  return files;
-}
+export const shippedConfiguration = (): Files => shippedFiles(configurationPaths);
 
 /** What `generate` would write: clusters/ rendered from the (changed) values. */
-function regenerate(files: Files): Files {
+export function regenerate(files: Files): Files {
   const next = Object.fromEntries(Object.entries(files).filter(([path]) => !path.startsWith("clusters/")));
   for (const stage of renderProject(memoryFiles(next)).stages) for (const file of stage.files) next[`${stage.dir}/${file.name}`] = fileText(file);
   return next;
 }
 
-function setValue(files: Files, file: string, path: (string | number)[], value: unknown): Files {
+export function setValue(files: Files, file: string, path: (string | number)[], value: unknown): Files {
   const document = parseDocument(files[file] ?? "");
   if (value === undefined) document.deleteIn(path);
   else document.setIn(path, value);
@@ -84,7 +65,7 @@ export const mutations: Mutation[] = [
   { name: "probe removed", apply: (f) => setValue(f, "values/common.yaml", ["services", "ui", "probe"], undefined), rule: "probes", stage: "dev", object: "Deployment/hsl-jore4/jore4-ui", path: "spec.template.spec.containers[0].livenessProbe" },
   { name: "db host name 'testdb' (the original's value)", apply: (f) => setValue(f, "values/e2e.yaml", ["services", "hasura", "secrets", "db-hostname", "local"], "testdb"), rule: "service-hostnames", stage: "e2e", object: "Secret/hsl-jore4/jore4-hasura-secrets", path: "stringData.db-hostname" },
   { name: "testdb disabled on e2e, its host port still mapped", apply: (f) => setValue(f, "values/e2e.yaml", ["services", "testdb", "enabled"], false), rule: "kind-host-ports", stage: "e2e", path: "services.testdb.hostPort" },
-  { name: "waiver of an unknown rule", apply: (f) => setValue(f, "values/common.yaml", ["services", "ui", "waivers", 1], { rule: "probe", reason: "typo" }), rule: "waiver", stage: "dev", path: "services.ui.waivers" },
+  { name: "waiver of an unknown rule", apply: (f) => setValue(f, "values/common.yaml", ["services", "ui", "waivers"], [{ rule: "probe", reason: "typo" }]), rule: "waiver", stage: "dev", path: "services.ui.waivers" },
   { name: "wrong backend port", apply: (f) => editObject(f, "clusters/dev/ingress.yaml", "Ingress", (o) => (o.spec.rules[0].http.paths[1].backend.service.port.number = 8081)), rule: "ingress-backend", stage: "dev", object: "Ingress/hsl-jore4/jore4-ingress", path: "spec.rules[0].http.paths[1].backend.service.port.number" },
   { name: "typo in a backend Service name", apply: (f) => editObject(f, "clusters/test/ingress.yaml", "Ingress", (o) => (o.spec.rules[0].http.paths[0].backend.service.name = "jore4-hasra")), rule: "ingress-backend", stage: "test", object: "Ingress/hsl-jore4/jore4-ingress", path: "spec.rules[0].http.paths[0].backend.service.name" },
   { name: "selector mismatch", apply: (f) => editObject(f, "clusters/prod/jore4-auth.yaml", "Service", (o) => (o.spec.selector = { app: "jore4-authh" })), rule: "service-selector", stage: "prod", object: "Service/hsl-jore4/jore4-auth", path: "spec.selector" },

@@ -10,7 +10,7 @@ import { locateTool } from "../../src/tools/locate.ts";
 import { checkRepository } from "../../src/validate/check.ts";
 import { kubeconformTemplate, writeKubeconformSchemas } from "../../src/validate/kubeconform-layout.ts";
 import { loadStoredSchemas, SchemaIndex } from "../../src/validate/schema-store.ts";
-import { mutations, shippedFiles, type Files } from "./check-fixtures.ts";
+import { mutations, shippedConfiguration, type Files } from "./check-fixtures.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const schemas = loadStoredSchemas();
@@ -58,7 +58,7 @@ function checkVerdicts(files: Files): Map<string, boolean> {
 
 describe("kubeconform agrees with check's schema verdicts", () => {
   it("on the shipped stages: every object valid for both", async () => {
-    const files = shippedFiles();
+    const files = shippedConfiguration();
     const expected = checkVerdicts(files);
     assert.ok(expected.size > 50);
     assert.ok([...expected.values()].every(Boolean));
@@ -68,7 +68,7 @@ describe("kubeconform agrees with check's schema verdicts", () => {
   const schemaMutations = mutations.filter((mutation) => mutation.rule === "schema" || mutation.rule === "schema-unknown-kind");
   it(`on the ${schemaMutations.length} schema mutations: the same objects invalid`, async () => {
     assert.ok(schemaMutations.length >= 5);
-    const shipped = shippedFiles();
+    const shipped = shippedConfiguration();
     for (const [number, mutation] of schemaMutations.entries()) {
       const files = mutation.apply(shipped);
       const expected = checkVerdicts(files);

@@ -3,22 +3,38 @@ import { describe, it } from "node:test";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { checkRepository, errorCount } from "../../src/validate/check.ts";
 import { loadStoredSchemas } from "../../src/validate/schema-store.ts";
-import { mutations, shippedFiles, type Files } from "./check-fixtures.ts";
+import { mutations, regenerate, setValue, shippedConfiguration, type Files } from "./check-fixtures.ts";
 
 const schemas = loadStoredSchemas();
 const check = (files: Files) => checkRepository(memoryFiles(files), schemas);
 
 describe("check on the shipped configuration", () => {
-  it("is clean: no errors, no warnings; the waived findings carry their reason", () => {
-    const report = check(shippedFiles());
+  it("is clean: no findings at all", () => {
+    const report = check(shippedConfiguration());
     assert.deepEqual(report.stages, ["e2e", "playg", "dev", "test", "prod"]);
-    assert.deepEqual(report.findings.filter((finding) => finding.waived === undefined), []);
-    assert.ok(report.findings.every((finding) => finding.rule === "resources" && /not sized yet/.test(finding.waived ?? "")));
+    assert.deepEqual(report.findings, []);
+  });
+
+  it("resources: the LimitRange fills in; without it a warning, a waiver with its reason, or an error by configuration", () => {
+    const withoutLimitRange = Object.fromEntries(Object.entries(shippedConfiguration()).filter(([path]) => path !== "manifests/all/limit-range.yaml"));
+    const files = regenerate(withoutLimitRange);
+    const warned = check(files);
+    assert.equal(errorCount(warned), 0);
+    assert.deepEqual([...new Set(warned.findings.map((finding) => `${finding.rule}:${finding.severity}`))], ["resources:warning"]);
+    assert.equal(warned.findings.length, 16);
+    const waived = check(setValue(files, "values/common.yaml", ["services", "ui", "waivers"], [{ rule: "resources", reason: "static files, sized by nginx defaults" }]));
+    const ui = waived.findings.filter((finding) => finding.object === "Deployment/hsl-jore4/jore4-ui");
+    assert.equal(ui.length, 5);
+    assert.ok(ui.every((finding) => finding.waived === "static files, sized by nginx defaults"));
+    const strict = { ...files, "jore4-flux.yaml": `${files["jore4-flux.yaml"]}\ncheck:\n  severity:\n    resources: error\n` };
+    assert.equal(errorCount(check(strict)), 16);
+    const off = { ...files, "jore4-flux.yaml": `${files["jore4-flux.yaml"]}\ncheck:\n  severity:\n    resources: "off"\n` };
+    assert.deepEqual(check(off).findings, []);
   });
 
   it(`catches each of ${mutations.length} realistic defects with the expected rule`, () => {
     assert.ok(new Set(mutations.map((mutation) => mutation.name)).size >= 15);
-    const shipped = shippedFiles();
+    const shipped = shippedConfiguration();
     for (const mutation of mutations) {
       const report = check(mutation.apply(shipped));
       const caught = report.findings.find(

@@ -209,6 +209,13 @@ describe("safety rules", () => {
     const finding = assertOne(findings(resources, stageOf(objects)), "resources", "Deployment/ns/jore4-api", "spec.template.spec.containers[0].resources");
     assert.equal(finding.severity, "warning");
   });
+  it("resources: a LimitRange of the namespace fills in the defaults", () => {
+    const objects = mutate((list) => {
+      delete byKind(list, "Deployment").spec.template.spec.containers[0].resources;
+      list.push({ apiVersion: "v1", kind: "LimitRange", metadata: { name: "defaults", namespace: "ns" }, spec: { limits: [{ type: "Container", defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { memory: "1Gi" } }] } });
+    });
+    assert.deepEqual(findings(resources, stageOf(objects)), []);
+  });
   it("ingress-regex: a regex path with pathType Prefix", () => {
     const objects = mutate((list) => (byKind(list, "Ingress").spec.rules[0].http.paths[0].pathType = "Prefix"));
     assertOne(findings(ingressRegex, stageOf(objects)), "ingress-regex", "Ingress/ns/jore4-ingress", "spec.rules[0].http.paths[0].pathType");

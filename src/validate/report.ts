@@ -26,7 +26,7 @@ export function summarize(report: CheckReport): { errors: number; warnings: numb
 export function formatReport(report: CheckReport): string {
   const counts = summarize(report);
   const lines = report.findings.map(formatFinding);
-  lines.push(`checked ${report.stages.length} stages (${report.stages.join(", ")}), ${report.objects} objects: ${counts.errors} errors, ${counts.warnings} warnings, ${counts.waived} waived`);
+  lines.push(`checked ${report.stages.length} ${report.stages.length === 1 ? "stage" : "stages"} (${report.stages.join(", ")}), ${report.objects} objects: ${counts.errors} errors, ${counts.warnings} warnings, ${counts.waived} waived`);
   return lines.join("\n");
 }
 

@@ -10,18 +10,21 @@ export interface KindPortMapping {
   containerPort: number;
   /** The values key that asks for the mapping. */
   valuesPath: KeyPath;
-  service?: string;
 }
 
 export const ingressControllerPort = 80;
 
-/** The host-port mappings of the kind cluster, as its values ask for them. */
+/**
+ * The host-port mappings of the kind cluster, as its values ask for them (the same mappings the
+ * kind configuration gets: `ingress.hostPort` → port 80, each enabled service's `hostPort` → its
+ * `nodePort`), with the values key of each for locating findings.
+ */
 export function kindPortMappings(values: Values): KindPortMapping[] {
   const mappings: KindPortMapping[] = [];
   if (values.ingress.hostPort !== undefined) mappings.push({ hostPort: values.ingress.hostPort, containerPort: ingressControllerPort, valuesPath: ["ingress", "hostPort"] });
   for (const [name, service] of Object.entries(values.services)) {
-    if (service.hostPort === undefined || service.nodePort === undefined) continue;
-    mappings.push({ hostPort: service.hostPort, containerPort: service.nodePort, valuesPath: ["services", name, "hostPort"], service: name });
+    if (!service.enabled || service.hostPort === undefined || service.nodePort === undefined) continue;
+    mappings.push({ hostPort: service.hostPort, containerPort: service.nodePort, valuesPath: ["services", name, "hostPort"] });
   }
   return mappings;
 }
@@ -31,7 +34,7 @@ export const kindHostPorts: StageRule = {
   category: "reference",
   severity: "error",
   summary: "each host port the kind cluster maps reaches something: the ingress controller (port 80) or a Service's node port",
-  hint: "enable the service whose node port is mapped, or remove the hostPort from the values",
+  hint: "run `npx jore4-flux generate` so the Service has services.<name>.nodePort; route something through the ingress, or drop the hostPort",
   run(stage) {
     if (stage.stage.platform !== "kind") return [];
     const nodePorts = new Set(
@@ -41,7 +44,7 @@ export const kindHostPorts: StageRule = {
     return kindPortMappings(stage.values).flatMap((mapping): RawFinding[] => {
       const reaches = mapping.containerPort === ingressControllerPort ? hasIngress : nodePorts.has(mapping.containerPort);
       if (reaches) return [];
-      const target = mapping.containerPort === ingressControllerPort ? "the ingress controller, but the stage has no Ingress" : `node port ${mapping.containerPort}, but no Service of stage ${stage.stage.name} has it${mapping.service && !stage.values.services[mapping.service]?.enabled ? ` (service ${mapping.service} is disabled)` : ""}`;
+      const target = mapping.containerPort === ingressControllerPort ? "the ingress controller, but the stage has no Ingress" : `node port ${mapping.containerPort}, but no Service of stage ${stage.stage.name} has it`;
       return [{ location: locateInLayers(stage.valuesSources, mapping.valuesPath), path: mapping.valuesPath, message: `host port ${mapping.hostPort} maps to ${target}` }];
     });
   },

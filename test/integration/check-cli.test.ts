@@ -69,5 +69,12 @@ describe("jore4-flux check and diff (CLI, real git)", () => {
     assert.doesNotMatch(stages.stdout, /SELF_PUBLIC_BASE_URL|keyvaultName|spec\.ref\.branch/, "stage-specific differences are hidden");
     assert.match((await cli("diff", "test", "prod", "--all")).stdout, /keyvaultName/);
     assert.equal((await cli("diff", "--ref", "no-such-branch")).exitCode, 2);
+    await git("checkout", "-q", "-b", "broken", "main");
+    writeFileSync(join(repo, "values", "dev.yaml"), "ingress:\n  hots: dev.example\n");
+    await git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-am", "typo");
+    await git("checkout", "-q", "-f", "main");
+    const broken = await cli("diff", "--ref", "broken");
+    assert.equal(broken.exitCode, 2);
+    assert.match(broken.stderr, /at broken: values\/dev\.yaml:2:3 ingress\.hots: unknown key 'hots' \(did you mean 'host'\?\)/);
   });
 });

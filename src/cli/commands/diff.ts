@@ -24,7 +24,14 @@ function stageModel(project: Project, name: string): StageModel {
 /** Every named stage (default: all of either side) as rendered at `ref` and in the working tree. */
 async function diffAgainstRef(root: string, current: Project, ref: string, stages: string[]): Promise<StageDiff[]> {
   out.progress(`rendering ${ref}…`);
-  const other = loadProject(await gitFiles(root, ref, current.config.paths.clusters));
+  const files = await gitFiles(root, ref, current.config.paths.clusters);
+  let other: Project;
+  try {
+    other = loadProject(files);
+  } catch (error) {
+    if (!(error instanceof Jore4FluxError)) throw error;
+    throw new Jore4FluxError(`at ${ref}: ${error.message}`, { exitCode: error.exitCode, problems: error.problems, ...(error.hint ? { hint: error.hint } : {}) });
+  }
   const names = stages.length > 0 ? stages : [...new Set([...other.stages, ...current.stages].map((model) => model.stage.name))];
   for (const name of stages) if (![...other.stages, ...current.stages].some((model) => model.stage.name === name)) stageModel(current, name);
   return names.map((name) => {

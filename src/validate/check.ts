@@ -3,6 +3,7 @@ import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { planGenerate, type ExistingFile, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject } from "../generate/render-project.ts";
 import type { SourceFiles } from "../io/source-files.ts";
+import type { KubeObject } from "../render/kube-object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
 import { locateInLayers, locatePath, parseYamlSource } from "../values/yaml-source.ts";
@@ -37,6 +38,8 @@ export interface CheckInput {
   schemas: SchemaSet;
   /** `generate --check`'s plan; stale files become findings. */
   plan: GeneratePlan;
+  /** Objects of the files the plan found unchanged (disk text equals the rendering), by path. */
+  rendered?: ReadonlyMap<string, readonly KubeObject[]>;
 }
 
 export interface CheckReport {
@@ -84,7 +87,7 @@ function applySeverity(finding: Finding, severity: Readonly<Record<string, Sever
 
 function stageInput(input: CheckInput, model: StageModel): StageInput {
   const dir = `${input.config.paths.clusters}/${model.stage.name}`;
-  const folder = readStageFolder(input.files, dir);
+  const folder = readStageFolder(input.files, dir, input.rendered);
   const valuesSources = model.valuesFiles.map((file) => parseYamlSource(file, input.files.read(file) ?? ""));
   return { stage: model.stage, values: model.values, valuesSources, dir, ...folder };
 }
@@ -152,7 +155,9 @@ function existingFiles(files: SourceFiles, dir: string): ExistingFile[] {
 export function checkRepository(files: SourceFiles, schemas: SchemaSet, only: readonly string[] = []): CheckReport {
   const { project, stages } = renderProject(files);
   const plan = planGenerate(stages, existingFiles(files, project.config.paths.clusters));
-  return checkProject({ config: project.config, models: project.stages, files, schemas, plan }, only);
+  const unchanged = new Set(plan.unchanged);
+  const rendered = new Map(stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, file.objects] as const)).filter(([path]) => unchanged.has(path)));
+  return checkProject({ config: project.config, models: project.stages, files, schemas, plan, rendered }, only);
 }
 
 /** Checks the named stages (all when empty). Pure given its input: no disk, no network. */

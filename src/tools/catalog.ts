@@ -8,7 +8,7 @@ export interface GoTool {
   /** The Go package whose `main` is the tool. */
   goPackage: string;
   /**
-   * A wrapper module in this repository (relative to its root) that pins the tool's module and
+   * A wrapper module of this package (relative to the package root) that pins the tool's module and
    * its replacements; without one, the tool is built with `go install <package>@<version>`.
    */
   wrapperModule?: string;

@@ -3,17 +3,17 @@ import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { GoTool } from "./catalog.ts";
-import { cachedBinary, toolsBinDir } from "./paths.ts";
+import { cachedBinary, packageRoot, toolsBinDir } from "./paths.ts";
 
 export type InstallOutcome = "linked" | "built" | "present";
 
-async function build(root: string, tool: GoTool, target: string): Promise<void> {
+async function build(tool: GoTool, target: string): Promise<void> {
   // Per-process names, so two installs racing for the same tool never write the same file.
   const staging = `${target}.partial-${process.pid}`;
   const gobin = join(dirname(target), `gobin-${process.pid}`);
   const ldflags = tool.ldflags ? ["-ldflags", tool.ldflags] : [];
   const step = tool.wrapperModule
-    ? { args: ["build", "-o", staging, ...ldflags, tool.goPackage], cwd: join(root, tool.wrapperModule), env: {} }
+    ? { args: ["build", "-o", staging, ...ldflags, tool.goPackage], cwd: join(packageRoot, tool.wrapperModule), env: {} }
     : { args: ["install", ...ldflags, `${tool.goPackage}@${tool.version}`], cwd: dirname(target), env: { GOBIN: gobin } };
   const result = await execa("go", step.args, { cwd: step.cwd, env: step.env, reject: false, all: true });
   if (result.failed) {
@@ -48,7 +48,7 @@ export async function installTool(root: string, tool: GoTool, progress: (line: s
     mkdirSync(dirname(target), { recursive: true });
     progress(`building ${tool.name} ${tool.version} from Go modules (a first build can take minutes)…`);
     const started = Date.now();
-    await build(root, tool, target);
+    await build(tool, target);
     progress(`built ${tool.name} ${tool.version} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     built = true;
   }

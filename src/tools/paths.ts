@@ -1,6 +1,10 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { GoTool } from "./catalog.ts";
+
+/** The jore4-flux package itself, whose tools/go/ holds the wrapper modules (wherever the configuration lives). */
+export const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Git-ignored folder in the repository where installed tools are linked. */
 export const toolsBinDir = (root: string) => join(root, ".tools", "bin");

@@ -96,6 +96,12 @@ interface CrdObject {
   };
 }
 
+/** The apiserver accepts apiVersion, kind and metadata on every custom resource, declared or not. */
+function withObjectFields(schema: JsonSchema): JsonSchema {
+  if (!isObject(schema.properties)) return schema;
+  return { ...schema, properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, ...schema.properties } };
+}
+
 /** The schema of each version of a CustomResourceDefinition (apiextensions.k8s.io/v1). */
 export function convertCrd(crd: CrdObject): CrdSchemas | undefined {
   const spec = crd.spec;
@@ -106,7 +112,7 @@ export function convertCrd(crd: CrdObject): CrdSchemas | undefined {
     versions[version.name] = {
       served: version.served !== false,
       deprecated: version.deprecated === true,
-      schema: schema ? convertSchema(schema) : { type: "object" },
+      schema: schema ? withObjectFields(convertSchema(schema)) : { type: "object" },
     };
   }
   return { name: crd.metadata?.name ?? `${spec.names.kind}.${spec.group}`, group: spec.group, kind: spec.names.kind, versions };

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { stringify } from "yaml";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { checkRepository, errorCount } from "../../src/validate/check.ts";
 import { loadStoredSchemas } from "../../src/validate/schema-store.ts";
@@ -13,6 +14,30 @@ describe("check on the shipped configuration", () => {
     const report = check(shippedConfiguration());
     assert.deepEqual(report.stages, ["e2e", "playg", "dev", "test", "prod"]);
     assert.deepEqual(report.findings, []);
+  });
+
+  it("a CRD shipped in manifests/ validates its custom resources; without the CRD the kind is unknown", () => {
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "backups.jore4.hsl.fi" },
+      spec: {
+        group: "jore4.hsl.fi",
+        scope: "Namespaced",
+        names: { kind: "Backup", plural: "backups", singular: "backup", listKind: "BackupList" },
+        versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", required: ["schedule"], properties: { schedule: { type: "string" } } } } } } }],
+      },
+    };
+    const backup = (spec: object) => ({ apiVersion: "jore4.hsl.fi/v1", kind: "Backup", metadata: { name: "nightly", namespace: "hsl-jore4" }, spec });
+    const withCrd = (spec: object) => regenerate({ ...shippedConfiguration(), "manifests/dev/backup-crd.yaml": stringify(crd), "manifests/dev/backup.yaml": stringify(backup(spec)) });
+    assert.deepEqual(check(withCrd({ schedule: "0 3 * * *" })).findings, []);
+    const wrong = check(withCrd({ schedul: "0 3 * * *" })).findings.map((finding) => [finding.rule, finding.object, finding.path]);
+    assert.deepEqual(wrong, [
+      ["schema", "Backup/hsl-jore4/nightly", "spec.schedule"],
+      ["schema", "Backup/hsl-jore4/nightly", "spec.schedul"],
+    ]);
+    const withoutCrd = regenerate({ ...shippedConfiguration(), "manifests/dev/backup.yaml": stringify(backup({ schedule: "x" })) });
+    assert.deepEqual(check(withoutCrd).findings.map((finding) => [finding.rule, finding.object]), [["schema-unknown-kind", "Backup/hsl-jore4/nightly"]]);
   });
 
   it("resources: the LimitRange fills in; without it a warning, a waiver with its reason, or an error by configuration", () => {

@@ -48,5 +48,9 @@ it("schema conversion: strict objects, int-or-string, quantities, preserved unkn
     metadata: { name: "things.example.com" },
     spec: { group: "example.com", names: { kind: "Thing" }, versions: [{ name: "v1", served: true, schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { a: { type: "string" } } } } } } }] },
   });
-  assert.deepEqual(crd?.versions.v1?.schema, { type: "object", properties: { spec: { type: "object", properties: { a: { type: "string" } } } }, additionalProperties: false });
+  assert.deepEqual(crd?.versions.v1?.schema, {
+    type: "object",
+    properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec: { type: "object", properties: { a: { type: "string" } } } },
+    additionalProperties: false,
+  });
 });

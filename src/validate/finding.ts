@@ -5,8 +5,8 @@ import type { Values } from "../values/schema.ts";
 import type { KeyPath, YamlSource } from "../values/yaml-source.ts";
 
 export type Severity = "error" | "warning";
-export const severities = ["error", "warning", "off"] as const;
-export type SeveritySetting = (typeof severities)[number];
+/** A rule's severity as `check.severity` in jore4-flux.yaml sets it. */
+export type SeveritySetting = Severity | "off";
 
 /** What every check of `check` declares about itself. */
 export interface RuleInfo {

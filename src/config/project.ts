@@ -66,6 +66,12 @@ const projectSchema = z.strictObject({
    * other override there is drift from the shared configuration.
    */
   stageSpecificKeys: z.array(z.string().min(1)).default([]),
+  /** Settings of `check`: a rule id → error, warning or off (e.g. `resources: error`). */
+  check: z
+    .strictObject({
+      severity: z.record(z.string().min(1), z.enum(["error", "warning", "off"])).default({}),
+    })
+    .prefault({}),
 });
 
 export type ProjectConfigInput = z.input<typeof projectSchema>;

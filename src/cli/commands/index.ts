@@ -1,8 +1,10 @@
 import type { Command } from "commander";
 import { buildCommand } from "./build.ts";
+import { checkCommand } from "./check.ts";
 import { contextCommand } from "./context.ts";
 import { crdsCommand } from "./crds.ts";
 import { deployCommand } from "./deploy.ts";
+import { diffCommand } from "./diff.ts";
 import { generateCommand } from "./generate.ts";
 import { historyCommand } from "./history.ts";
 import { hotfixCommand } from "./hotfix.ts";
@@ -10,6 +12,7 @@ import { kindCommand } from "./kind.ts";
 import { loginCommand } from "./login.ts";
 import { promoteCommand } from "./promote.ts";
 import { rollbackCommand } from "./rollback.ts";
+import { schemasCommand } from "./schemas.ts";
 import { setImageCommand } from "./set-image.ts";
 import { tocCommand } from "./toc.ts";
 import { toolsCommand } from "./tools.ts";
@@ -19,6 +22,8 @@ export function commands(): Command[] {
   return [
     generateCommand(),
     buildCommand(),
+    checkCommand(),
+    diffCommand(),
     setImageCommand(),
     promoteCommand(),
     rollbackCommand(),
@@ -29,6 +34,7 @@ export function commands(): Command[] {
     crdsCommand(),
     deployCommand(),
     kindCommand(),
+    schemasCommand(),
     tocCommand(),
     toolsCommand(),
   ];

@@ -1,0 +1,189 @@
+import type { ProjectConfig } from "../config/project.ts";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { planGenerate, type ExistingFile, type GeneratePlan } from "../generate/plan.ts";
+import { renderProject } from "../generate/render-project.ts";
+import type { SourceFiles } from "../io/source-files.ts";
+import type { KubeObject } from "../render/kube-object.ts";
+import { objectName } from "../render/names.ts";
+import type { StageModel } from "../values/load.ts";
+import { locateInLayers, locatePath, parseYamlSource } from "../values/yaml-source.ts";
+import { fieldPath, objectLabel, type Finding, type ManifestObject, type RawFinding, type RuleInfo, type SeveritySetting, type StageInput, type StageRule } from "./finding.ts";
+import { parityFindings, parityRule } from "./parity.ts";
+import { stageRules } from "./rules/index.ts";
+import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
+import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
+import { readStageFolder } from "./stage-files.ts";
+
+export const generatedRule: RuleInfo = {
+  id: "generated-up-to-date",
+  category: "generated",
+  severity: "error",
+  summary: "clusters/<stage>/ is what the values render to (nothing stale, missing or edited by hand)",
+  hint: "run `npx jore4-flux generate` and commit the result",
+};
+
+export const waiverRule: RuleInfo = {
+  id: "waiver",
+  category: "safety",
+  severity: "error",
+  summary: "each waiver in the values names a rule of `check`",
+  hint: "use a rule id from `jore4-flux check --rules`",
+};
+
+export interface CheckInput {
+  config: ProjectConfig;
+  models: readonly StageModel[];
+  /** The repository's files: values and `clusters/` are read through it. */
+  files: SourceFiles;
+  schemas: SchemaSet;
+  /** `generate --check`'s plan; stale files become findings. */
+  plan: GeneratePlan;
+  /** Objects of the files the plan found unchanged (disk text equals the rendering), by path. */
+  rendered?: ReadonlyMap<string, readonly KubeObject[]>;
+}
+
+export interface CheckReport {
+  stages: string[];
+  objects: number;
+  findings: Finding[];
+}
+
+export function allRules(schemas: SchemaIndex): RuleInfo[] {
+  return [generatedRule, schemaRule, unknownKindRule, ...stageRules(schemas), parityRule, waiverRule];
+}
+
+function located(rule: RuleInfo, stage: string, raw: RawFinding): Finding {
+  const at = raw.object ? locatePath(raw.object.source, raw.path ?? []).location : raw.location;
+  return {
+    rule: rule.id,
+    category: rule.category,
+    severity: rule.severity,
+    stage,
+    ...(at ? { file: at.file, line: at.line, column: at.column } : raw.object ? { file: raw.object.file } : {}),
+    ...(raw.object ? { object: objectLabel(raw.object.object) } : {}),
+    ...(raw.path && raw.path.length > 0 ? { path: raw.object ? fieldPath(raw.path) : raw.path.join(".") } : {}),
+    message: raw.message,
+    hint: rule.hint,
+  };
+}
+
+/** One rule on one stage, its findings located (file, line, object, field path). */
+export function runRule(rule: StageRule, stage: StageInput): { finding: Finding; item?: ManifestObject }[] {
+  return rule.run(stage).map((raw) => ({ finding: located(rule, stage.stage.name, raw), ...(raw.object ? { item: raw.object } : {}) }));
+}
+
+/** The service whose values an object is rendered from (its `app` label or name), for waivers. */
+function owningService(item: ManifestObject | undefined, model: StageModel): string | undefined {
+  if (!item) return undefined;
+  const labels = (item.object.metadata.labels as Record<string, string> | undefined) ?? {};
+  return Object.keys(model.values.services).find((name) => labels.app === objectName(name) || item.object.metadata.name === objectName(name));
+}
+
+function applySeverity(finding: Finding, severity: Readonly<Record<string, SeveritySetting>>): Finding | undefined {
+  const setting = severity[finding.rule];
+  if (setting === "off") return undefined;
+  return setting ? { ...finding, severity: setting } : finding;
+}
+
+function stageInput(input: CheckInput, model: StageModel): StageInput {
+  const dir = `${input.config.paths.clusters}/${model.stage.name}`;
+  const folder = readStageFolder(input.files, dir, input.rendered);
+  const valuesSources = model.valuesFiles.map((file) => parseYamlSource(file, input.files.read(file) ?? ""));
+  return { stage: model.stage, values: model.values, valuesSources, dir, ...folder };
+}
+
+/** Compiled schemas are reused for as long as the same schema set is checked against. */
+const compiledSchemas = new WeakMap<SchemaSet, { index: SchemaIndex; validator: SchemaValidator }>();
+
+function schemaTools(set: SchemaSet): { index: SchemaIndex; validator: SchemaValidator } {
+  let tools = compiledSchemas.get(set);
+  if (!tools) {
+    const index = new SchemaIndex(set);
+    tools = { index, validator: new SchemaValidator(index) };
+    compiledSchemas.set(set, tools);
+  }
+  return tools;
+}
+
+function stageFindings(input: CheckInput, model: StageModel, stage: StageInput): Finding[] {
+  const { index, validator } = schemaTools(withCrdObjects(input.schemas, stage.objects.map((item) => item.object)));
+  const rules = stageRules(index);
+  const known = new Set(allRules(index).map((rule) => rule.id));
+  const found: { finding: Finding; item?: ManifestObject }[] = [];
+  for (const item of stage.objects) {
+    for (const { rule, finding } of validator.check(item)) found.push({ finding: located(rule, model.stage.name, finding), item });
+  }
+  for (const rule of rules) found.push(...runRule(rule, stage));
+  for (const [name, service] of Object.entries(model.values.services)) {
+    service.waivers.forEach((waiver, index) => {
+      if (known.has(waiver.rule)) return;
+      const where = locateInLayers(stage.valuesSources, ["services", name, "waivers", index, "rule"]);
+      found.push({ finding: { rule: waiverRule.id, category: waiverRule.category, severity: waiverRule.severity, stage: model.stage.name, ...(where ? { file: where.file, line: where.line, column: where.column } : {}), path: `services.${name}.waivers`, message: `no rule '${waiver.rule}' to waive`, hint: waiverRule.hint } });
+    });
+  }
+  return found.map(({ finding, item }) => {
+    const service = owningService(item, model);
+    const waiver = service ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule) : undefined;
+    return waiver ? { ...finding, waived: waiver.reason } : finding;
+  });
+}
+
+function staleFindings(plan: GeneratePlan, stages: readonly string[], clustersDir: string): Finding[] {
+  const stageOf = (path: string) => path.slice(clustersDir.length + 1).split("/")[0] ?? "";
+  const finding = (path: string, message: string): Finding => ({
+    rule: generatedRule.id,
+    category: generatedRule.category,
+    severity: generatedRule.severity,
+    stage: stageOf(path),
+    file: path,
+    message,
+    hint: generatedRule.hint,
+  });
+  return [
+    ...plan.writes.map((write) => finding(write.path, write.previous === undefined ? "missing: the values render this file" : "differs from what the values render")),
+    ...plan.removals.map((file) => finding(file.path, "generated earlier but no longer rendered")),
+  ].filter((item) => stages.includes(item.stage));
+}
+
+/** Every file below `dir`, with its text (what `generate` compares against). */
+function existingFiles(files: SourceFiles, dir: string): ExistingFile[] {
+  const below = files.listDirs(dir).flatMap((sub) => existingFiles(files, `${dir}/${sub}`));
+  return [...files.listFiles(dir).map((name) => ({ path: `${dir}/${name}`, text: files.read(`${dir}/${name}`) ?? "" })), ...below];
+}
+
+/** Loads, renders and checks a repository given as files (disk or memory), the named stages or all. */
+export function checkRepository(files: SourceFiles, schemas: SchemaSet, only: readonly string[] = []): CheckReport {
+  const { project, stages } = renderProject(files);
+  const plan = planGenerate(stages, existingFiles(files, project.config.paths.clusters));
+  const unchanged = new Set(plan.unchanged);
+  const rendered = new Map(stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, file.objects] as const)).filter(([path]) => unchanged.has(path)));
+  return checkProject({ config: project.config, models: project.stages, files, schemas, plan, rendered }, only);
+}
+
+/** Checks the named stages (all when empty). Pure given its input: no disk, no network. */
+export function checkProject(input: CheckInput, only: readonly string[] = []): CheckReport {
+  const known = input.models.map((model) => model.stage.name);
+  const unknown = only.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Jore4FluxError(`unknown stage ${unknown.join(", ")}; stages: ${known.join(", ")}`, { exitCode: ExitCode.invalid });
+  const models = input.models.filter((model) => only.length === 0 || only.includes(model.stage.name));
+  const severity = input.config.check.severity;
+  const findings: Finding[] = staleFindings(input.plan, models.map((model) => model.stage.name), input.config.paths.clusters);
+  let objects = 0;
+  const parityInput = [];
+  for (const model of models) {
+    const stage = stageInput(input, model);
+    objects += stage.objects.length;
+    findings.push(...stageFindings(input, model, stage));
+    parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });
+  }
+  findings.push(...parityFindings(parityInput, input.config.stageSpecificKeys));
+  return {
+    stages: models.map((model) => model.stage.name),
+    objects,
+    findings: findings.flatMap((finding) => applySeverity(finding, severity) ?? []),
+  };
+}
+
+export function errorCount(report: CheckReport): number {
+  return report.findings.filter((finding) => finding.severity === "error" && finding.waived === undefined).length;
+}

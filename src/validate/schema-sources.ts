@@ -1,0 +1,83 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { parseAllDocuments } from "yaml";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { kubernetesVersion } from "../tools/catalog.ts";
+import { convertCrd, convertOpenApi, type JsonSchema } from "./schema-convert.ts";
+
+/**
+ * Where the stored schemas come from, pinned: the OpenAPI document of the Kubernetes release the
+ * tools build (the same `swagger.json` kube-apiserver serves at /openapi/v2), and the CRDs of
+ * the Flux controllers and the Secrets Store CSI driver, all read from their Go modules.
+ * `npm run schemas:update` (`jore4-flux schemas update`) regenerates `schemas/` from them.
+ */
+export interface ModuleSource {
+  module: string;
+  version: string;
+  /** Files inside the module: the OpenAPI document, or a folder of CRD YAML. */
+  path: string;
+}
+
+export const openApiSource: ModuleSource = { module: "k8s.io/kubernetes", version: kubernetesVersion, path: "api/openapi-spec/swagger.json" };
+
+export const crdSources: readonly ModuleSource[] = [
+  { module: "github.com/fluxcd/source-controller", version: "v1.9.1", path: "config/crd/bases" },
+  { module: "github.com/fluxcd/kustomize-controller", version: "v1.9.4", path: "config/crd/bases" },
+  { module: "sigs.k8s.io/secrets-store-csi-driver", version: "v1.6.0", path: "config/crd/bases" },
+];
+
+export const kubernetesSchemaFile = `kubernetes-${kubernetesVersion}.json`;
+export const crdSchemaDir = "crds";
+
+/** The module's folder in the Go module cache, downloading it through the module proxy if needed. */
+async function moduleDir(source: ModuleSource): Promise<string> {
+  const result = await execa("go", ["mod", "download", "-json", `${source.module}@${source.version}`], { reject: false });
+  const info = JSON.parse(result.stdout || "{}") as { Dir?: string; Error?: string };
+  if (result.exitCode !== 0 || !info.Dir) {
+    throw new Jore4FluxError(`go mod download ${source.module}@${source.version} failed: ${info.Error ?? result.stderr}`, { exitCode: ExitCode.failed });
+  }
+  return info.Dir;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const jsonText = (value: unknown) => `${JSON.stringify(value)}\n`;
+
+export interface GeneratedSchemas {
+  files: { path: string; text: string }[];
+}
+
+/** Reads every pinned source and returns the files of `schemas/` (without writing them). */
+export async function collectSchemas(progress: (line: string) => void): Promise<GeneratedSchemas> {
+  const files: { path: string; text: string }[] = [];
+  const provenance: Record<string, unknown>[] = [];
+  progress(`reading ${openApiSource.module}@${openApiSource.version}/${openApiSource.path}`);
+  const openApiText = readFileSync(join(await moduleDir(openApiSource), openApiSource.path), "utf8");
+  const kubernetes = convertOpenApi(JSON.parse(openApiText) as { definitions: Record<string, JsonSchema> });
+  files.push({ path: kubernetesSchemaFile, text: jsonText(kubernetes) });
+  provenance.push({ ...openApiSource, sha256: sha256(openApiText), output: kubernetesSchemaFile });
+  for (const source of crdSources) {
+    progress(`reading CRDs of ${source.module}@${source.version}`);
+    const dir = join(await moduleDir(source), source.path);
+    for (const name of readdirSync(dir).filter((file) => file.endsWith(".yaml")).sort()) {
+      const text = readFileSync(join(dir, name), "utf8");
+      for (const document of parseAllDocuments(text)) {
+        const crd = convertCrd(document.toJS() as Parameters<typeof convertCrd>[0]);
+        if (!crd) continue;
+        const output = `${crdSchemaDir}/${crd.name}.json`;
+        files.push({ path: output, text: jsonText(crd) });
+        provenance.push({ ...source, path: `${source.path}/${name}`, sha256: sha256(text), output });
+      }
+    }
+  }
+  files.push({ path: "sources.json", text: `${JSON.stringify(provenance, null, 2)}\n` });
+  return { files };
+}
+
+/** Replaces the generated files of `dir` (the README stays). */
+export function writeSchemas(dir: string, generated: GeneratedSchemas): void {
+  rmSync(join(dir, crdSchemaDir), { recursive: true, force: true });
+  mkdirSync(join(dir, crdSchemaDir), { recursive: true });
+  for (const file of generated.files) writeFileSync(join(dir, file.path), file.text);
+}

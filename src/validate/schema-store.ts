@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { convertCrd, kindKey, apiVersionOf, type CrdSchemas, type JsonSchema, type KubernetesSchemas } from "./schema-convert.ts";
+import { crdSchemaDir, kubernetesSchemaFile } from "./schema-sources.ts";
+
+/** The schemas shipped in `schemas/` (committed; `check` reads nothing from the network). */
+export const storedSchemaDir = fileURLToPath(new URL("../../schemas/", import.meta.url));
+
+/** Where a kind's schema comes from and how current its API version is. */
+export interface KindSchema {
+  apiVersion: string;
+  kind: string;
+  /** A standalone JSON Schema: the kind's own schema with the definitions it references. */
+  schema: JsonSchema;
+  origin: string;
+  deprecated: boolean;
+}
+
+export interface SchemaSet {
+  kubernetes: KubernetesSchemas;
+  crds: CrdSchemas[];
+}
+
+export function loadStoredSchemas(dir: string = storedSchemaDir): SchemaSet {
+  const kubernetes = JSON.parse(readFileSync(join(dir, kubernetesSchemaFile), "utf8")) as KubernetesSchemas;
+  const crds = readdirSync(join(dir, crdSchemaDir))
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((name) => JSON.parse(readFileSync(join(dir, crdSchemaDir, name), "utf8")) as CrdSchemas);
+  return { kubernetes, crds };
+}
+
+/** Adds the CRDs a stage ships itself (objects of kind CustomResourceDefinition). */
+export function withCrdObjects(set: SchemaSet, objects: readonly unknown[]): SchemaSet {
+  const own = objects
+    .filter((object): object is Record<string, unknown> => typeof object === "object" && object !== null && (object as { kind?: unknown }).kind === "CustomResourceDefinition")
+    .map((object) => convertCrd(object as Parameters<typeof convertCrd>[0]))
+    .filter((crd): crd is CrdSchemas => crd !== undefined);
+  return own.length === 0 ? set : { ...set, crds: [...set.crds, ...own] };
+}
+
+/** Looks kinds up by apiVersion and kind; served CRD versions only. */
+export class SchemaIndex {
+  private readonly kinds = new Map<string, KindSchema>();
+  readonly definitions: Record<string, JsonSchema>;
+
+  constructor(set: SchemaSet) {
+    this.definitions = set.kubernetes.definitions;
+    for (const [key, definition] of Object.entries(set.kubernetes.kinds)) {
+      const slash = key.lastIndexOf("/");
+      const apiVersion = key.slice(0, slash);
+      const kind = key.slice(slash + 1);
+      this.kinds.set(key, { apiVersion, kind, schema: { $ref: `#/definitions/${definition}` }, origin: `Kubernetes ${kubernetesSchemaFile.replace(/^kubernetes-|\.json$/g, "")}`, deprecated: false });
+    }
+    for (const crd of set.crds) {
+      for (const [version, entry] of Object.entries(crd.versions)) {
+        if (!entry.served) continue;
+        const apiVersion = apiVersionOf({ group: crd.group, version });
+        this.kinds.set(kindKey(apiVersion, crd.kind), { apiVersion, kind: crd.kind, schema: entry.schema, origin: `CRD ${crd.name}`, deprecated: entry.deprecated });
+      }
+    }
+  }
+
+  get(apiVersion: string, kind: string): KindSchema | undefined {
+    return this.kinds.get(kindKey(apiVersion, kind));
+  }
+
+  /** The API versions that serve `kind`, for "did you mean" hints. */
+  versionsOf(kind: string): string[] {
+    return [...this.kinds.values()].filter((entry) => entry.kind === kind).map((entry) => entry.apiVersion).sort();
+  }
+
+  all(): KindSchema[] {
+    return [...this.kinds.values()];
+  }
+}

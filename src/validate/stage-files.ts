@@ -1,0 +1,45 @@
+import type { SourceFiles } from "../io/source-files.ts";
+import type { KubeObject } from "../render/kube-object.ts";
+import { kustomizationFileName } from "../render/stage.ts";
+import { parseYamlStream, type YamlSource } from "../values/yaml-source.ts";
+import type { ManifestObject } from "./finding.ts";
+
+export interface StageFolder {
+  fileNames: string[];
+  objects: ManifestObject[];
+  kustomization: ManifestObject | undefined;
+}
+
+/**
+ * The objects of one file. When the file is byte for byte what was just rendered (`rendered`),
+ * the rendered objects are taken as they are and the YAML is parsed only if a finding needs a
+ * line number; otherwise the file is parsed now (malformed YAML: an input error naming the line).
+ */
+function fileObjects(file: string, text: string, rendered: readonly KubeObject[] | undefined): ManifestObject[] {
+  let documents: YamlSource[] | undefined;
+  const parsed = () => (documents ??= parseYamlStream(file, text));
+  if (!rendered) return parsed().map((source) => ({ file, object: source.value as KubeObject, source }));
+  const objects = JSON.parse(JSON.stringify(rendered)) as KubeObject[];
+  return objects.map((object, index) => ({
+    file,
+    object,
+    get source() {
+      return parsed()[index]!;
+    },
+  }));
+}
+
+/** Reads `clusters/<stage>/` as it is on disk. `rendered`: objects of the files known to equal their rendering. */
+export function readStageFolder(files: SourceFiles, dir: string, rendered: ReadonlyMap<string, readonly KubeObject[]> = new Map()): StageFolder {
+  const fileNames = files.listFiles(dir);
+  const objects: ManifestObject[] = [];
+  let kustomization: ManifestObject | undefined;
+  for (const name of fileNames.filter((file) => /\.ya?ml$/.test(file))) {
+    const file = `${dir}/${name}`;
+    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file))) {
+      if (name === kustomizationFileName) kustomization = item;
+      else objects.push(item);
+    }
+  }
+  return { fileNames, objects, kustomization };
+}

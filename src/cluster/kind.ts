@@ -1,10 +1,11 @@
 import { stringify } from "yaml";
 import type { ProjectConfig } from "../config/project.ts";
 import type { Values } from "../values/schema.ts";
+import type { KeyPath } from "../values/yaml-source.ts";
 import type { CommandStep } from "./step.ts";
 
 /** The node port of the ingress controller inside the kind node (ingress-nginx's kind provider). */
-const ingressContainerPort = 80;
+export const ingressContainerPort = 80;
 /** `kind create` waits this long for the nodes to be ready. */
 export const kindNodeWait = "90s";
 
@@ -14,6 +15,8 @@ export interface PortMapping {
   protocol: "TCP";
   /** What the mapping is for (a comment in the rendered file). */
   purpose: string;
+  /** The values key that asks for the mapping (to locate findings about it). */
+  valuesPath: KeyPath;
 }
 
 /**
@@ -21,10 +24,10 @@ export interface PortMapping {
  * controller's port 80, and each enabled service's `hostPort` → its `nodePort`.
  */
 export function kindPortMappings(values: Values): PortMapping[] {
-  const ingress: PortMapping[] = values.ingress.hostPort ? [{ containerPort: ingressContainerPort, hostPort: values.ingress.hostPort, protocol: "TCP", purpose: "ingress (UI and APIs)" }] : [];
+  const ingress: PortMapping[] = values.ingress.hostPort ? [{ containerPort: ingressContainerPort, hostPort: values.ingress.hostPort, protocol: "TCP", purpose: "ingress (UI and APIs)", valuesPath: ["ingress", "hostPort"] }] : [];
   const services = Object.entries(values.services)
     .filter(([, service]) => service.enabled && service.hostPort !== undefined && service.nodePort !== undefined)
-    .map(([name, service]): PortMapping => ({ containerPort: service.nodePort!, hostPort: service.hostPort!, protocol: "TCP", purpose: `service ${name}` }));
+    .map(([name, service]): PortMapping => ({ containerPort: service.nodePort!, hostPort: service.hostPort!, protocol: "TCP", purpose: `service ${name}`, valuesPath: ["services", name, "hostPort"] }));
   return [...ingress, ...services];
 }
 

@@ -133,9 +133,9 @@ export class Git {
     return contents;
   }
 
-  /** Blob ids of the files below `dir` at `rev`, by path. */
-  async filesAt(rev: string, dir: string): Promise<Map<string, string>> {
-    const text = await this.run(["ls-tree", "-r", "--full-tree", rev, "--", `${dir}/`]);
+  /** Blob ids of the files below `dir` at `rev` (the whole tree without `dir`), by path. */
+  async filesAt(rev: string, dir?: string): Promise<Map<string, string>> {
+    const text = await this.run(["ls-tree", "-r", "--full-tree", rev, ...(dir === undefined ? [] : ["--", `${dir}/`])]);
     const files = new Map<string, string>();
     for (const line of text.split("\n").filter(Boolean)) {
       const [meta, path] = line.split("\t") as [string, string];

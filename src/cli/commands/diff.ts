@@ -4,7 +4,7 @@ import { diffObjects } from "../../validate/semantic-diff.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { loadProject, type Project, type StageModel } from "../../values/load.ts";
 import { countChanges, formatDiffMarkdown, formatDiffText } from "../../validate/diff-report.ts";
-import { gitFiles } from "../../validate/git-files.ts";
+import { filesAtRef } from "../../git/files-at-ref.ts";
 import { diffStages, renderedObjects, type StageDiff } from "../../validate/stage-diff.ts";
 import { findRoot, out } from "../context.ts";
 
@@ -24,7 +24,7 @@ function stageModel(project: Project, name: string): StageModel {
 /** Every named stage (default: all of either side) as rendered at `ref` and in the working tree. */
 async function diffAgainstRef(root: string, current: Project, ref: string, stages: string[]): Promise<StageDiff[]> {
   out.progress(`rendering ${ref}…`);
-  const files = await gitFiles(root, ref, current.config.paths.clusters);
+  const files = await filesAtRef(root, ref, current.config.paths.clusters);
   let other: Project;
   try {
     other = loadProject(files);

@@ -6,7 +6,7 @@ import type { SourceFiles } from "../io/source-files.ts";
 import type { KubeObject } from "../render/kube-object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
-import { locateInLayers, locatePath, parseYamlSource } from "../values/yaml-source.ts";
+import { locateInLayers, locatePath, parseYamlSource, type YamlSource } from "../values/yaml-source.ts";
 import { fieldPath, objectLabel, type Finding, type ManifestObject, type RawFinding, type RuleInfo, type SeveritySetting, type StageInput, type StageRule } from "./finding.ts";
 import { parityFindings, parityRule } from "./parity.ts";
 import { stageRules } from "./rules/index.ts";
@@ -85,10 +85,14 @@ function applySeverity(finding: Finding, severity: Readonly<Record<string, Sever
   return setting ? { ...finding, severity: setting } : finding;
 }
 
-function stageInput(input: CheckInput, model: StageModel): StageInput {
+/** Parses each values file once per check, however many stages share it. */
+type ValuesSourceCache = Map<string, YamlSource>;
+
+function stageInput(input: CheckInput, model: StageModel, parsedValues: ValuesSourceCache): StageInput {
   const dir = `${input.config.paths.clusters}/${model.stage.name}`;
   const folder = readStageFolder(input.files, dir, input.rendered);
-  const valuesSources = model.valuesFiles.map((file) => parseYamlSource(file, input.files.read(file) ?? ""));
+  const parse = (file: string) => parsedValues.get(file) ?? parsedValues.set(file, parseYamlSource(file, input.files.read(file) ?? "")).get(file)!;
+  const valuesSources = model.valuesFiles.map(parse);
   return { stage: model.stage, values: model.values, valuesSources, dir, ...folder };
 }
 
@@ -170,8 +174,9 @@ export function checkProject(input: CheckInput, only: readonly string[] = []): C
   const findings: Finding[] = staleFindings(input.plan, models.map((model) => model.stage.name), input.config.paths.clusters);
   let objects = 0;
   const parityInput = [];
+  const parsedValues: ValuesSourceCache = new Map();
   for (const model of models) {
-    const stage = stageInput(input, model);
+    const stage = stageInput(input, model, parsedValues);
     objects += stage.objects.length;
     findings.push(...stageFindings(input, model, stage));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });

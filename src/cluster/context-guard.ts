@@ -1,17 +1,6 @@
 import type { ProjectConfig, StageConfig } from "../config/project.ts";
-import { expandStagePattern } from "../config/project.ts";
+import { expandStagePattern, findStage } from "../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-
-/** The stage named on the command line, with a clear error listing the known ones. */
-export function findStage(config: ProjectConfig, name: string): StageConfig {
-  const stage = config.stages.find((candidate) => candidate.name === name);
-  if (!stage) {
-    throw new Jore4FluxError(`unknown stage '${name}'; stages in jore4-flux.yaml: ${config.stages.map((known) => known.name).join(", ")}`, {
-      exitCode: ExitCode.invalid,
-    });
-  }
-  return stage;
-}
 
 /** The stages running on kind; `kind` commands use the first unless told otherwise. */
 export function kindStage(config: ProjectConfig, name?: string): StageConfig {

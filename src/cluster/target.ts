@@ -1,7 +1,8 @@
 import { createInterface } from "node:readline/promises";
 import type { StageConfig } from "../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { findStage, guardContext, stageContext } from "./context-guard.ts";
+import { findStage } from "../config/project.ts";
+import { guardContext, stageContext } from "./context-guard.ts";
 import { currentContextStep } from "./kubectl.ts";
 import type { Session } from "./session.ts";
 

@@ -1,5 +1,4 @@
-import type { ProjectConfig } from "../config/project.ts";
-import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { findStage, type ProjectConfig } from "../config/project.ts";
 import { planGenerate, type ExistingFile, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject } from "../generate/render-project.ts";
 import type { SourceFiles } from "../io/source-files.ts";
@@ -166,9 +165,7 @@ export function checkRepository(files: SourceFiles, schemas: SchemaSet, only: re
 
 /** Checks the named stages (all when empty). Pure given its input: no disk, no network. */
 export function checkProject(input: CheckInput, only: readonly string[] = []): CheckReport {
-  const known = input.models.map((model) => model.stage.name);
-  const unknown = only.filter((name) => !known.includes(name));
-  if (unknown.length > 0) throw new Jore4FluxError(`unknown stage ${unknown.join(", ")}; stages: ${known.join(", ")}`, { exitCode: ExitCode.invalid });
+  for (const name of only) findStage(input.config, name);
   const models = input.models.filter((model) => only.length === 0 || only.includes(model.stage.name));
   const severity = input.config.check.severity;
   const findings: Finding[] = staleFindings(input.plan, models.map((model) => model.stage.name), input.config.paths.clusters);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { findStage, guardContext, kindStage, stageContext } from "../../src/cluster/context-guard.ts";
+import { guardContext, kindStage, stageContext } from "../../src/cluster/context-guard.ts";
+import { findStage } from "../../src/config/project.ts";
 import { aksLoginSteps } from "../../src/cluster/az.ts";
 import { secretStoreDriverStep } from "../../src/cluster/helm.ts";
 import { ExitCode, Jore4FluxError } from "../../src/errors.ts";

@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { findStage, guardContext, stageContext } from "../../cluster/context-guard.ts";
+import { guardContext, stageContext } from "../../cluster/context-guard.ts";
+import { findStage } from "../../config/project.ts";
 import { currentContext } from "../../cluster/target.ts";
 import { out } from "../context.ts";
 import { sessionFor } from "../cluster-options.ts";

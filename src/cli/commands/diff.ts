@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { findStage } from "../../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { diffObjects } from "../../validate/semantic-diff.ts";
 import { diskFiles } from "../../io/source-files.ts";
@@ -16,9 +17,8 @@ interface DiffOptions {
 }
 
 function stageModel(project: Project, name: string): StageModel {
-  const model = project.stages.find((entry) => entry.stage.name === name);
-  if (!model) throw new Jore4FluxError(`unknown stage '${name}'; stages: ${project.stages.map((entry) => entry.stage.name).join(", ")}`, { exitCode: ExitCode.invalid });
-  return model;
+  const stage = findStage(project.config, name);
+  return project.stages.find((model) => model.stage === stage)!;
 }
 
 /** Every named stage (default: all of either side) as rendered at `ref` and in the working tree. */

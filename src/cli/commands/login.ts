@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { findStage } from "../../cluster/context-guard.ts";
+import { findStage } from "../../config/project.ts";
 import { loginSteps } from "../../cluster/login.ts";
 import { sessionFor } from "../cluster-options.ts";
 

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
-import { crdFiles, fluxControllers, ingressNginx, secretStoreDriver, type ModulePin } from "./crd-sources.ts";
-import { moduleDir } from "./go-modules.ts";
+import { crdFiles, fluxControllers, ingressNginx, secretStoreDriver } from "./crd-sources.ts";
+import { moduleDir, type ModulePin } from "../tools/go-modules.ts";
 import { runStep } from "./run.ts";
 
 const fluxNamespace = "flux-system";

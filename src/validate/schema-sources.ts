@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execa } from "execa";
 import { parseAllDocuments } from "yaml";
-import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { kubernetesVersion } from "../tools/catalog.ts";
+import { fluxKustomizeController, fluxSourceController, moduleDir, secretsStoreCsiDriver, type ModulePin } from "../tools/go-modules.ts";
 import { convertCrd, convertOpenApi, type JsonSchema } from "./schema-convert.ts";
 
 /**
@@ -13,9 +12,7 @@ import { convertCrd, convertOpenApi, type JsonSchema } from "./schema-convert.ts
  * the Flux controllers and the Secrets Store CSI driver, all read from their Go modules.
  * `npm run schemas:update` (`jore4-flux schemas update`) regenerates `schemas/` from them.
  */
-export interface ModuleSource {
-  module: string;
-  version: string;
+export interface ModuleSource extends ModulePin {
   /** Files inside the module: the OpenAPI document, or a folder of CRD YAML. */
   path: string;
 }
@@ -23,23 +20,13 @@ export interface ModuleSource {
 export const openApiSource: ModuleSource = { module: "k8s.io/kubernetes", version: kubernetesVersion, path: "api/openapi-spec/swagger.json" };
 
 export const crdSources: readonly ModuleSource[] = [
-  { module: "github.com/fluxcd/source-controller", version: "v1.9.1", path: "config/crd/bases" },
-  { module: "github.com/fluxcd/kustomize-controller", version: "v1.9.4", path: "config/crd/bases" },
-  { module: "sigs.k8s.io/secrets-store-csi-driver", version: "v1.6.0", path: "config/crd/bases" },
+  { ...fluxSourceController, path: "config/crd/bases" },
+  { ...fluxKustomizeController, path: "config/crd/bases" },
+  { ...secretsStoreCsiDriver, path: "config/crd/bases" },
 ];
 
 export const kubernetesSchemaFile = `kubernetes-${kubernetesVersion}.json`;
 export const crdSchemaDir = "crds";
-
-/** The module's folder in the Go module cache, downloading it through the module proxy if needed. */
-async function moduleDir(source: ModuleSource): Promise<string> {
-  const result = await execa("go", ["mod", "download", "-json", `${source.module}@${source.version}`], { reject: false });
-  const info = JSON.parse(result.stdout || "{}") as { Dir?: string; Error?: string };
-  if (result.exitCode !== 0 || !info.Dir) {
-    throw new Jore4FluxError(`go mod download ${source.module}@${source.version} failed: ${info.Error ?? result.stderr}`, { exitCode: ExitCode.failed });
-  }
-  return info.Dir;
-}
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const jsonText = (value: unknown) => `${JSON.stringify(value)}\n`;

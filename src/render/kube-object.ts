@@ -12,7 +12,8 @@ export function plainObject(model: { validate(): void; toJSON(): unknown }): Kub
   return model.toJSON() as KubeObject;
 }
 
+/** `Kind/namespace/name`: how findings and diffs name an object (also one read from a malformed file). */
 export function objectId(object: KubeObject): string {
-  const namespace = object.metadata.namespace ? `${object.metadata.namespace}/` : "";
-  return `${object.kind}/${namespace}${object.metadata.name}`;
+  const namespace = object.metadata?.namespace ? `${object.metadata.namespace}/` : "";
+  return `${object.kind}/${namespace}${object.metadata?.name ?? "(no name)"}`;
 }

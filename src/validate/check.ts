@@ -2,11 +2,11 @@ import { findStage, type ProjectConfig } from "../config/project.ts";
 import { planGenerate, type ExistingFile, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject } from "../generate/render-project.ts";
 import type { SourceFiles } from "../io/source-files.ts";
-import type { KubeObject } from "../render/kube-object.ts";
+import { objectId, type KubeObject } from "../render/kube-object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
 import { locateInLayers, locatePath, parseYamlSource, type YamlSource } from "../values/yaml-source.ts";
-import { fieldPath, objectLabel, type Finding, type ManifestObject, type RawFinding, type RuleInfo, type SeveritySetting, type StageInput, type StageRule } from "./finding.ts";
+import { fieldPath, type Finding, type ManifestObject, type RawFinding, type RuleInfo, type SeveritySetting, type StageInput, type StageRule } from "./finding.ts";
 import { parityFindings, parityRule } from "./parity.ts";
 import { stageRules } from "./rules/index.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
@@ -59,7 +59,7 @@ function located(rule: RuleInfo, stage: string, raw: RawFinding): Finding {
     severity: rule.severity,
     stage,
     ...(at ? { file: at.file, line: at.line, column: at.column } : raw.object ? { file: raw.object.file } : {}),
-    ...(raw.object ? { object: objectLabel(raw.object.object) } : {}),
+    ...(raw.object ? { object: objectId(raw.object.object) } : {}),
     ...(raw.path && raw.path.length > 0 ? { path: raw.object ? fieldPath(raw.path) : raw.path.join(".") } : {}),
     message: raw.message,
     hint: rule.hint,

@@ -76,7 +76,3 @@ export function fieldPath(path: KeyPath): string {
   return path.map((segment, index) => (typeof segment === "number" ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join("");
 }
 
-export function objectLabel(object: KubeObject): string {
-  const namespace = object.metadata?.namespace ? `${object.metadata.namespace}/` : "";
-  return `${object.kind}/${namespace}${object.metadata?.name ?? "(no name)"}`;
-}

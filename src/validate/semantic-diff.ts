@@ -1,5 +1,5 @@
 import { isPlainMap } from "../values/merge.ts";
-import type { KubeObject } from "../render/kube-object.ts";
+import { objectId, type KubeObject } from "../render/kube-object.ts";
 
 /** One field that differs between two versions of an object. */
 export interface FieldChange {
@@ -15,11 +15,6 @@ export interface ObjectChange {
   object: string;
   change: "added" | "removed" | "changed";
   fields: FieldChange[];
-}
-
-export function objectKey(object: KubeObject): string {
-  const namespace = object.metadata?.namespace ? `${object.metadata.namespace}/` : "";
-  return `${object.kind}/${namespace}${object.metadata?.name ?? ""}`;
 }
 
 /** Lists whose items all carry a unique `name` are matched by name, so a reorder is no change. */
@@ -56,8 +51,8 @@ export function diffValues(before: unknown, after: unknown, path = ""): FieldCha
 
 /** The object-by-object, field-by-field difference of two sets of objects. */
 export function diffObjects(before: readonly KubeObject[], after: readonly KubeObject[]): ObjectChange[] {
-  const left = new Map(before.map((object) => [objectKey(object), object]));
-  const right = new Map(after.map((object) => [objectKey(object), object]));
+  const left = new Map(before.map((object) => [objectId(object), object]));
+  const right = new Map(after.map((object) => [objectId(object), object]));
   const keys = [...new Set([...left.keys(), ...right.keys()])].sort();
   return keys.flatMap((key): ObjectChange[] => {
     const a = left.get(key);

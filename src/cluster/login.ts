@@ -1,5 +1,5 @@
 import { diskFiles } from "../io/source-files.ts";
-import { loadProject } from "../values/load.ts";
+import { findStageModel, loadProject } from "../values/load.ts";
 import type { Values } from "../values/schema.ts";
 import { aksLoginSteps } from "./az.ts";
 import { stageContext } from "./context-guard.ts";
@@ -11,8 +11,7 @@ import type { StageConfig } from "../config/project.ts";
 
 /** A stage's merged values (its namespace, services, ports). */
 export function stageValues(session: Pick<Session, "root">, stage: string): Values {
-  const model = loadProject(diskFiles(session.root)).stages.find((candidate) => candidate.stage.name === stage);
-  return model!.values;
+  return findStageModel(loadProject(diskFiles(session.root)), stage).values;
 }
 
 /** Log in to a stage's cluster: fetch its kube context, then make the stage's namespace its default. */

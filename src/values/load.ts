@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { formatProblem, invalidInput, Jore4FluxError, type Problem, type SourceLocation } from "../errors.ts";
-import { projectSchema, resolveStages, type ProjectConfig, type StageConfig } from "../config/project.ts";
+import { findStage, projectSchema, resolveStages, type ProjectConfig, type StageConfig } from "../config/project.ts";
 import type { SourceFiles } from "../io/source-files.ts";
 import { isPlainMap, mergeValues } from "./merge.ts";
 import { valuesSchema, type Values } from "./schema.ts";
@@ -177,6 +177,12 @@ function loadManifests(files: SourceFiles, dir: string, problems: ProblemList): 
 }
 
 export const allStagesManifestDir = "all";
+
+/** The model of the named stage, or an input error listing the stages there are. */
+export function findStageModel(project: Project, name: string): StageModel {
+  const stage = findStage(project.config, name);
+  return project.stages.find((model) => model.stage === stage)!;
+}
 
 /**
  * Loads and validates the configuration, every stage's values and the extra manifests. Every

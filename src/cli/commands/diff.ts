@@ -1,9 +1,8 @@
 import { Command } from "commander";
-import { findStage } from "../../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { diffObjects } from "../../validate/semantic-diff.ts";
 import { diskFiles } from "../../io/source-files.ts";
-import { loadProject, type Project, type StageModel } from "../../values/load.ts";
+import { findStageModel, loadProject, type Project } from "../../values/load.ts";
 import { countChanges, formatDiffMarkdown, formatDiffText } from "../../validate/diff-report.ts";
 import { filesAtRef } from "../../git/files-at-ref.ts";
 import { diffStages, renderedObjects, type StageDiff } from "../../validate/stage-diff.ts";
@@ -14,11 +13,6 @@ interface DiffOptions {
   all?: boolean;
   json?: boolean;
   markdown?: boolean;
-}
-
-function stageModel(project: Project, name: string): StageModel {
-  const stage = findStage(project.config, name);
-  return project.stages.find((model) => model.stage === stage)!;
 }
 
 /** Every named stage (default: all of either side) as rendered at `ref` and in the working tree. */
@@ -33,7 +27,7 @@ async function diffAgainstRef(root: string, current: Project, ref: string, stage
     throw new Jore4FluxError(`at ${ref}: ${error.message}`, { exitCode: error.exitCode, problems: error.problems, ...(error.hint ? { hint: error.hint } : {}) });
   }
   const names = stages.length > 0 ? stages : [...new Set([...other.stages, ...current.stages].map((model) => model.stage.name))];
-  for (const name of stages) if (![...other.stages, ...current.stages].some((model) => model.stage.name === name)) stageModel(current, name);
+  for (const name of stages) if (![...other.stages, ...current.stages].some((model) => model.stage.name === name)) findStageModel(current, name);
   return names.map((name) => {
     const before = other.stages.find((model) => model.stage.name === name);
     const after = current.stages.find((model) => model.stage.name === name);
@@ -74,7 +68,7 @@ export function diffCommand(): Command {
         heading = `jore4-flux diff: \`${options.ref}\` → working tree`;
       } else {
         if (stages.length !== 2) throw new Jore4FluxError("name two stages to compare (or use --ref <git-ref>)", { exitCode: ExitCode.invalid, hint: "jore4-flux diff dev prod" });
-        diffs = [diffStages(project.config, stageModel(project, stages[0]!), stageModel(project, stages[1]!), { all: options.all === true })];
+        diffs = [diffStages(project.config, findStageModel(project, stages[0]!), findStageModel(project, stages[1]!), { all: options.all === true })];
         heading = `jore4-flux diff: ${stages[0]} → ${stages[1]}${options.all ? "" : " (stage-specific differences hidden)"}`;
       }
       if (options.json) out.json(diffs);

@@ -1,5 +1,5 @@
-import { diskFiles, type SourceFiles } from "../io/source-files.ts";
-import { readTree, removeFiles, writeFiles } from "../io/tree.ts";
+import { diskFiles, filesBelow, type SourceFiles } from "../io/source-files.ts";
+import { removeFiles, writeFiles } from "../io/tree.ts";
 import { planGenerate, type GeneratePlan } from "./plan.ts";
 import { renderProject } from "./render-project.ts";
 
@@ -12,7 +12,7 @@ export interface ProjectPlan {
 export function planProject(root: string, files: SourceFiles = diskFiles(root)): ProjectPlan {
   const { project, stages } = renderProject(files);
   const clustersDir = project.config.paths.clusters;
-  return { plan: planGenerate(stages, readTree(root, clustersDir)), clustersDir };
+  return { plan: planGenerate(stages, filesBelow(diskFiles(root), clustersDir)), clustersDir };
 }
 
 export function applyPlan(root: string, { plan, clustersDir }: ProjectPlan): void {

@@ -54,3 +54,12 @@ export function overlayFiles(base: SourceFiles, changed: Readonly<Record<string,
     listDirs: (dir) => union(base.listDirs(dir), added.listDirs(dir)),
   };
 }
+
+/** Every file below `dir`, with its text, sorted by path (what `generate` compares against). */
+export function filesBelow(files: SourceFiles, dir: string): { path: string; text: string }[] {
+  const walk = (at: string): { path: string; text: string }[] => [
+    ...files.listFiles(at).map((name) => ({ path: `${at}/${name}`, text: files.read(`${at}/${name}`) ?? "" })),
+    ...files.listDirs(at).flatMap((sub) => walk(`${at}/${sub}`)),
+  ];
+  return walk(dir).sort((a, b) => (a.path < b.path ? -1 : 1));
+}

@@ -1,19 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync, renameSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import type { ExistingFile } from "../generate/plan.ts";
-
-/** Every file below `dir` (relative to `root`), with its text. */
-export function readTree(root: string, dir: string): ExistingFile[] {
-  const full = join(root, dir);
-  if (!existsSync(full)) return [];
-  return readdirSync(full, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => {
-      const path = join(entry.parentPath, entry.name);
-      return { path: relative(root, path).split("\\").join("/"), text: readFileSync(path, "utf8") };
-    })
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
-}
+import { mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 /** Writes each file through a temporary sibling and a rename, so no file is ever half-written. */
 export function writeFiles(root: string, files: readonly { path: string; text: string }[]): void {

@@ -1,7 +1,7 @@
 import { findStage, type ProjectConfig } from "../config/project.ts";
-import { planGenerate, type ExistingFile, type GeneratePlan } from "../generate/plan.ts";
+import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject } from "../generate/render-project.ts";
-import type { SourceFiles } from "../io/source-files.ts";
+import { filesBelow, type SourceFiles } from "../io/source-files.ts";
 import { objectId, type KubeObject } from "../render/kube-object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
@@ -148,16 +148,10 @@ function staleFindings(plan: GeneratePlan, stages: readonly string[], clustersDi
   ].filter((item) => stages.includes(item.stage));
 }
 
-/** Every file below `dir`, with its text (what `generate` compares against). */
-function existingFiles(files: SourceFiles, dir: string): ExistingFile[] {
-  const below = files.listDirs(dir).flatMap((sub) => existingFiles(files, `${dir}/${sub}`));
-  return [...files.listFiles(dir).map((name) => ({ path: `${dir}/${name}`, text: files.read(`${dir}/${name}`) ?? "" })), ...below];
-}
-
 /** Loads, renders and checks a repository given as files (disk or memory), the named stages or all. */
 export function checkRepository(files: SourceFiles, schemas: SchemaSet, only: readonly string[] = []): CheckReport {
   const { project, stages } = renderProject(files);
-  const plan = planGenerate(stages, existingFiles(files, project.config.paths.clusters));
+  const plan = planGenerate(stages, filesBelow(files, project.config.paths.clusters));
   const unchanged = new Set(plan.unchanged);
   const rendered = new Map(stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, file.objects] as const)).filter(([path]) => unchanged.has(path)));
   return checkProject({ config: project.config, models: project.stages, files, schemas, plan, rendered }, only);

@@ -1,5 +1,5 @@
-import { createInterface } from "node:readline/promises";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { askOnTerminal } from "../io/terminal.ts";
 import type { Interaction } from "../promotion/promote.ts";
 import { out } from "./context.ts";
 
@@ -12,12 +12,7 @@ export function terminalInteraction(options: { yes?: boolean | undefined }): Int
       if (!process.stdin.isTTY || !process.stderr.isTTY) {
         throw new Jore4FluxError(`needs confirmation (${question}) and there is no terminal to ask`, { exitCode: ExitCode.refused, hint: "run it in a terminal, or pass --yes (CI)" });
       }
-      const prompt = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
-      } finally {
-        prompt.close();
-      }
+      return /^y(es)?$/i.test((await askOnTerminal(`${question} [y/N] `)) ?? "");
     },
   };
 }

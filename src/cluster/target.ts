@@ -1,6 +1,6 @@
-import { createInterface } from "node:readline/promises";
 import type { StageConfig } from "../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { askOnTerminal } from "../io/terminal.ts";
 import { findStage } from "../config/project.ts";
 import { guardContext, stageContext } from "./context-guard.ts";
 import { currentContextStep } from "./kubectl.ts";
@@ -26,11 +26,8 @@ export async function currentContext(session: Session): Promise<string | undefin
 
 async function confirm(stage: StageConfig, context: string): Promise<void> {
   const refusal = new Jore4FluxError(`stage ${stage.name} needs confirmation; nothing was applied`, { exitCode: ExitCode.refused, hint: "confirm interactively, or pass --yes" });
-  if (!process.stdin.isTTY) throw refusal;
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await prompt.question(`This changes stage ${stage.name} (context ${context}). Type the stage name to go on: `);
-  prompt.close();
-  if (answer.trim() !== stage.name) throw refusal;
+  const answer = await askOnTerminal(`This changes stage ${stage.name} (context ${context}). Type the stage name to go on: `);
+  if (answer !== stage.name) throw refusal;
 }
 
 /**

@@ -23,8 +23,12 @@ const schemas = loadStoredSchemas();
 async function kubeconformSeconds(files: Files): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "jore4-flux-bench-check-"));
   try {
-    const objects = Object.entries(files).filter(([path]) => path.startsWith("clusters/") && !path.endsWith("/kustomization.yaml"));
-    const kinds = objects.flatMap(([, text]) => parseAllDocuments(text).map((document) => document.toJS() as { apiVersion: string; kind: string }));
+    const objects = Object.entries(files).filter(
+      ([path]) => path.startsWith("clusters/") && !path.endsWith("/kustomization.yaml"),
+    );
+    const kinds = objects.flatMap(([, text]) =>
+      parseAllDocuments(text).map((document) => document.toJS() as { apiVersion: string; kind: string }),
+    );
     writeKubeconformSchemas(join(dir, "schemas"), new SchemaIndex(schemas), kinds);
     for (const [path, text] of objects) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -32,7 +36,18 @@ async function kubeconformSeconds(files: Files): Promise<number> {
     }
     const kubeconform = locateTool(repoRoot, "kubeconform").command;
     const started = performance.now();
-    const result = await execa(kubeconform[0]!, [...kubeconform.slice(1), "-strict", "-summary", "-schema-location", kubeconformTemplate(join(dir, "schemas")), "clusters"], { cwd: dir, reject: false });
+    const result = await execa(
+      kubeconform[0]!,
+      [
+        ...kubeconform.slice(1),
+        "-strict",
+        "-summary",
+        "-schema-location",
+        kubeconformTemplate(join(dir, "schemas")),
+        "clusters",
+      ],
+      { cwd: dir, reject: false },
+    );
     if (result.exitCode !== 0) throw new Error(`kubeconform: ${result.stdout}${result.stderr}`);
     return (performance.now() - started) / 1000;
   } finally {
@@ -51,7 +66,9 @@ async function measure(name: string, files: Files, rounds: number): Promise<void
   const kubeconform = await kubeconformSeconds(files);
   console.log(
     `${name.padEnd(30)} stages ${String(report.stages.length).padStart(3)}  objects ${String(report.objects).padStart(6)}  errors ${errors}  ` +
-      `check ${seconds.toFixed(2).padStart(6)} s (cold ${cold.toFixed(2)} s)  ${Math.round(report.objects / seconds).toLocaleString("en").padStart(7)} objects/s  ` +
+      `check ${seconds.toFixed(2).padStart(6)} s (cold ${cold.toFixed(2)} s)  ${Math.round(report.objects / seconds)
+        .toLocaleString("en")
+        .padStart(7)} objects/s  ` +
       `| kubeconform (schemas only) ${kubeconform.toFixed(2).padStart(6)} s`,
   );
 }

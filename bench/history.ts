@@ -76,7 +76,10 @@ spec:
 }
 
 /** Writes the fast-import stream: main commits bumping images, each followed by promotions down every path. */
-function fastImportStream(stages: { name: string; branch: string; promotedFrom: string }[], mainBranch: string): { stream: string; promotions: number } {
+function fastImportStream(
+  stages: { name: string; branch: string; promotedFrom: string }[],
+  mainBranch: string,
+): { stream: string; promotions: number } {
   const chunks: string[] = [];
   let mark = 0;
   let time = 1_700_000_000;
@@ -113,12 +116,21 @@ function fastImportStream(stages: { name: string; branch: string; promotedFrom: 
   const mainFiles = () => {
     const files = new Map<string, number>();
     const values = services.map((service) => `${service}: build--${versions.get(service)}\n`).join("");
-    files.set("jore4-flux.yaml", blob("config", () => configText));
-    files.set("values/common.yaml", blob(values, () => values));
+    files.set(
+      "jore4-flux.yaml",
+      blob("config", () => configText),
+    );
+    files.set(
+      "values/common.yaml",
+      blob(values, () => values),
+    );
     for (const stage of stages) {
       for (const service of services) {
         const version = versions.get(service)!;
-        files.set(`clusters/${stage.name}/jore4-${service}.yaml`, blob(`${stage.name}/${service}/${version}`, () => manifest(stage.name, service, version)));
+        files.set(
+          `clusters/${stage.name}/jore4-${service}.yaml`,
+          blob(`${stage.name}/${service}/${version}`, () => manifest(stage.name, service, version)),
+        );
       }
     }
     return files;
@@ -139,7 +151,14 @@ function fastImportStream(stages: { name: string; branch: string; promotedFrom: 
       if (done >= promotions) break;
       const sourceFiles = trees.get(stage.promotedFrom)!;
       const targetCommit = tips.get(stage.branch);
-      const message = promotionMessage({ fromBranch: stage.promotedFrom, toStage: stage.name, toBranch: stage.branch, sourceCommit: "0".repeat(40), targetCommit: targetCommit ? "0".repeat(40) : undefined, changes: [] });
+      const message = promotionMessage({
+        fromBranch: stage.promotedFrom,
+        toStage: stage.name,
+        toBranch: stage.branch,
+        sourceCommit: "0".repeat(40),
+        targetCommit: targetCommit ? "0".repeat(40) : undefined,
+        changes: [],
+      });
       if (targetCommit) commit(stage.branch, message, sourceFiles, tips.get(stage.promotedFrom));
       else {
         trees.set(stage.branch, new Map(sourceFiles));
@@ -162,7 +181,9 @@ try {
   await execa("git", ["init", "--quiet", "--initial-branch=main", dir]);
   await execa("git", ["fast-import", "--quiet"], { cwd: dir, input: stream });
   copyFileSync(join(projectRoot, "jore4-flux.yaml"), join(dir, "jore4-flux.yaml"));
-  process.stderr.write(`generated ${made} promotions over ${config.stages.length} stages and ${serviceCount} services in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `generated ${made} promotions over ${config.stages.length} stages and ${serviceCount} services in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 
   const git = new Git(dir);
   const cpuBefore = process.cpuUsage();

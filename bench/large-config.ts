@@ -1,7 +1,11 @@
 import { stringify } from "yaml";
 
 /** A synthetic configuration of `stageCount` AKS stages × `serviceCount` services, as in-memory files. */
-export function largeConfiguration(stageCount: number, serviceCount: number, shippedConfig: string): Record<string, string> {
+export function largeConfiguration(
+  stageCount: number,
+  serviceCount: number,
+  shippedConfig: string,
+): Record<string, string> {
   const stageNames = Array.from({ length: stageCount }, (_, index) => `stage-${index}`);
   const config = shippedConfig.replace(
     /\nstages:\n[\s\S]*?\n\n/,
@@ -23,10 +27,17 @@ export function largeConfiguration(stageCount: number, serviceCount: number, shi
   );
   const files: Record<string, string> = {
     "jore4-flux.yaml": config,
-    "values/common.yaml": stringify({ namespace: "hsl-jore4", secretStore: { tenantId: "572a41dd-c389-4f0a-b256-aefd1bf149d7" }, services }),
+    "values/common.yaml": stringify({
+      namespace: "hsl-jore4",
+      secretStore: { tenantId: "572a41dd-c389-4f0a-b256-aefd1bf149d7" },
+      services,
+    }),
   };
   for (const name of stageNames) {
-    files[`values/${name}.yaml`] = stringify({ ingress: { host: `${name}.example.org`, tlsCertificate: `${name}-cert` }, secretStore: { keyVault: `${name}-vault` } });
+    files[`values/${name}.yaml`] = stringify({
+      ingress: { host: `${name}.example.org`, tlsCertificate: `${name}-cert` },
+      secretStore: { keyVault: `${name}-vault` },
+    });
   }
   return files;
 }

@@ -24,7 +24,12 @@ function renderAll(files: Record<string, string>): RenderedStage[] {
 async function kustomizeSeconds(stages: RenderedStage[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), "jore4-flux-bench-"));
   try {
-    writeFiles(dir, stages.flatMap((stage) => stage.files.map((file) => ({ path: `${stage.dir}/${file.name}`, text: fileText(file) }))));
+    writeFiles(
+      dir,
+      stages.flatMap((stage) =>
+        stage.files.map((file) => ({ path: `${stage.dir}/${file.name}`, text: fileText(file) })),
+      ),
+    );
     const started = performance.now();
     for (const stage of stages) await kustomizeBuild(repoRoot, join(dir, stage.dir));
     return (performance.now() - started) / 1000;
@@ -35,14 +40,21 @@ async function kustomizeSeconds(stages: RenderedStage[]): Promise<number> {
 
 async function measure(name: string, files: Record<string, string>, rounds: number): Promise<void> {
   const stages = renderAll(files); // warm-up, and the output kustomize builds
-  const objects = stages.reduce((sum, stage) => sum + stage.files.reduce((count, file) => count + file.objects.length, 0), 0);
+  const objects = stages.reduce(
+    (sum, stage) => sum + stage.files.reduce((count, file) => count + file.objects.length, 0),
+    0,
+  );
   const started = performance.now();
   for (let round = 0; round < rounds; round += 1) renderAll(files);
   const seconds = (performance.now() - started) / 1000 / rounds;
   const kustomize = await kustomizeSeconds(stages);
   console.log(
     `${name.padEnd(30)} stages ${String(stages.length).padStart(3)}  objects ${String(objects).padStart(6)}  ` +
-      `render+validate ${((seconds * 1000) / stages.length).toFixed(2).padStart(8)} ms/stage  ${Math.round(objects / seconds).toLocaleString("en").padStart(9)} objects/s  ` +
+      `render+validate ${((seconds * 1000) / stages.length).toFixed(2).padStart(8)} ms/stage  ${Math.round(
+        objects / seconds,
+      )
+        .toLocaleString("en")
+        .padStart(9)} objects/s  ` +
       `| kustomize build ${((kustomize * 1000) / stages.length).toFixed(1).padStart(7)} ms/stage`,
   );
 }

@@ -1,4 +1,5 @@
-import { Command, Option } from "commander";
+import type { Command } from "commander";
+import { Option } from "commander";
 import { parseImageOverride } from "../cluster/objects.ts";
 import { parseSeconds } from "../cluster/rollout.ts";
 import { openSession } from "../cluster/session.ts";
@@ -14,13 +15,20 @@ export interface GuardOptions {
 /** The options every cluster-changing command has: the context guard, confirmation and dry run. */
 export function withGuardOptions(command: Command): Command {
   return command
-    .option("--context <name>", "the kube context to use (must be the stage's; default: the current context, checked the same way)")
+    .option(
+      "--context <name>",
+      "the kube context to use (must be the stage's; default: the current context, checked the same way)",
+    )
     .option("--yes", "confirm a stage that asks for confirmation (prod) without a prompt")
     .option("--dry-run", "print the exact commands and objects; contact no cluster or cloud");
 }
 
 export function sessionFor(command: Command, options: GuardOptions) {
-  return openSession(findRoot(command.optsWithGlobals().dir), { dryRun: options.dryRun ?? false, progress: out.progress, print: out.data });
+  return openSession(findRoot(command.optsWithGlobals().dir), {
+    dryRun: options.dryRun ?? false,
+    progress: out.progress,
+    print: out.data,
+  });
 }
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
@@ -28,7 +36,12 @@ export const collect = (value: string, previous: string[]) => [...previous, valu
 export function clusterOptions(command: Command): Command {
   return command
     .option("--cluster <dir>", "the kustomize folder to apply, relative to the repository (default: clusters/<stage>)")
-    .option("--set-image <image>", "replace an image for this deploy only: SERVICE=IMAGE (e.g. ui=hsldevcom/jore4-ui:latest), IMAGE-NAME=IMAGE, or IMAGE for the image of that name (repeatable)", collect, [])
+    .option(
+      "--set-image <image>",
+      "replace an image for this deploy only: SERVICE=IMAGE (e.g. ui=hsldevcom/jore4-ui:latest), IMAGE-NAME=IMAGE, or IMAGE for the image of that name (repeatable)",
+      collect,
+      [],
+    )
     .option("--server-dry-run", "ask the cluster (server-side dry run) and print the semantic change; apply nothing")
     .option("--prune", "delete objects an earlier deploy of this stage applied that the stage no longer has")
     .option("--no-wait", "do not wait for the Deployments to roll out")
@@ -54,4 +67,3 @@ export function clusterDeployOptions(options: ClusterFlags) {
     timeoutSeconds: parseSeconds(options.timeout),
   };
 }
-

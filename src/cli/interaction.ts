@@ -10,7 +10,10 @@ export function terminalInteraction(options: { yes?: boolean | undefined }): Int
     async confirm(question) {
       if (options.yes) return true;
       if (!process.stdin.isTTY || !process.stderr.isTTY) {
-        throw new Jore4FluxError(`needs confirmation (${question}) and there is no terminal to ask`, { exitCode: ExitCode.refused, hint: "run it in a terminal, or pass --yes (CI)" });
+        throw new Jore4FluxError(`needs confirmation (${question}) and there is no terminal to ask`, {
+          exitCode: ExitCode.refused,
+          hint: "run it in a terminal, or pass --yes (CI)",
+        });
       }
       return /^y(es)?$/i.test((await askOnTerminal(`${question} [y/N] `)) ?? "");
     },

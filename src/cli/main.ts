@@ -4,7 +4,9 @@ import { ExitCode, formatProblem, Jore4FluxError } from "../errors.ts";
 import { commands } from "./commands/index.ts";
 
 function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return manifest.version;
 }
 
@@ -12,7 +14,11 @@ export function program(): Command {
   const root = new Command("jore4-flux")
     .description("Render, check, promote and deploy the jore4 Kubernetes stages (GitOps with Flux).")
     .version(packageVersion())
-    .option("-C, --dir <path>", "the jore4-flux repository (default: the nearest folder up holding jore4-flux.yaml)", ".")
+    .option(
+      "-C, --dir <path>",
+      "the jore4-flux repository (default: the nearest folder up holding jore4-flux.yaml)",
+      ".",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   for (const command of commands()) root.addCommand(command.exitOverride());
@@ -21,7 +27,8 @@ export function program(): Command {
 
 function report(error: Jore4FluxError): void {
   process.stderr.write(`error: ${error.message}\n`);
-  if (error.problems.length > 1) for (const problem of error.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
+  if (error.problems.length > 1)
+    for (const problem of error.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
   if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
 }
 

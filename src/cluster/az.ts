@@ -8,10 +8,24 @@ export function aksLoginSteps(config: ProjectConfig, stage: StageConfig): Comman
   const context = expandStagePattern(config.aks.context, stage.name);
   return [
     { title: "log in to Azure", argv: ["az", "login"], interactive: true },
-    { title: `select the subscription ${config.aks.subscription}`, argv: ["az", "account", "set", "--subscription", config.aks.subscription] },
+    {
+      title: `select the subscription ${config.aks.subscription}`,
+      argv: ["az", "account", "set", "--subscription", config.aks.subscription],
+    },
     {
       title: `fetch the credentials of ${cluster} as context ${context}`,
-      argv: ["az", "aks", "get-credentials", "--resource-group", resourceGroup, "--name", cluster, "--context", context, "--overwrite-existing"],
+      argv: [
+        "az",
+        "aks",
+        "get-credentials",
+        "--resource-group",
+        resourceGroup,
+        "--name",
+        cluster,
+        "--context",
+        context,
+        "--overwrite-existing",
+      ],
     },
   ];
 }

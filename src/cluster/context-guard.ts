@@ -6,7 +6,10 @@ import { ExitCode, Jore4FluxError } from "../errors.ts";
 export function kindStage(config: ProjectConfig, name?: string): StageConfig {
   const stage = name ? findStage(config, name) : config.stages.find((candidate) => candidate.platform === "kind");
   if (!stage || stage.platform !== "kind") {
-    throw new Jore4FluxError(name ? `stage '${name}' does not run on kind` : "no stage with platform kind in jore4-flux.yaml", { exitCode: ExitCode.invalid });
+    throw new Jore4FluxError(
+      name ? `stage '${name}' does not run on kind` : "no stage with platform kind in jore4-flux.yaml",
+      { exitCode: ExitCode.invalid },
+    );
   }
   return stage;
 }
@@ -25,8 +28,11 @@ export function guardContext(expected: string, used: { explicit?: string; curren
   if (actual === expected) return expected;
   const which = used.explicit !== undefined ? "--context" : "the current kube context";
   const found = actual === undefined ? `${which} is not set` : `${which} is ${actual}`;
-  throw new Jore4FluxError(`refusing to touch stage ${stage}: ${found}, but the stage's context is ${expected}; nothing was applied`, {
-    exitCode: ExitCode.refused,
-    hint: `switch with \`kubectl config use-context ${expected}\` (or log in: \`npx jore4-flux login ${stage}\`), or pass --context ${expected}`,
-  });
+  throw new Jore4FluxError(
+    `refusing to touch stage ${stage}: ${found}, but the stage's context is ${expected}; nothing was applied`,
+    {
+      exitCode: ExitCode.refused,
+      hint: `switch with \`kubectl config use-context ${expected}\` (or log in: \`npx jore4-flux login ${stage}\`), or pass --context ${expected}`,
+    },
+  );
 }

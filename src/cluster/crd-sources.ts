@@ -1,4 +1,9 @@
-import { fluxKustomizeController, fluxSourceController, secretsStoreCsiDriver, type ModulePin } from "../tools/go-modules.ts";
+import {
+  fluxKustomizeController,
+  fluxSourceController,
+  secretsStoreCsiDriver,
+  type ModulePin,
+} from "../tools/go-modules.ts";
 
 /**
  * Where the committed cluster prerequisites in crds/ come from: pinned Go modules (the only
@@ -7,7 +12,10 @@ import { fluxKustomizeController, fluxSourceController, secretsStoreCsiDriver, t
 export const fluxControllers: readonly ModulePin[] = [fluxSourceController, fluxKustomizeController];
 export const secretStoreDriver: ModulePin = secretsStoreCsiDriver;
 /** ingress-nginx publishes no semantic-version module tags; this is its default branch at 2024-07-08 (controller v1.11.0). */
-export const ingressNginx: ModulePin = { module: "k8s.io/ingress-nginx", version: "v0.0.0-20240708192948-52c50467d67d" };
+export const ingressNginx: ModulePin = {
+  module: "k8s.io/ingress-nginx",
+  version: "v0.0.0-20240708192948-52c50467d67d",
+};
 
 export const crdsDir = "crds";
 export const crdFiles = {

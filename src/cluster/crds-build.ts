@@ -18,24 +18,46 @@ async function fluxManifest(root: string): Promise<string> {
   const dirs = await Promise.all(fluxControllers.map(moduleDir));
   const work = mkdtempSync(join(tmpdir(), "jore4-flux-crds-"));
   try {
-    writeFileSync(join(work, "namespace.yaml"), stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: fluxNamespace, labels: { "app.kubernetes.io/instance": fluxNamespace } } }));
+    writeFileSync(
+      join(work, "namespace.yaml"),
+      stringify({
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: fluxNamespace, labels: { "app.kubernetes.io/instance": fluxNamespace } },
+      }),
+    );
     const kustomization = {
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
       namespace: fluxNamespace,
-      resources: ["namespace.yaml", ...dirs.flatMap((dir) => ["crd", "rbac", "manager"].map((part) => relative(work, join(dir, "config", part))))],
+      resources: [
+        "namespace.yaml",
+        ...dirs.flatMap((dir) => ["crd", "rbac", "manager"].map((part) => relative(work, join(dir, "config", part)))),
+      ],
     };
     writeFileSync(join(work, "kustomization.yaml"), stringify(kustomization));
-    const built = await runStep(root, { title: "kustomize build of the Flux controllers", argv: ["kustomize", "build", "--load-restrictor", "LoadRestrictionsNone", work] });
+    const built = await runStep(root, {
+      title: "kustomize build of the Flux controllers",
+      argv: ["kustomize", "build", "--load-restrictor", "LoadRestrictionsNone", work],
+    });
     return header("The Flux installation (source-controller, kustomize-controller)", fluxControllers) + built.stdout;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-async function copiedFiles(pin: ModulePin, what: string, files: readonly string[], leaveOut: (document: string) => boolean = () => false): Promise<string> {
+async function copiedFiles(
+  pin: ModulePin,
+  what: string,
+  files: readonly string[],
+  leaveOut: (document: string) => boolean = () => false,
+): Promise<string> {
   const dir = await moduleDir(pin);
-  const documents = files.flatMap((file) => readFileSync(join(dir, file), "utf8").replace(/^---\n/, "").split(/^---\n/m));
+  const documents = files.flatMap((file) =>
+    readFileSync(join(dir, file), "utf8")
+      .replace(/^---\n/, "")
+      .split(/^---\n/m),
+  );
   return header(what, [pin]) + documents.filter((document) => !leaveOut(document)).join("---\n");
 }
 
@@ -48,8 +70,11 @@ export async function buildCrdFiles(root: string): Promise<Record<string, string
       "config/crd/bases/secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml",
     ]),
     // Without its admission webhook, which only slows start-up; a second `deploy crds` then changes nothing.
-    [crdFiles.ingressNginx]: await copiedFiles(ingressNginx, "ingress-nginx for kind (its kind provider manifest, without the admission webhook)", ["deploy/static/provider/kind/deploy.yaml"], (document) =>
-      /^kind: ValidatingWebhookConfiguration$/m.test(document),
+    [crdFiles.ingressNginx]: await copiedFiles(
+      ingressNginx,
+      "ingress-nginx for kind (its kind provider manifest, without the admission webhook)",
+      ["deploy/static/provider/kind/deploy.yaml"],
+      (document) => /^kind: ValidatingWebhookConfiguration$/m.test(document),
     ),
   };
 }

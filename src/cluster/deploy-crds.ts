@@ -11,7 +11,14 @@ import type { Target } from "./target.ts";
 import { waitForDeployments } from "./wait.ts";
 
 /** The steps of `deploy crds`, by name (for `--skip`). */
-export const crdSteps = ["flux", "secret-store-crds", "secret-store-driver", "ingress-nginx", "ingress-webhook", "ingress-wait"] as const;
+export const crdSteps = [
+  "flux",
+  "secret-store-crds",
+  "secret-store-driver",
+  "ingress-nginx",
+  "ingress-webhook",
+  "ingress-wait",
+] as const;
 type CrdStep = (typeof crdSteps)[number];
 
 export interface DeployCrdsOptions {
@@ -21,13 +28,19 @@ export interface DeployCrdsOptions {
 }
 
 /** The planned steps for the stage's platform, in order. Pure. */
-export function planCrdSteps(session: Pick<Session, "config">, target: Target): { name: CrdStep; step?: CommandStep }[] {
+export function planCrdSteps(
+  session: Pick<Session, "config">,
+  target: Target,
+): { name: CrdStep; step?: CommandStep }[] {
   const kubectl = kubectlSteps(target.context);
   const flux = { name: "flux" as const, step: kubectl.applyFile("install Flux (crds/flux.yaml)", crdFiles.flux) };
   if (target.stage.platform === "aks") {
     return [
       flux,
-      { name: "secret-store-crds", step: kubectl.applyFile("install the Secrets Store CSI driver's CRDs", crdFiles.secretStore) },
+      {
+        name: "secret-store-crds",
+        step: kubectl.applyFile("install the Secrets Store CSI driver's CRDs", crdFiles.secretStore),
+      },
       { name: "secret-store-driver", step: secretStoreDriverStep(session.config, target.context) },
     ];
   }
@@ -37,7 +50,10 @@ export function planCrdSteps(session: Pick<Session, "config">, target: Target): 
     {
       name: "ingress-webhook",
       // crds/ leaves the admission webhook out; this removes one an older install left (it blocks Ingresses until its pod runs).
-      step: kubectl.delete("remove the ingress-nginx admission webhook", ["validatingwebhookconfiguration", ingressNginxObjects.admissionWebhook]),
+      step: kubectl.delete("remove the ingress-nginx admission webhook", [
+        "validatingwebhookconfiguration",
+        ingressNginxObjects.admissionWebhook,
+      ]),
     },
     { name: "ingress-wait" },
   ];
@@ -45,15 +61,29 @@ export function planCrdSteps(session: Pick<Session, "config">, target: Target): 
 
 export async function deployCrds(session: Session, target: Target, options: DeployCrdsOptions): Promise<void> {
   const unknown = options.skip.filter((name) => !(crdSteps as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Jore4FluxError(`--skip ${unknown.join(", ")}: unknown step; steps are ${crdSteps.join(", ")}`, { exitCode: ExitCode.invalid });
-  const planned = planCrdSteps(session, target).filter((entry) => !options.skip.includes(entry.name) && (entry.step || options.wait));
+  if (unknown.length > 0)
+    throw new Jore4FluxError(`--skip ${unknown.join(", ")}: unknown step; steps are ${crdSteps.join(", ")}`, {
+      exitCode: ExitCode.invalid,
+    });
+  const planned = planCrdSteps(session, target).filter(
+    (entry) => !options.skip.includes(entry.name) && (entry.step || options.wait),
+  );
   for (const entry of planned) {
     if (entry.step) await session.run(entry.step);
-    else if (session.dryRun) session.print(`# then: wait up to ${options.timeoutSeconds} s for Deployment ${ingressNginxObjects.namespace}/${ingressNginxObjects.controller} (the ingress controller pod)\n`);
+    else if (session.dryRun)
+      session.print(
+        `# then: wait up to ${options.timeoutSeconds} s for Deployment ${ingressNginxObjects.namespace}/${ingressNginxObjects.controller} (the ingress controller pod)\n`,
+      );
     else {
-      const controller = parseObjects(readFileSync(join(session.root, crdFiles.ingressNginx), "utf8"), crdFiles.ingressNginx).filter((object) => object.kind === "Deployment" && object.metadata.name === ingressNginxObjects.controller);
+      const controller = parseObjects(
+        readFileSync(join(session.root, crdFiles.ingressNginx), "utf8"),
+        crdFiles.ingressNginx,
+      ).filter((object) => object.kind === "Deployment" && object.metadata.name === ingressNginxObjects.controller);
       await waitForDeployments(session, target.context, controller, options.timeoutSeconds);
     }
   }
-  if (!session.dryRun) session.progress(`stage ${target.stage.name}: prerequisites installed (${planned.map((entry) => entry.name).join(", ")})`);
+  if (!session.dryRun)
+    session.progress(
+      `stage ${target.stage.name}: prerequisites installed (${planned.map((entry) => entry.name).join(", ")})`,
+    );
 }

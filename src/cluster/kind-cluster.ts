@@ -9,11 +9,18 @@ import type { Session } from "./session.ts";
 /** Whether the kind cluster exists (asks kind; never in a dry run). */
 export async function kindClusterExists(session: Session): Promise<boolean> {
   const listed = await session.read(kindSteps(session.config).list());
-  return listed.stdout.split("\n").map((line) => line.trim()).includes(session.config.kind.cluster);
+  return listed.stdout
+    .split("\n")
+    .map((line) => line.trim())
+    .includes(session.config.kind.cluster);
 }
 
 /** The kind configuration: the file given with `--kindconfig`, else rendered from the stage's values. */
-export function kindConfigSource(session: Session, stage: StageConfig, kindconfig?: string): { text: string } | { file: string } {
+export function kindConfigSource(
+  session: Session,
+  stage: StageConfig,
+  kindconfig?: string,
+): { text: string } | { file: string } {
   if (kindconfig) {
     const file = resolve(kindconfig);
     try {

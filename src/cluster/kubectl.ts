@@ -39,5 +39,13 @@ export function kubectlSteps(context: string) {
 }
 
 /** The current context of the kubeconfig in use (KUBECONFIG or ~/.kube/config). */
-export const currentContextStep: CommandStep = { title: "read the current kube context", argv: ["kubectl", "config", "current-context"], tolerateFailure: true };
-export const contextNamesStep: CommandStep = { title: "list the kube contexts", argv: ["kubectl", "config", "get-contexts", "-o", "name"], tolerateFailure: true };
+export const currentContextStep: CommandStep = {
+  title: "read the current kube context",
+  argv: ["kubectl", "config", "current-context"],
+  tolerateFailure: true,
+};
+export const contextNamesStep: CommandStep = {
+  title: "list the kube contexts",
+  argv: ["kubectl", "config", "get-contexts", "-o", "name"],
+  tolerateFailure: true,
+};

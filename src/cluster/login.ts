@@ -17,6 +17,7 @@ export function stageValues(session: Pick<Session, "root">, stage: string): Valu
 /** Log in to a stage's cluster: fetch its kube context, then make the stage's namespace its default. */
 export function loginSteps(session: Pick<Session, "config" | "root">, stage: StageConfig): CommandStep[] {
   const context = stageContext(session.config, stage);
-  const credentials = stage.platform === "aks" ? aksLoginSteps(session.config, stage) : [kindSteps(session.config).exportKubeconfig()];
+  const credentials =
+    stage.platform === "aks" ? aksLoginSteps(session.config, stage) : [kindSteps(session.config).exportKubeconfig()];
   return [...credentials, kubectlSteps(context).setNamespace(stageValues(session, stage.name).namespace)];
 }

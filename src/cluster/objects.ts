@@ -18,8 +18,19 @@ export const stageLabel = "jore4-flux.hsl.fi/stage";
  * deleting them deletes everything in them. Custom kinds are looked for only when the stage has
  * them (their CRD may not be installed elsewhere).
  */
-const builtInPrunable = ["deployment.apps", "service", "configmap", "secret", "ingress.networking.k8s.io", "limitrange"];
-const customPrunable = ["secretproviderclass.secrets-store.csi.x-k8s.io", "gitrepository.source.toolkit.fluxcd.io", "kustomization.kustomize.toolkit.fluxcd.io"];
+const builtInPrunable = [
+  "deployment.apps",
+  "service",
+  "configmap",
+  "secret",
+  "ingress.networking.k8s.io",
+  "limitrange",
+];
+const customPrunable = [
+  "secretproviderclass.secrets-store.csi.x-k8s.io",
+  "gitrepository.source.toolkit.fluxcd.io",
+  "kustomization.kustomize.toolkit.fluxcd.io",
+];
 
 /** `kind.group` of an object, the way kubectl names a resource type unambiguously. */
 export function resourceType(object: Pick<KubeObject, "apiVersion" | "kind">): string {
@@ -34,7 +45,8 @@ export function prunableTypes(desired: readonly KubeObject[]): string[] {
 
 export function parseObjects(text: string, origin: string): KubeObject[] {
   return parseAllDocuments(text).flatMap((document) => {
-    if (document.errors.length > 0) throw new Jore4FluxError(`${origin}: ${document.errors[0]!.message}`, { exitCode: ExitCode.invalid });
+    if (document.errors.length > 0)
+      throw new Jore4FluxError(`${origin}: ${document.errors[0]!.message}`, { exitCode: ExitCode.invalid });
     const value = document.toJS() as KubeObject | null;
     if (value === null) return [];
     if (typeof value.kind !== "string" || typeof value.metadata?.name !== "string") {
@@ -55,7 +67,10 @@ export function objectKey(object: Pick<KubeObject, "kind" | "metadata"> & { apiV
 
 /** Marks every object with the stage label, so that `--prune` finds what an earlier deploy applied. */
 export function withStageLabel(objects: readonly KubeObject[], stage: string): KubeObject[] {
-  return objects.map((object) => ({ ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, [stageLabel]: stage } } }));
+  return objects.map((object) => ({
+    ...object,
+    metadata: { ...object.metadata, labels: { ...object.metadata.labels, [stageLabel]: stage } },
+  }));
 }
 
 /** The namespaces the objects live in that they also create. */
@@ -73,10 +88,14 @@ const serverOwnedMetadata = ["managedFields", "resourceVersion", "generation", "
 
 /** The object without what the server maintains by itself, for a semantic comparison. */
 export function comparable(object: KubeObject): KubeObject {
-  const metadata = Object.fromEntries(Object.entries(object.metadata).filter(([key]) => !serverOwnedMetadata.includes(key)));
+  const metadata = Object.fromEntries(
+    Object.entries(object.metadata).filter(([key]) => !serverOwnedMetadata.includes(key)),
+  );
   const annotations = metadata.annotations as Record<string, string> | undefined;
   if (annotations) {
-    const kept = Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== "deployment.kubernetes.io/revision"));
+    const kept = Object.fromEntries(
+      Object.entries(annotations).filter(([key]) => key !== "deployment.kubernetes.io/revision"),
+    );
     if (Object.keys(kept).length > 0) metadata.annotations = kept;
     else delete metadata.annotations;
   }
@@ -96,7 +115,12 @@ export interface ObjectChange {
 function maskSecret(object: KubeObject, other: KubeObject | undefined, side: string): KubeObject {
   if (object.kind !== "Secret" || !object.data) return object;
   const otherData = (other?.data ?? {}) as Record<string, string>;
-  const data = Object.fromEntries(Object.entries(object.data as Record<string, string>).map(([key, value]) => [key, otherData[key] === value ? "***" : `*** (${side})`]));
+  const data = Object.fromEntries(
+    Object.entries(object.data as Record<string, string>).map(([key, value]) => [
+      key,
+      otherData[key] === value ? "***" : `*** (${side})`,
+    ]),
+  );
   return { ...object, data };
 }
 
@@ -110,7 +134,12 @@ export function semanticChanges(dryRun: readonly KubeObject[], live: ReadonlyMap
     const change: ChangeKind = !beforeObject ? "create" : same ? "unchanged" : "change";
     const afterText = stringify(maskSecret(afterObject, beforeObject, "after"));
     const beforeText = beforeObject ? stringify(maskSecret(beforeObject, afterObject, "before")) : "";
-    const diff = change === "unchanged" ? "" : createTwoFilesPatch(`live/${key}`, `applied/${key}`, beforeText, afterText, undefined, undefined, { context: 3 });
+    const diff =
+      change === "unchanged"
+        ? ""
+        : createTwoFilesPatch(`live/${key}`, `applied/${key}`, beforeText, afterText, undefined, undefined, {
+            context: 3,
+          });
     return { key, change, diff };
   });
 }
@@ -132,12 +161,19 @@ export function imageName(reference: string): string {
 export function parseImageOverride(text: string): ImageOverride {
   const separator = text.indexOf("=");
   const [name, image] = separator > 0 ? [text.slice(0, separator), text.slice(separator + 1)] : [imageName(text), text];
-  if (!image || /\s/.test(image)) throw new Jore4FluxError(`--set-image ${text}: expected SERVICE=IMAGE, NAME=IMAGE or IMAGE (e.g. ui=hsldevcom/jore4-ui:latest)`, { exitCode: ExitCode.invalid });
+  if (!image || /\s/.test(image))
+    throw new Jore4FluxError(
+      `--set-image ${text}: expected SERVICE=IMAGE, NAME=IMAGE or IMAGE (e.g. ui=hsldevcom/jore4-ui:latest)`,
+      { exitCode: ExitCode.invalid },
+    );
   return { name, image };
 }
 
 /** An override named by service (`ui=…`) becomes one named by that service's image in the values. */
-export function resolveImageOverrides(overrides: readonly ImageOverride[], serviceImages: Readonly<Record<string, string>>): ImageOverride[] {
+export function resolveImageOverrides(
+  overrides: readonly ImageOverride[],
+  serviceImages: Readonly<Record<string, string>>,
+): ImageOverride[] {
   return overrides.map((override) => {
     const image = serviceImages[override.name];
     return image === undefined ? override : { ...override, name: imageName(image) };

@@ -11,7 +11,14 @@ export interface DeploymentState {
 
 interface DeploymentObject extends KubeObject {
   spec?: { replicas?: number };
-  status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number; readyReplicas?: number; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    readyReplicas?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
 }
 
 /** Whether a Deployment has rolled out, the way `kubectl rollout status` decides it. */
@@ -22,7 +29,9 @@ export function deploymentState(deployment: DeploymentObject): DeploymentState {
   const updated = status.updatedReplicas ?? 0;
   const available = status.availableReplicas ?? 0;
   const ready = observed && updated >= wanted && available >= wanted && (status.replicas ?? 0) <= wanted;
-  const failed = status.conditions?.find((condition) => condition.type === "Progressing" && condition.status === "False");
+  const failed = status.conditions?.find(
+    (condition) => condition.type === "Progressing" && condition.status === "False",
+  );
   const summary = observed
     ? `${updated}/${wanted} updated, ${available}/${wanted} available${failed ? `, ${failed.reason}: ${failed.message}` : ""}`
     : "not yet seen by the deployment controller";
@@ -41,27 +50,45 @@ interface EventObject {
 export function explainingEvents(events: readonly EventObject[], deployment: string): string[] {
   return events
     .filter(({ involvedObject: about }) =>
-      about?.kind === "Deployment" ? about.name === deployment : (about?.kind === "ReplicaSet" || about?.kind === "Pod") && about.name?.startsWith(`${deployment}-`),
+      about?.kind === "Deployment"
+        ? about.name === deployment
+        : (about?.kind === "ReplicaSet" || about?.kind === "Pod") && about.name?.startsWith(`${deployment}-`),
     )
     .slice(-5)
-    .map((event) => `${event.involvedObject?.kind}/${event.involvedObject?.name}: ${event.type} ${event.reason}: ${event.message}`);
+    .map(
+      (event) =>
+        `${event.involvedObject?.kind}/${event.involvedObject?.name}: ${event.type} ${event.reason}: ${event.message}`,
+    );
 }
 
-export function rolloutTimeoutError(pending: readonly DeploymentState[], seconds: number, events: ReadonlyMap<string, string[]>): Jore4FluxError {
+export function rolloutTimeoutError(
+  pending: readonly DeploymentState[],
+  seconds: number,
+  events: ReadonlyMap<string, string[]>,
+): Jore4FluxError {
   const lines = pending.map((state) => {
     const reasons = events.get(`${state.namespace}/${state.name}`) ?? [];
-    const why = reasons.length > 0 ? reasons.map((line) => `\n    ${line}`).join("") : " (no events: no controller has acted on it; is the cluster's controller manager running and are there nodes?)";
+    const why =
+      reasons.length > 0
+        ? reasons.map((line) => `\n    ${line}`).join("")
+        : " (no events: no controller has acted on it; is the cluster's controller manager running and are there nodes?)";
     return `  Deployment ${state.namespace}/${state.name}: ${state.summary}${why}`;
   });
-  return new Jore4FluxError(`${pending.length} Deployment(s) did not become ready within ${seconds} s:\n${lines.join("\n")}`, {
-    exitCode: ExitCode.failed,
-    hint: "inspect with `kubectl get pods -n <namespace>` and `kubectl describe`; the objects were applied; raise --timeout or pass --no-wait to skip waiting",
-  });
+  return new Jore4FluxError(
+    `${pending.length} Deployment(s) did not become ready within ${seconds} s:\n${lines.join("\n")}`,
+    {
+      exitCode: ExitCode.failed,
+      hint: "inspect with `kubectl get pods -n <namespace>` and `kubectl describe`; the objects were applied; raise --timeout or pass --no-wait to skip waiting",
+    },
+  );
 }
 
 /** `90s`, `3m`, `180` (seconds) → seconds. */
 export function parseSeconds(text: string): number {
   const match = /^(\d+)(s|m)?$/.exec(text.trim());
-  if (!match) throw new Jore4FluxError(`--timeout ${text}: expected seconds like 180, 180s or 3m`, { exitCode: ExitCode.invalid });
+  if (!match)
+    throw new Jore4FluxError(`--timeout ${text}: expected seconds like 180, 180s or 3m`, {
+      exitCode: ExitCode.invalid,
+    });
   return Number(match[1]) * (match[2] === "m" ? 60 : 1);
 }

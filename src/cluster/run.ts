@@ -20,12 +20,17 @@ export function resolveCommand(root: string, tool: string): string[] {
     try {
       return locateTool(root, tool).command;
     } catch (error) {
-      if (error instanceof Jore4FluxError) throw new Jore4FluxError(error.message, { exitCode: ExitCode.failed, hint: installHints[tool] });
+      if (error instanceof Jore4FluxError)
+        throw new Jore4FluxError(error.message, { exitCode: ExitCode.failed, hint: installHints[tool] });
       throw error;
     }
   }
   const found = onPath(tool);
-  if (!found) throw new Jore4FluxError(`${tool} is not installed (not found on PATH)`, { exitCode: ExitCode.failed, hint: installHints[tool] });
+  if (!found)
+    throw new Jore4FluxError(`${tool} is not installed (not found on PATH)`, {
+      exitCode: ExitCode.failed,
+      hint: installHints[tool],
+    });
   return [found];
 }
 
@@ -47,10 +52,16 @@ export async function runStep(root: string, step: CommandStep): Promise<StepResu
     stdin: step.interactive && step.input === undefined ? "inherit" : undefined,
     stderr: step.interactive ? "inherit" : "pipe",
   });
-  const outcome = { stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), exitCode: result.exitCode ?? 1 };
+  const outcome = {
+    stdout: String(result.stdout ?? ""),
+    stderr: String(result.stderr ?? ""),
+    exitCode: result.exitCode ?? 1,
+  };
   if (result.failed && !step.tolerateFailure) {
     const detail = outcome.stderr.trim() || outcome.stdout.trim() || result.shortMessage;
-    throw new Jore4FluxError(`${step.title} failed: ${formatCommand(step.argv)}\n${detail}`, { exitCode: ExitCode.failed });
+    throw new Jore4FluxError(`${step.title} failed: ${formatCommand(step.argv)}\n${detail}`, {
+      exitCode: ExitCode.failed,
+    });
   }
   return outcome;
 }

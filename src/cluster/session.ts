@@ -19,7 +19,10 @@ export interface Session {
   read: (step: CommandStep) => Promise<StepResult>;
 }
 
-export function openSession(root: string, options: { dryRun: boolean; progress: (line: string) => void; print: (text: string) => void }): Session {
+export function openSession(
+  root: string,
+  options: { dryRun: boolean; progress: (line: string) => void; print: (text: string) => void },
+): Session {
   const { config } = loadProjectConfig(diskFiles(root));
   let printed = 0;
   return {

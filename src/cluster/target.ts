@@ -25,8 +25,13 @@ export async function currentContext(session: Session): Promise<string | undefin
 }
 
 async function confirm(stage: StageConfig, context: string): Promise<void> {
-  const refusal = new Jore4FluxError(`stage ${stage.name} needs confirmation; nothing was applied`, { exitCode: ExitCode.refused, hint: "confirm interactively, or pass --yes" });
-  const answer = await askOnTerminal(`This changes stage ${stage.name} (context ${context}). Type the stage name to go on: `);
+  const refusal = new Jore4FluxError(`stage ${stage.name} needs confirmation; nothing was applied`, {
+    exitCode: ExitCode.refused,
+    hint: "confirm interactively, or pass --yes",
+  });
+  const answer = await askOnTerminal(
+    `This changes stage ${stage.name} (context ${context}). Type the stage name to go on: `,
+  );
   if (answer !== stage.name) throw refusal;
 }
 
@@ -42,7 +47,11 @@ export async function resolveTarget(session: Session, stageName: string, options
     if (options.context !== undefined) guardContext(expected, { explicit: options.context }, stage.name);
     return { stage, context: expected };
   }
-  const context = guardContext(expected, { explicit: options.context, current: options.context === undefined ? await currentContext(session) : undefined }, stage.name);
+  const context = guardContext(
+    expected,
+    { explicit: options.context, current: options.context === undefined ? await currentContext(session) : undefined },
+    stage.name,
+  );
   if (stage.confirm && !options.yes) await confirm(stage, context);
   return { stage, context };
 }

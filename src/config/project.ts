@@ -112,7 +112,10 @@ export function expandStagePattern(pattern: string, stage: string): string {
 export function findStage(config: ProjectConfig, name: string): StageConfig {
   const stage = config.stages.find((candidate) => candidate.name === name);
   if (stage) return stage;
-  throw new Jore4FluxError(`unknown stage '${name}'; stages in jore4-flux.yaml: ${config.stages.map((known) => known.name).join(", ")}`, {
-    exitCode: ExitCode.invalid,
-  });
+  throw new Jore4FluxError(
+    `unknown stage '${name}'; stages in jore4-flux.yaml: ${config.stages.map((known) => known.name).join(", ")}`,
+    {
+      exitCode: ExitCode.invalid,
+    },
+  );
 }

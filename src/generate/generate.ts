@@ -17,7 +17,11 @@ export function planProject(root: string, files: SourceFiles = diskFiles(root)):
 
 export function applyPlan(root: string, { plan, clustersDir }: ProjectPlan): void {
   writeFiles(root, plan.writes);
-  removeFiles(root, plan.removals.map((file) => file.path), clustersDir);
+  removeFiles(
+    root,
+    plan.removals.map((file) => file.path),
+    clustersDir,
+  );
 }
 
 /** Plans, and writes only if asked: an invalid input throws before anything is written. */

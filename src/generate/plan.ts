@@ -27,7 +27,9 @@ export interface GeneratePlan {
 
 export function planGenerate(stages: readonly RenderedStage[], existing: readonly ExistingFile[]): GeneratePlan {
   const current = new Map(existing.map((file) => [file.path, file.text]));
-  const wanted = new Map<string, string>(stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, fileText(file)] as const)));
+  const wanted = new Map<string, string>(
+    stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, fileText(file)] as const)),
+  );
   const plan: GeneratePlan = { writes: [], removals: [], unchanged: [], foreign: [] };
   for (const [path, text] of wanted) {
     const previous = current.get(path);
@@ -49,7 +51,12 @@ export function isUpToDate(plan: GeneratePlan): boolean {
 /** A unified diff of the whole plan, as `generate --check` prints it. */
 export function planDiff(plan: GeneratePlan): string {
   const writes = plan.writes.map((write) =>
-    createTwoFilesPatch(write.previous === undefined ? "/dev/null" : `a/${write.path}`, `b/${write.path}`, write.previous ?? "", write.text),
+    createTwoFilesPatch(
+      write.previous === undefined ? "/dev/null" : `a/${write.path}`,
+      `b/${write.path}`,
+      write.previous ?? "",
+      write.text,
+    ),
   );
   const removals = plan.removals.map((file) => createTwoFilesPatch(`a/${file.path}`, "/dev/null", file.text, ""));
   return [...writes, ...removals].join("");

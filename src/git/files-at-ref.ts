@@ -10,9 +10,14 @@ export async function filesAtRef(root: string, ref: string, skipDir: string): Pr
   const git = new Git(root);
   const commit = await git.commit(ref);
   if (!commit) {
-    throw new Jore4FluxError(`'${ref}' is not a commit or branch of ${root}`, { exitCode: ExitCode.invalid, hint: "name a branch, tag or commit, e.g. --ref main or --ref origin/test" });
+    throw new Jore4FluxError(`'${ref}' is not a commit or branch of ${root}`, {
+      exitCode: ExitCode.invalid,
+      hint: "name a branch, tag or commit, e.g. --ref main or --ref origin/test",
+    });
   }
-  const blobs = [...(await git.filesAt(commit))].filter(([path]) => /\.ya?ml$/.test(path) && !path.startsWith(`${skipDir}/`));
+  const blobs = [...(await git.filesAt(commit))].filter(
+    ([path]) => /\.ya?ml$/.test(path) && !path.startsWith(`${skipDir}/`),
+  );
   const texts = await git.readObjects(blobs.map(([, id]) => id));
   return memoryFiles(Object.fromEntries(blobs.map(([path, id]) => [path, texts.get(id) ?? ""])));
 }

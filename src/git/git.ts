@@ -45,7 +45,9 @@ export class Git {
   async run(args: readonly string[], options: { input?: string } = {}): Promise<string> {
     const result = await this.attempt(args, options);
     if (result.exitCode !== 0) {
-      throw new Jore4FluxError(`git ${args.join(" ")} failed: ${(result.stderr || result.stdout).trim()}`, { exitCode: ExitCode.failed });
+      throw new Jore4FluxError(`git ${args.join(" ")} failed: ${(result.stderr || result.stdout).trim()}`, {
+        exitCode: ExitCode.failed,
+      });
     }
     return result.stdout;
   }
@@ -74,7 +76,12 @@ export class Git {
   /** Every ref under `prefix` (e.g. `refs/heads/`) with the commit it points to. */
   async refs(prefix: string): Promise<Map<string, string>> {
     const text = await this.run(["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
-    return new Map(text.split("\n").filter(Boolean).map((line) => line.split(" ") as [string, string]));
+    return new Map(
+      text
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split(" ") as [string, string]),
+    );
   }
 
   async remotes(): Promise<string[]> {
@@ -90,9 +97,13 @@ export class Git {
   async updateRefs(updates: readonly RefUpdate[], reason: string): Promise<void> {
     if (updates.length === 0) return;
     const lines = updates.map((update) =>
-      update.to === undefined ? `delete ${update.ref} ${update.from ?? ""}` : `update ${update.ref} ${update.to} ${update.from ?? zeroId}`,
+      update.to === undefined
+        ? `delete ${update.ref} ${update.from ?? ""}`
+        : `update ${update.ref} ${update.to} ${update.from ?? zeroId}`,
     );
-    await this.run(["update-ref", "-m", reason, "--stdin"], { input: ["start", ...lines, "prepare", "commit", ""].join("\n") });
+    await this.run(["update-ref", "-m", reason, "--stdin"], {
+      input: ["start", ...lines, "prepare", "commit", ""].join("\n"),
+    });
   }
 
   /**
@@ -116,7 +127,12 @@ export class Git {
     const wanted = [...new Set(ids)];
     const contents = new Map<string, string>();
     if (wanted.length === 0) return contents;
-    const result = await execa("git", ["cat-file", "--batch"], { cwd: this.cwd, input: `${wanted.join("\n")}\n`, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 });
+    const result = await execa("git", ["cat-file", "--batch"], {
+      cwd: this.cwd,
+      input: `${wanted.join("\n")}\n`,
+      encoding: "buffer",
+      maxBuffer: 1024 * 1024 * 1024,
+    });
     const output = Buffer.from(result.stdout as Uint8Array);
     let at = 0;
     while (at < output.length) {

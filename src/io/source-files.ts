@@ -20,8 +20,18 @@ export function memoryFiles(files: Readonly<Record<string, string>>): SourceFile
   };
   return {
     read: (path) => files[path],
-    listFiles: (dir) => entries(dir).filter((rest) => !rest.includes("/")).sort(),
-    listDirs: (dir) => [...new Set(entries(dir).filter((rest) => rest.includes("/")).map((rest) => rest.split("/")[0]!))].sort(),
+    listFiles: (dir) =>
+      entries(dir)
+        .filter((rest) => !rest.includes("/"))
+        .sort(),
+    listDirs: (dir) =>
+      [
+        ...new Set(
+          entries(dir)
+            .filter((rest) => rest.includes("/"))
+            .map((rest) => rest.split("/")[0]!),
+        ),
+      ].sort(),
   };
 }
 

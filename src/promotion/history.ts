@@ -1,5 +1,12 @@
 import { imageChanges, type ImageChange, type ServiceImages } from "./images.ts";
-import { imageChangeText, parseImageChange, trailerKeys, trailerValue, trailerValues, type Trailers } from "./message.ts";
+import {
+  imageChangeText,
+  parseImageChange,
+  trailerKeys,
+  trailerValue,
+  trailerValues,
+  type Trailers,
+} from "./message.ts";
 
 /** One commit on a stage branch's first-parent line, with the images its clusters/<stage> holds. */
 export interface StageCommit {
@@ -113,7 +120,15 @@ function kindOf(entry: StageCommit): EventKind {
 
 function eventOf(log: StageLog, entry: StageCommit, changes: ImageChange[]): DeploymentEvent {
   const kind = kindOf(entry);
-  const event: DeploymentEvent = { stage: log.stage, commit: entry.commit, date: entry.date, author: `${entry.author} <${entry.email}>`, kind, subject: entry.subject, changes };
+  const event: DeploymentEvent = {
+    stage: log.stage,
+    commit: entry.commit,
+    date: entry.date,
+    author: `${entry.author} <${entry.email}>`,
+    kind,
+    subject: entry.subject,
+    changes,
+  };
   if (kind === "promotion" || kind === "hotfix") {
     // A plain `git merge --no-ff` made by hand has no trailers: its second parent is the source.
     event.from = trailerValue(entry.trailers, trailerKeys.promotedFrom) ?? log.promotedFrom;
@@ -128,27 +143,43 @@ function changeKey(change: ImageChange): string {
 }
 
 /** Checks a commit's own claims (message trailers) against the files and the other branches. */
-function commitWarnings(log: StageLog, entry: StageCommit, changes: ImageChange[], sourceLines: ReadonlyMap<string, ReadonlySet<string>>): HistoryWarning[] {
+function commitWarnings(
+  log: StageLog,
+  entry: StageCommit,
+  changes: ImageChange[],
+  sourceLines: ReadonlyMap<string, ReadonlySet<string>>,
+): HistoryWarning[] {
   const warnings: HistoryWarning[] = [];
   const at = { stage: log.stage, commit: entry.commit };
-  const claimed = trailerValues(entry.trailers, trailerKeys.imageChanged).map(parseImageChange).filter((change) => change !== undefined);
+  const claimed = trailerValues(entry.trailers, trailerKeys.imageChanged)
+    .map(parseImageChange)
+    .filter((change) => change !== undefined);
   const hasTrailers = trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined;
   if (hasTrailers) {
     const actual = new Set(changes.map(changeKey));
     const said = new Set(claimed.map(changeKey));
     if (actual.size !== said.size || [...actual].some((key) => !said.has(key))) {
-      warnings.push({ ...at, message: `the message claims image changes [${[...said].join("; ") || "none"}] but the files show [${[...actual].join("; ") || "none"}]; the files are used` });
+      warnings.push({
+        ...at,
+        message: `the message claims image changes [${[...said].join("; ") || "none"}] but the files show [${[...actual].join("; ") || "none"}]; the files are used`,
+      });
     }
   }
   const recordedTarget = trailerValue(entry.trailers, trailerKeys.targetCommit);
   if (recordedTarget && entry.parents[0] !== recordedTarget) {
-    warnings.push({ ...at, message: `made on top of ${recordedTarget.slice(0, 12)} but now follows ${entry.parents[0]?.slice(0, 12) ?? "nothing"}: ${log.branch} was rewritten after this promotion` });
+    warnings.push({
+      ...at,
+      message: `made on top of ${recordedTarget.slice(0, 12)} but now follows ${entry.parents[0]?.slice(0, 12) ?? "nothing"}: ${log.branch} was rewritten after this promotion`,
+    });
   }
   const from = trailerValue(entry.trailers, trailerKeys.promotedFrom);
   const source = trailerValue(entry.trailers, trailerKeys.sourceCommit);
   const line = from ? sourceLines.get(from) : undefined;
   if (line && source && !trailerValue(entry.trailers, trailerKeys.hotfix) && !line.has(source)) {
-    warnings.push({ ...at, message: `promoted ${source.slice(0, 12)} from ${from}, which is no longer on ${from}: ${from} was rewritten (force-pushed or rebased) after this promotion` });
+    warnings.push({
+      ...at,
+      message: `promoted ${source.slice(0, 12)} from ${from}, which is no longer on ${from}: ${from} was rewritten (force-pushed or rebased) after this promotion`,
+    });
   }
   return warnings;
 }
@@ -161,9 +192,15 @@ function remoteWarnings(remote: RemoteState, stageOf: (branch: string) => string
     message: `${remote.remote}/${remote.branch} was force-updated at ${update.date} from ${update.from.slice(0, 12)} to ${update.to.slice(0, 12)}: its history was rewritten`,
   }));
   if (remote.ahead > 0 && remote.behind > 0) {
-    warnings.push({ stage, message: `${remote.branch} and ${remote.remote}/${remote.branch} have diverged (${remote.ahead} local, ${remote.behind} remote commits): one of them was rewritten or both changed` });
+    warnings.push({
+      stage,
+      message: `${remote.branch} and ${remote.remote}/${remote.branch} have diverged (${remote.ahead} local, ${remote.behind} remote commits): one of them was rewritten or both changed`,
+    });
   } else if (remote.ahead > 0) {
-    warnings.push({ stage, message: `${remote.ahead} commit(s) on ${remote.branch} are not pushed to ${remote.remote}: they did not deploy` });
+    warnings.push({
+      stage,
+      message: `${remote.ahead} commit(s) on ${remote.branch} are not pushed to ${remote.remote}: they did not deploy`,
+    });
   }
   return warnings;
 }
@@ -177,7 +214,16 @@ function periodsOf(log: StageLog, events: readonly DeploymentEvent[]): ImagePeri
       if (running) running.until = event.date;
       open.delete(change.service);
       if (change.to === undefined) continue;
-      const period: ImagePeriod = { stage: log.stage, service: change.service, image: change.to, from: event.date, until: undefined, commit: event.commit, by: event.author, kind: event.kind };
+      const period: ImagePeriod = {
+        stage: log.stage,
+        service: change.service,
+        image: change.to,
+        from: event.date,
+        until: undefined,
+        commit: event.commit,
+        by: event.author,
+        kind: event.kind,
+      };
       if (event.from) period.promotedFrom = event.from;
       if (event.sourceCommit) period.sourceCommit = event.sourceCommit;
       periods.push(period);
@@ -193,7 +239,12 @@ function periodsOf(log: StageLog, events: readonly DeploymentEvent[]): ImagePeri
  */
 function deployedCommits(commits: readonly StageCommit[]): readonly StageCommit[] {
   const creations = commits
-    .map((entry, index) => (trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined && trailerValue(entry.trailers, trailerKeys.targetCommit) === undefined ? index : -1))
+    .map((entry, index) =>
+      trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined &&
+      trailerValue(entry.trailers, trailerKeys.targetCommit) === undefined
+        ? index
+        : -1,
+    )
     .filter((index) => index >= 0);
   return creations.length === 0 ? commits : commits.slice(creations.at(-1));
 }
@@ -245,8 +296,11 @@ export function filterHistory(history: DeploymentHistory, filter: HistoryFilter)
   const inStage = (stage: string) => !filter.stage || stage === filter.stage;
   const recent = (date: string | undefined) => since === undefined || date === undefined || Date.parse(date) >= since;
   const serviceImages = (images: ServiceImages): ServiceImages =>
-    filter.service ? Object.fromEntries(Object.entries(images).filter(([service]) => service === filter.service)) : images;
-  const serviceChanges = (changes: ImageChange[]) => (filter.service ? changes.filter((change) => change.service === filter.service) : changes);
+    filter.service
+      ? Object.fromEntries(Object.entries(images).filter(([service]) => service === filter.service))
+      : images;
+  const serviceChanges = (changes: ImageChange[]) =>
+    filter.service ? changes.filter((change) => change.service === filter.service) : changes;
   return {
     caveats: history.caveats,
     warnings: history.warnings.filter((warning) => inStage(warning.stage)),
@@ -254,10 +308,17 @@ export function filterHistory(history: DeploymentHistory, filter: HistoryFilter)
       .filter((event) => inStage(event.stage) && recent(event.date))
       .map((event) => ({ ...event, changes: serviceChanges(event.changes) }))
       .filter((event) => !filter.service || event.changes.length > 0),
-    periods: history.periods.filter((period) => inStage(period.stage) && (!filter.service || period.service === filter.service) && recent(period.until)),
+    periods: history.periods.filter(
+      (period) =>
+        inStage(period.stage) && (!filter.service || period.service === filter.service) && recent(period.until),
+    ),
     services: history.services.filter((service) => !filter.service || service === filter.service),
     now: history.now
       .filter((stage) => inStage(stage.stage))
-      .map((stage) => ({ ...stage, images: serviceImages(stage.images), waiting: stage.waiting && { ...stage.waiting, changes: serviceChanges(stage.waiting.changes) } })),
+      .map((stage) => ({
+        ...stage,
+        images: serviceImages(stage.images),
+        waiting: stage.waiting && { ...stage.waiting, changes: serviceChanges(stage.waiting.changes) },
+      })),
   };
 }

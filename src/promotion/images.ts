@@ -31,7 +31,9 @@ function serviceName(deploymentName: string): string {
 
 function deploymentImage(object: KubeObject): [string, string] | undefined {
   const image = object.spec?.template?.spec?.containers?.[0]?.image;
-  return object.kind === "Deployment" && typeof object.metadata?.name === "string" && typeof image === "string" ? [serviceName(object.metadata.name), image] : undefined;
+  return object.kind === "Deployment" && typeof object.metadata?.name === "string" && typeof image === "string"
+    ? [serviceName(object.metadata.name), image]
+    : undefined;
 }
 
 const plainScalar = /^[^\s'"{}[\]&*!|>%@`#,]+$/;
@@ -56,7 +58,11 @@ export function imagesInManifest(text: string): ServiceImages {
   const images: Record<string, string> = {};
   for (const document of text.split(/^---[ \t]*$/m)) {
     if (!/^kind:[ ]*Deployment[ ]*$/m.test(document)) continue;
-    const found = scanDeployment(document) ?? objectsOf(document).map(deploymentImage).find((pair) => pair !== undefined);
+    const found =
+      scanDeployment(document) ??
+      objectsOf(document)
+        .map(deploymentImage)
+        .find((pair) => pair !== undefined);
     if (found) images[found[0]] = found[1];
   }
   return images;
@@ -68,7 +74,9 @@ export function imagesInManifests(texts: Iterable<string>): ServiceImages {
 
 export function imageChanges(before: ServiceImages, after: ServiceImages): ImageChange[] {
   const services = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  return services.filter((service) => before[service] !== after[service]).map((service) => ({ service, from: before[service], to: after[service] }));
+  return services
+    .filter((service) => before[service] !== after[service])
+    .map((service) => ({ service, from: before[service], to: after[service] }));
 }
 
 export interface ObjectChange {

@@ -55,15 +55,27 @@ export function promotionMessage(input: PromotionMessageInput): string {
     [trailerKeys.sourceCommit, input.sourceCommit],
   ];
   if (input.targetCommit) trailers.push([trailerKeys.targetCommit, input.targetCommit]);
-  trailers.push(...input.changes.map((change): [string, string] => [trailerKeys.imageChanged, imageChangeText(change)]));
-  return [
-    `Promote ${input.fromBranch} to ${input.toBranch}`,
-    `Promotes ${input.fromBranch} at ${input.sourceCommit.slice(0, 12)} to stage ${input.toStage}.\n${changesBlock(input.changes, input.toStage)}`,
-    trailerBlock(trailers),
-  ].join("\n\n") + "\n";
+  trailers.push(
+    ...input.changes.map((change): [string, string] => [trailerKeys.imageChanged, imageChangeText(change)]),
+  );
+  return (
+    [
+      `Promote ${input.fromBranch} to ${input.toBranch}`,
+      `Promotes ${input.fromBranch} at ${input.sourceCommit.slice(0, 12)} to stage ${input.toStage}.\n${changesBlock(input.changes, input.toStage)}`,
+      trailerBlock(trailers),
+    ].join("\n\n") + "\n"
+  );
 }
 
-export function hotfixMessage(input: { name: string; branch: string; toBranch: string; toStage: string; sourceCommit: string; targetCommit: string; changes: readonly ImageChange[] }): string {
+export function hotfixMessage(input: {
+  name: string;
+  branch: string;
+  toBranch: string;
+  toStage: string;
+  sourceCommit: string;
+  targetCommit: string;
+  changes: readonly ImageChange[];
+}): string {
   const trailers: [string, string][] = [
     [trailerKeys.hotfix, input.name],
     [trailerKeys.promotedFrom, input.branch],
@@ -72,7 +84,13 @@ export function hotfixMessage(input: { name: string; branch: string; toBranch: s
     [trailerKeys.targetCommit, input.targetCommit],
     ...input.changes.map((change): [string, string] => [trailerKeys.imageChanged, imageChangeText(change)]),
   ];
-  return [`Hotfix ${input.name} into ${input.toBranch}`, changesBlock(input.changes, input.toStage), trailerBlock(trailers)].join("\n\n") + "\n";
+  return (
+    [
+      `Hotfix ${input.name} into ${input.toBranch}`,
+      changesBlock(input.changes, input.toStage),
+      trailerBlock(trailers),
+    ].join("\n\n") + "\n"
+  );
 }
 
 /** Adds a trailer to a message git wrote (e.g. `git revert`'s). */

@@ -22,13 +22,16 @@ function branchNamed(config: ProjectConfig, name: string): string | undefined {
 /** The stages (first to last) that a change on the main branch passes on its way to `stage`. */
 export function pathTo(config: ProjectConfig, stage: StageConfig): StageConfig[] {
   const path: StageConfig[] = [];
-  for (let current: StageConfig | undefined = stage; current; current = stageOfBranch(config, current.promotedFrom)) path.unshift(current);
+  for (let current: StageConfig | undefined = stage; current; current = stageOfBranch(config, current.promotedFrom))
+    path.unshift(current);
   return path;
 }
 
 /** The stage at the end of the longest promotion path: where hotfixes are made (prod). */
 export function finalStage(config: ProjectConfig): StageConfig {
-  return config.stages.reduce((best, stage) => (pathTo(config, stage).length > pathTo(config, best).length ? stage : best));
+  return config.stages.reduce((best, stage) =>
+    pathTo(config, stage).length > pathTo(config, best).length ? stage : best,
+  );
 }
 
 /** The stages promoted from `branch`. */
@@ -45,11 +48,16 @@ export function promotionStep(config: ProjectConfig, from: string, to: string): 
   const toBranch = branchNamed(config, to);
   const target = toBranch === undefined ? undefined : stageOfBranch(config, toBranch);
   if (!target) {
-    throw new Jore4FluxError(`'${to}' is not a stage; stages in jore4-flux.yaml: ${config.stages.map((stage) => stage.name).join(", ")}`, { exitCode: ExitCode.invalid });
+    throw new Jore4FluxError(
+      `'${to}' is not a stage; stages in jore4-flux.yaml: ${config.stages.map((stage) => stage.name).join(", ")}`,
+      { exitCode: ExitCode.invalid },
+    );
   }
   const fromBranch = branchNamed(config, from);
   if (fromBranch === undefined) {
-    throw new Jore4FluxError(`'${from}' is neither ${config.repository.mainBranch} nor a stage`, { exitCode: ExitCode.invalid });
+    throw new Jore4FluxError(`'${from}' is neither ${config.repository.mainBranch} nor a stage`, {
+      exitCode: ExitCode.invalid,
+    });
   }
   if (target.promotedFrom !== fromBranch) {
     const path = pathTo(config, target);

@@ -30,7 +30,12 @@ export function refusalProblems(refusals: readonly Refusal[]): Problem[] {
 export function cleanTreeRefusals(unclean: readonly string[]): Refusal[] {
   if (unclean.length === 0) return [];
   const shown = unclean.slice(0, 5).join(", ") + (unclean.length > 5 ? `, … (${unclean.length} in all)` : "");
-  return [{ reason: `the work tree has uncommitted changes (${shown})`, fix: "git stash --include-untracked   # or commit them" }];
+  return [
+    {
+      reason: `the work tree has uncommitted changes (${shown})`,
+      fix: "git stash --include-untracked   # or commit them",
+    },
+  ];
 }
 
 /**
@@ -41,40 +46,70 @@ export function branchRefusals(branch: BranchState, remote: string | undefined, 
   const name = branch.name;
   const tracking = `${remote}/${name}`;
   if (branch.local === undefined) {
-    if (branch.remote !== undefined) return [{ reason: `${name} exists on ${remote} but not locally`, fix: `git branch --track ${name} ${tracking}` }];
-    return mayBeMissing ? [] : [{ reason: `there is no branch ${name}`, fix: `git fetch${remote ? ` ${remote}` : ""}   # or check the branch name` }];
+    if (branch.remote !== undefined)
+      return [{ reason: `${name} exists on ${remote} but not locally`, fix: `git branch --track ${name} ${tracking}` }];
+    return mayBeMissing
+      ? []
+      : [
+          {
+            reason: `there is no branch ${name}`,
+            fix: `git fetch${remote ? ` ${remote}` : ""}   # or check the branch name`,
+          },
+        ];
   }
   if (remote === undefined) return [];
-  if (branch.remote === undefined) return [{ reason: `${name} is not on ${remote}`, fix: `git push --set-upstream ${remote} ${name}` }];
+  if (branch.remote === undefined)
+    return [{ reason: `${name} is not on ${remote}`, fix: `git push --set-upstream ${remote} ${name}` }];
   if (branch.ahead > 0 && branch.behind > 0) {
-    return [{
-      reason: `${name} and ${tracking} have diverged (${branch.ahead} local and ${branch.behind} remote commits): someone else changed ${name}, or one side was rewritten`,
-      fix: `git log --graph --oneline ${name} ${tracking}   # then: git switch ${name} && git rebase --rebase-merges ${tracking}`,
-    }];
+    return [
+      {
+        reason: `${name} and ${tracking} have diverged (${branch.ahead} local and ${branch.behind} remote commits): someone else changed ${name}, or one side was rewritten`,
+        fix: `git log --graph --oneline ${name} ${tracking}   # then: git switch ${name} && git rebase --rebase-merges ${tracking}`,
+      },
+    ];
   }
-  if (branch.ahead > 0) return [{ reason: `${name} has ${branch.ahead} commit(s) not pushed to ${remote}`, fix: `git push ${remote} ${name}` }];
-  if (branch.behind > 0) return [{ reason: `${name} is ${branch.behind} commit(s) behind ${tracking}`, fix: `git fetch ${remote} ${name}:${name}   # or: git switch ${name} && git merge --ff-only ${tracking}` }];
+  if (branch.ahead > 0)
+    return [
+      { reason: `${name} has ${branch.ahead} commit(s) not pushed to ${remote}`, fix: `git push ${remote} ${name}` },
+    ];
+  if (branch.behind > 0)
+    return [
+      {
+        reason: `${name} is ${branch.behind} commit(s) behind ${tracking}`,
+        fix: `git fetch ${remote} ${name}:${name}   # or: git switch ${name} && git merge --ff-only ${tracking}`,
+      },
+    ];
   return [];
 }
 
 export function staleGenerateRefusals(branch: string, staleFiles: readonly string[]): Refusal[] {
   if (staleFiles.length === 0) return [];
-  return [{
-    reason: `generate --check fails on ${branch}: ${staleFiles.length} file(s) in clusters/ do not match the values (${staleFiles.slice(0, 3).join(", ")}${staleFiles.length > 3 ? ", …" : ""})`,
-    fix: `git switch ${branch} && npx jore4-flux generate && git commit -am "Regenerate clusters"`,
-  }];
+  return [
+    {
+      reason: `generate --check fails on ${branch}: ${staleFiles.length} file(s) in clusters/ do not match the values (${staleFiles.slice(0, 3).join(", ")}${staleFiles.length > 3 ? ", …" : ""})`,
+      fix: `git switch ${branch} && npx jore4-flux generate && git commit -am "Regenerate clusters"`,
+    },
+  ];
 }
 
 /**
  * Commits the target holds that the source lacks (promotion merges aside) are hotfixes that were
  * not carried back: promoting would bury them. They belong on the main branch first.
  */
-export function unportedRefusals(input: { from: string; to: string; mainBranch: string; commits: readonly CommitSummary[]; promotePath: readonly string[] }): Refusal[] {
+export function unportedRefusals(input: {
+  from: string;
+  to: string;
+  mainBranch: string;
+  commits: readonly CommitSummary[];
+  promotePath: readonly string[];
+}): Refusal[] {
   if (input.commits.length === 0) return [];
   const list = input.commits.map((commit) => `${commit.commit.slice(0, 12)} ${commit.subject}`).join("; ");
   const shas = input.commits.map((commit) => commit.commit.slice(0, 12)).join(" ");
-  return [{
-    reason: `${input.to} has ${input.commits.length} commit(s) that ${input.from} lacks (a hotfix not back-ported?): ${list}`,
-    fix: [`git switch ${input.mainBranch} && git cherry-pick -x ${shas}`, ...input.promotePath].join(" && "),
-  }];
+  return [
+    {
+      reason: `${input.to} has ${input.commits.length} commit(s) that ${input.from} lacks (a hotfix not back-ported?): ${list}`,
+      fix: [`git switch ${input.mainBranch} && git cherry-pick -x ${shas}`, ...input.promotePath].join(" && "),
+    },
+  ];
 }

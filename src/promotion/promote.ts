@@ -4,7 +4,14 @@ import type { Git } from "../git/git.ts";
 import { imageChanges, imagesInManifests, objectChanges, type ImageChange, type ObjectChange } from "./images.ts";
 import { promotionMessage } from "./message.ts";
 import { pathTo, promotionStep, type PromotionStep } from "./order.ts";
-import { branchRefusals, cleanTreeRefusals, refusalProblems, staleGenerateRefusals, unportedRefusals, type Refusal } from "./preflight.ts";
+import {
+  branchRefusals,
+  cleanTreeRefusals,
+  refusalProblems,
+  staleGenerateRefusals,
+  unportedRefusals,
+  type Refusal,
+} from "./preflight.ts";
 import {
   branchState,
   commitsMissingFrom,
@@ -46,19 +53,32 @@ export interface PromotionResult {
 }
 
 export function refuse(summary: string, refusals: readonly Refusal[]): Jore4FluxError {
-  return new Jore4FluxError(refusals.length === 1 ? `${summary}: ${refusals[0]!.reason}` : `${summary}: ${refusals.length} problems`, {
-    exitCode: ExitCode.refused,
-    problems: refusalProblems(refusals),
-    hint: refusals.length === 1 ? refusals[0]!.fix : "fix each problem above (the command under each) and run again",
-  });
+  return new Jore4FluxError(
+    refusals.length === 1 ? `${summary}: ${refusals[0]!.reason}` : `${summary}: ${refusals.length} problems`,
+    {
+      exitCode: ExitCode.refused,
+      problems: refusalProblems(refusals),
+      hint: refusals.length === 1 ? refusals[0]!.fix : "fix each problem above (the command under each) and run again",
+    },
+  );
 }
 
 export function requireRemoteForPush(push: boolean, remote: string | undefined): void {
-  if (push && !remote) throw new Jore4FluxError("--push: this repository has no remote to push to", { exitCode: ExitCode.invalid, hint: "git remote add origin <url>, or leave out --push" });
+  if (push && !remote)
+    throw new Jore4FluxError("--push: this repository has no remote to push to", {
+      exitCode: ExitCode.invalid,
+      hint: "git remote add origin <url>, or leave out --push",
+    });
 }
 
 /** Checks everything a promotion needs, and works out what it will change. Changes nothing but remote-tracking refs. */
-export async function planPromotion(git: Git, config: ProjectConfig, from: string, to: string, options: { fetch: boolean; interaction: Interaction }): Promise<PromotionPlan> {
+export async function planPromotion(
+  git: Git,
+  config: ProjectConfig,
+  from: string,
+  to: string,
+  options: { fetch: boolean; interaction: Interaction },
+): Promise<PromotionPlan> {
   const step = promotionStep(config, from, to);
   const target = step.to;
   const remote = await remoteFor(git);
@@ -68,15 +88,29 @@ export async function planPromotion(git: Git, config: ProjectConfig, from: strin
   }
   const source = await branchState(git, step.fromBranch, remote);
   const destination = await branchState(git, target.branch, remote);
-  const refusals = [...cleanTreeRefusals(await git.uncleanPaths()), ...branchRefusals(source, remote), ...branchRefusals(destination, remote, true)];
+  const refusals = [
+    ...cleanTreeRefusals(await git.uncleanPaths()),
+    ...branchRefusals(source, remote),
+    ...branchRefusals(destination, remote, true),
+  ];
   if (source.local) {
     options.interaction.progress(`checking that clusters/ on ${step.fromBranch} is up to date (generate --check)…`);
     refusals.push(...staleGenerateRefusals(step.fromBranch, await staleGeneratedFilesAt(git, source.local)));
   }
   if (source.local && destination.local) {
     const missing = await commitsMissingFrom(git, source.local, destination.local);
-    const promotePath = pathTo(config, step.fromStage ?? target).filter((stage) => stage !== target).map((stage) => `jore4-flux promote ${stage.promotedFrom} ${stage.name}`);
-    refusals.push(...unportedRefusals({ from: step.fromBranch, to: target.branch, mainBranch: config.repository.mainBranch, commits: missing, promotePath: step.fromStage ? promotePath : [] }));
+    const promotePath = pathTo(config, step.fromStage ?? target)
+      .filter((stage) => stage !== target)
+      .map((stage) => `jore4-flux promote ${stage.promotedFrom} ${stage.name}`);
+    refusals.push(
+      ...unportedRefusals({
+        from: step.fromBranch,
+        to: target.branch,
+        mainBranch: config.repository.mainBranch,
+        commits: missing,
+        promotePath: step.fromStage ? promotePath : [],
+      }),
+    );
   }
   if (refusals.length > 0) throw refuse(`cannot promote ${step.fromBranch} to ${target.branch}`, refusals);
 
@@ -87,10 +121,12 @@ export async function planPromotion(git: Git, config: ProjectConfig, from: strin
   if (targetCommit) {
     const merged = await mergedTree(git, targetCommit, sourceCommit);
     if (merged.conflicts.length > 0) {
-      throw refuse(`cannot promote ${step.fromBranch} to ${target.branch}`, [{
-        reason: `merging ${step.fromBranch} into ${target.branch} conflicts in ${merged.conflicts.join(", ")}`,
-        fix: `git switch ${target.branch} && git merge --no-ff ${step.fromBranch}   # resolve by hand, then check with jore4-flux history`,
-      }]);
+      throw refuse(`cannot promote ${step.fromBranch} to ${target.branch}`, [
+        {
+          reason: `merging ${step.fromBranch} into ${target.branch} conflicts in ${merged.conflicts.join(", ")}`,
+          fix: `git switch ${target.branch} && git merge --no-ff ${step.fromBranch}   # resolve by hand, then check with jore4-flux history`,
+        },
+      ]);
     }
     after = merged.tree;
   }
@@ -98,27 +134,58 @@ export async function planPromotion(git: Git, config: ProjectConfig, from: strin
   const afterFiles = await filesTextAt(git, after, dir);
   const images = imageChanges(imagesInManifests(before.values()), imagesInManifests(afterFiles.values()));
   const nothingToMerge = targetCommit !== undefined && (await git.isAncestor(sourceCommit, targetCommit));
-  const message = promotionMessage({ fromBranch: step.fromBranch, toStage: target.name, toBranch: target.branch, sourceCommit, targetCommit, changes: images });
-  return { step, remote, sourceCommit, targetCommit, nothingToMerge, images, objects: objectChanges(before, afterFiles), message };
+  const message = promotionMessage({
+    fromBranch: step.fromBranch,
+    toStage: target.name,
+    toBranch: target.branch,
+    sourceCommit,
+    targetCommit,
+    changes: images,
+  });
+  return {
+    step,
+    remote,
+    sourceCommit,
+    targetCommit,
+    nothingToMerge,
+    images,
+    objects: objectChanges(before, afterFiles),
+    message,
+  };
 }
 
 /** Makes the promotion commit in a temporary work tree, checks it, then moves the branch (and pushes). */
-export async function applyPromotion(git: Git, plan: PromotionPlan, options: { push: boolean; interaction: Interaction }): Promise<PromotionResult> {
+export async function applyPromotion(
+  git: Git,
+  plan: PromotionPlan,
+  options: { push: boolean; interaction: Interaction },
+): Promise<PromotionResult> {
   const { step } = plan;
   const target = step.to;
   requireRemoteForPush(options.push, plan.remote);
-  if (!plan.targetCommit && !(await options.interaction.confirm(`${target.branch} does not exist yet: create it from ${step.fromBranch} (${plan.sourceCommit.slice(0, 12)})?`))) {
+  if (
+    !plan.targetCommit &&
+    !(await options.interaction.confirm(
+      `${target.branch} does not exist yet: create it from ${step.fromBranch} (${plan.sourceCommit.slice(0, 12)})?`,
+    ))
+  ) {
     throw new Jore4FluxError(`not confirmed: ${target.branch} was not created`, { exitCode: ExitCode.refused });
   }
-  if (target.confirm && !(await options.interaction.confirm(`promote ${step.fromBranch} to ${target.name} (${plan.images.length} image change(s))?`))) {
+  if (
+    target.confirm &&
+    !(await options.interaction.confirm(
+      `promote ${step.fromBranch} to ${target.name} (${plan.images.length} image change(s))?`,
+    ))
+  ) {
     throw new Jore4FluxError(`not confirmed: ${target.name} was not changed`, { exitCode: ExitCode.refused });
   }
   const snapshot = await snapshotRefs(git);
   const commit = await git.inTemporaryWorktree(plan.targetCommit ?? plan.sourceCommit, async (worktree) => {
     // The seed requires a commit even when nothing changed: it testifies that the stage was promoted.
-    const made = plan.targetCommit && !plan.nothingToMerge
-      ? await worktree.attempt(["merge", "--no-ff", "--quiet", "-m", plan.message, plan.sourceCommit])
-      : await worktree.attempt(["commit", "--allow-empty", "--quiet", "-m", plan.message]);
+    const made =
+      plan.targetCommit && !plan.nothingToMerge
+        ? await worktree.attempt(["merge", "--no-ff", "--quiet", "-m", plan.message, plan.sourceCommit])
+        : await worktree.attempt(["commit", "--allow-empty", "--quiet", "-m", plan.message]);
     if (made.exitCode !== 0) {
       throw new Jore4FluxError(`the promotion commit failed: ${(made.stderr || made.stdout).trim()}`, {
         exitCode: ExitCode.failed,
@@ -126,12 +193,18 @@ export async function applyPromotion(git: Git, plan: PromotionPlan, options: { p
       });
     }
     const stale = staleGeneratedFiles(worktree.cwd);
-    if (stale.length > 0) throw refuse(`cannot promote ${step.fromBranch} to ${target.branch}; nothing was changed`, staleGenerateRefusals(`the merge of ${step.fromBranch} into ${target.branch}`, stale));
+    if (stale.length > 0)
+      throw refuse(
+        `cannot promote ${step.fromBranch} to ${target.branch}; nothing was changed`,
+        staleGenerateRefusals(`the merge of ${step.fromBranch} into ${target.branch}`, stale),
+      );
     return (await worktree.commit("HEAD"))!;
   });
   const moves = [{ branch: target.branch, from: plan.targetCommit, to: commit }];
   await moveBranches(git, moves, `jore4-flux: promote ${step.fromBranch} to ${target.branch}`);
-  options.interaction.progress(`${target.branch} is now ${commit.slice(0, 12)} (promoted from ${step.fromBranch} ${plan.sourceCommit.slice(0, 12)})`);
+  options.interaction.progress(
+    `${target.branch} is now ${commit.slice(0, 12)} (promoted from ${step.fromBranch} ${plan.sourceCommit.slice(0, 12)})`,
+  );
   if (options.push && plan.remote) {
     options.interaction.progress(`pushing ${target.branch} to ${plan.remote}…`);
     await pushOrRestore(git, plan.remote, moves, snapshot);

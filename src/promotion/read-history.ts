@@ -22,7 +22,17 @@ interface RawCommit {
 /** One `git log` pass over a branch's first-parent line, with the files each commit changed. */
 async function firstParentLog(git: Git, rev: string): Promise<RawCommit[]> {
   const format = "%x1e%H%x00%P%x00%an%x00%ae%x00%cI%x00%s%x00%(trailers:only,unfold)%x00";
-  const text = await git.run(["log", "--first-parent", "--reverse", "--no-renames", "--raw", "--no-abbrev", `--format=${format}`, rev, "--"]);
+  const text = await git.run([
+    "log",
+    "--first-parent",
+    "--reverse",
+    "--no-renames",
+    "--raw",
+    "--no-abbrev",
+    `--format=${format}`,
+    rev,
+    "--",
+  ]);
   return text
     .split("\x1e")
     .slice(1)
@@ -36,7 +46,16 @@ async function firstParentLog(git: Git, rev: string): Promise<RawCommit[]> {
           const blob = meta.split(" ")[3]!;
           return [path, deletedBlob.test(blob) ? undefined : blob];
         });
-      return { commit: commit!, parents: parents!.split(" ").filter(Boolean), author: author!, email: email!, date: date!, subject: subject!, trailers: trailers!, files };
+      return {
+        commit: commit!,
+        parents: parents!.split(" ").filter(Boolean),
+        author: author!,
+        email: email!,
+        date: date!,
+        subject: subject!,
+        trailers: trailers!,
+        files,
+      };
     });
 }
 
@@ -69,14 +88,33 @@ function stageCommits(log: RawCommit[], dir: string, cache: ImageCache): StageCo
       else files.set(path, blob);
     }
     if (mine.length > 0) images = cache.imagesOf(files);
-    return { commit: raw.commit, parents: raw.parents, author: raw.author, email: raw.email, date: raw.date, subject: raw.subject, trailers: parseTrailerLines(raw.trailers), images };
+    return {
+      commit: raw.commit,
+      parents: raw.parents,
+      author: raw.author,
+      email: raw.email,
+      date: raw.date,
+      subject: raw.subject,
+      trailers: parseTrailerLines(raw.trailers),
+      images,
+    };
   });
 }
 
 async function forcedUpdates(git: Git, trackingRef: string): Promise<RemoteState["forcedUpdates"]> {
-  const result = await git.attempt(["reflog", "show", "--date=iso-strict", "--format=%H%x00%gd%x00%gs", trackingRef, "--"]);
+  const result = await git.attempt([
+    "reflog",
+    "show",
+    "--date=iso-strict",
+    "--format=%H%x00%gd%x00%gs",
+    trackingRef,
+    "--",
+  ]);
   if (result.exitCode !== 0) return [];
-  const entries = result.stdout.split("\n").filter(Boolean).map((line) => line.split("\x00") as [string, string, string]);
+  const entries = result.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split("\x00") as [string, string, string]);
   return entries.flatMap(([to, selector, reason], index) => {
     const from = entries[index + 1]?.[0];
     if (!from || !/forced-update/.test(reason)) return [];
@@ -85,7 +123,10 @@ async function forcedUpdates(git: Git, trackingRef: string): Promise<RemoteState
 }
 
 async function aheadBehind(git: Git, local: string, tracking: string): Promise<{ ahead: number; behind: number }> {
-  const [ahead, behind] = (await git.run(["rev-list", "--left-right", "--count", `${local}...${tracking}`])).trim().split(/\s+/).map(Number);
+  const [ahead, behind] = (await git.run(["rev-list", "--left-right", "--count", `${local}...${tracking}`]))
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
@@ -94,26 +135,49 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
   const [heads, remote] = await Promise.all([git.refs("refs/heads/"), remoteFor(git)]);
   const tracking = remote ? await git.refs(`refs/remotes/${remote}/`) : new Map<string, string>();
   // A stage with no local branch is read from the remote-tracking branch, when there is one.
-  const revOf = (branch: string) => (heads.has(branchRef(branch)) ? branch : tracking.has(`refs/remotes/${remote}/${branch}`) ? `${remote}/${branch}` : undefined);
+  const revOf = (branch: string) =>
+    heads.has(branchRef(branch))
+      ? branch
+      : tracking.has(`refs/remotes/${remote}/${branch}`)
+        ? `${remote}/${branch}`
+        : undefined;
   const clusters = config.paths.clusters;
   const sourceBranches = [...new Set(config.stages.map((stage) => stage.promotedFrom))];
-  const mainLines = sourceBranches.filter((branch) => !config.stages.some((stage) => stage.branch === branch) && revOf(branch));
+  const mainLines = sourceBranches.filter(
+    (branch) => !config.stages.some((stage) => stage.branch === branch) && revOf(branch),
+  );
 
   const [logs, sourceTrees, waitingCounts, mainCommits] = await Promise.all([
-    Promise.all(config.stages.map(async (stage) => {
-      const rev = revOf(stage.branch);
-      return rev ? firstParentLog(git, rev) : [];
-    })),
-    Promise.all(sourceBranches.map(async (branch) => {
-      const rev = revOf(branch);
-      return [branch, rev ? await git.filesAt(rev, clusters) : undefined] as const;
-    })),
-    Promise.all(config.stages.map(async (stage) => {
-      const rev = revOf(stage.branch);
-      const source = revOf(stage.promotedFrom);
-      return rev && source ? Number((await git.run(["rev-list", "--count", "--no-merges", `${rev}..${source}`])).trim()) : undefined;
-    })),
-    Promise.all(mainLines.map(async (branch) => [branch, (await git.run(["rev-list", "--first-parent", revOf(branch)!, "--"])).split("\n").filter(Boolean)] as const)),
+    Promise.all(
+      config.stages.map(async (stage) => {
+        const rev = revOf(stage.branch);
+        return rev ? firstParentLog(git, rev) : [];
+      }),
+    ),
+    Promise.all(
+      sourceBranches.map(async (branch) => {
+        const rev = revOf(branch);
+        return [branch, rev ? await git.filesAt(rev, clusters) : undefined] as const;
+      }),
+    ),
+    Promise.all(
+      config.stages.map(async (stage) => {
+        const rev = revOf(stage.branch);
+        const source = revOf(stage.promotedFrom);
+        return rev && source
+          ? Number((await git.run(["rev-list", "--count", "--no-merges", `${rev}..${source}`])).trim())
+          : undefined;
+      }),
+    ),
+    Promise.all(
+      mainLines.map(
+        async (branch) =>
+          [
+            branch,
+            (await git.run(["rev-list", "--first-parent", revOf(branch)!, "--"])).split("\n").filter(Boolean),
+          ] as const,
+      ),
+    ),
   ]);
   const treeOf = new Map(sourceTrees);
   const waitingFiles = config.stages.map((stage) => {
@@ -121,7 +185,9 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
     const dir = `${clusters}/${stage.name}/`;
     return files && new Map([...files].filter(([path]) => path.startsWith(dir)));
   });
-  const blobs = logs.flatMap((log) => log.flatMap((raw) => raw.files.filter(([path]) => path.startsWith(`${clusters}/`)).map(([, blob]) => blob)));
+  const blobs = logs.flatMap((log) =>
+    log.flatMap((raw) => raw.files.filter(([path]) => path.startsWith(`${clusters}/`)).map(([, blob]) => blob)),
+  );
   blobs.push(...waitingFiles.flatMap((files) => [...(files?.values() ?? [])]));
   const cache = new ImageCache(await git.readObjects(blobs.filter((blob): blob is string => blob !== undefined)));
 
@@ -148,7 +214,9 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
           .map(async (stage): Promise<RemoteState> => {
             const trackingRef = `refs/remotes/${remote}/${stage.branch}`;
             const [counts, forced] = await Promise.all([
-              heads.has(branchRef(stage.branch)) ? aheadBehind(git, stage.branch, trackingRef) : { ahead: 0, behind: 0 },
+              heads.has(branchRef(stage.branch))
+                ? aheadBehind(git, stage.branch, trackingRef)
+                : { ahead: 0, behind: 0 },
               forcedUpdates(git, trackingRef),
             ]);
             return { branch: stage.branch, remote, ...counts, forcedUpdates: forced };

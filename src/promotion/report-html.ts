@@ -13,9 +13,22 @@ export function imageColor(image: string): string {
   // HSL(hue, 65%, 45%) → RGB, so the colour is exact in the page (and testable in a screenshot).
   const chroma = (1 - Math.abs(2 * 0.45 - 1)) * 0.65;
   const second = chroma * (1 - Math.abs(((hue / 60) % 2) - 1));
-  const [r, g, b] = [[chroma, second, 0], [second, chroma, 0], [0, chroma, second], [0, second, chroma], [second, 0, chroma], [chroma, 0, second]][Math.floor(hue / 60) % 6]!;
+  const [r, g, b] = [
+    [chroma, second, 0],
+    [second, chroma, 0],
+    [0, chroma, second],
+    [0, second, chroma],
+    [second, 0, chroma],
+    [chroma, 0, second],
+  ][Math.floor(hue / 60) % 6]!;
   const lightness = 0.45 - chroma / 2;
-  return `#${[r!, g!, b!].map((channel) => Math.round((channel + lightness) * 255).toString(16).padStart(2, "0")).join("")}`;
+  return `#${[r!, g!, b!]
+    .map((channel) =>
+      Math.round((channel + lightness) * 255)
+        .toString(16)
+        .padStart(2, "0"),
+    )
+    .join("")}`;
 }
 
 const style = `
@@ -51,19 +64,33 @@ function timeline(service: string, history: DeploymentHistory, start: number, en
 
 /** The whole history as one self-contained HTML page: no scripts, fonts or anything fetched. */
 export function historyHtml(history: DeploymentHistory, title = "jore4 deployment history"): string {
-  const dates = history.periods.flatMap((period) => [Date.parse(period.from), ...(period.until ? [Date.parse(period.until)] : [])]);
+  const dates = history.periods.flatMap((period) => [
+    Date.parse(period.from),
+    ...(period.until ? [Date.parse(period.until)] : []),
+  ]);
   const start = dates.length > 0 ? Math.min(...dates) : 0;
   const end = dates.length > 0 ? Math.max(...dates, ...history.events.map((event) => Date.parse(event.date))) : 1;
   const matrix = `<table id="now"><tr><th>service</th>${history.now.map((stage) => `<th>${escapeHtml(stage.stage)}</th>`).join("")}</tr>${history.services
-    .map((service) => `<tr><td>${escapeHtml(service)}</td>${history.now.map((stage) => {
-      const image = stage.images[service];
-      return `<td title="${escapeHtml(image ?? "")}">${image ? `<span style="color:${imageColor(image)}">■</span> ` : ""}${escapeHtml(shortImage(image))}</td>`;
-    }).join("")}</tr>`)
+    .map(
+      (service) =>
+        `<tr><td>${escapeHtml(service)}</td>${history.now
+          .map((stage) => {
+            const image = stage.images[service];
+            return `<td title="${escapeHtml(image ?? "")}">${image ? `<span style="color:${imageColor(image)}">■</span> ` : ""}${escapeHtml(shortImage(image))}</td>`;
+          })
+          .join("")}</tr>`,
+    )
     .join("")}</table>`;
   const waiting = `<table id="waiting"><tr><th>stage</th><th>from</th><th>commits waiting</th><th>image changes waiting</th></tr>${history.now
-    .map((stage) => `<tr><td>${escapeHtml(stage.stage)}</td><td>${escapeHtml(stage.promotedFrom)}</td><td>${stage.waiting?.commits ?? "branch missing"}</td><td>${escapeHtml(stage.waiting?.changes.map(imageChangeText).join("; ") ?? "")}</td></tr>`)
+    .map(
+      (stage) =>
+        `<tr><td>${escapeHtml(stage.stage)}</td><td>${escapeHtml(stage.promotedFrom)}</td><td>${stage.waiting?.commits ?? "branch missing"}</td><td>${escapeHtml(stage.waiting?.changes.map(imageChangeText).join("; ") ?? "")}</td></tr>`,
+    )
     .join("")}</table>`;
-  const warnings = history.warnings.length === 0 ? "<p>None detected.</p>" : `<ul>${history.warnings.map((warning) => `<li class="warning">${escapeHtml(`${warning.stage}${warning.commit ? ` ${warning.commit.slice(0, 12)}` : ""}: ${warning.message}`)}</li>`).join("")}</ul>`;
+  const warnings =
+    history.warnings.length === 0
+      ? "<p>None detected.</p>"
+      : `<ul>${history.warnings.map((warning) => `<li class="warning">${escapeHtml(`${warning.stage}${warning.commit ? ` ${warning.commit.slice(0, 12)}` : ""}: ${warning.message}`)}</li>`).join("")}</ul>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>${escapeHtml(title)}</title><style>${style}</style></head>
 <body><h1>${escapeHtml(title)}</h1>

@@ -18,23 +18,37 @@ function table(rows: string[][]): string[] {
 /** `history` for a terminal: now, what waits, the events, then warnings and caveats. */
 export function historyText(history: DeploymentHistory): string {
   const lines: string[] = ["Now (image tag per stage):"];
-  lines.push(...table([["service", ...history.now.map((stage) => stage.stage)], ...history.services.map((service) => [service, ...history.now.map((stage) => shortImage(stage.images[service]))])]));
+  lines.push(
+    ...table([
+      ["service", ...history.now.map((stage) => stage.stage)],
+      ...history.services.map((service) => [service, ...history.now.map((stage) => shortImage(stage.images[service]))]),
+    ]),
+  );
   lines.push("", "Waiting (what the next promotion would bring):");
   for (const stage of history.now) {
     if (!stage.waiting) lines.push(`  ${stage.stage} ← ${stage.promotedFrom}: branch missing`);
-    else if (stage.waiting.commits === 0 && stage.waiting.changes.length === 0) lines.push(`  ${stage.stage} ← ${stage.promotedFrom}: up to date`);
-    else lines.push(`  ${stage.stage} ← ${stage.promotedFrom}: ${stage.waiting.commits} commit(s)${stage.waiting.changes.map((change) => `; ${imageChangeText(change)}`).join("")}`);
+    else if (stage.waiting.commits === 0 && stage.waiting.changes.length === 0)
+      lines.push(`  ${stage.stage} ← ${stage.promotedFrom}: up to date`);
+    else
+      lines.push(
+        `  ${stage.stage} ← ${stage.promotedFrom}: ${stage.waiting.commits} commit(s)${stage.waiting.changes.map((change) => `; ${imageChangeText(change)}`).join("")}`,
+      );
   }
   lines.push("", "Events (oldest first):");
   const events = [...history.events].sort((a, b) => (a.date === b.date ? 0 : a.date < b.date ? -1 : 1));
   for (const event of events) {
-    const origin = event.from ? ` from ${event.from}${event.sourceCommit ? ` ${event.sourceCommit.slice(0, 12)}` : ""}` : "";
+    const origin = event.from
+      ? ` from ${event.from}${event.sourceCommit ? ` ${event.sourceCommit.slice(0, 12)}` : ""}`
+      : "";
     const changes = event.changes.length === 0 ? "no image change" : event.changes.map(imageChangeText).join("; ");
-    lines.push(`  ${event.date}  ${event.stage.padEnd(6)} ${event.kind}${origin} by ${event.author} (${event.commit.slice(0, 12)}): ${changes}`);
+    lines.push(
+      `  ${event.date}  ${event.stage.padEnd(6)} ${event.kind}${origin} by ${event.author} (${event.commit.slice(0, 12)}): ${changes}`,
+    );
   }
   if (history.warnings.length > 0) {
     lines.push("", "Warnings (history that cannot be trusted as it stands):");
-    for (const warning of history.warnings) lines.push(`  ${warning.stage}${warning.commit ? ` ${warning.commit.slice(0, 12)}` : ""}: ${warning.message}`);
+    for (const warning of history.warnings)
+      lines.push(`  ${warning.stage}${warning.commit ? ` ${warning.commit.slice(0, 12)}` : ""}: ${warning.message}`);
   }
   lines.push("", "Caveats:", ...history.caveats.map((caveat) => `  - ${caveat}`));
   return lines.join("\n");

@@ -25,7 +25,10 @@ export async function branchState(git: Git, name: string, remote: string | undef
   const local = await git.commit(branchRef(name));
   const tracking = remote ? await git.commit(`refs/remotes/${remote}/${name}`) : undefined;
   if (!local || !tracking) return { name, local, remote: tracking, ahead: 0, behind: 0 };
-  const [ahead, behind] = (await git.run(["rev-list", "--left-right", "--count", `${local}...${tracking}`])).trim().split(/\s+/).map(Number);
+  const [ahead, behind] = (await git.run(["rev-list", "--left-right", "--count", `${local}...${tracking}`]))
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   return { name, local, remote: tracking, ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
@@ -35,14 +38,26 @@ export async function branchState(git: Git, name: string, remote: string | undef
  */
 export async function commitsMissingFrom(git: Git, source: string, target: string): Promise<CommitSummary[]> {
   // Empty promotion commits (nothing to merge) are records, not changes: their trailer says so.
-  const candidates = (await git.run(["log", "--cherry-pick", "--right-only", "--no-merges", `--format=%H%x00%s%x00%(trailers:key=${trailerKeys.promotedTo},valueonly)`, `${source}...${target}`, "--"]))
+  const candidates = (
+    await git.run([
+      "log",
+      "--cherry-pick",
+      "--right-only",
+      "--no-merges",
+      `--format=%H%x00%s%x00%(trailers:key=${trailerKeys.promotedTo},valueonly)`,
+      `${source}...${target}`,
+      "--",
+    ])
+  )
     .split("\n")
     .filter(Boolean)
     .map((line) => line.split("\x00") as [string, string, string])
     .filter(([, , promotedTo]) => promotedTo === undefined || promotedTo.trim() === "");
   if (candidates.length === 0) return [];
   const copied = await git.run(["log", "--format=%b", "--grep=cherry picked from commit", source, "--"]);
-  const copiedFrom = new Set([...copied.matchAll(/cherry picked from commit ([0-9a-f]{40})/g)].map((match) => match[1]!));
+  const copiedFrom = new Set(
+    [...copied.matchAll(/cherry picked from commit ([0-9a-f]{40})/g)].map((match) => match[1]!),
+  );
   return candidates.filter(([commit]) => !copiedFrom.has(commit)).map(([commit, subject]) => ({ commit, subject }));
 }
 
@@ -69,7 +84,11 @@ export async function imagesAt(git: Git, rev: string | undefined, dir: string): 
 }
 
 /** The tree a merge of `source` into `target` would produce, computed without touching any work tree. */
-export async function mergedTree(git: Git, target: string, source: string): Promise<{ tree: string; conflicts: string[] }> {
+export async function mergedTree(
+  git: Git,
+  target: string,
+  source: string,
+): Promise<{ tree: string; conflicts: string[] }> {
   const result = await git.attempt(["merge-tree", "--write-tree", "--name-only", "--no-messages", target, source]);
   const [tree, ...rest] = result.stdout.split("\n").filter(Boolean);
   if (result.exitCode === 0) return { tree: tree!, conflicts: [] };
@@ -102,12 +121,21 @@ export async function moveBranches(git: Git, moves: readonly BranchMove[], reaso
   const current = await git.currentBranch();
   const others = moves.filter((move) => move.branch !== current);
   const checkedOut = moves.find((move) => move.branch === current);
-  await git.updateRefs(others.map((move) => ({ ref: branchRef(move.branch), from: move.from, to: move.to })), reason);
+  await git.updateRefs(
+    others.map((move) => ({ ref: branchRef(move.branch), from: move.from, to: move.to })),
+    reason,
+  );
   if (!checkedOut) return;
   const result = await git.attempt(["merge", "--ff-only", "--quiet", checkedOut.to]);
   if (result.exitCode !== 0) {
-    await git.updateRefs(others.map((move) => ({ ref: branchRef(move.branch), from: move.to, to: move.from })), `jore4-flux: undo ${reason}`);
-    throw new Jore4FluxError(`could not fast-forward the checked-out branch ${current}: ${result.stderr.trim()}; no branch was changed`, { exitCode: ExitCode.failed });
+    await git.updateRefs(
+      others.map((move) => ({ ref: branchRef(move.branch), from: move.to, to: move.from })),
+      `jore4-flux: undo ${reason}`,
+    );
+    throw new Jore4FluxError(
+      `could not fast-forward the checked-out branch ${current}: ${result.stderr.trim()}; no branch was changed`,
+      { exitCode: ExitCode.failed },
+    );
   }
 }
 
@@ -117,12 +145,21 @@ export async function restoreBranches(git: Git, moves: readonly BranchMove[], sn
   for (const move of moves) {
     const before = snapshot.branches.get(branchRef(move.branch));
     if (move.branch === current && before) await git.run(["reset", "--keep", "--quiet", before]);
-    else await git.updateRefs([{ ref: branchRef(move.branch), from: move.to, to: before }], "jore4-flux: restore after a failed push");
+    else
+      await git.updateRefs(
+        [{ ref: branchRef(move.branch), from: move.to, to: before }],
+        "jore4-flux: restore after a failed push",
+      );
   }
 }
 
 /** Pushes branches, never with force, all or none; a rejection puts the local branches back. */
-export async function pushOrRestore(git: Git, remote: string, moves: readonly BranchMove[], snapshot: RefSnapshot): Promise<void> {
+export async function pushOrRestore(
+  git: Git,
+  remote: string,
+  moves: readonly BranchMove[],
+  snapshot: RefSnapshot,
+): Promise<void> {
   const refspecs = moves.map((move) => `${branchRef(move.branch)}:${branchRef(move.branch)}`);
   // --set-upstream so that a branch the command created tracks its remote like any other.
   const result = await git.attempt(["push", "--atomic", "--porcelain", "--set-upstream", remote, ...refspecs]);

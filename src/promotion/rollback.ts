@@ -5,7 +5,15 @@ import { trailerKeys, withTrailer } from "./message.ts";
 import { finalStage, pathTo } from "./order.ts";
 import { branchRefusals, cleanTreeRefusals, staleGenerateRefusals } from "./preflight.ts";
 import { refuse, requireRemoteForPush, type Interaction } from "./promote.ts";
-import { branchState, fetchRemote, moveBranches, pushOrRestore, remoteFor, snapshotRefs, staleGeneratedFiles } from "./repository.ts";
+import {
+  branchState,
+  fetchRemote,
+  moveBranches,
+  pushOrRestore,
+  remoteFor,
+  snapshotRefs,
+  staleGeneratedFiles,
+} from "./repository.ts";
 
 export interface RollbackResult {
   rolledBack: string;
@@ -21,7 +29,12 @@ export interface RollbackResult {
  * Reverts a change on the main branch with a new commit (never a reset: the history must keep
  * showing that the faulty configuration was deployed), ready to be promoted stage by stage.
  */
-export async function rollback(git: Git, config: ProjectConfig, rev: string, options: { push: boolean; fetch: boolean; interaction: Interaction }): Promise<RollbackResult> {
+export async function rollback(
+  git: Git,
+  config: ProjectConfig,
+  rev: string,
+  options: { push: boolean; fetch: boolean; interaction: Interaction },
+): Promise<RollbackResult> {
   const main = config.repository.mainBranch;
   const remote = await remoteFor(git);
   requireRemoteForPush(options.push, remote);
@@ -39,9 +52,22 @@ export async function rollback(git: Git, config: ProjectConfig, rev: string, opt
   if (refusals.length > 0) throw refuse(`cannot roll back ${target.slice(0, 12)}`, refusals);
   const promotions = pathTo(config, finalStage(config)).map((stage) => ({ from: stage.promotedFrom, to: stage.name }));
   // A second run changes nothing: the revert that is already on main is the answer.
-  const earlier = (await git.run(["log", "--format=%H", "--fixed-strings", `--grep=${trailerKeys.rollbackOf}: ${target}`, state.local!, "--"])).split("\n").find(Boolean);
+  const earlier = (
+    await git.run([
+      "log",
+      "--format=%H",
+      "--fixed-strings",
+      `--grep=${trailerKeys.rollbackOf}: ${target}`,
+      state.local!,
+      "--",
+    ])
+  )
+    .split("\n")
+    .find(Boolean);
   if (earlier) {
-    options.interaction.progress(`${target.slice(0, 12)} is already rolled back on ${main} by ${earlier.slice(0, 12)}; nothing to do`);
+    options.interaction.progress(
+      `${target.slice(0, 12)} is already rolled back on ${main} by ${earlier.slice(0, 12)}; nothing to do`,
+    );
     return { rolledBack: target, revert: earlier, pushed: false, promotions, alreadyDone: true };
   }
 
@@ -51,18 +77,32 @@ export async function rollback(git: Git, config: ProjectConfig, rev: string, opt
     const reverted = await worktree.attempt(["revert", "--no-commit", ...(isMerge ? ["-m", "1"] : []), target]);
     if (reverted.exitCode !== 0) {
       await worktree.attempt(["revert", "--abort"]);
-      throw new Jore4FluxError(`reverting ${target.slice(0, 12)} conflicts with later changes on ${main}; nothing was changed`, {
-        exitCode: ExitCode.failed,
-        hint: `revert by hand: git switch ${main} && git revert ${target.slice(0, 12)}   # resolve, run jore4-flux generate, commit`,
-      });
+      throw new Jore4FluxError(
+        `reverting ${target.slice(0, 12)} conflicts with later changes on ${main}; nothing was changed`,
+        {
+          exitCode: ExitCode.failed,
+          hint: `revert by hand: git switch ${main} && git revert ${target.slice(0, 12)}   # resolve, run jore4-flux generate, commit`,
+        },
+      );
     }
     const subject = (await worktree.run(["log", "-1", "--format=%s", target])).trim();
-    const message = withTrailer(`Revert "${subject}"\n\nThis reverts commit ${target}.`, trailerKeys.rollbackOf, target);
+    const message = withTrailer(
+      `Revert "${subject}"\n\nThis reverts commit ${target}.`,
+      trailerKeys.rollbackOf,
+      target,
+    );
     const stale = staleGeneratedFiles(worktree.cwd);
-    if (stale.length > 0) throw refuse(`cannot roll back ${target.slice(0, 12)}; nothing was changed`, staleGenerateRefusals(`${main} with the revert`, stale));
+    if (stale.length > 0)
+      throw refuse(
+        `cannot roll back ${target.slice(0, 12)}; nothing was changed`,
+        staleGenerateRefusals(`${main} with the revert`, stale),
+      );
     const committed = await worktree.attempt(["commit", "--quiet", "--allow-empty", "-m", message]);
     if (committed.exitCode !== 0) {
-      throw new Jore4FluxError(`the revert commit failed: ${(committed.stderr || committed.stdout).trim()}`, { exitCode: ExitCode.failed, hint: "nothing was changed" });
+      throw new Jore4FluxError(`the revert commit failed: ${(committed.stderr || committed.stdout).trim()}`, {
+        exitCode: ExitCode.failed,
+        hint: "nothing was changed",
+      });
     }
     return (await worktree.commit("HEAD"))!;
   });

@@ -17,19 +17,27 @@ interface Route {
  * regex (ImplementationSpecific, as current releases require for regex paths) and rewrites to
  * its second capture group.
  */
-const variants: Record<Platform, { className: string; path(prefix: string): Pick<IngressPath, "path" | "pathType"> }> = {
-  aks: {
-    className: "azure-application-gateway",
-    path: (prefix) => (prefix === "/" ? { path: "/", pathType: "Prefix" } : { path: `${prefix}/*`, pathType: "ImplementationSpecific" }),
-  },
-  kind: {
-    className: "nginx",
-    path: (prefix) => ({ path: prefix === "/" ? "/()(.*)" : `${prefix}(/|$)(.*)`, pathType: "ImplementationSpecific" }),
-  },
-};
+const variants: Record<Platform, { className: string; path(prefix: string): Pick<IngressPath, "path" | "pathType"> }> =
+  {
+    aks: {
+      className: "azure-application-gateway",
+      path: (prefix) =>
+        prefix === "/"
+          ? { path: "/", pathType: "Prefix" }
+          : { path: `${prefix}/*`, pathType: "ImplementationSpecific" },
+    },
+    kind: {
+      className: "nginx",
+      path: (prefix) => ({
+        path: prefix === "/" ? "/()(.*)" : `${prefix}(/|$)(.*)`,
+        pathType: "ImplementationSpecific",
+      }),
+    },
+  };
 
 function annotations(platform: Platform, values: Values): Record<string, string> {
-  if (platform === "kind") return { "nginx.ingress.kubernetes.io/use-regex": "true", "nginx.ingress.kubernetes.io/rewrite-target": "/$2" };
+  if (platform === "kind")
+    return { "nginx.ingress.kubernetes.io/use-regex": "true", "nginx.ingress.kubernetes.io/rewrite-target": "/$2" };
   return {
     "appgw.ingress.kubernetes.io/ssl-redirect": "true",
     "appgw.ingress.kubernetes.io/appgw-ssl-certificate": values.ingress.tlsCertificate ?? "",
@@ -41,7 +49,11 @@ function annotations(platform: Platform, values: Values): Record<string, string>
 export function ingressObjects(values: Values, platform: Platform): KubeObject[] {
   const routes: Route[] = Object.entries(values.services)
     .filter(([, service]) => service.enabled && service.ingressPath !== undefined)
-    .map(([name, service]) => ({ prefix: service.ingressPath!, service: objectName(name), port: service.containerPort }))
+    .map(([name, service]) => ({
+      prefix: service.ingressPath!,
+      service: objectName(name),
+      port: service.containerPort,
+    }))
     .sort((a, b) => b.prefix.length - a.prefix.length || (a.prefix < b.prefix ? -1 : 1));
   if (routes.length === 0) return [];
   const variant = variants[platform];
@@ -55,7 +67,9 @@ export function ingressObjects(values: Values, platform: Platform): KubeObject[]
         metadata: { name: ingressName, namespace: values.namespace, annotations: annotations(platform, values) },
         spec: {
           ingressClassName: variant.className,
-          rules: [{ ...(platform === "aks" && values.ingress.host ? { host: values.ingress.host } : {}), http: { paths } }],
+          rules: [
+            { ...(platform === "aks" && values.ingress.host ? { host: values.ingress.host } : {}), http: { paths } },
+          ],
         },
       }),
     ),

@@ -1,6 +1,10 @@
 import { ConfigMap, Secret, Service } from "kubernetes-models/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
-import type { IIoK8sApiCoreV1Container as Container, IIoK8sApiCoreV1Probe as Probe, IIoK8sApiCoreV1Volume as Volume } from "kubernetes-models/v1";
+import type {
+  IIoK8sApiCoreV1Container as Container,
+  IIoK8sApiCoreV1Probe as Probe,
+  IIoK8sApiCoreV1Volume as Volume,
+} from "kubernetes-models/v1";
 import { stringify } from "yaml";
 import type { StageConfig } from "../config/project.ts";
 import type { ServiceValues, Values } from "../values/schema.ts";
@@ -20,7 +24,11 @@ function probe(service: ServiceValues): Probe | undefined {
 function envConfigMap(name: string, service: ServiceValues, namespace: string): KubeObject[] {
   if (Object.keys(service.env).length === 0) return [];
   const data = Object.fromEntries(sortedEntries(service.env).map(([key, value]) => [key, String(value)]));
-  return [plainObject(new ConfigMap({ metadata: { name: envConfigMapName(name), namespace, labels: appLabels(name) }, data }))];
+  return [
+    plainObject(
+      new ConfigMap({ metadata: { name: envConfigMapName(name), namespace, labels: appLabels(name) }, data }),
+    ),
+  ];
 }
 
 /** The Secrets Store CSI driver's object that maps Key Vault secrets to file names. */
@@ -46,20 +54,43 @@ function secretProviderClass(name: string, service: ServiceValues, values: Value
 }
 
 function localSecret(name: string, service: ServiceValues, namespace: string): KubeObject {
-  const stringData = Object.fromEntries(sortedEntries(service.secrets).map(([file, secret]) => [file, secret.local ?? ""]));
-  return plainObject(new Secret({ metadata: { name: secretsName(name), namespace, labels: appLabels(name) }, type: "Opaque", stringData }));
+  const stringData = Object.fromEntries(
+    sortedEntries(service.secrets).map(([file, secret]) => [file, secret.local ?? ""]),
+  );
+  return plainObject(
+    new Secret({
+      metadata: { name: secretsName(name), namespace, labels: appLabels(name) },
+      type: "Opaque",
+      stringData,
+    }),
+  );
 }
 
 /** AKS stages read secrets from the Key Vault through the CSI driver; kind stages from a local Secret, at the same path. */
-function secretObjects(name: string, service: ServiceValues, values: Values, stage: StageConfig): { objects: KubeObject[]; volume?: Volume } {
+function secretObjects(
+  name: string,
+  service: ServiceValues,
+  values: Values,
+  stage: StageConfig,
+): { objects: KubeObject[]; volume?: Volume } {
   if (Object.keys(service.secrets).length === 0) return { objects: [] };
   if (stage.platform === "aks") {
     return {
       objects: [secretProviderClass(name, service, values)],
-      volume: { name: secretsVolumeName, csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: secretsName(name) } } },
+      volume: {
+        name: secretsVolumeName,
+        csi: {
+          driver: "secrets-store.csi.k8s.io",
+          readOnly: true,
+          volumeAttributes: { secretProviderClass: secretsName(name) },
+        },
+      },
     };
   }
-  return { objects: [localSecret(name, service, values.namespace)], volume: { name: secretsVolumeName, secret: { secretName: secretsName(name) } } };
+  return {
+    objects: [localSecret(name, service, values.namespace)],
+    volume: { name: secretsVolumeName, secret: { secretName: secretsName(name) } },
+  };
 }
 
 function container(name: string, service: ServiceValues, values: Values, mountSecrets: boolean): Container {
@@ -72,7 +103,9 @@ function container(name: string, service: ServiceValues, values: Values, mountSe
     ...(Object.keys(service.env).length > 0 ? { envFrom: [{ configMapRef: { name: envConfigMapName(name) } }] } : {}),
     ...(health ? { livenessProbe: health, readinessProbe: health } : {}),
     ...(service.resources ? { resources: service.resources } : {}),
-    ...(mountSecrets ? { volumeMounts: [{ name: secretsVolumeName, mountPath: values.secretStore.mountPath, readOnly: true }] } : {}),
+    ...(mountSecrets
+      ? { volumeMounts: [{ name: secretsVolumeName, mountPath: values.secretStore.mountPath, readOnly: true }] }
+      : {}),
   };
 }
 
@@ -85,7 +118,10 @@ function deployment(name: string, service: ServiceValues, values: Values, volume
         selector: { matchLabels: appLabels(name) },
         template: {
           metadata: { labels: appLabels(name) },
-          spec: { containers: [container(name, service, values, volume !== undefined)], ...(volume ? { volumes: [volume] } : {}) },
+          spec: {
+            containers: [container(name, service, values, volume !== undefined)],
+            ...(volume ? { volumes: [volume] } : {}),
+          },
         },
       },
     }),
@@ -93,7 +129,12 @@ function deployment(name: string, service: ServiceValues, values: Values, volume
 }
 
 function kubeService(name: string, service: ServiceValues, namespace: string): KubeObject {
-  const port = { port: service.containerPort, targetPort: service.containerPort, protocol: "TCP" as const, ...(service.nodePort ? { nodePort: service.nodePort } : {}) };
+  const port = {
+    port: service.containerPort,
+    targetPort: service.containerPort,
+    protocol: "TCP" as const,
+    ...(service.nodePort ? { nodePort: service.nodePort } : {}),
+  };
   return plainObject(
     new Service({
       metadata: { name: objectName(name), namespace, labels: appLabels(name) },

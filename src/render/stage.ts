@@ -33,16 +33,30 @@ function baseName(path: string): string {
 export function renderStage(config: ProjectConfig, model: StageModel): RenderedStage {
   const { stage, values, valuesFiles } = model;
   const files: RenderedFile[] = [
-    { name: "namespace.yaml", objects: [plainObject(new Namespace({ metadata: { name: values.namespace } }))], sources: valuesFiles },
+    {
+      name: "namespace.yaml",
+      objects: [plainObject(new Namespace({ metadata: { name: values.namespace } }))],
+      sources: valuesFiles,
+    },
   ];
-  if (stage.fluxSync) files.push({ name: "flux-sync.yaml", objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
+  if (stage.fluxSync)
+    files.push({ name: "flux-sync.yaml", objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
   for (const [name, service] of Object.entries(values.services)) {
-    if (service.enabled) files.push({ name: `${objectName(name)}.yaml`, objects: serviceObjects(name, service, values, stage), sources: valuesFiles });
+    if (service.enabled)
+      files.push({
+        name: `${objectName(name)}.yaml`,
+        objects: serviceObjects(name, service, values, stage),
+        sources: valuesFiles,
+      });
   }
   const ingress = ingressObjects(values, stage.platform);
   if (ingress.length > 0) files.push({ name: "ingress.yaml", objects: ingress, sources: valuesFiles });
   for (const manifest of model.manifests) {
-    files.push({ name: `extra-${baseName(manifest.file)}.yaml`, objects: manifest.objects as KubeObject[], sources: [manifest.file] });
+    files.push({
+      name: `extra-${baseName(manifest.file)}.yaml`,
+      objects: manifest.objects as KubeObject[],
+      sources: [manifest.file],
+    });
   }
   const kustomization: KubeObject = {
     apiVersion: "kustomize.config.k8s.io/v1beta1",

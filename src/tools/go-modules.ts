@@ -11,18 +11,27 @@ export interface ModulePin {
 }
 
 export const fluxSourceController: ModulePin = { module: "github.com/fluxcd/source-controller", version: "v1.9.1" };
-export const fluxKustomizeController: ModulePin = { module: "github.com/fluxcd/kustomize-controller", version: "v1.9.4" };
+export const fluxKustomizeController: ModulePin = {
+  module: "github.com/fluxcd/kustomize-controller",
+  version: "v1.9.4",
+};
 export const secretsStoreCsiDriver: ModulePin = { module: "sigs.k8s.io/secrets-store-csi-driver", version: "v1.6.0" };
 
 /** The module's folder in the Go module cache, downloading it through the module proxy when needed. */
 export async function moduleDir(pin: ModulePin): Promise<string> {
-  const result = await execa("go", ["mod", "download", "-json", `${pin.module}@${pin.version}`], { reject: false, env: { GOFLAGS: "-mod=mod" } });
+  const result = await execa("go", ["mod", "download", "-json", `${pin.module}@${pin.version}`], {
+    reject: false,
+    env: { GOFLAGS: "-mod=mod" },
+  });
   const info = JSON.parse(String(result.stdout || "{}")) as { Dir?: string; Error?: string };
   if (result.failed || !info.Dir) {
-    throw new Jore4FluxError(`go mod download ${pin.module}@${pin.version} failed: ${info.Error ?? result.stderr ?? result.shortMessage}`, {
-      exitCode: ExitCode.failed,
-      hint: "needs Go and the Go module proxy (GOPROXY)",
-    });
+    throw new Jore4FluxError(
+      `go mod download ${pin.module}@${pin.version} failed: ${info.Error ?? result.stderr ?? result.shortMessage}`,
+      {
+        exitCode: ExitCode.failed,
+        hint: "needs Go and the Go module proxy (GOPROXY)",
+      },
+    );
   }
   return info.Dir;
 }

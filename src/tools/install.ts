@@ -13,18 +13,38 @@ async function build(tool: GoTool, target: string): Promise<void> {
   const gobin = join(dirname(target), `gobin-${process.pid}`);
   const ldflags = tool.ldflags ? ["-ldflags", tool.ldflags] : [];
   const step = tool.wrapperModule
-    ? { args: ["build", "-o", staging, ...ldflags, tool.goPackage], cwd: join(packageRoot, tool.wrapperModule), env: {} }
-    : { args: ["install", ...ldflags, `${tool.goPackage}@${tool.version}`], cwd: dirname(target), env: { GOBIN: gobin } };
+    ? {
+        args: ["build", "-o", staging, ...ldflags, tool.goPackage],
+        cwd: join(packageRoot, tool.wrapperModule),
+        env: {},
+      }
+    : {
+        args: ["install", ...ldflags, `${tool.goPackage}@${tool.version}`],
+        cwd: dirname(target),
+        env: { GOBIN: gobin },
+      };
   const result = await execa("go", step.args, { cwd: step.cwd, env: step.env, reject: false, all: true });
   if (result.failed) {
-    throw new Jore4FluxError(`building ${tool.name} ${tool.version} failed: go ${step.args.join(" ")}\n${(result.all ?? "").split("\n").slice(-15).join("\n")}`, {
-      exitCode: ExitCode.failed,
-      hint: "check that Go is installed and the Go module proxy is reachable",
-    });
+    throw new Jore4FluxError(
+      `building ${tool.name} ${tool.version} failed: go ${step.args.join(" ")}\n${(result.all ?? "").split("\n").slice(-15).join("\n")}`,
+      {
+        exitCode: ExitCode.failed,
+        hint: "check that Go is installed and the Go module proxy is reachable",
+      },
+    );
   }
   if (!tool.wrapperModule) {
     // `go install` names the binary after the package path's last element that is not a major version.
-    renameSync(join(gobin, tool.goPackage.split("/").filter((part) => !/^v[0-9]+$/.test(part)).pop()!), staging);
+    renameSync(
+      join(
+        gobin,
+        tool.goPackage
+          .split("/")
+          .filter((part) => !/^v[0-9]+$/.test(part))
+          .pop()!,
+      ),
+      staging,
+    );
     rmSync(gobin, { recursive: true, force: true });
   }
   renameSync(staging, target);
@@ -41,7 +61,11 @@ function link(root: string, tool: GoTool, target: string): boolean {
 }
 
 /** Builds a tool into the cache unless its pinned version is there, then links it into `.tools/bin`. */
-export async function installTool(root: string, tool: GoTool, progress: (line: string) => void): Promise<InstallOutcome> {
+export async function installTool(
+  root: string,
+  tool: GoTool,
+  progress: (line: string) => void,
+): Promise<InstallOutcome> {
   const target = cachedBinary(tool);
   let built = false;
   if (!existsSync(target)) {

@@ -23,11 +23,14 @@ export function onPath(name: string): string | undefined {
 export function locateTool(root: string, name: string): ResolvedTool {
   const installed = join(toolsBinDir(root), name);
   const tool = goTool(name);
-  if (existsSync(installed) && (!tool || readlinkSync(installed) === cachedBinary(tool))) return { command: [installed], source: "project" };
+  if (existsSync(installed) && (!tool || readlinkSync(installed) === cachedBinary(tool)))
+    return { command: [installed], source: "project" };
   const found = onPath(name);
   if (found) return { command: [found], source: "path" };
   if (name === "kustomize") {
-    const kubectl = existsSync(join(toolsBinDir(root), "kubectl")) ? join(toolsBinDir(root), "kubectl") : onPath("kubectl");
+    const kubectl = existsSync(join(toolsBinDir(root), "kubectl"))
+      ? join(toolsBinDir(root), "kubectl")
+      : onPath("kubectl");
     if (kubectl) return { command: [kubectl, "kustomize"], source: "fallback" };
   }
   throw new Jore4FluxError(`${name} is not installed: not in ${toolsBinDir(root)} nor on PATH`, {

@@ -14,7 +14,9 @@ export const toolsBinDir = (root: string) => join(root, ".tools", "bin");
  * makes) reuses earlier builds instead of spending many minutes rebuilding kube-apiserver.
  */
 export function toolsCacheDir(): string {
-  const base = process.env.JORE4_FLUX_TOOLS_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "jore4-flux", "tools");
+  const base =
+    process.env.JORE4_FLUX_TOOLS_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "jore4-flux", "tools");
   return base;
 }
 

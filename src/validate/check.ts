@@ -6,7 +6,16 @@ import { objectId, type KubeObject } from "../render/kube-object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
 import { locateInLayers, locatePath, parseYamlSource, type YamlSource } from "../values/yaml-source.ts";
-import { fieldPath, type Finding, type ManifestObject, type RawFinding, type RuleInfo, type SeveritySetting, type StageInput, type StageRule } from "./finding.ts";
+import {
+  fieldPath,
+  type Finding,
+  type ManifestObject,
+  type RawFinding,
+  type RuleInfo,
+  type SeveritySetting,
+  type StageInput,
+  type StageRule,
+} from "./finding.ts";
 import { parityFindings, parityRule } from "./parity.ts";
 import { stageRules } from "./rules/index.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
@@ -68,14 +77,18 @@ function located(rule: RuleInfo, stage: string, raw: RawFinding): Finding {
 
 /** One rule on one stage, its findings located (file, line, object, field path). */
 export function runRule(rule: StageRule, stage: StageInput): { finding: Finding; item?: ManifestObject }[] {
-  return rule.run(stage).map((raw) => ({ finding: located(rule, stage.stage.name, raw), ...(raw.object ? { item: raw.object } : {}) }));
+  return rule
+    .run(stage)
+    .map((raw) => ({ finding: located(rule, stage.stage.name, raw), ...(raw.object ? { item: raw.object } : {}) }));
 }
 
 /** The service whose values an object is rendered from (its `app` label or name), for waivers. */
 function owningService(item: ManifestObject | undefined, model: StageModel): string | undefined {
   if (!item) return undefined;
   const labels = (item.object.metadata.labels as Record<string, string> | undefined) ?? {};
-  return Object.keys(model.values.services).find((name) => labels.app === objectName(name) || item.object.metadata.name === objectName(name));
+  return Object.keys(model.values.services).find(
+    (name) => labels.app === objectName(name) || item.object.metadata.name === objectName(name),
+  );
 }
 
 function applySeverity(finding: Finding, severity: Readonly<Record<string, SeveritySetting>>): Finding | undefined {
@@ -90,7 +103,8 @@ type ValuesSourceCache = Map<string, YamlSource>;
 function stageInput(input: CheckInput, model: StageModel, parsedValues: ValuesSourceCache): StageInput {
   const dir = `${input.config.paths.clusters}/${model.stage.name}`;
   const folder = readStageFolder(input.files, dir, input.rendered);
-  const parse = (file: string) => parsedValues.get(file) ?? parsedValues.set(file, parseYamlSource(file, input.files.read(file) ?? "")).get(file)!;
+  const parse = (file: string) =>
+    parsedValues.get(file) ?? parsedValues.set(file, parseYamlSource(file, input.files.read(file) ?? "")).get(file)!;
   const valuesSources = model.valuesFiles.map(parse);
   return { stage: model.stage, values: model.values, valuesSources, dir, ...folder };
 }
@@ -109,24 +123,43 @@ function schemaTools(set: SchemaSet): { index: SchemaIndex; validator: SchemaVal
 }
 
 function stageFindings(input: CheckInput, model: StageModel, stage: StageInput): Finding[] {
-  const { index, validator } = schemaTools(withCrdObjects(input.schemas, stage.objects.map((item) => item.object)));
+  const { index, validator } = schemaTools(
+    withCrdObjects(
+      input.schemas,
+      stage.objects.map((item) => item.object),
+    ),
+  );
   const rules = stageRules(index);
   const known = new Set(allRules(index).map((rule) => rule.id));
   const found: { finding: Finding; item?: ManifestObject }[] = [];
   for (const item of stage.objects) {
-    for (const { rule, finding } of validator.check(item)) found.push({ finding: located(rule, model.stage.name, finding), item });
+    for (const { rule, finding } of validator.check(item))
+      found.push({ finding: located(rule, model.stage.name, finding), item });
   }
   for (const rule of rules) found.push(...runRule(rule, stage));
   for (const [name, service] of Object.entries(model.values.services)) {
     service.waivers.forEach((waiver, index) => {
       if (known.has(waiver.rule)) return;
       const where = locateInLayers(stage.valuesSources, ["services", name, "waivers", index, "rule"]);
-      found.push({ finding: { rule: waiverRule.id, category: waiverRule.category, severity: waiverRule.severity, stage: model.stage.name, ...(where ? { file: where.file, line: where.line, column: where.column } : {}), path: `services.${name}.waivers`, message: `no rule '${waiver.rule}' to waive`, hint: waiverRule.hint } });
+      found.push({
+        finding: {
+          rule: waiverRule.id,
+          category: waiverRule.category,
+          severity: waiverRule.severity,
+          stage: model.stage.name,
+          ...(where ? { file: where.file, line: where.line, column: where.column } : {}),
+          path: `services.${name}.waivers`,
+          message: `no rule '${waiver.rule}' to waive`,
+          hint: waiverRule.hint,
+        },
+      });
     });
   }
   return found.map(({ finding, item }) => {
     const service = owningService(item, model);
-    const waiver = service ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule) : undefined;
+    const waiver = service
+      ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule)
+      : undefined;
     return waiver ? { ...finding, waived: waiver.reason } : finding;
   });
 }
@@ -143,7 +176,12 @@ function staleFindings(plan: GeneratePlan, stages: readonly string[], clustersDi
     hint: generatedRule.hint,
   });
   return [
-    ...plan.writes.map((write) => finding(write.path, write.previous === undefined ? "missing: the values render this file" : "differs from what the values render")),
+    ...plan.writes.map((write) =>
+      finding(
+        write.path,
+        write.previous === undefined ? "missing: the values render this file" : "differs from what the values render",
+      ),
+    ),
     ...plan.removals.map((file) => finding(file.path, "generated earlier but no longer rendered")),
   ].filter((item) => stages.includes(item.stage));
 }
@@ -153,7 +191,11 @@ export function checkRepository(files: SourceFiles, schemas: SchemaSet, only: re
   const { project, stages } = renderProject(files);
   const plan = planGenerate(stages, filesBelow(files, project.config.paths.clusters));
   const unchanged = new Set(plan.unchanged);
-  const rendered = new Map(stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, file.objects] as const)).filter(([path]) => unchanged.has(path)));
+  const rendered = new Map(
+    stages
+      .flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, file.objects] as const))
+      .filter(([path]) => unchanged.has(path)),
+  );
   return checkProject({ config: project.config, models: project.stages, files, schemas, plan, rendered }, only);
 }
 
@@ -162,7 +204,11 @@ export function checkProject(input: CheckInput, only: readonly string[] = []): C
   for (const name of only) findStage(input.config, name);
   const models = input.models.filter((model) => only.length === 0 || only.includes(model.stage.name));
   const severity = input.config.check.severity;
-  const findings: Finding[] = staleFindings(input.plan, models.map((model) => model.stage.name), input.config.paths.clusters);
+  const findings: Finding[] = staleFindings(
+    input.plan,
+    models.map((model) => model.stage.name),
+    input.config.paths.clusters,
+  );
   let objects = 0;
   const parityInput = [];
   const parsedValues: ValuesSourceCache = new Map();

@@ -22,8 +22,14 @@ export function countChanges(diffs: readonly StageDiff[]): number {
 export function formatDiffText(diffs: readonly StageDiff[]): string {
   return diffs
     .map((diff) => {
-      const lines = diff.changes.flatMap((change) => [`${marks[change.change]} ${change.object}`, ...change.fields.map((field) => `    ${fieldLine(field, 200)}`)]);
-      return [`## ${diff.title}: ${diff.changes.length === 0 ? "no differences" : `${diff.changes.length} objects differ`}`, ...lines].join("\n");
+      const lines = diff.changes.flatMap((change) => [
+        `${marks[change.change]} ${change.object}`,
+        ...change.fields.map((field) => `    ${fieldLine(field, 200)}`),
+      ]);
+      return [
+        `## ${diff.title}: ${diff.changes.length === 0 ? "no differences" : `${diff.changes.length} objects differ`}`,
+        ...lines,
+      ].join("\n");
     })
     .join("\n\n");
 }
@@ -35,7 +41,11 @@ export interface MarkdownLimits {
 }
 
 /** A pull-request comment: a summary table, then details until the limit, then what was cut. */
-export function formatDiffMarkdown(diffs: readonly StageDiff[], heading: string, limits: MarkdownLimits = { maxLines: 200, maxValueLength: 80 }): string {
+export function formatDiffMarkdown(
+  diffs: readonly StageDiff[],
+  heading: string,
+  limits: MarkdownLimits = { maxLines: 200, maxValueLength: 80 },
+): string {
   const table = [
     `### ${heading}`,
     "",
@@ -49,13 +59,25 @@ export function formatDiffMarkdown(diffs: readonly StageDiff[], heading: string,
   const details: string[] = [];
   let omitted = 0;
   for (const diff of diffs.filter((entry) => entry.changes.length > 0)) {
-    const lines = [`#### ${diff.title}`, ...diff.changes.flatMap((change) => [`- \`${marks[change.change]} ${change.object}\``, ...change.fields.map((field) => `  - \`${fieldLine(field, limits.maxValueLength).replaceAll("`", "'")}\``)])];
+    const lines = [
+      `#### ${diff.title}`,
+      ...diff.changes.flatMap((change) => [
+        `- \`${marks[change.change]} ${change.object}\``,
+        ...change.fields.map((field) => `  - \`${fieldLine(field, limits.maxValueLength).replaceAll("`", "'")}\``),
+      ]),
+    ];
     for (const line of lines) {
       if (details.length < limits.maxLines) details.push(line);
       else if (line.startsWith("- ") || line.startsWith("  - ")) omitted += 1;
     }
   }
-  const cut = omitted > 0 ? ["", `_… ${omitted} more changed objects and fields not shown; run \`npx jore4-flux diff\` locally for all of them._`] : [];
+  const cut =
+    omitted > 0
+      ? [
+          "",
+          `_… ${omitted} more changed objects and fields not shown; run \`npx jore4-flux diff\` locally for all of them._`,
+        ]
+      : [];
   const body = countChanges(diffs) === 0 ? ["", "No differences."] : ["", ...details, ...cut];
   return [...table, ...body].join("\n");
 }

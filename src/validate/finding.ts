@@ -73,6 +73,7 @@ export interface Finding {
 }
 
 export function fieldPath(path: KeyPath): string {
-  return path.map((segment, index) => (typeof segment === "number" ? `[${segment}]` : index === 0 ? segment : `.${segment}`)).join("");
+  return path
+    .map((segment, index) => (typeof segment === "number" ? `[${segment}]` : index === 0 ? segment : `.${segment}`))
+    .join("");
 }
-

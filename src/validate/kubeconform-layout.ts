@@ -9,7 +9,10 @@ export const kubeconformTemplate = (dir: string) => join(dir, "{{ .ResourceKind 
 /** kubeconform's file name of a kind: kind, first label of the group, version (schemaPath in its registry). */
 export function kubeconformFileName(apiVersion: string, kind: string): string {
   const [groupOrVersion, version] = apiVersion.split("/") as [string, string | undefined];
-  const suffix = version === undefined ? `-${groupOrVersion.toLowerCase()}` : `-${groupOrVersion.split(".")[0]!.toLowerCase()}-${version.toLowerCase()}`;
+  const suffix =
+    version === undefined
+      ? `-${groupOrVersion.toLowerCase()}`
+      : `-${groupOrVersion.split(".")[0]!.toLowerCase()}-${version.toLowerCase()}`;
   return `${kind.toLowerCase()}${suffix}.json`;
 }
 
@@ -26,7 +29,11 @@ export function standaloneSchema(entry: KindSchema, definitions: Record<string, 
  * Writes the stored schemas in the layout kubeconform reads offline (its standalone, strict
  * form), for the kinds named, so both tools validate against exactly the same schemas.
  */
-export function writeKubeconformSchemas(dir: string, index: SchemaIndex, kinds: readonly { apiVersion: string; kind: string }[]): string[] {
+export function writeKubeconformSchemas(
+  dir: string,
+  index: SchemaIndex,
+  kinds: readonly { apiVersion: string; kind: string }[],
+): string[] {
   mkdirSync(dir, { recursive: true });
   const written = new Map<string, string>();
   for (const { apiVersion, kind } of kinds) {

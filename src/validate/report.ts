@@ -26,10 +26,14 @@ export function summarize(report: CheckReport): { errors: number; warnings: numb
 export function formatReport(report: CheckReport): string {
   const counts = summarize(report);
   const lines = report.findings.map(formatFinding);
-  lines.push(`checked ${report.stages.length} ${report.stages.length === 1 ? "stage" : "stages"} (${report.stages.join(", ")}), ${report.objects} objects: ${counts.errors} errors, ${counts.warnings} warnings, ${counts.waived} waived`);
+  lines.push(
+    `checked ${report.stages.length} ${report.stages.length === 1 ? "stage" : "stages"} (${report.stages.join(", ")}), ${report.objects} objects: ${counts.errors} errors, ${counts.warnings} warnings, ${counts.waived} waived`,
+  );
   return lines.join("\n");
 }
 
 export function formatRules(rules: readonly RuleInfo[]): string {
-  return rules.map((rule) => `${rule.id.padEnd(22)} ${rule.severity.padEnd(8)} ${rule.category.padEnd(10)} ${rule.summary}`).join("\n");
+  return rules
+    .map((rule) => `${rule.id.padEnd(22)} ${rule.severity.padEnd(8)} ${rule.category.padEnd(10)} ${rule.summary}`)
+    .join("\n");
 }

@@ -5,7 +5,8 @@ import type { RawFinding, ManifestObject, RuleInfo } from "./finding.ts";
 import type { SchemaIndex } from "./schema-store.ts";
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv, formats: string[]) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv, formats: string[]) => void;
 
 export const schemaRule: RuleInfo = {
   id: "schema",
@@ -30,7 +31,12 @@ function withAbsoluteRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withAbsoluteRefs);
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, key === "$ref" && typeof inner === "string" ? definitionId(inner.replace("#/definitions/", "")) : withAbsoluteRefs(inner)]),
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === "$ref" && typeof inner === "string"
+        ? definitionId(inner.replace("#/definitions/", ""))
+        : withAbsoluteRefs(inner),
+    ]),
   );
 }
 
@@ -41,7 +47,8 @@ export class SchemaValidator {
 
   constructor(private readonly index: SchemaIndex) {
     addFormats(this.ajv, ["date-time"]);
-    for (const [name, definition] of Object.entries(index.definitions)) this.ajv.addSchema(withAbsoluteRefs(definition) as object, definitionId(name));
+    for (const [name, definition] of Object.entries(index.definitions))
+      this.ajv.addSchema(withAbsoluteRefs(definition) as object, definitionId(name));
   }
 
   private validator(apiVersion: string, kind: string): ValidateFunction | undefined {
@@ -65,10 +72,18 @@ export class SchemaValidator {
     if (!validate) {
       const served = this.index.versionsOf(kind);
       const known = served.length > 0 ? `; ${kind} is served as ${served.join(", ")}` : "";
-      return [{ rule: unknownKindRule, finding: { object: item, path: ["apiVersion"], message: `no schema for ${kind} in ${apiVersion}${known}` } }];
+      return [
+        {
+          rule: unknownKindRule,
+          finding: { object: item, path: ["apiVersion"], message: `no schema for ${kind} in ${apiVersion}${known}` },
+        },
+      ];
     }
     if (validate(item.object)) return [];
-    return violations(validate.errors ?? []).map((finding) => ({ rule: schemaRule, finding: { object: item, ...finding } }));
+    return violations(validate.errors ?? []).map((finding) => ({
+      rule: schemaRule,
+      finding: { object: item, ...finding },
+    }));
   }
 }
 
@@ -84,9 +99,21 @@ function pointerPath(pointer: string): KeyPath {
 function describe(error: ErrorObject): { path: KeyPath; message: string } {
   const path = pointerPath(error.instancePath);
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === "additionalProperties") return { path: [...path, String(params.additionalProperty)], message: `unknown field '${String(params.additionalProperty)}'` };
-  if (error.keyword === "required") return { path: [...path, String(params.missingProperty)], message: `required field '${String(params.missingProperty)}' is missing` };
-  if (error.keyword === "enum") return { path, message: `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(", ")}` };
+  if (error.keyword === "additionalProperties")
+    return {
+      path: [...path, String(params.additionalProperty)],
+      message: `unknown field '${String(params.additionalProperty)}'`,
+    };
+  if (error.keyword === "required")
+    return {
+      path: [...path, String(params.missingProperty)],
+      message: `required field '${String(params.missingProperty)}' is missing`,
+    };
+  if (error.keyword === "enum")
+    return {
+      path,
+      message: `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(", ")}`,
+    };
   return { path, message: error.message ?? error.keyword };
 }
 

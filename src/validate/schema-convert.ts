@@ -22,10 +22,13 @@ export function convertSchema(schema: JsonSchema): JsonSchema {
   }
   const converted: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === "description" || key.startsWith("x-") || key === "nullable" || key === "example" || key === "default") continue;
+    if (key === "description" || key.startsWith("x-") || key === "nullable" || key === "example" || key === "default")
+      continue;
     if (key === "format" && !assertedFormats.has(String(value))) continue;
     if (key === "properties" && isObject(value)) {
-      converted.properties = Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, isObject(inner) ? convertSchema(inner) : inner]));
+      converted.properties = Object.fromEntries(
+        Object.entries(value).map(([name, inner]) => [name, isObject(inner) ? convertSchema(inner) : inner]),
+      );
     } else if ((key === "items" || key === "additionalProperties" || key === "not") && isObject(value)) {
       converted[key] = convertSchema(value);
     } else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) {
@@ -35,7 +38,8 @@ export function convertSchema(schema: JsonSchema): JsonSchema {
     }
   }
   const keepsUnknown = schema["x-kubernetes-preserve-unknown-fields"] === true;
-  if (isObject(schema.properties) && schema.additionalProperties === undefined && !keepsUnknown) converted.additionalProperties = false;
+  if (isObject(schema.properties) && schema.additionalProperties === undefined && !keepsUnknown)
+    converted.additionalProperties = false;
   if (schema.nullable === true && typeof converted.type === "string") converted.type = [converted.type, "null"];
   return converted;
 }
@@ -66,7 +70,8 @@ export function convertOpenApi(openApi: { definitions: Record<string, JsonSchema
   const kinds: Record<string, string> = {};
   const definitions: Record<string, JsonSchema> = {};
   for (const [name, definition] of Object.entries(openApi.definitions)) {
-    definitions[name] = name === quantityDefinition ? { oneOf: [{ type: "string" }, { type: "number" }] } : convertSchema(definition);
+    definitions[name] =
+      name === quantityDefinition ? { oneOf: [{ type: "string" }, { type: "number" }] } : convertSchema(definition);
     const gvks = definition["x-kubernetes-group-version-kind"];
     if (!Array.isArray(gvks)) continue;
     for (const gvk of gvks as GroupVersionKind[]) kinds[kindKey(apiVersionOf(gvk), gvk.kind)] = name;
@@ -99,7 +104,15 @@ interface CrdObject {
 /** The apiserver accepts apiVersion, kind and metadata on every custom resource, declared or not. */
 function withObjectFields(schema: JsonSchema): JsonSchema {
   if (!isObject(schema.properties)) return schema;
-  return { ...schema, properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, ...schema.properties } };
+  return {
+    ...schema,
+    properties: {
+      apiVersion: { type: "string" },
+      kind: { type: "string" },
+      metadata: { type: "object" },
+      ...schema.properties,
+    },
+  };
 }
 
 /** The schema of each version of a CustomResourceDefinition (apiextensions.k8s.io/v1). */
@@ -115,7 +128,12 @@ export function convertCrd(crd: CrdObject): CrdSchemas | undefined {
       schema: schema ? withObjectFields(convertSchema(schema)) : { type: "object" },
     };
   }
-  return { name: crd.metadata?.name ?? `${spec.names.kind}.${spec.group}`, group: spec.group, kind: spec.names.kind, versions };
+  return {
+    name: crd.metadata?.name ?? `${spec.names.kind}.${spec.group}`,
+    group: spec.group,
+    kind: spec.names.kind,
+    versions,
+  };
 }
 
 function sortedRecord<T>(record: Record<string, T>): Record<string, T> {

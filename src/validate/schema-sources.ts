@@ -3,7 +3,13 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { kubernetesVersion } from "../tools/catalog.ts";
-import { fluxKustomizeController, fluxSourceController, moduleDir, secretsStoreCsiDriver, type ModulePin } from "../tools/go-modules.ts";
+import {
+  fluxKustomizeController,
+  fluxSourceController,
+  moduleDir,
+  secretsStoreCsiDriver,
+  type ModulePin,
+} from "../tools/go-modules.ts";
 import { convertCrd, convertOpenApi, type JsonSchema } from "./schema-convert.ts";
 
 /**
@@ -17,7 +23,11 @@ export interface ModuleSource extends ModulePin {
   path: string;
 }
 
-export const openApiSource: ModuleSource = { module: "k8s.io/kubernetes", version: kubernetesVersion, path: "api/openapi-spec/swagger.json" };
+export const openApiSource: ModuleSource = {
+  module: "k8s.io/kubernetes",
+  version: kubernetesVersion,
+  path: "api/openapi-spec/swagger.json",
+};
 
 export const crdSources: readonly ModuleSource[] = [
   { ...fluxSourceController, path: "config/crd/bases" },
@@ -47,7 +57,9 @@ export async function collectSchemas(progress: (line: string) => void): Promise<
   for (const source of crdSources) {
     progress(`reading CRDs of ${source.module}@${source.version}`);
     const dir = join(await moduleDir(source), source.path);
-    for (const name of readdirSync(dir).filter((file) => file.endsWith(".yaml")).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((file) => file.endsWith(".yaml"))
+      .sort()) {
       const text = readFileSync(join(dir, name), "utf8");
       for (const document of parseAllDocuments(text)) {
         const crd = convertCrd(document.toJS() as Parameters<typeof convertCrd>[0]);

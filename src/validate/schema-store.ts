@@ -1,7 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { convertCrd, kindKey, apiVersionOf, type CrdSchemas, type JsonSchema, type KubernetesSchemas } from "./schema-convert.ts";
+import {
+  convertCrd,
+  kindKey,
+  apiVersionOf,
+  type CrdSchemas,
+  type JsonSchema,
+  type KubernetesSchemas,
+} from "./schema-convert.ts";
 import { crdSchemaDir, kubernetesSchemaFile } from "./schema-sources.ts";
 
 /** The schemas shipped in `schemas/` (committed; `check` reads nothing from the network). */
@@ -34,7 +41,12 @@ export function loadStoredSchemas(dir: string = storedSchemaDir): SchemaSet {
 /** Adds the CRDs a stage ships itself (objects of kind CustomResourceDefinition). */
 export function withCrdObjects(set: SchemaSet, objects: readonly unknown[]): SchemaSet {
   const own = objects
-    .filter((object): object is Record<string, unknown> => typeof object === "object" && object !== null && (object as { kind?: unknown }).kind === "CustomResourceDefinition")
+    .filter(
+      (object): object is Record<string, unknown> =>
+        typeof object === "object" &&
+        object !== null &&
+        (object as { kind?: unknown }).kind === "CustomResourceDefinition",
+    )
     .map((object) => convertCrd(object as Parameters<typeof convertCrd>[0]))
     .filter((crd): crd is CrdSchemas => crd !== undefined);
   return own.length === 0 ? set : { ...set, crds: [...set.crds, ...own] };
@@ -51,13 +63,25 @@ export class SchemaIndex {
       const slash = key.lastIndexOf("/");
       const apiVersion = key.slice(0, slash);
       const kind = key.slice(slash + 1);
-      this.kinds.set(key, { apiVersion, kind, schema: { $ref: `#/definitions/${definition}` }, origin: `Kubernetes ${kubernetesSchemaFile.replace(/^kubernetes-|\.json$/g, "")}`, deprecated: false });
+      this.kinds.set(key, {
+        apiVersion,
+        kind,
+        schema: { $ref: `#/definitions/${definition}` },
+        origin: `Kubernetes ${kubernetesSchemaFile.replace(/^kubernetes-|\.json$/g, "")}`,
+        deprecated: false,
+      });
     }
     for (const crd of set.crds) {
       for (const [version, entry] of Object.entries(crd.versions)) {
         if (!entry.served) continue;
         const apiVersion = apiVersionOf({ group: crd.group, version });
-        this.kinds.set(kindKey(apiVersion, crd.kind), { apiVersion, kind: crd.kind, schema: entry.schema, origin: `CRD ${crd.name}`, deprecated: entry.deprecated });
+        this.kinds.set(kindKey(apiVersion, crd.kind), {
+          apiVersion,
+          kind: crd.kind,
+          schema: entry.schema,
+          origin: `CRD ${crd.name}`,
+          deprecated: entry.deprecated,
+        });
       }
     }
   }
@@ -68,7 +92,10 @@ export class SchemaIndex {
 
   /** The API versions that serve `kind`, for "did you mean" hints. */
   versionsOf(kind: string): string[] {
-    return [...this.kinds.values()].filter((entry) => entry.kind === kind).map((entry) => entry.apiVersion).sort();
+    return [...this.kinds.values()]
+      .filter((entry) => entry.kind === kind)
+      .map((entry) => entry.apiVersion)
+      .sort();
   }
 
   all(): KindSchema[] {

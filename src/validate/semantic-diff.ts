@@ -65,7 +65,10 @@ export function diffObjects(before: readonly KubeObject[], after: readonly KubeO
 }
 
 /** Drops the fields `expected` names (object → field paths); objects left with no change go too. */
-export function withoutExpected(changes: readonly ObjectChange[], expected: ReadonlyMap<string, ReadonlySet<string>>): ObjectChange[] {
+export function withoutExpected(
+  changes: readonly ObjectChange[],
+  expected: ReadonlyMap<string, ReadonlySet<string>>,
+): ObjectChange[] {
   return changes.flatMap((change) => {
     if (change.change !== "changed") return [change];
     const skip = expected.get(change.object);

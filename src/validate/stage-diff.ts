@@ -22,8 +22,15 @@ export function renderedObjects(config: ProjectConfig, model: StageModel): KubeO
 function expand(pattern: readonly string[], trees: readonly unknown[], prefix: string[] = []): string[][] {
   if (pattern.length === 0) return [prefix];
   const [head, ...rest] = pattern;
-  const keys = head === "*" ? [...new Set(trees.flatMap((tree) => (isPlainMap(tree) ? Object.keys(tree) : [])))] : [head!];
-  return keys.flatMap((key) => expand(rest, trees.map((tree) => (isPlainMap(tree) ? tree[key] : undefined)), [...prefix, key]));
+  const keys =
+    head === "*" ? [...new Set(trees.flatMap((tree) => (isPlainMap(tree) ? Object.keys(tree) : [])))] : [head!];
+  return keys.flatMap((key) =>
+    expand(
+      rest,
+      trees.map((tree) => (isPlainMap(tree) ? tree[key] : undefined)),
+      [...prefix, key],
+    ),
+  );
 }
 
 function setPath(tree: Record<string, unknown>, path: readonly string[], value: unknown): void {
@@ -50,7 +57,11 @@ function withStageSpecificOf(a: StageModel, b: StageModel, patterns: readonly st
   for (const pattern of patterns) {
     for (const path of expand(pattern.split("."), [a.values, b.values])) setPath(values, path, getPath(a.values, path));
   }
-  return { ...b, stage: { ...b.stage, name: a.stage.name, branch: a.stage.branch }, values: values as unknown as StageModel["values"] };
+  return {
+    ...b,
+    stage: { ...b.stage, name: a.stage.name, branch: a.stage.branch },
+    values: values as unknown as StageModel["values"],
+  };
 }
 
 /** The difference between two stages' renderings; without `all`, the expected differences are left out. */
@@ -59,6 +70,8 @@ export function diffStages(config: ProjectConfig, a: StageModel, b: StageModel, 
   const title = `${a.stage.name} → ${b.stage.name}`;
   if (options.all) return { title, changes };
   const bObjects = renderedObjects(config, b);
-  const expected = changedPaths(diffObjects(bObjects, renderedObjects(config, withStageSpecificOf(a, b, config.stageSpecificKeys))));
+  const expected = changedPaths(
+    diffObjects(bObjects, renderedObjects(config, withStageSpecificOf(a, b, config.stageSpecificKeys))),
+  );
   return { title, changes: withoutExpected(changes, expected) };
 }

@@ -30,7 +30,11 @@ function fileObjects(file: string, text: string, rendered: readonly KubeObject[]
 }
 
 /** Reads `clusters/<stage>/` as it is on disk. `rendered`: objects of the files known to equal their rendering. */
-export function readStageFolder(files: SourceFiles, dir: string, rendered: ReadonlyMap<string, readonly KubeObject[]> = new Map()): StageFolder {
+export function readStageFolder(
+  files: SourceFiles,
+  dir: string,
+  rendered: ReadonlyMap<string, readonly KubeObject[]> = new Map(),
+): StageFolder {
   const fileNames = files.listFiles(dir);
   const objects: ManifestObject[] = [];
   let kustomization: ManifestObject | undefined;

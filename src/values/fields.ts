@@ -5,11 +5,20 @@ import { isImageReference } from "./image-reference.ts";
 export const dnsLabel = z
   .string()
   .max(63, "must be at most 63 characters (a DNS label)")
-  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label: lower-case letters, digits and '-', starting with a letter");
+  .regex(
+    /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    "must be a DNS label: lower-case letters, digits and '-', starting with a letter",
+  );
 
-export const port = z.int("must be a whole number").min(1, "must be a port from 1 to 65535").max(65535, "must be a port from 1 to 65535");
+export const port = z
+  .int("must be a whole number")
+  .min(1, "must be a port from 1 to 65535")
+  .max(65535, "must be a port from 1 to 65535");
 
-export const nodePort = z.int("must be a whole number").min(30000, "must be a node port from 30000 to 32767").max(32767, "must be a node port from 30000 to 32767");
+export const nodePort = z
+  .int("must be a whole number")
+  .min(30000, "must be a node port from 30000 to 32767")
+  .max(32767, "must be a node port from 30000 to 32767");
 
 export const imageReference = z
   .string()

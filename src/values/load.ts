@@ -6,7 +6,14 @@ import { isPlainMap, mergeValues } from "./merge.ts";
 import { valuesSchema, type Values } from "./schema.ts";
 import { schemaProblems } from "./schema-problems.ts";
 import { stageValuesFindings } from "./stage-rules.ts";
-import { dottedPath, locateInLayers, parseYamlSource, parseYamlStream, type KeyPath, type YamlSource } from "./yaml-source.ts";
+import {
+  dottedPath,
+  locateInLayers,
+  parseYamlSource,
+  parseYamlStream,
+  type KeyPath,
+  type YamlSource,
+} from "./yaml-source.ts";
 
 export const projectConfigFile = "jore4-flux.yaml";
 export const sharedValuesName = "common";
@@ -61,7 +68,12 @@ class ProblemList {
   }
 }
 
-function parsed<T extends z.ZodType>(schema: T, sources: readonly YamlSource[], value: unknown, problems: ProblemList): z.output<T> | undefined {
+function parsed<T extends z.ZodType>(
+  schema: T,
+  sources: readonly YamlSource[],
+  value: unknown,
+  problems: ProblemList,
+): z.output<T> | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   problems.problems.push(...schemaProblems(schema, result.error, (path) => locateInLayers(sources, path)));
@@ -85,19 +97,27 @@ function configProblems(config: ProjectConfig, source: YamlSource): Problem[] {
     if (config.stages.findIndex((other) => other.name === stage.name) !== index) {
       problems.push({ ...at(index, "name"), message: `duplicate stage name ${stage.name}` });
     }
-    if (branches.has(stage.branch)) problems.push({ ...at(index, "branch"), message: `branch ${stage.branch} is already used` });
+    if (branches.has(stage.branch))
+      problems.push({ ...at(index, "branch"), message: `branch ${stage.branch} is already used` });
     branches.add(stage.branch);
   });
   config.stages.forEach((stage, index) => {
     if (!branches.has(stage.promotedFrom) || stage.promotedFrom === stage.branch) {
-      problems.push({ ...at(index, "promotedFrom"), message: `must be ${config.repository.mainBranch} or another stage's branch (${[...branches].join(", ")})` });
+      problems.push({
+        ...at(index, "promotedFrom"),
+        message: `must be ${config.repository.mainBranch} or another stage's branch (${[...branches].join(", ")})`,
+      });
     }
   });
   return problems;
 }
 
 export function loadProjectConfig(files: SourceFiles): { config: ProjectConfig; source: YamlSource } {
-  const source = readSource(files, projectConfigFile, `missing project configuration ${projectConfigFile} (is this the jore4-flux repository root?)`);
+  const source = readSource(
+    files,
+    projectConfigFile,
+    `missing project configuration ${projectConfigFile} (is this the jore4-flux repository root?)`,
+  );
   const problems = new ProblemList();
   const raw = parsed(projectSchema, [source], source.value, problems);
   problems.throwIfAny(projectConfigFile);
@@ -128,10 +148,18 @@ function unknownServiceProblems(shared: YamlSource, override: YamlSource): Probl
     }));
 }
 
-function loadStageValues(shared: YamlSource, override: YamlSource, stage: StageConfig, problems: ProblemList): Values | undefined {
+function loadStageValues(
+  shared: YamlSource,
+  override: YamlSource,
+  stage: StageConfig,
+  problems: ProblemList,
+): Values | undefined {
   const layers = [shared, override];
   if (!isPlainMap(override.value) && override.value !== null) {
-    problems.problems.push({ location: { file: override.file, line: 1, column: 1 }, message: "a values file must be a map of keys" });
+    problems.problems.push({
+      location: { file: override.file, line: 1, column: 1 },
+      message: "a values file must be a map of keys",
+    });
     return undefined;
   }
   const unknown = unknownServiceProblems(shared, override);
@@ -141,7 +169,11 @@ function loadStageValues(shared: YamlSource, override: YamlSource, stage: StageC
   const values = parsed(valuesSchema, layers, merged, problems);
   if (!values) return undefined;
   for (const finding of stageValuesFindings(values, stage)) {
-    problems.problems.push({ location: locateInLayers(layers, finding.path), path: dottedPath(finding.path), message: finding.message });
+    problems.problems.push({
+      location: locateInLayers(layers, finding.path),
+      path: dottedPath(finding.path),
+      message: finding.message,
+    });
   }
   return values;
 }
@@ -150,15 +182,22 @@ const manifestName = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 function manifestProblems(source: YamlSource): Problem[] {
   const value = source.value;
-  const problem = (path: KeyPath, message: string): Problem => ({ location: locateInLayers([source], path), path: dottedPath(path), message });
+  const problem = (path: KeyPath, message: string): Problem => ({
+    location: locateInLayers([source], path),
+    path: dottedPath(path),
+    message,
+  });
   if (!isPlainMap(value)) return [problem([], "a manifest must be a Kubernetes object (a map)")];
   const problems: Problem[] = [];
   for (const key of ["apiVersion", "kind"]) {
-    if (typeof value[key] !== "string" || value[key] === "") problems.push(problem([key], "required field is missing (expected string)"));
+    if (typeof value[key] !== "string" || value[key] === "")
+      problems.push(problem([key], "required field is missing (expected string)"));
   }
   const metadata = value.metadata;
-  if (!isPlainMap(metadata) || typeof metadata.name !== "string") problems.push(problem(["metadata", "name"], "required field is missing (expected string)"));
-  else if (!manifestName.test(metadata.name)) problems.push(problem(["metadata", "name"], "must be a DNS subdomain name"));
+  if (!isPlainMap(metadata) || typeof metadata.name !== "string")
+    problems.push(problem(["metadata", "name"], "required field is missing (expected string)"));
+  else if (!manifestName.test(metadata.name))
+    problems.push(problem(["metadata", "name"], "must be a DNS subdomain name"));
   return problems;
 }
 
@@ -172,7 +211,9 @@ function loadManifests(files: SourceFiles, dir: string, problems: ProblemList): 
       if (!documents) return [];
       const found = documents.flatMap(manifestProblems);
       problems.problems.push(...found);
-      return found.length > 0 ? [] : [{ file, objects: documents.map((document) => document.value as Record<string, unknown>) }];
+      return found.length > 0
+        ? []
+        : [{ file, objects: documents.map((document) => document.value as Record<string, unknown>) }];
     });
 }
 
@@ -193,17 +234,28 @@ export function loadProject(files: SourceFiles): Project {
   const problems = new ProblemList();
   const valuesDir = config.paths.values;
   const manifestsDir = config.paths.manifests;
-  const shared = problems.attempt(() => readSource(files, `${valuesDir}/${sharedValuesName}.yaml`, "missing shared values file"));
+  const shared = problems.attempt(() =>
+    readSource(files, `${valuesDir}/${sharedValuesName}.yaml`, "missing shared values file"),
+  );
   const stageNames = config.stages.map((stage) => stage.name);
   for (const dir of files.listDirs(manifestsDir)) {
     if (dir !== allStagesManifestDir && !stageNames.includes(dir)) {
-      problems.problems.push({ location: { file: `${manifestsDir}/${dir}`, line: 1, column: 1 }, message: `no stage '${dir}' in ${projectConfigFile} (manifest folders are '${allStagesManifestDir}' or a stage name)` });
+      problems.problems.push({
+        location: { file: `${manifestsDir}/${dir}`, line: 1, column: 1 },
+        message: `no stage '${dir}' in ${projectConfigFile} (manifest folders are '${allStagesManifestDir}' or a stage name)`,
+      });
     }
   }
   const commonManifests = loadManifests(files, `${manifestsDir}/${allStagesManifestDir}`, problems);
   const stages = config.stages.flatMap((stage): StageModel[] => {
     const overridePath = `${valuesDir}/${stage.name}.yaml`;
-    const override = problems.attempt(() => readSource(files, overridePath, `missing values file for stage ${stage.name} (declared in ${projectConfigFile}); create it, empty if the stage overrides nothing`));
+    const override = problems.attempt(() =>
+      readSource(
+        files,
+        overridePath,
+        `missing values file for stage ${stage.name} (declared in ${projectConfigFile}); create it, empty if the stage overrides nothing`,
+      ),
+    );
     const manifests = [...commonManifests, ...loadManifests(files, `${manifestsDir}/${stage.name}`, problems)];
     if (!shared || !override) return [];
     const values = loadStageValues(shared, override, stage, problems);

@@ -20,16 +20,20 @@ function definition(schema: z.ZodType): SchemaDef {
 /** The keys an object schema accepts at `path`, for "unknown key" messages. */
 function allowedKeys(schema: z.ZodType, path: KeyPath): string[] {
   let current: z.ZodType | undefined = schema;
-  let remaining = [...path];
+  const remaining = [...path];
   while (current) {
     const def = definition(current);
     if (def.innerType) current = def.innerType;
     else if (def.type === "pipe") current = def.in;
     else if (remaining.length === 0) return def.shape ? Object.keys(def.shape) : [];
     else if (def.type === "object") current = def.shape?.[String(remaining.shift())];
-    else if (def.type === "record") (remaining.shift(), (current = def.valueType));
-    else if (def.type === "array") (remaining.shift(), (current = def.element));
-    else return [];
+    else if (def.type === "record") {
+      remaining.shift();
+      current = def.valueType;
+    } else if (def.type === "array") {
+      remaining.shift();
+      current = def.element;
+    } else return [];
   }
   return [];
 }

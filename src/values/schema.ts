@@ -7,16 +7,24 @@ import { absolutePath, dnsLabel, imageReference, nodePort, port } from "./fields
  */
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name");
 const envValue = z.union([z.string(), z.number(), z.boolean()], "must be a string, number or boolean");
-const fileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be a plain file name (the secret's file under the mount path)");
+const fileName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be a plain file name (the secret's file under the mount path)");
 
 const secretSchema = z.strictObject({
   /** Name of the secret in the stage's Azure Key Vault (AKS stages). */
-  keyVault: z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, "must be a Key Vault secret name").optional(),
+  keyVault: z
+    .string()
+    .regex(/^[0-9a-zA-Z-]{1,127}$/, "must be a Key Vault secret name")
+    .optional(),
   /** The secret's value itself, for local stages only (kind). */
   local: z.string().optional(),
 });
 
-const quantity = z.union([z.string().regex(/^[0-9.]+(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, "must be a Kubernetes quantity like 100m or 256Mi"), z.number()]);
+const quantity = z.union([
+  z.string().regex(/^[0-9.]+(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, "must be a Kubernetes quantity like 100m or 256Mi"),
+  z.number(),
+]);
 const resourceList = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 
 const probeSchema = z
@@ -66,7 +74,10 @@ export const valuesSchema = z.strictObject({
   ingress: z
     .strictObject({
       /** Public host name (AKS stages); local stages answer on any host. */
-      host: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a host name").optional(),
+      host: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a host name")
+        .optional(),
       /** Application Gateway certificate name (AKS stages). */
       tlsCertificate: z.string().min(1).optional(),
       /** Host port the kind cluster maps to the ingress controller's port 80. */
@@ -75,7 +86,10 @@ export const valuesSchema = z.strictObject({
     .prefault({}),
   secretStore: z
     .strictObject({
-      keyVault: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "must be an Azure Key Vault name").optional(),
+      keyVault: z
+        .string()
+        .regex(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "must be an Azure Key Vault name")
+        .optional(),
       tenantId: z.uuid("must be an Azure tenant id (a UUID)").optional(),
       mountPath: absolutePath.default("/mnt/secrets-store"),
     })

@@ -36,7 +36,10 @@ function portFindings(values: Values): ValuesFinding[] {
   return [
     ...duplicatePorts(uses("localPort"), "local port"),
     ...duplicatePorts(uses("nodePort"), "node port"),
-    ...duplicatePorts([{ path: ["ingress", "hostPort"], port: values.ingress.hostPort }, ...uses("hostPort")], "host port"),
+    ...duplicatePorts(
+      [{ path: ["ingress", "hostPort"], port: values.ingress.hostPort }, ...uses("hostPort")],
+      "host port",
+    ),
   ];
 }
 
@@ -46,32 +49,54 @@ function serviceFindings(values: Values, stage: StageConfig): ValuesFinding[] {
   for (const [name, service] of Object.entries(values.services)) {
     const at = (...rest: string[]): KeyPath => ["services", name, ...rest];
     if (name.length > maxServiceNameLength) {
-      findings.push({ path: at(), message: `service name is too long: at most ${maxServiceNameLength} characters, so that ${objectPrefix}${name}-secrets stays a DNS label` });
+      findings.push({
+        path: at(),
+        message: `service name is too long: at most ${maxServiceNameLength} characters, so that ${objectPrefix}${name}-secrets stays a DNS label`,
+      });
     }
     if (!service.enabled) continue;
     if (service.serviceType === "NodePort" && service.nodePort === undefined) {
-      findings.push({ path: at("nodePort"), message: "required field is missing: a NodePort service needs nodePort (30000-32767)" });
+      findings.push({
+        path: at("nodePort"),
+        message: "required field is missing: a NodePort service needs nodePort (30000-32767)",
+      });
     }
     if (service.serviceType !== "NodePort" && service.nodePort !== undefined) {
       findings.push({ path: at("nodePort"), message: "nodePort is only for serviceType NodePort" });
     }
     if (service.hostPort !== undefined && service.nodePort === undefined) {
-      findings.push({ path: at("hostPort"), message: "hostPort maps to the node port: set serviceType NodePort and nodePort too" });
+      findings.push({
+        path: at("hostPort"),
+        message: "hostPort maps to the node port: set serviceType NodePort and nodePort too",
+      });
     }
     if (service.ingressPath !== undefined) {
       const owner = ingressPaths.get(service.ingressPath);
-      if (owner) findings.push({ path: at("ingressPath"), message: `duplicate ingress path ${service.ingressPath}: already routed to ${owner}` });
+      if (owner)
+        findings.push({
+          path: at("ingressPath"),
+          message: `duplicate ingress path ${service.ingressPath}: already routed to ${owner}`,
+        });
       else ingressPaths.set(service.ingressPath, name);
     }
     for (const [file, secret] of Object.entries(service.secrets)) {
       if (stage.platform === "aks" && secret.keyVault === undefined) {
-        findings.push({ path: at("secrets", file, "keyVault"), message: `required field is missing: AKS stage ${stage.name} reads secrets from its Key Vault` });
+        findings.push({
+          path: at("secrets", file, "keyVault"),
+          message: `required field is missing: AKS stage ${stage.name} reads secrets from its Key Vault`,
+        });
       }
       if (stage.platform === "aks" && secret.local !== undefined) {
-        findings.push({ path: at("secrets", file, "local"), message: `plaintext secret value on AKS stage ${stage.name}: secrets there come from the Key Vault (remove 'local')` });
+        findings.push({
+          path: at("secrets", file, "local"),
+          message: `plaintext secret value on AKS stage ${stage.name}: secrets there come from the Key Vault (remove 'local')`,
+        });
       }
       if (stage.platform === "kind" && secret.local === undefined) {
-        findings.push({ path: at("secrets", file, "local"), message: `required field is missing: kind stage ${stage.name} has no Key Vault, give the secret's local value` });
+        findings.push({
+          path: at("secrets", file, "local"),
+          message: `required field is missing: kind stage ${stage.name} has no Key Vault, give the secret's local value`,
+        });
       }
     }
   }
@@ -87,13 +112,23 @@ function stageLevelFindings(values: Values, stage: StageConfig): ValuesFinding[]
     if (!present) findings.push({ path, message: `required field is missing: ${why}` });
   };
   if (stage.platform === "aks") {
-    require(["ingress", "host"], !routed || values.ingress.host !== undefined, `AKS stage ${stage.name} serves its ingress on a public host name`);
-    require(["ingress", "tlsCertificate"], !routed || values.ingress.tlsCertificate !== undefined, `AKS stage ${stage.name} terminates TLS with an Application Gateway certificate`);
-    require(["secretStore", "keyVault"], !hasSecrets || values.secretStore.keyVault !== undefined, `services of AKS stage ${stage.name} read secrets from a Key Vault`);
-    require(["secretStore", "tenantId"], !hasSecrets || values.secretStore.tenantId !== undefined, `the Key Vault's Azure tenant id`);
+    require(["ingress", "host"], !routed ||
+      values.ingress.host !== undefined, `AKS stage ${stage.name} serves its ingress on a public host name`);
+    require(["ingress", "tlsCertificate"], !routed ||
+      values.ingress.tlsCertificate !==
+        undefined, `AKS stage ${stage.name} terminates TLS with an Application Gateway certificate`);
+    require(["secretStore", "keyVault"], !hasSecrets ||
+      values.secretStore.keyVault !== undefined, `services of AKS stage ${stage.name} read secrets from a Key Vault`);
+    require(["secretStore", "tenantId"], !hasSecrets ||
+      values.secretStore.tenantId !== undefined, `the Key Vault's Azure tenant id`);
   } else {
-    if (values.ingress.host !== undefined) findings.push({ path: ["ingress", "host"], message: `kind stage ${stage.name} answers on any host: remove ingress.host` });
-    require(["ingress", "hostPort"], !routed || values.ingress.hostPort !== undefined, `kind stage ${stage.name} maps a host port to its ingress controller`);
+    if (values.ingress.host !== undefined)
+      findings.push({
+        path: ["ingress", "host"],
+        message: `kind stage ${stage.name} answers on any host: remove ingress.host`,
+      });
+    require(["ingress", "hostPort"], !routed ||
+      values.ingress.hostPort !== undefined, `kind stage ${stage.name} maps a host port to its ingress controller`);
   }
   return findings;
 }

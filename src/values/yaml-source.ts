@@ -39,7 +39,8 @@ export function parseYamlStream(file: string, text: string): YamlSource[] {
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
   const list = Array.isArray(documents) ? documents : [];
   const problems = list.flatMap((document) => syntaxProblems(file, lineCounter, document));
-  if (!Array.isArray(documents)) problems.push({ location: { file, line: 1, column: 1 }, message: "invalid YAML stream" });
+  if (!Array.isArray(documents))
+    problems.push({ location: { file, line: 1, column: 1 }, message: "invalid YAML stream" });
   if (problems.length > 0) throw invalidInput(problems);
   return list
     .filter((document) => document.contents !== null)

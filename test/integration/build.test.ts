@@ -21,7 +21,10 @@ const ids = (objects: Built[]) => objects.map((object) => `${object.kind}/${obje
 
 describe("build: the real kustomize build of every stage", () => {
   it("uses the pinned kustomize", async () => {
-    assert.match(await runTool(repoRoot, "kustomize", ["version"]), new RegExp(goTool("kustomize")!.version.replaceAll(".", "\\.")));
+    assert.match(
+      await runTool(repoRoot, "kustomize", ["version"]),
+      new RegExp(goTool("kustomize")!.version.replaceAll(".", "\\.")),
+    );
   });
 
   for (const stage of ["playg", "dev", "test", "prod"]) {
@@ -45,7 +48,11 @@ describe("build: the real kustomize build of every stage", () => {
         "Service/jore4-ui",
       ]);
       for (const object of objects) {
-        const expected = ["GitRepository", "Kustomization"].includes(object.kind) ? "flux-system" : object.kind === "Namespace" ? undefined : "hsl-jore4";
+        const expected = ["GitRepository", "Kustomization"].includes(object.kind)
+          ? "flux-system"
+          : object.kind === "Namespace"
+            ? undefined
+            : "hsl-jore4";
         assert.equal(object.metadata.namespace, expected, `${object.kind}/${object.metadata.name}`);
       }
     });
@@ -75,6 +82,9 @@ describe("build: the real kustomize build of every stage", () => {
   it("refuses an unknown stage with the list of stages", async () => {
     const result = await runCli(repoRoot, ["build", "staging"]);
     assert.equal(result.exitCode, 2);
-    assert.match(result.stderr, /^error: unknown stage 'staging'; stages in jore4-flux\.yaml: e2e, playg, dev, test, prod$/m);
+    assert.match(
+      result.stderr,
+      /^error: unknown stage 'staging'; stages in jore4-flux\.yaml: e2e, playg, dev, test, prod$/m,
+    );
   });
 });

@@ -14,7 +14,8 @@ export const shippedConfiguration = (): Files => shippedFiles(configurationPaths
 /** What `generate` would write: clusters/ rendered from the (changed) values. */
 export function regenerate(files: Files): Files {
   const next = Object.fromEntries(Object.entries(files).filter(([path]) => !path.startsWith("clusters/")));
-  for (const stage of renderProject(memoryFiles(next)).stages) for (const file of stage.files) next[`${stage.dir}/${file.name}`] = fileText(file);
+  for (const stage of renderProject(memoryFiles(next)).stages)
+    for (const file of stage.files) next[`${stage.dir}/${file.name}`] = fileText(file);
   return next;
 }
 
@@ -56,33 +57,289 @@ const nodePortService = (name: string, nodePort: number) => ({
 });
 
 export const mutations: Mutation[] = [
-  { name: "latest image on prod", apply: (f) => setValue(f, "values/prod.yaml", ["services", "ui", "image"], "hsldevcom/jore4-ui:latest"), rule: "image-pinned", stage: "prod", object: "Deployment/hsl-jore4/jore4-ui", path: "spec.template.spec.containers[0].image" },
-  { name: "image without a tag on dev", apply: (f) => setValue(f, "values/dev.yaml", ["services", "auth", "image"], "hsldevcom/jore4-auth"), rule: "image-pinned", stage: "dev", object: "Deployment/hsl-jore4/jore4-auth", path: "spec.template.spec.containers[0].image" },
-  { name: "secret in prod env", apply: (f) => setValue(f, "values/prod.yaml", ["services", "hasura", "env", "HASURA_GRAPHQL_ADMIN_SECRET"], "hunter2"), rule: "no-plaintext-secrets", stage: "prod", object: "ConfigMap/hsl-jore4/jore4-hasura-env", path: "data.HASURA_GRAPHQL_ADMIN_SECRET" },
-  { name: "database URL with a password in common env", apply: (f) => setValue(f, "values/common.yaml", ["services", "hasura", "env", "HASURA_GRAPHQL_DATABASE_URL"], "postgres://admin:pw@db:5432/jore4"), rule: "no-plaintext-secrets", stage: "test", object: "ConfigMap/hsl-jore4/jore4-hasura-env", path: "data.HASURA_GRAPHQL_DATABASE_URL" },
-  { name: "Secret manifest on prod", apply: (f) => addManifest(f, "manifests/prod/db.yaml", { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "hsl-jore4" }, stringData: { password: "pw" } }), rule: "no-plaintext-secrets", stage: "prod", object: "Secret/hsl-jore4/db", path: "stringData" },
-  { name: "drift: replicas overridden in test", apply: (f) => setValue(f, "values/test.yaml", ["services", "hasura", "replicas"], 2), rule: "stage-parity", stage: "test", path: "services.hasura.replicas" },
-  { name: "probe removed", apply: (f) => setValue(f, "values/common.yaml", ["services", "ui", "probe"], undefined), rule: "probes", stage: "dev", object: "Deployment/hsl-jore4/jore4-ui", path: "spec.template.spec.containers[0].livenessProbe" },
-  { name: "db host name 'testdb' (the original's value)", apply: (f) => setValue(f, "values/e2e.yaml", ["services", "hasura", "secrets", "db-hostname", "local"], "testdb"), rule: "service-hostnames", stage: "e2e", object: "Secret/hsl-jore4/jore4-hasura-secrets", path: "stringData.db-hostname" },
-  { name: "testdb disabled on e2e while hasura still uses it", apply: (f) => setValue(f, "values/e2e.yaml", ["services", "testdb", "enabled"], false), rule: "service-hostnames", stage: "e2e", object: "Secret/hsl-jore4/jore4-hasura-secrets", path: "stringData.db-hostname" },
-  { name: "node port edited by hand, the kind host port reaches nothing", apply: (f) => editObject(f, "clusters/e2e/jore4-testdb.yaml", "Service", (o) => (o.spec.ports[0].nodePort = 30433)), rule: "kind-host-ports", stage: "e2e", path: "services.testdb.hostPort" },
-  { name: "waiver of an unknown rule", apply: (f) => setValue(f, "values/common.yaml", ["services", "ui", "waivers"], [{ rule: "probe", reason: "typo" }]), rule: "waiver", stage: "dev", path: "services.ui.waivers" },
-  { name: "wrong backend port", apply: (f) => editObject(f, "clusters/dev/ingress.yaml", "Ingress", (o) => (o.spec.rules[0].http.paths[1].backend.service.port.number = 8081)), rule: "ingress-backend", stage: "dev", object: "Ingress/hsl-jore4/jore4-ingress", path: "spec.rules[0].http.paths[1].backend.service.port.number" },
-  { name: "typo in a backend Service name", apply: (f) => editObject(f, "clusters/test/ingress.yaml", "Ingress", (o) => (o.spec.rules[0].http.paths[0].backend.service.name = "jore4-hasra")), rule: "ingress-backend", stage: "test", object: "Ingress/hsl-jore4/jore4-ingress", path: "spec.rules[0].http.paths[0].backend.service.name" },
-  { name: "selector mismatch", apply: (f) => editObject(f, "clusters/prod/jore4-auth.yaml", "Service", (o) => (o.spec.selector = { app: "jore4-authh" })), rule: "service-selector", stage: "prod", object: "Service/hsl-jore4/jore4-auth", path: "spec.selector" },
-  { name: "ConfigMap name typo in envFrom", apply: (f) => editObject(f, "clusters/playg/jore4-hasura.yaml", "Deployment", (o) => (o.spec.template.spec.containers[0].envFrom[0].configMapRef.name = "jore4-hasura-envs")), rule: "pod-references", stage: "playg", object: "Deployment/hsl-jore4/jore4-hasura", path: "spec.template.spec.containers[0].envFrom[0].configMapRef.name" },
-  { name: "duplicate node port", apply: (f) => addManifest(f, "manifests/e2e/db-debug.yaml", nodePortService("db-debug", 30432)), rule: "node-ports", stage: "e2e", object: "Service/hsl-jore4/jore4-testdb", path: "spec.ports[0].nodePort" },
-  { name: "node port out of range", apply: (f) => addManifest(f, "manifests/e2e/db-debug.yaml", nodePortService("db-debug", 5432)), rule: "node-ports", stage: "e2e", object: "Service/hsl-jore4/db-debug", path: "spec.ports[0].nodePort" },
-  { name: "unknown apiVersion", apply: (f) => addManifest(f, "manifests/dev/old.yaml", { apiVersion: "networking.k8s.io/v1beta1", kind: "Ingress", metadata: { name: "old", namespace: "hsl-jore4" }, spec: {} }), rule: "schema-unknown-kind", stage: "dev", object: "Ingress/hsl-jore4/old", path: "apiVersion" },
-  { name: "removed API version, with its replacement named", apply: (f) => addManifest(f, "manifests/dev/old.yaml", { apiVersion: "batch/v1beta1", kind: "CronJob", metadata: { name: "old", namespace: "hsl-jore4" }, spec: {} }), rule: "deprecated-api", stage: "dev", object: "CronJob/hsl-jore4/old", path: "apiVersion" },
-  { name: "deprecated CRD version (SecretProviderClass v1alpha1)", apply: (f) => editObject(f, "clusters/dev/jore4-auth.yaml", "SecretProviderClass", (o) => (o.apiVersion = "secrets-store.csi.x-k8s.io/v1alpha1")), rule: "deprecated-api", stage: "dev", object: "SecretProviderClass/hsl-jore4/jore4-auth-secrets", path: "apiVersion" },
-  { name: "removed CRD field (GitRepository spec.gitImplementation)", apply: (f) => editObject(f, "clusters/prod/flux-sync.yaml", "GitRepository", (o) => (o.spec.gitImplementation = "go-git")), rule: "schema", stage: "prod", object: "GitRepository/flux-system/flux-repo", path: "spec.gitImplementation" },
-  { name: "required CRD field missing (Kustomization spec.sourceRef)", apply: (f) => editObject(f, "clusters/test/flux-sync.yaml", "Kustomization", (o) => delete o.spec.sourceRef), rule: "schema", stage: "test", object: "Kustomization/flux-system/flux-system-sync", path: "spec.sourceRef" },
-  { name: "misspelt container field", apply: (f) => editObject(f, "clusters/dev/jore4-ui.yaml", "Deployment", (o) => (o.spec.template.spec.containers[0].imagePulPolicy = "Always")), rule: "schema", stage: "dev", object: "Deployment/hsl-jore4/jore4-ui", path: "spec.template.spec.containers[0].imagePulPolicy" },
-  { name: "replicas as a string", apply: (f) => editObject(f, "clusters/e2e/jore4-ui.yaml", "Deployment", (o) => (o.spec.replicas = "two")), rule: "schema", stage: "e2e", object: "Deployment/hsl-jore4/jore4-ui", path: "spec.replicas" },
-  { name: "kustomization lists a missing file", apply: (f) => Object.fromEntries(Object.entries(f).filter(([path]) => path !== "clusters/dev/jore4-ui.yaml")), rule: "kustomization-files", stage: "dev", object: "Kustomization/dev", path: "resources[4]" },
-  { name: "file copied in by hand, not listed", apply: (f) => ({ ...f, "clusters/dev/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: hsl-jore4\n" }), rule: "kustomization-files", stage: "dev", object: "Kustomization/dev", path: "resources" },
-  { name: "regex path with pathType Prefix on e2e", apply: (f) => editObject(f, "clusters/e2e/ingress.yaml", "Ingress", (o) => (o.spec.rules[0].http.paths[0].pathType = "Prefix")), rule: "ingress-regex", stage: "e2e", object: "Ingress/hsl-jore4/jore4-ingress", path: "spec.rules[0].http.paths[0].pathType" },
-  { name: "stale clusters/ after a values change", apply: (f) => ({ ...f, "values/common.yaml": (f["values/common.yaml"] ?? "").replace("replicas", "replicas").replace("containerPort: 80\n", "containerPort: 8080\n") }), rule: "generated-up-to-date", stage: "dev" },
+  {
+    name: "latest image on prod",
+    apply: (f) => setValue(f, "values/prod.yaml", ["services", "ui", "image"], "hsldevcom/jore4-ui:latest"),
+    rule: "image-pinned",
+    stage: "prod",
+    object: "Deployment/hsl-jore4/jore4-ui",
+    path: "spec.template.spec.containers[0].image",
+  },
+  {
+    name: "image without a tag on dev",
+    apply: (f) => setValue(f, "values/dev.yaml", ["services", "auth", "image"], "hsldevcom/jore4-auth"),
+    rule: "image-pinned",
+    stage: "dev",
+    object: "Deployment/hsl-jore4/jore4-auth",
+    path: "spec.template.spec.containers[0].image",
+  },
+  {
+    name: "secret in prod env",
+    apply: (f) =>
+      setValue(f, "values/prod.yaml", ["services", "hasura", "env", "HASURA_GRAPHQL_ADMIN_SECRET"], "hunter2"),
+    rule: "no-plaintext-secrets",
+    stage: "prod",
+    object: "ConfigMap/hsl-jore4/jore4-hasura-env",
+    path: "data.HASURA_GRAPHQL_ADMIN_SECRET",
+  },
+  {
+    name: "database URL with a password in common env",
+    apply: (f) =>
+      setValue(
+        f,
+        "values/common.yaml",
+        ["services", "hasura", "env", "HASURA_GRAPHQL_DATABASE_URL"],
+        "postgres://admin:pw@db:5432/jore4",
+      ),
+    rule: "no-plaintext-secrets",
+    stage: "test",
+    object: "ConfigMap/hsl-jore4/jore4-hasura-env",
+    path: "data.HASURA_GRAPHQL_DATABASE_URL",
+  },
+  {
+    name: "Secret manifest on prod",
+    apply: (f) =>
+      addManifest(f, "manifests/prod/db.yaml", {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "db", namespace: "hsl-jore4" },
+        stringData: { password: "pw" },
+      }),
+    rule: "no-plaintext-secrets",
+    stage: "prod",
+    object: "Secret/hsl-jore4/db",
+    path: "stringData",
+  },
+  {
+    name: "drift: replicas overridden in test",
+    apply: (f) => setValue(f, "values/test.yaml", ["services", "hasura", "replicas"], 2),
+    rule: "stage-parity",
+    stage: "test",
+    path: "services.hasura.replicas",
+  },
+  {
+    name: "probe removed",
+    apply: (f) => setValue(f, "values/common.yaml", ["services", "ui", "probe"], undefined),
+    rule: "probes",
+    stage: "dev",
+    object: "Deployment/hsl-jore4/jore4-ui",
+    path: "spec.template.spec.containers[0].livenessProbe",
+  },
+  {
+    name: "db host name 'testdb' (the original's value)",
+    apply: (f) => setValue(f, "values/e2e.yaml", ["services", "hasura", "secrets", "db-hostname", "local"], "testdb"),
+    rule: "service-hostnames",
+    stage: "e2e",
+    object: "Secret/hsl-jore4/jore4-hasura-secrets",
+    path: "stringData.db-hostname",
+  },
+  {
+    name: "testdb disabled on e2e while hasura still uses it",
+    apply: (f) => setValue(f, "values/e2e.yaml", ["services", "testdb", "enabled"], false),
+    rule: "service-hostnames",
+    stage: "e2e",
+    object: "Secret/hsl-jore4/jore4-hasura-secrets",
+    path: "stringData.db-hostname",
+  },
+  {
+    name: "node port edited by hand, the kind host port reaches nothing",
+    apply: (f) => editObject(f, "clusters/e2e/jore4-testdb.yaml", "Service", (o) => (o.spec.ports[0].nodePort = 30433)),
+    rule: "kind-host-ports",
+    stage: "e2e",
+    path: "services.testdb.hostPort",
+  },
+  {
+    name: "waiver of an unknown rule",
+    apply: (f) => setValue(f, "values/common.yaml", ["services", "ui", "waivers"], [{ rule: "probe", reason: "typo" }]),
+    rule: "waiver",
+    stage: "dev",
+    path: "services.ui.waivers",
+  },
+  {
+    name: "wrong backend port",
+    apply: (f) =>
+      editObject(
+        f,
+        "clusters/dev/ingress.yaml",
+        "Ingress",
+        (o) => (o.spec.rules[0].http.paths[1].backend.service.port.number = 8081),
+      ),
+    rule: "ingress-backend",
+    stage: "dev",
+    object: "Ingress/hsl-jore4/jore4-ingress",
+    path: "spec.rules[0].http.paths[1].backend.service.port.number",
+  },
+  {
+    name: "typo in a backend Service name",
+    apply: (f) =>
+      editObject(
+        f,
+        "clusters/test/ingress.yaml",
+        "Ingress",
+        (o) => (o.spec.rules[0].http.paths[0].backend.service.name = "jore4-hasra"),
+      ),
+    rule: "ingress-backend",
+    stage: "test",
+    object: "Ingress/hsl-jore4/jore4-ingress",
+    path: "spec.rules[0].http.paths[0].backend.service.name",
+  },
+  {
+    name: "selector mismatch",
+    apply: (f) =>
+      editObject(f, "clusters/prod/jore4-auth.yaml", "Service", (o) => (o.spec.selector = { app: "jore4-authh" })),
+    rule: "service-selector",
+    stage: "prod",
+    object: "Service/hsl-jore4/jore4-auth",
+    path: "spec.selector",
+  },
+  {
+    name: "ConfigMap name typo in envFrom",
+    apply: (f) =>
+      editObject(
+        f,
+        "clusters/playg/jore4-hasura.yaml",
+        "Deployment",
+        (o) => (o.spec.template.spec.containers[0].envFrom[0].configMapRef.name = "jore4-hasura-envs"),
+      ),
+    rule: "pod-references",
+    stage: "playg",
+    object: "Deployment/hsl-jore4/jore4-hasura",
+    path: "spec.template.spec.containers[0].envFrom[0].configMapRef.name",
+  },
+  {
+    name: "duplicate node port",
+    apply: (f) => addManifest(f, "manifests/e2e/db-debug.yaml", nodePortService("db-debug", 30432)),
+    rule: "node-ports",
+    stage: "e2e",
+    object: "Service/hsl-jore4/jore4-testdb",
+    path: "spec.ports[0].nodePort",
+  },
+  {
+    name: "node port out of range",
+    apply: (f) => addManifest(f, "manifests/e2e/db-debug.yaml", nodePortService("db-debug", 5432)),
+    rule: "node-ports",
+    stage: "e2e",
+    object: "Service/hsl-jore4/db-debug",
+    path: "spec.ports[0].nodePort",
+  },
+  {
+    name: "unknown apiVersion",
+    apply: (f) =>
+      addManifest(f, "manifests/dev/old.yaml", {
+        apiVersion: "networking.k8s.io/v1beta1",
+        kind: "Ingress",
+        metadata: { name: "old", namespace: "hsl-jore4" },
+        spec: {},
+      }),
+    rule: "schema-unknown-kind",
+    stage: "dev",
+    object: "Ingress/hsl-jore4/old",
+    path: "apiVersion",
+  },
+  {
+    name: "removed API version, with its replacement named",
+    apply: (f) =>
+      addManifest(f, "manifests/dev/old.yaml", {
+        apiVersion: "batch/v1beta1",
+        kind: "CronJob",
+        metadata: { name: "old", namespace: "hsl-jore4" },
+        spec: {},
+      }),
+    rule: "deprecated-api",
+    stage: "dev",
+    object: "CronJob/hsl-jore4/old",
+    path: "apiVersion",
+  },
+  {
+    name: "deprecated CRD version (SecretProviderClass v1alpha1)",
+    apply: (f) =>
+      editObject(
+        f,
+        "clusters/dev/jore4-auth.yaml",
+        "SecretProviderClass",
+        (o) => (o.apiVersion = "secrets-store.csi.x-k8s.io/v1alpha1"),
+      ),
+    rule: "deprecated-api",
+    stage: "dev",
+    object: "SecretProviderClass/hsl-jore4/jore4-auth-secrets",
+    path: "apiVersion",
+  },
+  {
+    name: "removed CRD field (GitRepository spec.gitImplementation)",
+    apply: (f) =>
+      editObject(f, "clusters/prod/flux-sync.yaml", "GitRepository", (o) => (o.spec.gitImplementation = "go-git")),
+    rule: "schema",
+    stage: "prod",
+    object: "GitRepository/flux-system/flux-repo",
+    path: "spec.gitImplementation",
+  },
+  {
+    name: "required CRD field missing (Kustomization spec.sourceRef)",
+    apply: (f) => editObject(f, "clusters/test/flux-sync.yaml", "Kustomization", (o) => delete o.spec.sourceRef),
+    rule: "schema",
+    stage: "test",
+    object: "Kustomization/flux-system/flux-system-sync",
+    path: "spec.sourceRef",
+  },
+  {
+    name: "misspelt container field",
+    apply: (f) =>
+      editObject(
+        f,
+        "clusters/dev/jore4-ui.yaml",
+        "Deployment",
+        (o) => (o.spec.template.spec.containers[0].imagePulPolicy = "Always"),
+      ),
+    rule: "schema",
+    stage: "dev",
+    object: "Deployment/hsl-jore4/jore4-ui",
+    path: "spec.template.spec.containers[0].imagePulPolicy",
+  },
+  {
+    name: "replicas as a string",
+    apply: (f) => editObject(f, "clusters/e2e/jore4-ui.yaml", "Deployment", (o) => (o.spec.replicas = "two")),
+    rule: "schema",
+    stage: "e2e",
+    object: "Deployment/hsl-jore4/jore4-ui",
+    path: "spec.replicas",
+  },
+  {
+    name: "kustomization lists a missing file",
+    apply: (f) => Object.fromEntries(Object.entries(f).filter(([path]) => path !== "clusters/dev/jore4-ui.yaml")),
+    rule: "kustomization-files",
+    stage: "dev",
+    object: "Kustomization/dev",
+    path: "resources[4]",
+  },
+  {
+    name: "file copied in by hand, not listed",
+    apply: (f) => ({
+      ...f,
+      "clusters/dev/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: hsl-jore4\n",
+    }),
+    rule: "kustomization-files",
+    stage: "dev",
+    object: "Kustomization/dev",
+    path: "resources",
+  },
+  {
+    name: "regex path with pathType Prefix on e2e",
+    apply: (f) =>
+      editObject(f, "clusters/e2e/ingress.yaml", "Ingress", (o) => (o.spec.rules[0].http.paths[0].pathType = "Prefix")),
+    rule: "ingress-regex",
+    stage: "e2e",
+    object: "Ingress/hsl-jore4/jore4-ingress",
+    path: "spec.rules[0].http.paths[0].pathType",
+  },
+  {
+    name: "stale clusters/ after a values change",
+    apply: (f) => ({
+      ...f,
+      "values/common.yaml": (f["values/common.yaml"] ?? "")
+        .replace("replicas", "replicas")
+        .replace("containerPort: 80\n", "containerPort: 8080\n"),
+    }),
+    rule: "generated-up-to-date",
+    stage: "dev",
+  },
 ];
-

@@ -25,35 +25,87 @@ describe("check on the shipped configuration", () => {
         group: "jore4.hsl.fi",
         scope: "Namespaced",
         names: { kind: "Backup", plural: "backups", singular: "backup", listKind: "BackupList" },
-        versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", required: ["schedule"], properties: { schedule: { type: "string" } } } } } } }],
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: "object",
+                properties: {
+                  spec: { type: "object", required: ["schedule"], properties: { schedule: { type: "string" } } },
+                },
+              },
+            },
+          },
+        ],
       },
     };
-    const backup = (spec: object) => ({ apiVersion: "jore4.hsl.fi/v1", kind: "Backup", metadata: { name: "nightly", namespace: "hsl-jore4" }, spec });
-    const withCrd = (spec: object) => regenerate({ ...shippedConfiguration(), "manifests/dev/backup-crd.yaml": stringify(crd), "manifests/dev/backup.yaml": stringify(backup(spec)) });
+    const backup = (spec: object) => ({
+      apiVersion: "jore4.hsl.fi/v1",
+      kind: "Backup",
+      metadata: { name: "nightly", namespace: "hsl-jore4" },
+      spec,
+    });
+    const withCrd = (spec: object) =>
+      regenerate({
+        ...shippedConfiguration(),
+        "manifests/dev/backup-crd.yaml": stringify(crd),
+        "manifests/dev/backup.yaml": stringify(backup(spec)),
+      });
     assert.deepEqual(check(withCrd({ schedule: "0 3 * * *" })).findings, []);
-    const wrong = check(withCrd({ schedul: "0 3 * * *" })).findings.map((finding) => [finding.rule, finding.object, finding.path]);
+    const wrong = check(withCrd({ schedul: "0 3 * * *" })).findings.map((finding) => [
+      finding.rule,
+      finding.object,
+      finding.path,
+    ]);
     assert.deepEqual(wrong, [
       ["schema", "Backup/hsl-jore4/nightly", "spec.schedule"],
       ["schema", "Backup/hsl-jore4/nightly", "spec.schedul"],
     ]);
-    const withoutCrd = regenerate({ ...shippedConfiguration(), "manifests/dev/backup.yaml": stringify(backup({ schedule: "x" })) });
-    assert.deepEqual(check(withoutCrd).findings.map((finding) => [finding.rule, finding.object]), [["schema-unknown-kind", "Backup/hsl-jore4/nightly"]]);
+    const withoutCrd = regenerate({
+      ...shippedConfiguration(),
+      "manifests/dev/backup.yaml": stringify(backup({ schedule: "x" })),
+    });
+    assert.deepEqual(
+      check(withoutCrd).findings.map((finding) => [finding.rule, finding.object]),
+      [["schema-unknown-kind", "Backup/hsl-jore4/nightly"]],
+    );
   });
 
   it("resources: the LimitRange fills in; without it a warning, a waiver with its reason, or an error by configuration", () => {
-    const withoutLimitRange = Object.fromEntries(Object.entries(shippedConfiguration()).filter(([path]) => path !== "manifests/all/limit-range.yaml"));
+    const withoutLimitRange = Object.fromEntries(
+      Object.entries(shippedConfiguration()).filter(([path]) => path !== "manifests/all/limit-range.yaml"),
+    );
     const files = regenerate(withoutLimitRange);
     const warned = check(files);
     assert.equal(errorCount(warned), 0);
-    assert.deepEqual([...new Set(warned.findings.map((finding) => `${finding.rule}:${finding.severity}`))], ["resources:warning"]);
+    assert.deepEqual(
+      [...new Set(warned.findings.map((finding) => `${finding.rule}:${finding.severity}`))],
+      ["resources:warning"],
+    );
     assert.equal(warned.findings.length, 16);
-    const waived = check(setValue(files, "values/common.yaml", ["services", "ui", "waivers"], [{ rule: "resources", reason: "static files, sized by nginx defaults" }]));
+    const waived = check(
+      setValue(
+        files,
+        "values/common.yaml",
+        ["services", "ui", "waivers"],
+        [{ rule: "resources", reason: "static files, sized by nginx defaults" }],
+      ),
+    );
     const ui = waived.findings.filter((finding) => finding.object === "Deployment/hsl-jore4/jore4-ui");
     assert.equal(ui.length, 5);
     assert.ok(ui.every((finding) => finding.waived === "static files, sized by nginx defaults"));
-    const strict = { ...files, "jore4-flux.yaml": `${files["jore4-flux.yaml"]}\ncheck:\n  severity:\n    resources: error\n` };
+    const strict = {
+      ...files,
+      "jore4-flux.yaml": `${files["jore4-flux.yaml"]}\ncheck:\n  severity:\n    resources: error\n`,
+    };
     assert.equal(errorCount(check(strict)), 16);
-    const off = { ...files, "jore4-flux.yaml": `${files["jore4-flux.yaml"]}\ncheck:\n  severity:\n    resources: "off"\n` };
+    const off = {
+      ...files,
+      "jore4-flux.yaml": `${files["jore4-flux.yaml"]}\ncheck:\n  severity:\n    resources: "off"\n`,
+    };
     assert.deepEqual(check(off).findings, []);
   });
 
@@ -63,9 +115,17 @@ describe("check on the shipped configuration", () => {
     for (const mutation of mutations) {
       const report = check(mutation.apply(shipped));
       const caught = report.findings.find(
-        (finding) => finding.rule === mutation.rule && finding.stage === mutation.stage && finding.object === mutation.object && (mutation.path === undefined || finding.path === mutation.path) && finding.waived === undefined,
+        (finding) =>
+          finding.rule === mutation.rule &&
+          finding.stage === mutation.stage &&
+          finding.object === mutation.object &&
+          (mutation.path === undefined || finding.path === mutation.path) &&
+          finding.waived === undefined,
       );
-      assert.ok(caught, `${mutation.name}: expected ${mutation.rule} on ${mutation.object ?? "(values)"} ${mutation.path ?? ""} in ${mutation.stage}; got ${JSON.stringify(report.findings.map((finding) => [finding.rule, finding.stage, finding.object, finding.path]))}`);
+      assert.ok(
+        caught,
+        `${mutation.name}: expected ${mutation.rule} on ${mutation.object ?? "(values)"} ${mutation.path ?? ""} in ${mutation.stage}; got ${JSON.stringify(report.findings.map((finding) => [finding.rule, finding.stage, finding.object, finding.path]))}`,
+      );
       assert.ok(errorCount(report) > 0, `${mutation.name}: exits 1`);
     }
   });

@@ -16,7 +16,8 @@ interface BadInput {
   error: RegExp;
 }
 
-const edit = (dir: string, file: string, change: (text: string) => string) => writeFileSync(join(dir, file), change(readFileSync(join(dir, file), "utf8")));
+const edit = (dir: string, file: string, change: (text: string) => string) =>
+  writeFileSync(join(dir, file), change(readFileSync(join(dir, file), "utf8")));
 
 const cases: BadInput[] = [
   {
@@ -26,22 +27,32 @@ const cases: BadInput[] = [
   },
   {
     name: "unknown key",
-    breakIt: (dir) => edit(dir, "values/common.yaml", (text) => text.replace("    localPort: 3302\n", "    localPort: 3302\n    replica: 2\n")),
-    error: /^error: values\/common\.yaml:\d+:5 services\.ui\.replica: unknown key 'replica' \(did you mean 'replicas'\?\); expected one of: /m,
+    breakIt: (dir) =>
+      edit(dir, "values/common.yaml", (text) =>
+        text.replace("    localPort: 3302\n", "    localPort: 3302\n    replica: 2\n"),
+      ),
+    error:
+      /^error: values\/common\.yaml:\d+:5 services\.ui\.replica: unknown key 'replica' \(did you mean 'replicas'\?\); expected one of: /m,
   },
   {
     name: "wrong type",
-    breakIt: (dir) => edit(dir, "values/common.yaml", (text) => text.replace("    enabled: false\n", "    enabled: nope\n")),
+    breakIt: (dir) =>
+      edit(dir, "values/common.yaml", (text) => text.replace("    enabled: false\n", "    enabled: nope\n")),
     error: /^error: values\/common\.yaml:\d+:5 services\.testdb\.enabled: expected boolean, received string$/m,
   },
   {
     name: "invalid image",
-    breakIt: (dir) => edit(dir, "values/common.yaml", (text) => text.replace("image: postgis/postgis:12-3.1-alpine", "image: postgis/PostGIS:12 latest")),
-    error: /^error: values\/common\.yaml:\d+:5 services\.testdb\.image: must be an image reference like registry\/name:tag or name@sha256:…$/m,
+    breakIt: (dir) =>
+      edit(dir, "values/common.yaml", (text) =>
+        text.replace("image: postgis/postgis:12-3.1-alpine", "image: postgis/PostGIS:12 latest"),
+      ),
+    error:
+      /^error: values\/common\.yaml:\d+:5 services\.testdb\.image: must be an image reference like registry\/name:tag or name@sha256:…$/m,
   },
   {
     name: "port out of range",
-    breakIt: (dir) => edit(dir, "values/common.yaml", (text) => text.replace("containerPort: 80\n", "containerPort: 80800\n")),
+    breakIt: (dir) =>
+      edit(dir, "values/common.yaml", (text) => text.replace("containerPort: 80\n", "containerPort: 80800\n")),
     error: /^error: values\/common\.yaml:\d+:5 services\.ui\.containerPort: must be a port from 1 to 65535$/m,
   },
   {
@@ -52,27 +63,35 @@ const cases: BadInput[] = [
   {
     name: "duplicate port",
     breakIt: (dir) => edit(dir, "values/common.yaml", (text) => text.replace("localPort: 3201", "localPort: 3200")),
-    error: /^error: values\/common\.yaml:\d+:5 services\.hasura\.localPort: duplicate local port 3200: already used by services\.auth\.localPort$/m,
+    error:
+      /^error: values\/common\.yaml:\d+:5 services\.hasura\.localPort: duplicate local port 3200: already used by services\.auth\.localPort$/m,
   },
   {
     name: "override of a service that does not exist",
     breakIt: (dir) => appendFileSync(join(dir, "values/prod.yaml"), "  hasrua:\n    image: hsldevcom/jore4-hasura:1\n"),
-    error: /^error: values\/prod\.yaml:\d+:3 services\.hasrua: no service 'hasrua' in values\/common\.yaml: stage files may only override services declared there \(auth, hasura, ui, testdb\)$/m,
+    error:
+      /^error: values\/prod\.yaml:\d+:3 services\.hasrua: no service 'hasrua' in values\/common\.yaml: stage files may only override services declared there \(auth, hasura, ui, testdb\)$/m,
   },
   {
     name: "missing stage file",
     breakIt: (dir) => rmSync(join(dir, "values/test.yaml")),
-    error: /^error: values\/test\.yaml:1:1: missing values file for stage test \(declared in jore4-flux\.yaml\); create it, empty if the stage overrides nothing$/m,
+    error:
+      /^error: values\/test\.yaml:1:1: missing values file for stage test \(declared in jore4-flux\.yaml\); create it, empty if the stage overrides nothing$/m,
   },
   {
     name: "empty stage file where required fields are missing",
     breakIt: (dir) => writeFileSync(join(dir, "values/playg.yaml"), ""),
-    error: /^ {2}values\/playg\.yaml:1:1 ingress\.host: required field is missing: AKS stage playg serves its ingress on a public host name$/m,
+    error:
+      /^ {2}values\/playg\.yaml:1:1 ingress\.host: required field is missing: AKS stage playg serves its ingress on a public host name$/m,
   },
   {
     name: "a service name that is not a DNS label",
-    breakIt: (dir) => edit(dir, "values/common.yaml", (text) => text.replace("  ui:\n", "  UI_app:\n").replace("  testdb:\n", "  testdb:\n")),
-    error: /^error: values\/common\.yaml:\d+:3 services\.UI_app: invalid name: must be a DNS label: lower-case letters, digits and '-', starting with a letter$/m,
+    breakIt: (dir) =>
+      edit(dir, "values/common.yaml", (text) =>
+        text.replace("  ui:\n", "  UI_app:\n").replace("  testdb:\n", "  testdb:\n"),
+      ),
+    error:
+      /^error: values\/common\.yaml:\d+:3 services\.UI_app: invalid name: must be a DNS label: lower-case letters, digits and '-', starting with a letter$/m,
   },
 ];
 
@@ -102,7 +121,10 @@ describe("generate refuses bad input and writes nothing", () => {
       const result = await runCli(dir, ["generate"]);
       assert.equal(result.exitCode, 2);
       assert.match(result.stderr, /^error: invalid values: 2 problems$/m);
-      assert.match(result.stderr, /^ {2}values\/common\.yaml:\d+:5 services\.ui\.containerPort: must be a port from 1 to 65535$/m);
+      assert.match(
+        result.stderr,
+        /^ {2}values\/common\.yaml:\d+:5 services\.ui\.containerPort: must be a port from 1 to 65535$/m,
+      );
       assert.match(result.stderr, /^ {2}values\/dev\.yaml:4:3 ingress\.host: must be a host name$/m);
     } finally {
       cleanup();

@@ -48,14 +48,26 @@ before(async () => {
   commits.badHasura = await commitImage(repo.root, "hasura", hasura("broken"));
   await git(repo.root, "push", "--quiet", "origin", "main");
   await promote("main", "dev");
-  const rolledBack = await rollback(new Git(repo.root), config(), commits.badHasura, { push: true, fetch: true, interaction: yes });
+  const rolledBack = await rollback(new Git(repo.root), config(), commits.badHasura, {
+    push: true,
+    fetch: true,
+    interaction: yes,
+  });
   commits.revert = rolledBack.revert;
-  assert.deepEqual(rolledBack.promotions, [{ from: "main", to: "dev" }, { from: "dev", to: "test" }, { from: "test", to: "prod" }]);
+  assert.deepEqual(rolledBack.promotions, [
+    { from: "main", to: "dev" },
+    { from: "dev", to: "test" },
+    { from: "test", to: "prod" },
+  ]);
   await promoteToProd();
   // 4. A hotfix on prod, back-ported to main, then a normal promotion round still works.
   await startHotfix(new Git(repo.root), config(), "ui-crash", { fetch: true, interaction: yes });
   commits.hotfix = await commitImage(repo.root, "ui", ui("v2-hotfix1"), { message: "ui: hotfix for the crash" });
-  const finished = await finishHotfix(new Git(repo.root), config(), undefined, { push: true, fetch: true, interaction: yes });
+  const finished = await finishHotfix(new Git(repo.root), config(), undefined, {
+    push: true,
+    fetch: true,
+    interaction: yes,
+  });
   commits.hotfixMerge = finished.stageCommit;
   commits.backport = finished.mainCommit;
   await git(repo.root, "switch", "--quiet", "main");
@@ -69,9 +81,23 @@ before(async () => {
 after(() => repo?.cleanup());
 
 test("history --json lists prod's events in the order they happened, with the image changes read from the files", () => {
-  const prod = history.events.filter((event) => event.stage === "prod").map((event) => ({ kind: event.kind, from: event.from, changes: event.changes.map((change) => `${change.service}: ${change.from ?? "-"} -> ${change.to}`) }));
+  const prod = history.events
+    .filter((event) => event.stage === "prod")
+    .map((event) => ({
+      kind: event.kind,
+      from: event.from,
+      changes: event.changes.map((change) => `${change.service}: ${change.from ?? "-"} -> ${change.to}`),
+    }));
   assert.deepEqual(prod, [
-    { kind: "promotion", from: "test", changes: [`auth: - -> hsldevcom/jore4-auth:dockerize--bf95d6d8b7bacfd6b990b2e9d55e4f6a1554879b`, `hasura: - -> ${shippedHasura}`, `ui: - -> ${shippedUi}`] },
+    {
+      kind: "promotion",
+      from: "test",
+      changes: [
+        `auth: - -> hsldevcom/jore4-auth:dockerize--bf95d6d8b7bacfd6b990b2e9d55e4f6a1554879b`,
+        `hasura: - -> ${shippedHasura}`,
+        `ui: - -> ${shippedUi}`,
+      ],
+    },
     { kind: "promotion", from: "test", changes: [`ui: ${shippedUi} -> ${ui("v2")}`] },
     { kind: "promotion", from: "test", changes: [] },
     { kind: "hotfix", from: "hotfix/ui-crash", changes: [`ui: ${ui("v2")} -> ${ui("v2-hotfix1")}`] },
@@ -80,7 +106,9 @@ test("history --json lists prod's events in the order they happened, with the im
 });
 
 test("dev's history shows the bad image and the rollback that removed it", () => {
-  const hasuraOnDev = history.periods.filter((period) => period.stage === "dev" && period.service === "hasura").map((period) => period.image);
+  const hasuraOnDev = history.periods
+    .filter((period) => period.stage === "dev" && period.service === "hasura")
+    .map((period) => period.image);
   assert.deepEqual(hasuraOnDev, [shippedHasura, hasura("broken"), shippedHasura]);
   const devEvents = history.events.filter((event) => event.stage === "dev");
   assert.equal(devEvents.length, 5);
@@ -89,7 +117,14 @@ test("dev's history shows the bad image and the rollback that removed it", () =>
 
 test("ui periods on prod run from one promotion to the next, and the last one is still running", () => {
   const periods = history.periods.filter((period) => period.stage === "prod" && period.service === "ui");
-  assert.deepEqual(periods.map((period) => [period.image, period.kind]), [[shippedUi, "promotion"], [ui("v2"), "promotion"], [ui("v2-hotfix1"), "hotfix"]]);
+  assert.deepEqual(
+    periods.map((period) => [period.image, period.kind]),
+    [
+      [shippedUi, "promotion"],
+      [ui("v2"), "promotion"],
+      [ui("v2-hotfix1"), "hotfix"],
+    ],
+  );
   assert.equal(periods[0]!.until, periods[1]!.from);
   assert.equal(periods[2]!.until, undefined);
   assert.equal(periods[1]!.by, "Alice Admin <alice.admin@example.invalid>");
@@ -116,7 +151,11 @@ test("the hotfix was cherry-picked to main with -x, and the revert names what it
   const revert = await git(repo.root, "log", "-1", "--format=%B", commits.revert!);
   assert.match(revert, new RegExp(`Rollback-Of: ${commits.badHasura}`));
   assert.equal(await git(repo.root, "rev-parse", "main"), await git(repo.root, "rev-parse", "origin/main"));
-  assert.equal(await git(repo.root, "rev-parse", "--abbrev-ref", "prod@{upstream}"), "origin/prod", "a branch created by promote --push tracks its remote");
+  assert.equal(
+    await git(repo.root, "rev-parse", "--abbrev-ref", "prod@{upstream}"),
+    "origin/prod",
+    "a branch created by promote --push tracks its remote",
+  );
 });
 
 test("every promotion is a commit with machine-readable trailers, even when nothing changed", async () => {
@@ -125,6 +164,12 @@ test("every promotion is a commit with machine-readable trailers, even when noth
   assert.match(message, /^Promoted-From: test$/m);
   assert.match(message, /^Promoted-To: prod$/m);
   assert.match(message, new RegExp(`^Source-Commit: ${await git(repo.root, "rev-parse", "prod^2")}$`, "m"));
-  const uiChange = await git(repo.root, "log", "--format=%(trailers:key=Image-Changed,valueonly)", "--first-parent", "prod");
+  const uiChange = await git(
+    repo.root,
+    "log",
+    "--format=%(trailers:key=Image-Changed,valueonly)",
+    "--first-parent",
+    "prod",
+  );
   assert.match(uiChange, new RegExp(`ui ${shippedUi} -> ${ui("v2")}`));
 });

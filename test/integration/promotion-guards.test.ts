@@ -9,7 +9,16 @@ import { finishHotfix, startHotfix } from "../../src/promotion/hotfix.ts";
 import { applyPromotion, planPromotion, type Interaction } from "../../src/promotion/promote.ts";
 import { loadProjectConfig } from "../../src/values/load.ts";
 import { setImageInText } from "../../src/values/set-image.ts";
-import { cloneRepo, commitImage, copyStageRepo, createStageRepo, git, repositoryState, runCli, type StageRepo } from "../support/stage-repo.ts";
+import {
+  cloneRepo,
+  commitImage,
+  copyStageRepo,
+  createStageRepo,
+  git,
+  repositoryState,
+  runCli,
+  type StageRepo,
+} from "../support/stage-repo.ts";
 
 const yes: Interaction = { progress: () => {}, confirm: async () => true };
 let repo: StageRepo;
@@ -18,7 +27,10 @@ const config = () => loadProjectConfig(diskFiles(repo.root)).config;
 
 async function promote(from: string, to: string, root = repo.root): Promise<string> {
   const gitRepo = new Git(root);
-  const plan = await planPromotion(gitRepo, loadProjectConfig(diskFiles(root)).config, from, to, { fetch: true, interaction: yes });
+  const plan = await planPromotion(gitRepo, loadProjectConfig(diskFiles(root)).config, from, to, {
+    fetch: true,
+    interaction: yes,
+  });
   return (await applyPromotion(gitRepo, plan, { push: true, interaction: yes })).commit!;
 }
 
@@ -34,7 +46,11 @@ function installFailingHook(path: string, message: string): void {
 }
 
 /** Asserts that `work` fails with `exitCode` and leaves refs, index and work tree exactly as they were. */
-async function assertRefusedUnchanged(work: () => Promise<unknown>, exitCode: ExitCode, message: RegExp): Promise<Jore4FluxError> {
+async function assertRefusedUnchanged(
+  work: () => Promise<unknown>,
+  exitCode: ExitCode,
+  message: RegExp,
+): Promise<Jore4FluxError> {
   const before = await repositoryState(repo.root);
   const error = await work().then(
     () => assert.fail("expected a refusal"),
@@ -42,7 +58,10 @@ async function assertRefusedUnchanged(work: () => Promise<unknown>, exitCode: Ex
   );
   assert.ok(error instanceof Jore4FluxError, String(error));
   assert.equal(error.exitCode, exitCode, error.message);
-  assert.match([error.message, ...error.problems.map((problem) => problem.message), error.hint ?? ""].join("\n"), message);
+  assert.match(
+    [error.message, ...error.problems.map((problem) => problem.message), error.hint ?? ""].join("\n"),
+    message,
+  );
   assert.equal(await repositoryState(repo.root), before, "refs, index and work tree must be unchanged");
   return error;
 }
@@ -75,7 +94,10 @@ test("skipping a stage (main → prod) is refused and the path is printed", asyn
   const run = await runCli(repo.root, "promote", "main", "prod", "--yes");
   assert.equal(run.exitCode, ExitCode.refused, run.stderr);
   assert.match(run.stderr, /main → prod skips a stage: prod is promoted from test only/);
-  assert.match(run.stderr, /jore4-flux promote main dev\n\s+jore4-flux promote dev test\n\s+jore4-flux promote test prod/);
+  assert.match(
+    run.stderr,
+    /jore4-flux promote main dev\n\s+jore4-flux promote dev test\n\s+jore4-flux promote test prod/,
+  );
 });
 
 test("prod needs confirmation: without a terminal and without --yes it is refused and nothing changes", async () => {
@@ -95,8 +117,16 @@ test("--dry-run prints the image and object changes for clusters/<to> and change
   const run = await runCli(repo.root, "promote", "main", "dev", "--dry-run", "--json");
   assert.equal(run.exitCode, 0, run.stderr);
   const plan = JSON.parse(run.stdout);
-  assert.deepEqual(plan.images, [{ service: "ui", from: "hsldevcom/jore4-ui:fix-docker-css--72224fc7574d8fb4486b43d8abc6afcf1b7f14c6", to: "hsldevcom/jore4-ui:v2" }]);
-  assert.deepEqual(plan.objects, [{ change: "changed", object: "Deployment hsl-jore4/jore4-ui", file: "clusters/dev/jore4-ui.yaml" }]);
+  assert.deepEqual(plan.images, [
+    {
+      service: "ui",
+      from: "hsldevcom/jore4-ui:fix-docker-css--72224fc7574d8fb4486b43d8abc6afcf1b7f14c6",
+      to: "hsldevcom/jore4-ui:v2",
+    },
+  ]);
+  assert.deepEqual(plan.objects, [
+    { change: "changed", object: "Deployment hsl-jore4/jore4-ui", file: "clusters/dev/jore4-ui.yaml" },
+  ]);
   assert.equal(await repositoryState(repo.root), before);
 });
 
@@ -110,10 +140,22 @@ test("a promotion with nothing new still records itself with an empty commit", a
 
 test("stale clusters/ on the source (generate --check fails) is refused", async () => {
   const file = "values/common.yaml";
-  writeFileSync(join(repo.root, file), setImageInText(file, readFileSync(join(repo.root, file), "utf8"), "ui", "hsldevcom/jore4-ui:v2", ["auth", "hasura", "ui", "testdb"]));
+  writeFileSync(
+    join(repo.root, file),
+    setImageInText(file, readFileSync(join(repo.root, file), "utf8"), "ui", "hsldevcom/jore4-ui:v2", [
+      "auth",
+      "hasura",
+      "ui",
+      "testdb",
+    ]),
+  );
   await git(repo.root, "commit", "--quiet", "-am", "ui: v2, without running generate");
   await git(repo.root, "push", "--quiet", "origin", "main");
-  await assertRefusedUnchanged(() => promote("main", "dev"), ExitCode.refused, /generate --check fails on main[\s\S]*jore4-flux generate/);
+  await assertRefusedUnchanged(
+    () => promote("main", "dev"),
+    ExitCode.refused,
+    /generate --check fails on main[\s\S]*jore4-flux generate/,
+  );
 });
 
 test("a diverged remote is refused: someone else promoted while we had a local promotion", async () => {
@@ -126,29 +168,57 @@ test("a diverged remote is refused: someone else promoted while we had a local p
   const gitRepo = new Git(repo.root);
   const plan = await planPromotion(gitRepo, config(), "main", "dev", { fetch: false, interaction: yes });
   await applyPromotion(gitRepo, plan, { push: false, interaction: yes });
-  await assertRefusedUnchanged(() => promote("dev", "test"), ExitCode.refused, /dev and origin\/dev have diverged \(1 local and 2 remote commits\)/);
+  await assertRefusedUnchanged(
+    () => promote("dev", "test"),
+    ExitCode.refused,
+    /dev and origin\/dev have diverged \(1 local and 2 remote commits\)/,
+  );
 });
 
 test("an un-back-ported hotfix on the target is refused, listing the commit and the cherry-pick command", async () => {
   await git(repo.root, "switch", "--quiet", "prod");
-  const direct = await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:direct-fix", { message: "ui: fixed directly on prod" });
+  const direct = await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:direct-fix", {
+    message: "ui: fixed directly on prod",
+  });
   await git(repo.root, "push", "--quiet", "origin", "prod");
   await git(repo.root, "switch", "--quiet", "main");
-  const error = await assertRefusedUnchanged(() => promote("test", "prod"), ExitCode.refused, new RegExp(`prod has 1 commit\\(s\\) that test lacks.*${direct.slice(0, 12)} ui: fixed directly on prod`));
-  assert.match(error.hint ?? "", new RegExp(`git switch main && git cherry-pick -x ${direct.slice(0, 12)} && jore4-flux promote main dev && jore4-flux promote dev test`));
+  const error = await assertRefusedUnchanged(
+    () => promote("test", "prod"),
+    ExitCode.refused,
+    new RegExp(`prod has 1 commit\\(s\\) that test lacks.*${direct.slice(0, 12)} ui: fixed directly on prod`),
+  );
+  assert.match(
+    error.hint ?? "",
+    new RegExp(
+      `git switch main && git cherry-pick -x ${direct.slice(0, 12)} && jore4-flux promote main dev && jore4-flux promote dev test`,
+    ),
+  );
 });
 
 test("a failing pre-merge-commit hook leaves every ref, the index and the work tree byte-identical", async () => {
   await publishUiImage("v2");
   installFailingHook(join(repo.root, ".git/hooks/pre-merge-commit"), "policy: merges are frozen");
-  await assertRefusedUnchanged(() => promote("main", "dev"), ExitCode.failed, /policy: merges are frozen[\s\S]*nothing was changed/);
-  assert.equal(await git(repo.root, "worktree", "list", "--porcelain").then((text) => text.split("\n").filter((line) => line.startsWith("worktree ")).length), 1);
+  await assertRefusedUnchanged(
+    () => promote("main", "dev"),
+    ExitCode.failed,
+    /policy: merges are frozen[\s\S]*nothing was changed/,
+  );
+  assert.equal(
+    await git(repo.root, "worktree", "list", "--porcelain").then(
+      (text) => text.split("\n").filter((line) => line.startsWith("worktree ")).length,
+    ),
+    1,
+  );
 });
 
 test("a push the remote rejects restores the local branch and says so", async () => {
   await publishUiImage("v2");
   installFailingHook(join(repo.dir, "remote.git/hooks/pre-receive"), "remote: dev is locked");
-  await assertRefusedUnchanged(() => promote("main", "dev"), ExitCode.failed, /push to origin was rejected[\s\S]*dev restored to where it was before/);
+  await assertRefusedUnchanged(
+    () => promote("main", "dev"),
+    ExitCode.failed,
+    /push to origin was rejected[\s\S]*dev restored to where it was before/,
+  );
 });
 
 test("a hotfix that conflicts with main aborts cleanly: prod and main stay as they were, and the manual steps are printed", async () => {
@@ -172,13 +242,27 @@ test("rollback --through prod reverts on main and carries the revert to prod; a 
   assert.equal(run.exitCode, 0, run.stderr);
   const result = JSON.parse(run.stdout);
   assert.equal(result.rolledBack, bad);
-  assert.deepEqual(result.promoted.map((step: { to: string }) => step.to), ["dev", "test", "prod"]);
+  assert.deepEqual(
+    result.promoted.map((step: { to: string }) => step.to),
+    ["dev", "test", "prod"],
+  );
   assert.deepEqual(result.remaining, []);
   for (const branch of ["main", "dev", "test", "prod"]) {
-    assert.equal(await git(repo.root, "rev-parse", branch), await git(repo.root, "rev-parse", `origin/${branch}`), `${branch} pushed`);
-    assert.match(await git(repo.root, "show", `${branch}:clusters/dev/jore4-hasura.yaml`), /image: hsldevcom\/jore4-hasura:fix-metadata--/);
+    assert.equal(
+      await git(repo.root, "rev-parse", branch),
+      await git(repo.root, "rev-parse", `origin/${branch}`),
+      `${branch} pushed`,
+    );
+    assert.match(
+      await git(repo.root, "show", `${branch}:clusters/dev/jore4-hasura.yaml`),
+      /image: hsldevcom\/jore4-hasura:fix-metadata--/,
+    );
   }
-  assert.equal(await git(repo.root, "rev-list", "--count", `${bad}..main`), "1", "one revert commit on top, nothing reset");
+  assert.equal(
+    await git(repo.root, "rev-list", "--count", `${bad}..main`),
+    "1",
+    "one revert commit on top, nothing reset",
+  );
   const before = await repositoryState(repo.root);
   const again = await runCli(repo.root, "rollback", bad, "--json");
   assert.equal(again.exitCode, 0, again.stderr);

@@ -21,7 +21,10 @@ const commits: Record<string, string> = {};
 
 async function promote(from: string, to: string): Promise<string> {
   const gitRepo = new Git(repo.root);
-  const plan = await planPromotion(gitRepo, loadProjectConfig(diskFiles(repo.root)).config, from, to, { fetch: true, interaction: yes });
+  const plan = await planPromotion(gitRepo, loadProjectConfig(diskFiles(repo.root)).config, from, to, {
+    fetch: true,
+    interaction: yes,
+  });
   return (await applyPromotion(gitRepo, plan, { push: true, interaction: yes })).commit!;
 }
 
@@ -44,11 +47,26 @@ after(() => repo.cleanup());
 
 test("history --stage/--service/--since narrow the report", async () => {
   const report = await history(repo.root, "--stage", "dev", "--service", "ui", "--no-fetch");
-  assert.deepEqual(report.now.map((stage) => [stage.stage, stage.images]), [["dev", { ui: uiV2 }]]);
-  assert.deepEqual(report.periods.map((period) => period.image), [shippedUi, uiV2]);
-  assert.ok(report.events.every((event) => event.stage === "dev" && event.changes.every((change) => change.service === "ui")));
+  assert.deepEqual(
+    report.now.map((stage) => [stage.stage, stage.images]),
+    [["dev", { ui: uiV2 }]],
+  );
+  assert.deepEqual(
+    report.periods.map((period) => period.image),
+    [shippedUi, uiV2],
+  );
+  assert.ok(
+    report.events.every((event) => event.stage === "dev" && event.changes.every((change) => change.service === "ui")),
+  );
   const later = await history(repo.root, "--stage", "dev", "--since", "2999-01-01", "--no-fetch");
-  assert.deepEqual(later.periods.map((period) => period.image).sort(), [uiV2, "hsldevcom/jore4-auth:dockerize--bf95d6d8b7bacfd6b990b2e9d55e4f6a1554879b", "hsldevcom/jore4-hasura:fix-metadata--613b29c2d4c6f0ef1cf6f258ab3071b780fa23bd"].sort());
+  assert.deepEqual(
+    later.periods.map((period) => period.image).sort(),
+    [
+      uiV2,
+      "hsldevcom/jore4-auth:dockerize--bf95d6d8b7bacfd6b990b2e9d55e4f6a1554879b",
+      "hsldevcom/jore4-hasura:fix-metadata--613b29c2d4c6f0ef1cf6f258ab3071b780fa23bd",
+    ].sort(),
+  );
   assert.deepEqual(later.events, []);
   const unknown = await runCli(repo.root, "history", "--service", "nope", "--no-fetch");
   assert.equal(unknown.exitCode, 2);
@@ -64,7 +82,18 @@ test("the HTML report renders in headless Chromium: a timeline bar per image, in
   const page = readFileSync(html, "utf8");
   assert.doesNotMatch(page, /https?:\/\/|<script|<link/, "self-contained: nothing fetched, no scripts");
   assert.ok(existsSync("/usr/bin/chromium"), "needs Debian's chromium: apt-get install -y chromium");
-  const flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", `--user-data-dir=${join(dir, "profile")}`, "--window-size=1200,1400", "--hide-scrollbars"];
+  const flags = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    `--user-data-dir=${join(dir, "profile")}`,
+    "--window-size=1200,1400",
+    "--hide-scrollbars",
+  ];
   const screenshot = join(dir, "history.png");
   await execa("chromium", [...flags, `--screenshot=${screenshot}`, `file://${html}`], { timeout: 120_000 });
   const png = PNG.sync.read(readFileSync(screenshot));
@@ -75,27 +104,57 @@ test("the HTML report renders in headless Chromium: a timeline bar per image, in
     colours.set(key, (colours.get(key) ?? 0) + 1);
   }
   // Each image's bar is a solid block of its colour: hundreds of pixels exactly that colour.
-  for (const image of [shippedUi, uiV2]) assert.ok((colours.get(imageColor(image)) ?? 0) > 500, `bar colour of ${image} (${imageColor(image)}) in the screenshot`);
+  for (const image of [shippedUi, uiV2])
+    assert.ok(
+      (colours.get(imageColor(image)) ?? 0) > 500,
+      `bar colour of ${image} (${imageColor(image)}) in the screenshot`,
+    );
   assert.ok((colours.get("#ffffff") ?? 0) < png.width * png.height * 0.95, "the page is not blank");
   const dom = await execa("chromium", [...flags, "--dump-dom", `file://${html}`], { timeout: 120_000 });
-  const uiSection = /<section class="service" data-service="ui">([\s\S]*?)<\/section>/.exec(String(dom.stdout))?.[1] ?? "";
+  const uiSection =
+    /<section class="service" data-service="ui">([\s\S]*?)<\/section>/.exec(String(dom.stdout))?.[1] ?? "";
   const devRow = /<div class="row" data-stage="dev">([\s\S]*?)<\/div><\/div>/.exec(uiSection)?.[1] ?? "";
-  assert.deepEqual([...devRow.matchAll(/data-image="([^"]+)"/g)].map((match) => match[1]), [shippedUi, uiV2]);
+  assert.deepEqual(
+    [...devRow.matchAll(/data-image="([^"]+)"/g)].map((match) => match[1]),
+    [shippedUi, uiV2],
+  );
 });
 
 test("a force-pushed stage branch is detected: from the fetch that saw it, and from a fresh clone", async () => {
   const other = await cloneRepo(repo, "rewriter");
   await git(other, "push", "--quiet", "--force", "origin", `${commits.dev1}:refs/heads/dev`);
   const seen = await history(repo.root);
-  assert.ok(seen.warnings.some((warning) => warning.stage === "dev" && /origin\/dev was force-updated .* from [0-9a-f]{12} to [0-9a-f]{12}: its history was rewritten/.test(warning.message)), JSON.stringify(seen.warnings));
-  assert.ok(seen.warnings.some((warning) => warning.stage === "dev" && /2 commit\(s\) on dev are not pushed to origin/.test(warning.message)));
+  assert.ok(
+    seen.warnings.some(
+      (warning) =>
+        warning.stage === "dev" &&
+        /origin\/dev was force-updated .* from [0-9a-f]{12} to [0-9a-f]{12}: its history was rewritten/.test(
+          warning.message,
+        ),
+    ),
+    JSON.stringify(seen.warnings),
+  );
+  assert.ok(
+    seen.warnings.some(
+      (warning) => warning.stage === "dev" && /2 commit\(s\) on dev are not pushed to origin/.test(warning.message),
+    ),
+  );
   const fresh = await cloneRepo(repo, "fresh");
   const report = await history(fresh);
   assert.deepEqual(
     report.warnings.map((warning) => [warning.stage, warning.commit, warning.message]),
-    [["test", commits.test1, `promoted ${commits.dev2!.slice(0, 12)} from dev, which is no longer on dev: dev was rewritten (force-pushed or rebased) after this promotion`]],
+    [
+      [
+        "test",
+        commits.test1,
+        `promoted ${commits.dev2!.slice(0, 12)} from dev, which is no longer on dev: dev was rewritten (force-pushed or rebased) after this promotion`,
+      ],
+    ],
   );
   const text = await runCli(fresh, "history");
-  assert.match(text.stdout, /Warnings \(history that cannot be trusted as it stands\):\n  test [0-9a-f]{12}: promoted/);
+  assert.match(
+    text.stdout,
+    /Warnings \(history that cannot be trusted as it stands\):\n {2}test [0-9a-f]{12}: promoted/,
+  );
   assert.match(text.stdout, /a deployment that failed in the cluster is not in git/);
 });

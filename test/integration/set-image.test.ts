@@ -23,7 +23,10 @@ describe("set-image", () => {
     const after = read("values/common.yaml");
     assert.deepEqual(changedLines(before, after), ["    image: hsldevcom/jore4-hasura:main--abc123"]);
     assert.equal(after.split("\n").length, before.split("\n").length);
-    assert.deepEqual(JSON.parse(result.stdout).changedClusters, ["e2e", "playg", "dev", "test", "prod"].map((stage) => `clusters/${stage}/jore4-hasura.yaml`));
+    assert.deepEqual(
+      JSON.parse(result.stdout).changedClusters,
+      ["e2e", "playg", "dev", "test", "prod"].map((stage) => `clusters/${stage}/jore4-hasura.yaml`),
+    );
     assert.match(read("clusters/prod/jore4-hasura.yaml"), /image: hsldevcom\/jore4-hasura:main--abc123\n/);
     assert.equal((await runCli(repo.dir, ["generate", "--check"])).exitCode, 0);
   });
@@ -55,8 +58,16 @@ describe("set-image", () => {
   });
 
   for (const [name, args, error] of [
-    ["an invalid image", ["ui", "hsldevcom/jore4-ui:bad tag"], /^error: services\.ui\.image: 'hsldevcom\/jore4-ui:bad tag' must be an image reference/m],
-    ["an unknown service", ["uii", "hsldevcom/jore4-ui:1"], /^error: services\.uii: no service 'uii' in the shared values; services: auth, hasura, ui, testdb$/m],
+    [
+      "an invalid image",
+      ["ui", "hsldevcom/jore4-ui:bad tag"],
+      /^error: services\.ui\.image: 'hsldevcom\/jore4-ui:bad tag' must be an image reference/m,
+    ],
+    [
+      "an unknown service",
+      ["uii", "hsldevcom/jore4-ui:1"],
+      /^error: services\.uii: no service 'uii' in the shared values; services: auth, hasura, ui, testdb$/m,
+    ],
     ["an unknown stage", ["ui", "hsldevcom/jore4-ui:1", "--stage", "qa"], /^error: unknown stage 'qa'/m],
   ] as const) {
     it(`refuses ${name} and writes nothing`, async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa } from "execa";
-import { Jore4FluxError } from "../../src/errors.ts";
+import type { Jore4FluxError } from "../../src/errors.ts";
 import { goTool, goTools } from "../../src/tools/catalog.ts";
 import { installTool } from "../../src/tools/install.ts";
 import { locateTool } from "../../src/tools/locate.ts";
@@ -16,7 +16,11 @@ describe("pinned tools", () => {
     for (const tool of goTools.filter((candidate) => candidate.wrapperModule)) {
       const goMod = readFileSync(join(repoRoot, tool.wrapperModule!, "go.mod"), "utf8");
       const module = tool.goPackage.split("/cmd/")[0]!;
-      assert.match(goMod, new RegExp(`require ${module.replaceAll(".", "\\.")} ${tool.version.replaceAll(".", "\\.")}\\n`), `${tool.name} in ${tool.wrapperModule}`);
+      assert.match(
+        goMod,
+        new RegExp(`require ${module.replaceAll(".", "\\.")} ${tool.version.replaceAll(".", "\\.")}\\n`),
+        `${tool.name} in ${tool.wrapperModule}`,
+      );
     }
   });
 
@@ -24,7 +28,10 @@ describe("pinned tools", () => {
     const result = await runCli(repoRoot, ["tools", "list", "--json"]);
     assert.equal(result.exitCode, 0, result.stderr);
     const rows = JSON.parse(result.stdout) as { name: string; version: string; source: string | null }[];
-    assert.deepEqual(rows.map((row) => row.name), goTools.map((tool) => tool.name));
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      goTools.map((tool) => tool.name),
+    );
     assert.equal(rows.find((row) => row.name === "kustomize")!.source, "project");
   });
 });
@@ -67,14 +74,20 @@ describe("finding a tool", () => {
     mkdirSync(join(pathDir, "bin"));
     symlinkSync(join(repoRoot, ".tools/bin/kubectl"), join(pathDir, "bin/kubectl"));
     process.env.PATH = join(pathDir, "bin");
-    assert.deepEqual(locateTool(empty, "kustomize"), { command: [join(pathDir, "bin/kubectl"), "kustomize"], source: "fallback" });
+    assert.deepEqual(locateTool(empty, "kustomize"), {
+      command: [join(pathDir, "bin/kubectl"), "kustomize"],
+      source: "fallback",
+    });
   });
 
   it("says what is missing and how to get it", () => {
     process.env.PATH = join(pathDir, "bin");
     assert.throws(
       () => locateTool(empty, "kubeconform"),
-      (error: Jore4FluxError) => error.exitCode === 3 && /kubeconform is not installed/.test(error.message) && error.hint === "build it from Go modules with `npx jore4-flux tools install kubeconform`",
+      (error: Jore4FluxError) =>
+        error.exitCode === 3 &&
+        /kubeconform is not installed/.test(error.message) &&
+        error.hint === "build it from Go modules with `npx jore4-flux tools install kubeconform`",
     );
   });
 });

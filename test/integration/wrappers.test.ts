@@ -9,18 +9,29 @@ describe("./development.sh, the original script kept as a thin wrapper", () => {
   let repo: ReturnType<typeof temporaryRepo>;
   beforeEach(() => {
     repo = temporaryRepo();
-    for (const path of ["development.sh", "bin", "src", "package.json", "node_modules", "README.md"]) cpSync(join(repoRoot, path), join(repo.dir, path), { recursive: true, verbatimSymlinks: true });
+    for (const path of ["development.sh", "bin", "src", "package.json", "node_modules", "README.md"])
+      cpSync(join(repoRoot, path), join(repo.dir, path), { recursive: true, verbatimSymlinks: true });
   });
   afterEach(() => repo.cleanup());
-  const run = (...args: string[]) => execa("bash", [join(repo.dir, "development.sh"), ...args], { reject: false, cwd: "/" });
+  const run = (...args: string[]) =>
+    execa("bash", [join(repo.dir, "development.sh"), ...args], { reject: false, cwd: "/" });
 
   it("generate renders the stages", async () => {
     const values = join(repo.dir, "values/common.yaml");
-    writeFileSync(values, readFileSync(values, "utf8").replace("HASURA_GRAPHQL_MIGRATIONS_SERVER_TIMEOUT: \"60\"", "HASURA_GRAPHQL_MIGRATIONS_SERVER_TIMEOUT: \"90\""));
+    writeFileSync(
+      values,
+      readFileSync(values, "utf8").replace(
+        'HASURA_GRAPHQL_MIGRATIONS_SERVER_TIMEOUT: "60"',
+        'HASURA_GRAPHQL_MIGRATIONS_SERVER_TIMEOUT: "90"',
+      ),
+    );
     assert.equal((await run("generate", "--check")).exitCode, 1);
     const result = await run("generate");
     assert.equal(result.exitCode, 0, String(result.stderr));
-    assert.match(readFileSync(join(repo.dir, "clusters/dev/jore4-hasura.yaml"), "utf8"), /HASURA_GRAPHQL_MIGRATIONS_SERVER_TIMEOUT: "90"/);
+    assert.match(
+      readFileSync(join(repo.dir, "clusters/dev/jore4-hasura.yaml"), "utf8"),
+      /HASURA_GRAPHQL_MIGRATIONS_SERVER_TIMEOUT: "90"/,
+    );
   });
 
   it("toc refreshes the README", async () => {

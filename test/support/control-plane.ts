@@ -35,7 +35,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -57,7 +59,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 export async function startControlPlane(root: string): Promise<ControlPlane> {
   const bin = toolsBinDir(root);
   for (const tool of ["etcd", "kube-apiserver", "kubectl", "kustomize"]) {
-    if (!existsSync(join(bin, tool))) throw new Error(`${tool} missing in ${bin}: run \`node bin/jore4-flux.js tools install\``);
+    if (!existsSync(join(bin, tool)))
+      throw new Error(`${tool} missing in ${bin}: run \`node bin/jore4-flux.js tools install\``);
   }
   const dir = mkdtempSync(join(tmpdir(), "jore4-flux-control-plane-"));
   const processes: ChildProcess[] = [];
@@ -68,17 +71,21 @@ export async function startControlPlane(root: string): Promise<ControlPlane> {
   try {
     const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
     processes.push(
-      started(join(bin, "etcd"), [
-        "--name=test",
-        `--data-dir=${join(dir, "etcd")}`,
-        `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
-        `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
-        `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
-        `--initial-cluster=test=http://127.0.0.1:${etcdPeer}`,
-        "--unsafe-no-fsync",
-        "--log-level=error",
-      ], join(dir, "etcd.log")),
+      started(
+        join(bin, "etcd"),
+        [
+          "--name=test",
+          `--data-dir=${join(dir, "etcd")}`,
+          `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+          `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+          `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+          `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+          `--initial-cluster=test=http://127.0.0.1:${etcdPeer}`,
+          "--unsafe-no-fsync",
+          "--log-level=error",
+        ],
+        join(dir, "etcd.log"),
+      ),
     );
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     writeFileSync(join(dir, "sa.key"), privateKey.export({ type: "pkcs1", format: "pem" }));
@@ -87,28 +94,37 @@ export async function startControlPlane(root: string): Promise<ControlPlane> {
     writeFileSync(join(dir, "tokens.csv"), `${token},admin,admin,system:masters\n`);
     mkdirSync(join(dir, "certs"));
     processes.push(
-      started(join(bin, "kube-apiserver"), [
-        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-        `--secure-port=${apiPort}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        // The apiserver makes itself a self-signed serving certificate (and its CA) here.
-        `--cert-dir=${join(dir, "certs")}`,
-        `--token-auth-file=${join(dir, "tokens.csv")}`,
-        "--authorization-mode=RBAC",
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        `--service-account-key-file=${join(dir, "sa.pub")}`,
-        `--service-account-signing-key-file=${join(dir, "sa.key")}`,
-        "--service-cluster-ip-range=10.96.0.0/16",
-        "--allow-privileged=true",
-      ], join(dir, "apiserver.log")),
+      started(
+        join(bin, "kube-apiserver"),
+        [
+          `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+          `--secure-port=${apiPort}`,
+          "--bind-address=127.0.0.1",
+          "--advertise-address=127.0.0.1",
+          // The apiserver makes itself a self-signed serving certificate (and its CA) here.
+          `--cert-dir=${join(dir, "certs")}`,
+          `--token-auth-file=${join(dir, "tokens.csv")}`,
+          "--authorization-mode=RBAC",
+          "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+          `--service-account-key-file=${join(dir, "sa.pub")}`,
+          `--service-account-signing-key-file=${join(dir, "sa.key")}`,
+          "--service-cluster-ip-range=10.96.0.0/16",
+          "--allow-privileged=true",
+        ],
+        join(dir, "apiserver.log"),
+      ),
     );
     const { config } = loadProjectConfig(diskFiles(root));
-    const contexts: Record<string, string> = Object.fromEntries(config.stages.map((stage) => [stage.name, stageContext(config, stage)]));
+    const contexts: Record<string, string> = Object.fromEntries(
+      config.stages.map((stage) => [stage.name, stageContext(config, stage)]),
+    );
     contexts.foreign = foreignContext;
     const certificate = join(dir, "certs", "apiserver.crt");
     for (let attempt = 0; !existsSync(certificate); attempt++) {
-      if (attempt > 300) throw new Error(`kube-apiserver wrote no certificate:\n${readFileSync(join(dir, "apiserver.log"), "utf8").slice(-3000)}`);
+      if (attempt > 300)
+        throw new Error(
+          `kube-apiserver wrote no certificate:\n${readFileSync(join(dir, "apiserver.log"), "utf8").slice(-3000)}`,
+        );
       await sleep(100);
     }
     const kubeconfig = join(dir, "kubeconfig");
@@ -118,18 +134,42 @@ export async function startControlPlane(root: string): Promise<ControlPlane> {
       stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: "test-control-plane", cluster: { server: `https://127.0.0.1:${apiPort}`, "certificate-authority-data": readFileSync(certificate).toString("base64") } }],
+        clusters: [
+          {
+            name: "test-control-plane",
+            cluster: {
+              server: `https://127.0.0.1:${apiPort}`,
+              "certificate-authority-data": readFileSync(certificate).toString("base64"),
+            },
+          },
+        ],
         users: [{ name: "admin", user: { token } }],
         contexts: uniqueContexts.map((name) => ({ name, context: { cluster: "test-control-plane", user: "admin" } })),
         "current-context": config.kind.context,
       }),
     );
     const env = { ...process.env, KUBECONFIG: kubeconfig, PATH: `${bin}:${process.env.PATH}` };
-    const kubectl = async (args: string[], input?: string) => (await execa(join(bin, "kubectl"), ["--context", config.kind.context, ...args], { env, input })).stdout;
+    const kubectl = async (args: string[], input?: string) =>
+      (await execa(join(bin, "kubectl"), ["--context", config.kind.context, ...args], { env, input })).stdout;
     for (let attempt = 0; ; attempt++) {
-      const ready = await execa(join(bin, "kubectl"), ["--context", config.kind.context, "get", "--raw", "/readyz"], { env, reject: false });
-      if (ready.exitCode === 0 && (await execa(join(bin, "kubectl"), ["--context", config.kind.context, "get", "namespace", "default"], { env, reject: false })).exitCode === 0) break;
-      if (attempt > 120) throw new Error(`kube-apiserver did not become ready:\n${readFileSync(join(dir, "apiserver.log"), "utf8").slice(-3000)}`);
+      const ready = await execa(join(bin, "kubectl"), ["--context", config.kind.context, "get", "--raw", "/readyz"], {
+        env,
+        reject: false,
+      });
+      if (
+        ready.exitCode === 0 &&
+        (
+          await execa(join(bin, "kubectl"), ["--context", config.kind.context, "get", "namespace", "default"], {
+            env,
+            reject: false,
+          })
+        ).exitCode === 0
+      )
+        break;
+      if (attempt > 120)
+        throw new Error(
+          `kube-apiserver did not become ready:\n${readFileSync(join(dir, "apiserver.log"), "utf8").slice(-3000)}`,
+        );
       await sleep(500);
     }
     return { kubeconfig, env, contexts, kubectl, stop };

@@ -20,7 +20,11 @@ function filesBelow(root: string, dir: string): string[] {
 
 /** The shipped configuration as an in-memory file map, for pure tests. */
 export function shippedFiles(paths: string[] = ["jore4-flux.yaml", "values", "manifests"]): Record<string, string> {
-  return Object.fromEntries(paths.flatMap((path) => filesBelow(repoRoot, path)).map((path) => [path, readFileSync(join(repoRoot, path), "utf8")]));
+  return Object.fromEntries(
+    paths
+      .flatMap((path) => filesBelow(repoRoot, path))
+      .map((path) => [path, readFileSync(join(repoRoot, path), "utf8")]),
+  );
 }
 
 /** A temporary copy of the shipped configuration; removed by the returned cleanup. */
@@ -32,5 +36,9 @@ export function temporaryRepo(): { dir: string; cleanup: () => void } {
 
 /** Every file below `dir` with its text: a snapshot to prove that nothing was written. */
 export function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(filesBelow(dir, ".").sort().map((path) => [path, readFileSync(join(dir, path), "utf8")]));
+  return Object.fromEntries(
+    filesBelow(dir, ".")
+      .sort()
+      .map((path) => [path, readFileSync(join(dir, path), "utf8")]),
+  );
 }

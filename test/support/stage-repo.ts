@@ -46,7 +46,8 @@ export async function createStageRepo(): Promise<StageRepo> {
   await execa("git", ["init", "--quiet", "--bare", "--initial-branch=main", bare]);
   await execa("git", ["init", "--quiet", "--initial-branch=main", root]);
   await configureIdentity(root, "Alice Admin");
-  for (const path of shippedPaths.filter((path) => existsSync(join(projectRoot, path)))) cpSync(join(projectRoot, path), join(root, path), { recursive: true });
+  for (const path of shippedPaths.filter((path) => existsSync(join(projectRoot, path))))
+    cpSync(join(projectRoot, path), join(root, path), { recursive: true });
   await git(root, "add", "--all");
   await git(root, "commit", "--quiet", "-m", "Initial configuration");
   const remoteUrl = `file://${bare}`;
@@ -74,10 +75,18 @@ export async function cloneRepo(repo: StageRepo, name: string, identity = "Bob B
 }
 
 /** Sets a service's image in the shared values (or a stage's file), regenerates clusters/ and commits. */
-export async function commitImage(root: string, service: string, image: string, options: { stage?: string; message?: string } = {}): Promise<string> {
+export async function commitImage(
+  root: string,
+  service: string,
+  image: string,
+  options: { stage?: string; message?: string } = {},
+): Promise<string> {
   const file = `values/${options.stage ?? "common"}.yaml`;
   const path = join(root, file);
-  writeFileSync(path, setImageInText(file, readFileSync(path, "utf8"), service, image, sharedServiceNames(diskFiles(root), "values")));
+  writeFileSync(
+    path,
+    setImageInText(file, readFileSync(path, "utf8"), service, image, sharedServiceNames(diskFiles(root), "values")),
+  );
   generate(root, { write: true });
   await git(root, "add", "--all");
   await git(root, "commit", "--quiet", "-m", options.message ?? `${service}: ${image}`);
@@ -105,7 +114,14 @@ export async function repositoryState(root: string): Promise<string> {
 }
 
 /** Runs the CLI as a user would, without a terminal (stdin closed). */
-export async function runCli(cwd: string, ...args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const result = await execa("node", [join(projectRoot, "bin/jore4-flux.js"), ...args], { cwd, reject: false, stdin: "ignore" });
+export async function runCli(
+  cwd: string,
+  ...args: string[]
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const result = await execa("node", [join(projectRoot, "bin/jore4-flux.js"), ...args], {
+    cwd,
+    reject: false,
+    stdin: "ignore",
+  });
   return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

@@ -27,7 +27,12 @@ function baseObjects(): KubeObject[] {
   const labels = { app: "jore4-api" };
   return [
     { apiVersion: "v1", kind: "Namespace", metadata: { name: "ns" } },
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "jore4-api-env", namespace: "ns", labels }, data: { DB_HOSTNAME: "jore4-db", SECRET_STORE_BASE_PATH: "/mnt/secrets-store" } },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "jore4-api-env", namespace: "ns", labels },
+      data: { DB_HOSTNAME: "jore4-db", SECRET_STORE_BASE_PATH: "/mnt/secrets-store" },
+    },
     {
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -51,34 +56,89 @@ function baseObjects(): KubeObject[] {
         },
       },
     },
-    { apiVersion: "v1", kind: "Service", metadata: { name: "jore4-api", namespace: "ns", labels }, spec: { type: "NodePort", selector: labels, ports: [{ port: 8080, targetPort: 8080, nodePort: 30100 }] } },
-    { apiVersion: "v1", kind: "Service", metadata: { name: "jore4-db", namespace: "ns" }, spec: { selector: labels, ports: [{ port: 5432 }] } },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "jore4-api", namespace: "ns", labels },
+      spec: { type: "NodePort", selector: labels, ports: [{ port: 8080, targetPort: 8080, nodePort: 30100 }] },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "jore4-db", namespace: "ns" },
+      spec: { selector: labels, ports: [{ port: 5432 }] },
+    },
     {
       apiVersion: "networking.k8s.io/v1",
       kind: "Ingress",
-      metadata: { name: "jore4-ingress", namespace: "ns", annotations: { "nginx.ingress.kubernetes.io/use-regex": "true", "nginx.ingress.kubernetes.io/rewrite-target": "/$2" } },
-      spec: { ingressClassName: "nginx", rules: [{ http: { paths: [{ path: "/api(/|$)(.*)", pathType: "ImplementationSpecific", backend: { service: { name: "jore4-api", port: { number: 8080 } } } }] } }] },
+      metadata: {
+        name: "jore4-ingress",
+        namespace: "ns",
+        annotations: {
+          "nginx.ingress.kubernetes.io/use-regex": "true",
+          "nginx.ingress.kubernetes.io/rewrite-target": "/$2",
+        },
+      },
+      spec: {
+        ingressClassName: "nginx",
+        rules: [
+          {
+            http: {
+              paths: [
+                {
+                  path: "/api(/|$)(.*)",
+                  pathType: "ImplementationSpecific",
+                  backend: { service: { name: "jore4-api", port: { number: 8080 } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
     },
   ];
 }
 
-const valuesText = "namespace: ns\ningress:\n  hostPort: 3300\nservices:\n  api:\n    image: hsldevcom/api:1.0.0\n    containerPort: 8080\n    serviceType: NodePort\n    nodePort: 30100\n    hostPort: 3002\n";
+const valuesText =
+  "namespace: ns\ningress:\n  hostPort: 3300\nservices:\n  api:\n    image: hsldevcom/api:1.0.0\n    containerPort: 8080\n    serviceType: NodePort\n    nodePort: 30100\n    hostPort: 3002\n";
 
-function stageOf(objects: KubeObject[], options: { platform?: StageConfig["platform"]; values?: string; fileNames?: string[]; resources?: string[] } = {}): StageInput {
+function stageOf(
+  objects: KubeObject[],
+  options: { platform?: StageConfig["platform"]; values?: string; fileNames?: string[]; resources?: string[] } = {},
+): StageInput {
   const file = "clusters/s/all.yaml";
   const text = objects.map((object) => `---\n${stringify(object)}`).join("");
-  const items: ManifestObject[] = parseYamlStream(file, text).map((source) => ({ file, object: source.value as KubeObject, source }));
-  const kustomizationText = stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: options.resources ?? ["all.yaml"] });
+  const items: ManifestObject[] = parseYamlStream(file, text).map((source) => ({
+    file,
+    object: source.value as KubeObject,
+    source,
+  }));
+  const kustomizationText = stringify({
+    apiVersion: "kustomize.config.k8s.io/v1beta1",
+    kind: "Kustomization",
+    resources: options.resources ?? ["all.yaml"],
+  });
   const kustomizationSource = parseYamlSource("clusters/s/kustomization.yaml", kustomizationText);
   const valuesSource = parseYamlSource("values/s.yaml", options.values ?? valuesText);
   return {
-    stage: { name: "s", platform: options.platform ?? "kind", branch: "s", promotedFrom: "main", fluxSync: false, confirm: false },
+    stage: {
+      name: "s",
+      platform: options.platform ?? "kind",
+      branch: "s",
+      promotedFrom: "main",
+      fluxSync: false,
+      confirm: false,
+    },
     values: valuesSchema.parse(valuesSource.value),
     valuesSources: [valuesSource],
     dir: "clusters/s",
     fileNames: options.fileNames ?? ["all.yaml", "kustomization.yaml"],
     objects: items,
-    kustomization: { file: "clusters/s/kustomization.yaml", object: kustomizationSource.value as KubeObject, source: kustomizationSource },
+    kustomization: {
+      file: "clusters/s/kustomization.yaml",
+      object: kustomizationSource.value as KubeObject,
+      source: kustomizationSource,
+    },
   };
 }
 
@@ -92,7 +152,8 @@ function mutate(change: (objects: KubeObject[]) => void): KubeObject[] {
   return objects;
 }
 
-const byKind = (objects: KubeObject[], kind: string, name?: string) => objects.find((object) => object.kind === kind && (!name || object.metadata.name === name)) as any;
+const byKind = (objects: KubeObject[], kind: string, name?: string) =>
+  objects.find((object) => object.kind === kind && (!name || object.metadata.name === name)) as any;
 
 function assertOne(list: Finding[], rule: string, object: string | undefined, path: string | undefined): Finding {
   assert.equal(list.length, 1, `expected one finding, got: ${JSON.stringify(list, null, 1)}`);
@@ -104,8 +165,35 @@ function assertOne(list: Finding[], rule: string, object: string | undefined, pa
   return finding;
 }
 
-const schemas = new SchemaIndex({ kubernetes: { kinds: {}, definitions: {} }, crds: [{ name: "secretproviderclasses.secrets-store.csi.x-k8s.io", group: "secrets-store.csi.x-k8s.io", kind: "SecretProviderClass", versions: { v1: { served: true, deprecated: false, schema: {} }, v1alpha1: { served: true, deprecated: true, schema: {} } } }] });
-const everyRule = [ingressBackend, serviceSelector, podReferences, kustomizationFiles, nodePorts, kindHostPorts, serviceHostnames, plaintextSecrets, imagePinned, probes, resources, ingressRegex, deprecatedApi(schemas)];
+const schemas = new SchemaIndex({
+  kubernetes: { kinds: {}, definitions: {} },
+  crds: [
+    {
+      name: "secretproviderclasses.secrets-store.csi.x-k8s.io",
+      group: "secrets-store.csi.x-k8s.io",
+      kind: "SecretProviderClass",
+      versions: {
+        v1: { served: true, deprecated: false, schema: {} },
+        v1alpha1: { served: true, deprecated: true, schema: {} },
+      },
+    },
+  ],
+});
+const everyRule = [
+  ingressBackend,
+  serviceSelector,
+  podReferences,
+  kustomizationFiles,
+  nodePorts,
+  kindHostPorts,
+  serviceHostnames,
+  plaintextSecrets,
+  imagePinned,
+  probes,
+  resources,
+  ingressRegex,
+  deprecatedApi(schemas),
+];
 
 describe("check rules on a correct stage", () => {
   for (const platform of ["kind", "aks"] as const) {
@@ -118,36 +206,91 @@ describe("check rules on a correct stage", () => {
 
 describe("reference checks", () => {
   it("ingress-backend: an unknown Service name", () => {
-    const stage = stageOf(mutate((objects) => (byKind(objects, "Ingress").spec.rules[0].http.paths[0].backend.service.name = "jore4-apii")));
-    assertOne(findings(ingressBackend, stage), "ingress-backend", "Ingress/ns/jore4-ingress", "spec.rules[0].http.paths[0].backend.service.name");
+    const stage = stageOf(
+      mutate((objects) => (byKind(objects, "Ingress").spec.rules[0].http.paths[0].backend.service.name = "jore4-apii")),
+    );
+    assertOne(
+      findings(ingressBackend, stage),
+      "ingress-backend",
+      "Ingress/ns/jore4-ingress",
+      "spec.rules[0].http.paths[0].backend.service.name",
+    );
   });
   it("ingress-backend: a port the Service does not expose", () => {
-    const stage = stageOf(mutate((objects) => (byKind(objects, "Ingress").spec.rules[0].http.paths[0].backend.service.port.number = 8081)));
-    const finding = assertOne(findings(ingressBackend, stage), "ingress-backend", "Ingress/ns/jore4-ingress", "spec.rules[0].http.paths[0].backend.service.port.number");
+    const stage = stageOf(
+      mutate((objects) => (byKind(objects, "Ingress").spec.rules[0].http.paths[0].backend.service.port.number = 8081)),
+    );
+    const finding = assertOne(
+      findings(ingressBackend, stage),
+      "ingress-backend",
+      "Ingress/ns/jore4-ingress",
+      "spec.rules[0].http.paths[0].backend.service.port.number",
+    );
     assert.match(finding.message, /no port 8081; it exposes 8080/);
   });
   it("service-selector: a selector that matches no pods", () => {
-    const stage = stageOf(mutate((objects) => (byKind(objects, "Service", "jore4-api").spec.selector = { app: "jore4-apx" })));
+    const stage = stageOf(
+      mutate((objects) => (byKind(objects, "Service", "jore4-api").spec.selector = { app: "jore4-apx" })),
+    );
     assertOne(findings(serviceSelector, stage), "service-selector", "Service/ns/jore4-api", "spec.selector");
   });
   it("pod-references: a missing ConfigMap", () => {
-    const stage = stageOf(mutate((objects) => (byKind(objects, "Deployment").spec.template.spec.containers[0].envFrom[0].configMapRef.name = "jore4-api-envv")));
-    assertOne(findings(podReferences, stage), "pod-references", "Deployment/ns/jore4-api", "spec.template.spec.containers[0].envFrom[0].configMapRef.name");
+    const stage = stageOf(
+      mutate(
+        (objects) =>
+          (byKind(objects, "Deployment").spec.template.spec.containers[0].envFrom[0].configMapRef.name =
+            "jore4-api-envv"),
+      ),
+    );
+    assertOne(
+      findings(podReferences, stage),
+      "pod-references",
+      "Deployment/ns/jore4-api",
+      "spec.template.spec.containers[0].envFrom[0].configMapRef.name",
+    );
   });
   it("pod-references: a missing SecretProviderClass", () => {
     const stage = stageOf(
-      mutate((objects) => (byKind(objects, "Deployment").spec.template.spec.volumes = [{ name: "s", csi: { driver: "secrets-store.csi.k8s.io", volumeAttributes: { secretProviderClass: "jore4-api-secrets" } } }])),
+      mutate(
+        (objects) =>
+          (byKind(objects, "Deployment").spec.template.spec.volumes = [
+            {
+              name: "s",
+              csi: {
+                driver: "secrets-store.csi.k8s.io",
+                volumeAttributes: { secretProviderClass: "jore4-api-secrets" },
+              },
+            },
+          ]),
+      ),
     );
-    assertOne(findings(podReferences, stage), "pod-references", "Deployment/ns/jore4-api", "spec.template.spec.volumes[0].csi.volumeAttributes.secretProviderClass");
+    assertOne(
+      findings(podReferences, stage),
+      "pod-references",
+      "Deployment/ns/jore4-api",
+      "spec.template.spec.volumes[0].csi.volumeAttributes.secretProviderClass",
+    );
   });
   it("kustomization-files: a listed file that is missing, and a file not listed", () => {
     const missing = findings(kustomizationFiles, stageOf(baseObjects(), { resources: ["all.yaml", "gone.yaml"] }));
     assertOne(missing, "kustomization-files", "Kustomization/(no name)", "resources[1]");
-    const unlisted = findings(kustomizationFiles, stageOf(baseObjects(), { fileNames: ["all.yaml", "extra.yaml", "kustomization.yaml"] }));
+    const unlisted = findings(
+      kustomizationFiles,
+      stageOf(baseObjects(), { fileNames: ["all.yaml", "extra.yaml", "kustomization.yaml"] }),
+    );
     assertOne(unlisted, "kustomization-files", "Kustomization/(no name)", "resources");
   });
   it("node-ports: a duplicate node port", () => {
-    const stage = stageOf(mutate((objects) => (byKind(objects, "Service", "jore4-db").spec = { type: "NodePort", selector: { app: "jore4-api" }, ports: [{ port: 5432, nodePort: 30100 }] })));
+    const stage = stageOf(
+      mutate(
+        (objects) =>
+          (byKind(objects, "Service", "jore4-db").spec = {
+            type: "NodePort",
+            selector: { app: "jore4-api" },
+            ports: [{ port: 5432, nodePort: 30100 }],
+          }),
+      ),
+    );
     assertOne(findings(nodePorts, stage), "node-ports", "Service/ns/jore4-db", "spec.ports[0].nodePort");
   });
   it("node-ports: a node port out of range", () => {
@@ -155,7 +298,9 @@ describe("reference checks", () => {
     assertOne(findings(nodePorts, stage), "node-ports", "Service/ns/jore4-api", "spec.ports[0].nodePort");
   });
   it("kind-host-ports: a host port mapped to a node port no Service has", () => {
-    const stage = stageOf(mutate((objects) => (byKind(objects, "Service", "jore4-api").spec.ports[0].nodePort = 30200)));
+    const stage = stageOf(
+      mutate((objects) => (byKind(objects, "Service", "jore4-api").spec.ports[0].nodePort = 30200)),
+    );
     const finding = assertOne(findings(kindHostPorts, stage), "kind-host-ports", undefined, "services.api.hostPort");
     assert.equal(finding.file, "values/s.yaml");
   });
@@ -178,51 +323,126 @@ describe("reference checks", () => {
 describe("safety rules", () => {
   it("no-plaintext-secrets: a secret-looking env key on an AKS stage, not on kind", () => {
     const objects = mutate((list) => (byKind(list, "ConfigMap").data.DB_PASSWORD = "hunter2"));
-    assertOne(findings(plaintextSecrets, stageOf(objects, { platform: "aks" })), "no-plaintext-secrets", "ConfigMap/ns/jore4-api-env", "data.DB_PASSWORD");
+    assertOne(
+      findings(plaintextSecrets, stageOf(objects, { platform: "aks" })),
+      "no-plaintext-secrets",
+      "ConfigMap/ns/jore4-api-env",
+      "data.DB_PASSWORD",
+    );
     assert.deepEqual(findings(plaintextSecrets, stageOf(objects, { platform: "kind" })), []);
   });
   it("no-plaintext-secrets: a secret-looking value under an innocent key", () => {
-    const objects = mutate((list) => (byKind(list, "ConfigMap").data.DATABASE_URL = "postgres://admin:hunter2@db:5432/app"));
-    assertOne(findings(plaintextSecrets, stageOf(objects, { platform: "aks" })), "no-plaintext-secrets", "ConfigMap/ns/jore4-api-env", "data.DATABASE_URL");
+    const objects = mutate(
+      (list) => (byKind(list, "ConfigMap").data.DATABASE_URL = "postgres://admin:hunter2@db:5432/app"),
+    );
+    assertOne(
+      findings(plaintextSecrets, stageOf(objects, { platform: "aks" })),
+      "no-plaintext-secrets",
+      "ConfigMap/ns/jore4-api-env",
+      "data.DATABASE_URL",
+    );
   });
   it("no-plaintext-secrets: a Secret with data in git on AKS", () => {
-    const objects = [...baseObjects(), { apiVersion: "v1", kind: "Secret", metadata: { name: "x", namespace: "ns" }, stringData: { token: "abc" } }];
-    assertOne(findings(plaintextSecrets, stageOf(objects, { platform: "aks" })), "no-plaintext-secrets", "Secret/ns/x", "stringData");
+    const objects = [
+      ...baseObjects(),
+      { apiVersion: "v1", kind: "Secret", metadata: { name: "x", namespace: "ns" }, stringData: { token: "abc" } },
+    ];
+    assertOne(
+      findings(plaintextSecrets, stageOf(objects, { platform: "aks" })),
+      "no-plaintext-secrets",
+      "Secret/ns/x",
+      "stringData",
+    );
   });
   it("secret-looking keys: the last word decides", () => {
-    assert.deepEqual(["DB_PASSWORD", "clientSecret", "API_KEY", "SECRET_STORE_BASE_PATH", "KEY_VAULT_NAME", "HASURA_GRAPHQL_ADMIN_SECRET"].map(isSecretLookingKey), [true, true, true, false, false, true]);
+    assert.deepEqual(
+      [
+        "DB_PASSWORD",
+        "clientSecret",
+        "API_KEY",
+        "SECRET_STORE_BASE_PATH",
+        "KEY_VAULT_NAME",
+        "HASURA_GRAPHQL_ADMIN_SECRET",
+      ].map(isSecretLookingKey),
+      [true, true, true, false, false, true],
+    );
   });
   it("image-pinned: latest and no tag fail on AKS; commit and version tags and digests pass", () => {
     for (const image of ["hsldevcom/api:latest", "hsldevcom/api", "hsldevcom/api:main", "hsldevcom/api:v2"]) {
       const objects = mutate((list) => (byKind(list, "Deployment").spec.template.spec.containers[0].image = image));
-      assertOne(findings(imagePinned, stageOf(objects, { platform: "aks" })), "image-pinned", "Deployment/ns/jore4-api", "spec.template.spec.containers[0].image");
-      assert.deepEqual(findings(imagePinned, stageOf(objects, { platform: "kind" })), [], "kind stages may use moving tags");
+      assertOne(
+        findings(imagePinned, stageOf(objects, { platform: "aks" })),
+        "image-pinned",
+        "Deployment/ns/jore4-api",
+        "spec.template.spec.containers[0].image",
+      );
+      assert.deepEqual(
+        findings(imagePinned, stageOf(objects, { platform: "kind" })),
+        [],
+        "kind stages may use moving tags",
+      );
     }
-    for (const image of ["postgis/postgis:12-3.1-alpine", "hsldevcom/jore4-ui:fix-docker-css--72224fc7574d8fb4486b43d8abc6afcf1b7f14c6", `nginx@sha256:${"a".repeat(64)}`]) assert.equal(unpinnedReason(image), undefined, image);
+    for (const image of [
+      "postgis/postgis:12-3.1-alpine",
+      "hsldevcom/jore4-ui:fix-docker-css--72224fc7574d8fb4486b43d8abc6afcf1b7f14c6",
+      `nginx@sha256:${"a".repeat(64)}`,
+    ])
+      assert.equal(unpinnedReason(image), undefined, image);
   });
   it("probes: a container without a readiness probe", () => {
     const objects = mutate((list) => delete byKind(list, "Deployment").spec.template.spec.containers[0].readinessProbe);
-    assertOne(findings(probes, stageOf(objects)), "probes", "Deployment/ns/jore4-api", "spec.template.spec.containers[0].readinessProbe");
+    assertOne(
+      findings(probes, stageOf(objects)),
+      "probes",
+      "Deployment/ns/jore4-api",
+      "spec.template.spec.containers[0].readinessProbe",
+    );
   });
   it("resources: a container without requests", () => {
-    const objects = mutate((list) => delete byKind(list, "Deployment").spec.template.spec.containers[0].resources.requests);
-    const finding = assertOne(findings(resources, stageOf(objects)), "resources", "Deployment/ns/jore4-api", "spec.template.spec.containers[0].resources");
+    const objects = mutate(
+      (list) => delete byKind(list, "Deployment").spec.template.spec.containers[0].resources.requests,
+    );
+    const finding = assertOne(
+      findings(resources, stageOf(objects)),
+      "resources",
+      "Deployment/ns/jore4-api",
+      "spec.template.spec.containers[0].resources",
+    );
     assert.equal(finding.severity, "warning");
   });
   it("resources: a LimitRange of the namespace fills in the defaults", () => {
     const objects = mutate((list) => {
       delete byKind(list, "Deployment").spec.template.spec.containers[0].resources;
-      list.push({ apiVersion: "v1", kind: "LimitRange", metadata: { name: "defaults", namespace: "ns" }, spec: { limits: [{ type: "Container", defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { memory: "1Gi" } }] } });
+      list.push({
+        apiVersion: "v1",
+        kind: "LimitRange",
+        metadata: { name: "defaults", namespace: "ns" },
+        spec: {
+          limits: [{ type: "Container", defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { memory: "1Gi" } }],
+        },
+      });
     });
     assert.deepEqual(findings(resources, stageOf(objects)), []);
   });
   it("ingress-regex: a regex path with pathType Prefix", () => {
     const objects = mutate((list) => (byKind(list, "Ingress").spec.rules[0].http.paths[0].pathType = "Prefix"));
-    assertOne(findings(ingressRegex, stageOf(objects)), "ingress-regex", "Ingress/ns/jore4-ingress", "spec.rules[0].http.paths[0].pathType");
+    assertOne(
+      findings(ingressRegex, stageOf(objects)),
+      "ingress-regex",
+      "Ingress/ns/jore4-ingress",
+      "spec.rules[0].http.paths[0].pathType",
+    );
   });
   it("ingress-regex: a regex path without use-regex", () => {
-    const objects = mutate((list) => delete byKind(list, "Ingress").metadata.annotations["nginx.ingress.kubernetes.io/use-regex"]);
-    assertOne(findings(ingressRegex, stageOf(objects)), "ingress-regex", "Ingress/ns/jore4-ingress", "metadata.annotations");
+    const objects = mutate(
+      (list) => delete byKind(list, "Ingress").metadata.annotations["nginx.ingress.kubernetes.io/use-regex"],
+    );
+    assertOne(
+      findings(ingressRegex, stageOf(objects)),
+      "ingress-regex",
+      "Ingress/ns/jore4-ingress",
+      "metadata.annotations",
+    );
   });
   it("ingress-regex: AGIC accepts a trailing /* only", () => {
     const agic = (path: string) =>
@@ -233,14 +453,37 @@ describe("safety rules", () => {
         ingress.spec.rules[0].http.paths[0].path = path;
       });
     assert.deepEqual(findings(ingressRegex, stageOf(agic("/api/*"))), []);
-    assertOne(findings(ingressRegex, stageOf(agic("/api(/|$)(.*)"))), "ingress-regex", "Ingress/ns/jore4-ingress", "spec.rules[0].http.paths[0].path");
+    assertOne(
+      findings(ingressRegex, stageOf(agic("/api(/|$)(.*)"))),
+      "ingress-regex",
+      "Ingress/ns/jore4-ingress",
+      "spec.rules[0].http.paths[0].path",
+    );
   });
   it("deprecated-api: a removed built-in version and a CRD version marked deprecated", () => {
     const ingress = mutate((list) => (byKind(list, "Ingress").apiVersion = "networking.k8s.io/v1beta1"));
-    const finding = assertOne(findings(deprecatedApi(schemas), stageOf(ingress)), "deprecated-api", "Ingress/ns/jore4-ingress", "apiVersion");
+    const finding = assertOne(
+      findings(deprecatedApi(schemas), stageOf(ingress)),
+      "deprecated-api",
+      "Ingress/ns/jore4-ingress",
+      "apiVersion",
+    );
     assert.match(finding.message, /use networking\.k8s\.io\/v1/);
-    const spc = [...baseObjects(), { apiVersion: "secrets-store.csi.x-k8s.io/v1alpha1", kind: "SecretProviderClass", metadata: { name: "x", namespace: "ns" }, spec: {} }];
-    assertOne(findings(deprecatedApi(schemas), stageOf(spc)), "deprecated-api", "SecretProviderClass/ns/x", "apiVersion");
+    const spc = [
+      ...baseObjects(),
+      {
+        apiVersion: "secrets-store.csi.x-k8s.io/v1alpha1",
+        kind: "SecretProviderClass",
+        metadata: { name: "x", namespace: "ns" },
+        spec: {},
+      },
+    ];
+    assertOne(
+      findings(deprecatedApi(schemas), stageOf(spc)),
+      "deprecated-api",
+      "SecretProviderClass/ns/x",
+      "apiVersion",
+    );
   });
 });
 

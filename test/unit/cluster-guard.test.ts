@@ -29,7 +29,11 @@ stages:
 );
 
 const refused = (run: () => unknown, pattern: RegExp) =>
-  assert.throws(run, (error: unknown) => error instanceof Jore4FluxError && error.exitCode === ExitCode.refused && pattern.test(error.message));
+  assert.throws(
+    run,
+    (error: unknown) =>
+      error instanceof Jore4FluxError && error.exitCode === ExitCode.refused && pattern.test(error.message),
+  );
 
 describe("context guard", () => {
   test("each stage's context comes from the configuration's patterns", () => {
@@ -42,19 +46,35 @@ describe("context guard", () => {
 
   test("the current context must be the stage's", () => {
     assert.equal(guardContext("ctx-qa-aks", { current: "ctx-qa-aks" }, "qa"), "ctx-qa-aks");
-    refused(() => guardContext("ctx-qa-aks", { current: "ctx-live-aks" }, "qa"), /the current kube context is ctx-live-aks, but the stage's context is ctx-qa-aks; nothing was applied/);
+    refused(
+      () => guardContext("ctx-qa-aks", { current: "ctx-live-aks" }, "qa"),
+      /the current kube context is ctx-live-aks, but the stage's context is ctx-qa-aks; nothing was applied/,
+    );
     refused(() => guardContext("ctx-qa-aks", {}, "qa"), /the current kube context is not set/);
   });
 
   test("an explicit --context is checked the same way, and wins over the current one", () => {
-    assert.equal(guardContext("kind-local", { explicit: "kind-local", current: "ctx-live-aks" }, "local"), "kind-local");
-    refused(() => guardContext("kind-local", { explicit: "ctx-qa-aks", current: "kind-local" }, "local"), /--context is ctx-qa-aks, but the stage's context is kind-local/);
+    assert.equal(
+      guardContext("kind-local", { explicit: "kind-local", current: "ctx-live-aks" }, "local"),
+      "kind-local",
+    );
+    refused(
+      () => guardContext("kind-local", { explicit: "ctx-qa-aks", current: "kind-local" }, "local"),
+      /--context is ctx-qa-aks, but the stage's context is kind-local/,
+    );
   });
 
   test("login and the Helm step use the configured names", () => {
     const argv = aksLoginSteps(config, findStage(config, "live")).map((step) => step.argv.join(" "));
-    assert.deepEqual(argv, ["az login", "az account set --subscription sub-x", "az aks get-credentials --resource-group rg-live --name aks-live --context ctx-live-aks --overwrite-existing"]);
+    assert.deepEqual(argv, [
+      "az login",
+      "az account set --subscription sub-x",
+      "az aks get-credentials --resource-group rg-live --name aks-live --context ctx-live-aks --overwrite-existing",
+    ]);
     const helm = secretStoreDriverStep(config, "ctx-qa-aks").argv.join(" ");
-    assert.equal(helm, "helm upgrade --install csi-azure csi-azure --repo https://charts.example.org --version 1.2.3 --namespace csi --create-namespace --take-ownership --kube-context ctx-qa-aks --wait");
+    assert.equal(
+      helm,
+      "helm upgrade --install csi-azure csi-azure --repo https://charts.example.org --version 1.2.3 --namespace csi --create-namespace --take-ownership --kube-context ctx-qa-aks --wait",
+    );
   });
 });

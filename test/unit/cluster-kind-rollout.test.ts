@@ -6,7 +6,16 @@ import { deploymentState, explainingEvents, parseSeconds, rolloutTimeoutError } 
 import type { ProjectConfig } from "../../src/config/project.ts";
 import type { Values } from "../../src/values/schema.ts";
 
-const service = { enabled: true, image: "x:1", containerPort: 80, serviceType: "ClusterIP", replicas: 1, env: {}, secrets: {}, waivers: [] } as const;
+const service = {
+  enabled: true,
+  image: "x:1",
+  containerPort: 80,
+  serviceType: "ClusterIP",
+  replicas: 1,
+  env: {},
+  secrets: {},
+  waivers: [],
+} as const;
 const values = {
   namespace: "ns",
   ingress: { hostPort: 8080 },
@@ -20,42 +29,94 @@ const values = {
 
 describe("kind configuration", () => {
   test("ingress host port → 80 and each enabled service's host port → its node port", () => {
-    assert.deepEqual(kindPortMappings(values).map(({ hostPort, containerPort }) => [hostPort, containerPort]), [[8080, 80], [5433, 30100]]);
-    const rendered = parse(renderKindConfig({ kind: { cluster: "c1", context: "kind-c1" } } as ProjectConfig, values)) as { name: string; nodes: { labels: object; extraPortMappings: object[] }[] };
+    assert.deepEqual(
+      kindPortMappings(values).map(({ hostPort, containerPort }) => [hostPort, containerPort]),
+      [
+        [8080, 80],
+        [5433, 30100],
+      ],
+    );
+    const rendered = parse(
+      renderKindConfig({ kind: { cluster: "c1", context: "kind-c1" } } as ProjectConfig, values),
+    ) as { name: string; nodes: { labels: object; extraPortMappings: object[] }[] };
     assert.equal(rendered.name, "c1");
     assert.deepEqual(rendered.nodes[0]!.labels, { "ingress-ready": "true" });
     assert.equal(rendered.nodes[0]!.extraPortMappings.length, 2);
     const noIngress = { ...values, ingress: {} } as Values;
-    assert.deepEqual(kindPortMappings(noIngress).map((mapping) => mapping.hostPort), [5433]);
+    assert.deepEqual(
+      kindPortMappings(noIngress).map((mapping) => mapping.hostPort),
+      [5433],
+    );
   });
 });
 
 describe("roll-out", () => {
-  const deployment = (status: object, generation = 2, replicas = 2) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "ns", generation }, spec: { replicas }, status });
+  const deployment = (status: object, generation = 2, replicas = 2) => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: "ns", generation },
+    spec: { replicas },
+    status,
+  });
   test("ready only when the controller saw the generation and every replica is updated and available", () => {
     assert.equal(deploymentState(deployment({})).ready, false);
     assert.equal(deploymentState(deployment({})).summary, "not yet seen by the deployment controller");
-    assert.equal(deploymentState(deployment({ observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 1 })).summary, "2/2 updated, 1/2 available");
-    assert.equal(deploymentState(deployment({ observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 })).ready, false);
-    assert.equal(deploymentState(deployment({ observedGeneration: 2, replicas: 3, updatedReplicas: 2, availableReplicas: 2 })).ready, false, "old pods still running");
-    assert.equal(deploymentState(deployment({ observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 })).ready, true);
-    const stuck = deploymentState(deployment({ observedGeneration: 2, conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: "too slow" }] }));
+    assert.equal(
+      deploymentState(deployment({ observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 1 }))
+        .summary,
+      "2/2 updated, 1/2 available",
+    );
+    assert.equal(
+      deploymentState(deployment({ observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 }))
+        .ready,
+      false,
+    );
+    assert.equal(
+      deploymentState(deployment({ observedGeneration: 2, replicas: 3, updatedReplicas: 2, availableReplicas: 2 }))
+        .ready,
+      false,
+      "old pods still running",
+    );
+    assert.equal(
+      deploymentState(deployment({ observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 }))
+        .ready,
+      true,
+    );
+    const stuck = deploymentState(
+      deployment({
+        observedGeneration: 2,
+        conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: "too slow" }],
+      }),
+    );
     assert.match(stuck.summary, /ProgressDeadlineExceeded: too slow/);
   });
 
   test("the timeout error names each Deployment with the events of it, its ReplicaSets and Pods", () => {
     const events = explainingEvents(
       [
-        { type: "Warning", reason: "Failed", message: "ErrImagePull", involvedObject: { kind: "Pod", name: "web-5d8-abc" } },
+        {
+          type: "Warning",
+          reason: "Failed",
+          message: "ErrImagePull",
+          involvedObject: { kind: "Pod", name: "web-5d8-abc" },
+        },
         { type: "Normal", reason: "Scheduled", message: "other", involvedObject: { kind: "Pod", name: "website-1" } },
         // A Service whose name shares the prefix is not the Deployment's (a real case: ingress-nginx-controller-admission).
-        { type: "Warning", reason: "ClusterIPNotAllocated", message: "repairing", involvedObject: { kind: "Service", name: "web-admission" } },
+        {
+          type: "Warning",
+          reason: "ClusterIPNotAllocated",
+          message: "repairing",
+          involvedObject: { kind: "Service", name: "web-admission" },
+        },
       ],
       "web",
     );
     assert.deepEqual(events, ["Pod/web-5d8-abc: Warning Failed: ErrImagePull"]);
     const error = rolloutTimeoutError([deploymentState(deployment({}))], 30, new Map([["ns/web", events]]));
-    assert.match(error.message, /1 Deployment\(s\) did not become ready within 30 s:\n  Deployment ns\/web: not yet seen by the deployment controller\n    Pod\/web-5d8-abc: Warning Failed: ErrImagePull/);
+    assert.match(
+      error.message,
+      /1 Deployment\(s\) did not become ready within 30 s:\n {2}Deployment ns\/web: not yet seen by the deployment controller\n {4}Pod\/web-5d8-abc: Warning Failed: ErrImagePull/,
+    );
     assert.equal(error.exitCode, 3);
   });
 

@@ -4,7 +4,10 @@ import { parseImageReference } from "../../src/values/image-reference.ts";
 
 describe("image references", () => {
   const valid: [string, { name: string; tag?: string; digest?: string }][] = [
-    ["hsldevcom/jore4-auth:dockerize--bf95d6d8b7bacfd6b990b2e9d55e4f6a1554879b", { name: "hsldevcom/jore4-auth", tag: "dockerize--bf95d6d8b7bacfd6b990b2e9d55e4f6a1554879b" }],
+    [
+      "hsldevcom/jore4-auth:dockerize--bf95d6d8b7bacfd6b990b2e9d55e4f6a1554879b",
+      { name: "hsldevcom/jore4-auth", tag: "dockerize--bf95d6d8b7bacfd6b990b2e9d55e4f6a1554879b" },
+    ],
     ["postgis/postgis:12-3.1-alpine", { name: "postgis/postgis", tag: "12-3.1-alpine" }],
     ["nginx", { name: "nginx" }],
     ["registry.example.com:5000/team/app:v1.2.3", { name: "registry.example.com:5000/team/app", tag: "v1.2.3" }],
@@ -18,7 +21,17 @@ describe("image references", () => {
     });
   }
 
-  for (const reference of ["", "bad image", "app:", ":tag", "app:-tag", "app@sha256:short", "team/UpperCase", "app::1", `app:${"t".repeat(129)}`]) {
+  for (const reference of [
+    "",
+    "bad image",
+    "app:",
+    ":tag",
+    "app:-tag",
+    "app@sha256:short",
+    "team/UpperCase",
+    "app::1",
+    `app:${"t".repeat(129)}`,
+  ]) {
     it(`rejects '${reference.slice(0, 40)}'`, () => assert.equal(parseImageReference(reference), undefined));
   }
 });

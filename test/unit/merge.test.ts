@@ -4,7 +4,10 @@ import { mergeValues } from "../../src/values/merge.ts";
 
 describe("merging values files", () => {
   it("merges maps deeply, key by key", () => {
-    const merged = mergeValues({ services: { auth: { image: "a:1", port: 8080 } } }, { services: { auth: { image: "a:2" }, ui: { image: "u:1" } } });
+    const merged = mergeValues(
+      { services: { auth: { image: "a:1", port: 8080 } } },
+      { services: { auth: { image: "a:2" }, ui: { image: "u:1" } } },
+    );
     assert.deepEqual(merged, { services: { auth: { image: "a:2", port: 8080 }, ui: { image: "u:1" } } });
   });
 
@@ -13,7 +16,10 @@ describe("merging values files", () => {
   });
 
   it("removes a key set to null in the override", () => {
-    const merged = mergeValues({ secrets: { id: { keyVault: "kv-id", local: undefined } }, keep: 1 }, { secrets: { id: { keyVault: null, local: "x" } } });
+    const merged = mergeValues(
+      { secrets: { id: { keyVault: "kv-id", local: undefined } }, keep: 1 },
+      { secrets: { id: { keyVault: null, local: "x" } } },
+    );
     assert.deepEqual(merged, { secrets: { id: { local: "x" } }, keep: 1 });
   });
 

@@ -11,11 +11,26 @@ let clock = Date.parse("2026-01-01T00:00:00Z");
 
 function commit(n: number, images: Record<string, string>, trailers = "", parents = [sha(n - 1)]): StageCommit {
   clock += 3_600_000;
-  return { commit: sha(n), parents, author: "Alice", email: "alice@example.invalid", date: new Date(clock).toISOString(), subject: `commit ${n}`, trailers: parseTrailerLines(trailers), images };
+  return {
+    commit: sha(n),
+    parents,
+    author: "Alice",
+    email: "alice@example.invalid",
+    date: new Date(clock).toISOString(),
+    subject: `commit ${n}`,
+    trailers: parseTrailerLines(trailers),
+    images,
+  };
 }
 
 const promotion = (from: string, to: string, source: number, target?: number, changes: string[] = []) =>
-  [`Promoted-From: ${from}`, `Promoted-To: ${to}`, `Source-Commit: ${sha(source)}`, ...(target ? [`Target-Commit: ${sha(target)}`] : []), ...changes.map((change) => `Image-Changed: ${change}`)].join("\n");
+  [
+    `Promoted-From: ${from}`,
+    `Promoted-To: ${to}`,
+    `Source-Commit: ${sha(source)}`,
+    ...(target ? [`Target-Commit: ${sha(target)}`] : []),
+    ...changes.map((change) => `Image-Changed: ${change}`),
+  ].join("\n");
 
 function scenario() {
   const main = [commit(1, { ui: "ui:1" }), commit(2, { ui: "ui:2" })];
@@ -34,7 +49,10 @@ function scenario() {
     stage: "test",
     branch: "test",
     promotedFrom: "dev",
-    commits: [...dev.commits.slice(0, 2), commit(20, { ui: "ui:1" }, promotion("dev", "test", 10, undefined, ["ui (none) -> ui:1"]), [sha(10)])],
+    commits: [
+      ...dev.commits.slice(0, 2),
+      commit(20, { ui: "ui:1" }, promotion("dev", "test", 10, undefined, ["ui (none) -> ui:1"]), [sha(10)]),
+    ],
     waiting: { images: { ui: "ui:2" }, commits: 1 },
   };
   return { main, dev, test };
@@ -42,19 +60,35 @@ function scenario() {
 
 test("periods run from promotion to promotion; commits before a branch was created are not its history", () => {
   const { main, dev, test: testLog } = scenario();
-  const history = buildHistory({ stages: [dev, testLog], sourceLines: { main: main.map((entry) => entry.commit).reverse(), dev: dev.commits.map((entry) => entry.commit) }, remotes: [] });
-  assert.deepEqual(history.events.map((event) => [event.stage, event.commit, event.kind, event.from]), [
-    ["dev", sha(10), "promotion", "main"],
-    ["dev", sha(11), "promotion", "main"],
-    ["test", sha(20), "promotion", "dev"],
-  ]);
+  const history = buildHistory({
+    stages: [dev, testLog],
+    sourceLines: { main: main.map((entry) => entry.commit).reverse(), dev: dev.commits.map((entry) => entry.commit) },
+    remotes: [],
+  });
+  assert.deepEqual(
+    history.events.map((event) => [event.stage, event.commit, event.kind, event.from]),
+    [
+      ["dev", sha(10), "promotion", "main"],
+      ["dev", sha(11), "promotion", "main"],
+      ["test", sha(20), "promotion", "dev"],
+    ],
+  );
   const ui = history.periods.filter((period) => period.stage === "dev");
-  assert.deepEqual(ui.map((period) => [period.image, period.from === dev.commits[1]!.date, period.until]), [["ui:1", true, dev.commits[2]!.date], ["ui:2", false, undefined]]);
+  assert.deepEqual(
+    ui.map((period) => [period.image, period.from === dev.commits[1]!.date, period.until]),
+    [
+      ["ui:1", true, dev.commits[2]!.date],
+      ["ui:2", false, undefined],
+    ],
+  );
   assert.equal(ui[1]!.sourceCommit, sha(2));
-  assert.deepEqual(history.now.map((stage) => [stage.stage, stage.images, stage.waiting]), [
-    ["dev", { ui: "ui:2" }, { commits: 0, changes: [] }],
-    ["test", { ui: "ui:1" }, { commits: 1, changes: [{ service: "ui", from: "ui:1", to: "ui:2" }] }],
-  ]);
+  assert.deepEqual(
+    history.now.map((stage) => [stage.stage, stage.images, stage.waiting]),
+    [
+      ["dev", { ui: "ui:2" }, { commits: 0, changes: [] }],
+      ["test", { ui: "ui:1" }, { commits: 1, changes: [{ service: "ui", from: "ui:1", to: "ui:2" }] }],
+    ],
+  );
   assert.deepEqual(history.warnings, []);
 });
 
@@ -62,11 +96,30 @@ test("rewritten history and messages that disagree with the files are reported, 
   const { main, dev, test: testLog } = scenario();
   const lying = { ...dev, commits: [...dev.commits.slice(0, 2), { ...dev.commits[2]!, parents: [sha(99), sha(2)] }] };
   const history = buildHistory({
-    stages: [lying, { ...testLog, commits: [...testLog.commits.slice(0, 2), commit(21, { ui: "ui:1" }, promotion("dev", "test", 77, undefined, ["ui ui:0 -> ui:1"]), [sha(10)])] }],
+    stages: [
+      lying,
+      {
+        ...testLog,
+        commits: [
+          ...testLog.commits.slice(0, 2),
+          commit(21, { ui: "ui:1" }, promotion("dev", "test", 77, undefined, ["ui ui:0 -> ui:1"]), [sha(10)]),
+        ],
+      },
+    ],
     sourceLines: { main: main.map((entry) => entry.commit), dev: lying.commits.map((entry) => entry.commit) },
-    remotes: [{ branch: "dev", remote: "origin", ahead: 1, behind: 2, forcedUpdates: [{ date: "2026-02-01T00:00:00Z", from: sha(5), to: sha(6) }] }],
+    remotes: [
+      {
+        branch: "dev",
+        remote: "origin",
+        ahead: 1,
+        behind: 2,
+        forcedUpdates: [{ date: "2026-02-01T00:00:00Z", from: sha(5), to: sha(6) }],
+      },
+    ],
   });
-  const messages = history.warnings.map((warning) => `${warning.stage} ${warning.commit?.slice(0, 4) ?? "-"}: ${warning.message}`);
+  const messages = history.warnings.map(
+    (warning) => `${warning.stage} ${warning.commit?.slice(0, 4) ?? "-"}: ${warning.message}`,
+  );
   assert.deepEqual(messages, [
     `dev 000b: made on top of ${short(10)} but now follows ${short(99)}: dev was rewritten after this promotion`,
     `test 0015: the message claims image changes [ui ui:0 -> ui:1] but the files show [ui (none) -> ui:1]; the files are used`,
@@ -78,26 +131,46 @@ test("rewritten history and messages that disagree with the files are reported, 
 
 test("filters narrow to a stage, a service and a time window", () => {
   const { main, dev, test: testLog } = scenario();
-  const history = buildHistory({ stages: [dev, testLog], sourceLines: { main: main.map((entry) => entry.commit) }, remotes: [] });
+  const history = buildHistory({
+    stages: [dev, testLog],
+    sourceLines: { main: main.map((entry) => entry.commit) },
+    remotes: [],
+  });
   const devOnly = filterHistory(history, { stage: "dev", since: dev.commits[2]!.date });
-  assert.deepEqual(devOnly.now.map((stage) => stage.stage), ["dev"]);
-  assert.deepEqual(devOnly.events.map((event) => event.commit), [sha(11)]);
-  assert.deepEqual(devOnly.periods.map((period) => period.image), ["ui:1", "ui:2"]);
+  assert.deepEqual(
+    devOnly.now.map((stage) => stage.stage),
+    ["dev"],
+  );
+  assert.deepEqual(
+    devOnly.events.map((event) => event.commit),
+    [sha(11)],
+  );
+  assert.deepEqual(
+    devOnly.periods.map((period) => period.image),
+    ["ui:1", "ui:2"],
+  );
   assert.deepEqual(filterHistory(history, { service: "auth" }).events, []);
 });
 
 test("the text and HTML reports show now, waiting, events, warnings and caveats; HTML is self-contained and escaped", () => {
   const { main, dev, test: testLog } = scenario();
-  const history = buildHistory({ stages: [dev, testLog], sourceLines: { main: main.map((entry) => entry.commit) }, remotes: [] });
+  const history = buildHistory({
+    stages: [dev, testLog],
+    sourceLines: { main: main.map((entry) => entry.commit) },
+    remotes: [],
+  });
   const text = historyText(history);
-  assert.match(text, /Now \(image tag per stage\):\n  service  dev  test\n  ui       2    1/);
+  assert.match(text, /Now \(image tag per stage\):\n {2}service {2}dev {2}test\n {2}ui {7}2 {4}1/);
   assert.match(text, /test ← dev: 1 commit\(s\); ui ui:1 -> ui:2/);
   assert.match(text, /a deployment that failed in the cluster is not in git/);
   const html = historyHtml({ ...history, services: [...history.services, "<script>"] }, "History & <more>");
   assert.match(html, /<title>History &amp; &lt;more&gt;<\/title>/);
   assert.doesNotMatch(html, /<script>|https?:|<link/);
   assert.equal((html.match(/class="bar"/g) ?? []).length, 3);
-  assert.match(html, new RegExp(`data-image="ui:2" style="left:[0-9.]+%;width:[0-9.]+%;background:${imageColor("ui:2")}"`));
+  assert.match(
+    html,
+    new RegExp(`data-image="ui:2" style="left:[0-9.]+%;width:[0-9.]+%;background:${imageColor("ui:2")}"`),
+  );
   assert.match(imageColor("ui:2"), /^#[0-9a-f]{6}$/);
   assert.notEqual(imageColor("ui:1"), imageColor("ui:2"));
 });

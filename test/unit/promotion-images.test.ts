@@ -24,8 +24,18 @@ test("images are read from Deployments, keyed by service name (the jore4- prefix
 });
 
 test("manifests in other layouts (flow style, quoted) fall back to a full YAML parse", () => {
-  assert.deepEqual(imagesInManifest(`kind: Deployment\nmetadata: {name: jore4-auth}\nspec: {template: {spec: {containers: [{image: "hsldevcom/jore4-auth:v2"}]}}}\n`), { auth: "hsldevcom/jore4-auth:v2" });
-  assert.deepEqual(imagesInManifest(`kind: Deployment\nmetadata:\n  name: "jore4-auth"\nspec:\n  template:\n    spec:\n      containers:\n        - image: 'hsldevcom/jore4-auth:v3'\n`), { auth: "hsldevcom/jore4-auth:v3" });
+  assert.deepEqual(
+    imagesInManifest(
+      `kind: Deployment\nmetadata: {name: jore4-auth}\nspec: {template: {spec: {containers: [{image: "hsldevcom/jore4-auth:v2"}]}}}\n`,
+    ),
+    { auth: "hsldevcom/jore4-auth:v2" },
+  );
+  assert.deepEqual(
+    imagesInManifest(
+      `kind: Deployment\nmetadata:\n  name: "jore4-auth"\nspec:\n  template:\n    spec:\n      containers:\n        - image: 'hsldevcom/jore4-auth:v3'\n`,
+    ),
+    { auth: "hsldevcom/jore4-auth:v3" },
+  );
 });
 
 test("image changes list added, removed and changed services in name order", () => {
@@ -38,7 +48,11 @@ test("image changes list added, removed and changed services in name order", () 
 
 test("object changes compare Kubernetes objects, not file text", () => {
   const before = new Map([["clusters/dev/a.yaml", deployment("jore4-ui", "i:1") + deployment("jore4-auth", "j:1")]]);
-  const after = new Map([["clusters/dev/ui.yaml", deployment("jore4-ui", "i:1")], ["clusters/dev/auth.yaml", deployment("jore4-auth", "j:1", 2)], ["clusters/dev/new.yaml", deployment("jore4-new", "n:1")]]);
+  const after = new Map([
+    ["clusters/dev/ui.yaml", deployment("jore4-ui", "i:1")],
+    ["clusters/dev/auth.yaml", deployment("jore4-auth", "j:1", 2)],
+    ["clusters/dev/new.yaml", deployment("jore4-new", "n:1")],
+  ]);
   assert.deepEqual(objectChanges(before, after), [
     { change: "changed", object: "Deployment hsl-jore4/jore4-auth", file: "clusters/dev/auth.yaml" },
     { change: "added", object: "Deployment hsl-jore4/jore4-new", file: "clusters/dev/new.yaml" },

@@ -5,8 +5,9 @@ import { memoryFiles } from "../../src/io/source-files.ts";
 import { finalStage, pathTo, promotionStep } from "../../src/promotion/order.ts";
 import { loadProjectConfig } from "../../src/values/load.ts";
 
-const { config } = loadProjectConfig(memoryFiles({
-  "jore4-flux.yaml": `
+const { config } = loadProjectConfig(
+  memoryFiles({
+    "jore4-flux.yaml": `
 repository: {url: https://example.invalid/jore4-flux, mainBranch: main}
 aks: {subscription: s, resourceGroup: "rg-{stage}", cluster: "c-{stage}", context: "c-{stage}", secretStoreDriver: {chartRepository: https://example.invalid/charts, chart: c, version: "1", namespace: secret-store}}
 kind: {cluster: k, context: kind-k}
@@ -16,11 +17,15 @@ stages:
   - {name: test, platform: aks, promotedFrom: dev}
   - {name: prod, platform: aks, promotedFrom: test, branch: production, confirm: true}
 `,
-}));
+  }),
+);
 
 test("the promotion path to prod runs main → dev → test → prod, and prod is where hotfixes go", () => {
   const prod = config.stages.find((stage) => stage.name === "prod")!;
-  assert.deepEqual(pathTo(config, prod).map((stage) => `${stage.promotedFrom}→${stage.branch}`), ["main→dev", "dev→test", "test→production"]);
+  assert.deepEqual(
+    pathTo(config, prod).map((stage) => `${stage.promotedFrom}→${stage.branch}`),
+    ["main→dev", "dev→test", "test→production"],
+  );
   assert.equal(finalStage(config).name, "prod");
 });
 
@@ -46,7 +51,10 @@ test("skipping a stage is refused with the steps to take", () => {
   const error = refusal("main", "prod");
   assert.equal(error.exitCode, ExitCode.refused);
   assert.equal(error.message, "main → production skips a stage: prod is promoted from test only");
-  assert.equal(error.hint, "promote one stage at a time:\n  jore4-flux promote main dev\n  jore4-flux promote dev test\n  jore4-flux promote test prod");
+  assert.equal(
+    error.hint,
+    "promote one stage at a time:\n  jore4-flux promote main dev\n  jore4-flux promote dev test\n  jore4-flux promote test prod",
+  );
 });
 
 test("promoting against the order, or from something unknown, is refused", () => {

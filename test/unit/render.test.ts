@@ -13,7 +13,8 @@ const shipped = shippedFiles();
 const { stages } = renderProject(memoryFiles(shipped));
 const stage = (name: string) => stages.find((rendered) => rendered.stage === name)!;
 const objects = (name: string): KubeObject[] => stage(name).files.flatMap((file) => file.objects);
-const find = (name: string, kind: string, objectName: string) => objects(name).find((object) => object.kind === kind && object.metadata.name === objectName) as any;
+const find = (name: string, kind: string, objectName: string) =>
+  objects(name).find((object) => object.kind === kind && object.metadata.name === objectName) as any;
 
 describe("rendering the shipped configuration", () => {
   it("reproduces the committed clusters/ byte for byte (the golden files of every stage)", () => {
@@ -24,7 +25,10 @@ describe("rendering the shipped configuration", () => {
 
   it("is deterministic: the same input renders the same text", () => {
     const again = renderProject(memoryFiles(shipped)).stages;
-    assert.deepEqual(again.map((rendered) => rendered.files.map(fileText)), stages.map((rendered) => rendered.files.map(fileText)));
+    assert.deepEqual(
+      again.map((rendered) => rendered.files.map(fileText)),
+      stages.map((rendered) => rendered.files.map(fileText)),
+    );
   });
 
   it("renders each service as Deployment + Service named jore4-<name>, per the spec", () => {
@@ -46,24 +50,51 @@ describe("rendering the shipped configuration", () => {
     assert.equal(provider.apiVersion, "secrets-store.csi.x-k8s.io/v1");
     assert.equal(provider.spec.parameters.keyvaultName, "hsl-jore4-prod-vault");
     assert.equal(provider.spec.parameters.tenantId, "572a41dd-c389-4f0a-b256-aefd1bf149d7");
-    assert.match(provider.spec.parameters.objects, /objectName: hsl-jore4-db-admin-password\n\s+objectType: secret\n\s+objectAlias: db-password/);
+    assert.match(
+      provider.spec.parameters.objects,
+      /objectName: hsl-jore4-db-admin-password\n\s+objectType: secret\n\s+objectAlias: db-password/,
+    );
     const pod = find("prod", "Deployment", "jore4-hasura").spec.template.spec;
-    assert.deepEqual(pod.volumes, [{ name: "secrets-store", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "jore4-hasura-secrets" } } }]);
-    assert.deepEqual(pod.containers[0].volumeMounts, [{ name: "secrets-store", mountPath: "/mnt/secrets-store", readOnly: true }]);
-    assert.equal(objects("prod").some((object) => object.kind === "Secret"), false);
+    assert.deepEqual(pod.volumes, [
+      {
+        name: "secrets-store",
+        csi: {
+          driver: "secrets-store.csi.k8s.io",
+          readOnly: true,
+          volumeAttributes: { secretProviderClass: "jore4-hasura-secrets" },
+        },
+      },
+    ]);
+    assert.deepEqual(pod.containers[0].volumeMounts, [
+      { name: "secrets-store", mountPath: "/mnt/secrets-store", readOnly: true },
+    ]);
+    assert.equal(
+      objects("prod").some((object) => object.kind === "Secret"),
+      false,
+    );
   });
 
   it("mounts e2e secrets from a local Secret at the same path", () => {
     const secret = find("e2e", "Secret", "jore4-auth-secrets");
-    assert.deepEqual(secret.stringData, { "oidc-client-id": "0838619941439007", "oidc-client-secret": "9uV5p45F6IZQubCErBiquZYaL7Wm2AWM" });
+    assert.deepEqual(secret.stringData, {
+      "oidc-client-id": "0838619941439007",
+      "oidc-client-secret": "9uV5p45F6IZQubCErBiquZYaL7Wm2AWM",
+    });
     const pod = find("e2e", "Deployment", "jore4-auth").spec.template.spec;
     assert.deepEqual(pod.volumes, [{ name: "secrets-store", secret: { secretName: "jore4-auth-secrets" } }]);
-    assert.deepEqual(pod.containers[0].volumeMounts, [{ name: "secrets-store", mountPath: "/mnt/secrets-store", readOnly: true }]);
-    assert.equal(objects("e2e").some((object) => object.kind === "SecretProviderClass"), false);
+    assert.deepEqual(pod.containers[0].volumeMounts, [
+      { name: "secrets-store", mountPath: "/mnt/secrets-store", readOnly: true },
+    ]);
+    assert.equal(
+      objects("e2e").some((object) => object.kind === "SecretProviderClass"),
+      false,
+    );
   });
 
   it("renders the testdb NodePort service on e2e only", () => {
-    assert.deepEqual(find("e2e", "Service", "jore4-testdb").spec.ports, [{ port: 5432, targetPort: 5432, protocol: "TCP", nodePort: 30432 }]);
+    assert.deepEqual(find("e2e", "Service", "jore4-testdb").spec.ports, [
+      { port: 5432, targetPort: 5432, protocol: "TCP", nodePort: 30432 },
+    ]);
     assert.equal(find("dev", "Service", "jore4-testdb"), undefined);
   });
 
@@ -78,7 +109,9 @@ describe("rendering the shipped configuration", () => {
     const rule = ingress.spec.rules[0];
     assert.equal(rule.host, "test.jore.hsl.fi");
     assert.deepEqual(
-      rule.http.paths.map((path: any) => `${path.path} ${path.backend.service.name}:${path.backend.service.port.number}`),
+      rule.http.paths.map(
+        (path: any) => `${path.path} ${path.backend.service.name}:${path.backend.service.port.number}`,
+      ),
       ["/api/graphql/* jore4-hasura:8080", "/api/auth/* jore4-auth:8080", "/ jore4-ui:80"],
     );
   });
@@ -90,17 +123,30 @@ describe("rendering the shipped configuration", () => {
     assert.equal(ingress.spec.rules[0].host, undefined);
     assert.deepEqual(
       ingress.spec.rules[0].http.paths.map((path: any) => `${path.path} ${path.pathType} ${path.backend.service.name}`),
-      ["/api/graphql(/|$)(.*) ImplementationSpecific jore4-hasura", "/api/auth(/|$)(.*) ImplementationSpecific jore4-auth", "/()(.*) ImplementationSpecific jore4-ui"],
+      [
+        "/api/graphql(/|$)(.*) ImplementationSpecific jore4-hasura",
+        "/api/auth(/|$)(.*) ImplementationSpecific jore4-auth",
+        "/()(.*) ImplementationSpecific jore4-ui",
+      ],
     );
   });
 
   it("keeps a Flux sync of its own branch and folder on synced stages only", () => {
     const source = find("test", "GitRepository", "flux-repo");
-    assert.deepEqual(source.spec, { interval: "1m", ref: { branch: "test" }, url: "https://github.com/HSLdevcom/jore4-flux" });
+    assert.deepEqual(source.spec, {
+      interval: "1m",
+      ref: { branch: "test" },
+      url: "https://github.com/HSLdevcom/jore4-flux",
+    });
     assert.equal(source.metadata.namespace, "flux-system");
     const sync = find("test", "Kustomization", "flux-system-sync");
     assert.equal(sync.apiVersion, "kustomize.toolkit.fluxcd.io/v1");
-    assert.deepEqual(sync.spec, { interval: "1m", path: "./clusters/test", prune: true, sourceRef: { kind: "GitRepository", name: "flux-repo" } });
+    assert.deepEqual(sync.spec, {
+      interval: "1m",
+      path: "./clusters/test",
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: "flux-repo" },
+    });
     assert.equal(find("e2e", "GitRepository", "flux-repo"), undefined);
   });
 

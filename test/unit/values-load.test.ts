@@ -31,13 +31,10 @@ describe("loading the shipped configuration", () => {
   const project = loadProject(memoryFiles(shipped));
 
   it("has the five stages in the configured order", () => {
-    assert.deepEqual(project.stages.map((model) => `${model.stage.name}:${model.stage.platform}:${model.stage.promotedFrom}`), [
-      "e2e:kind:main",
-      "playg:aks:main",
-      "dev:aks:main",
-      "test:aks:dev",
-      "prod:aks:test",
-    ]);
+    assert.deepEqual(
+      project.stages.map((model) => `${model.stage.name}:${model.stage.platform}:${model.stage.promotedFrom}`),
+      ["e2e:kind:main", "playg:aks:main", "dev:aks:main", "test:aks:dev", "prod:aks:test"],
+    );
   });
 
   it("merges the stage override over the shared file", () => {
@@ -62,7 +59,11 @@ describe("loading the shipped configuration", () => {
   });
 
   it("includes plain manifests of manifests/all in every stage", () => {
-    for (const model of project.stages) assert.deepEqual(model.manifests.map((manifest) => manifest.file), ["manifests/all/limit-range.yaml"]);
+    for (const model of project.stages)
+      assert.deepEqual(
+        model.manifests.map((manifest) => manifest.file),
+        ["manifests/all/limit-range.yaml"],
+      );
   });
 });
 
@@ -70,9 +71,14 @@ describe("rejecting bad values, naming file, line, column and key", () => {
   const common = shipped["values/common.yaml"]!;
 
   it("suggests the key a typo was meant to be", () => {
-    const problems = problemsOf({ "values/dev.yaml": `${shipped["values/dev.yaml"]}  ui:\n    imgae: hsldevcom/jore4-ui:x\n` });
+    const problems = problemsOf({
+      "values/dev.yaml": `${shipped["values/dev.yaml"]}  ui:\n    imgae: hsldevcom/jore4-ui:x\n`,
+    });
     assert.equal(problems.length, 1);
-    assert.match(problems[0]!, /^values\/dev\.yaml:\d+:5 services\.ui\.imgae: unknown key 'imgae' \(did you mean 'image'\?\); expected one of: enabled, image, /);
+    assert.match(
+      problems[0]!,
+      /^values\/dev\.yaml:\d+:5 services\.ui\.imgae: unknown key 'imgae' \(did you mean 'image'\?\); expected one of: enabled, image, /,
+    );
   });
 
   it("reports a problem of the shared file once, not once per stage", () => {
@@ -92,18 +98,30 @@ describe("rejecting bad values, naming file, line, column and key", () => {
   });
 
   it("requires a Key Vault name for each secret on AKS stages", () => {
-    const problems = problemsOf({ "values/test.yaml": `${shipped["values/test.yaml"]}  hasura:\n    secrets:\n      db-name:\n        keyVault: null\n` });
-    assert.deepEqual(problems, ["values/test.yaml:19:9 services.hasura.secrets.db-name.keyVault: required field is missing: AKS stage test reads secrets from its Key Vault"]);
+    const problems = problemsOf({
+      "values/test.yaml": `${shipped["values/test.yaml"]}  hasura:\n    secrets:\n      db-name:\n        keyVault: null\n`,
+    });
+    assert.deepEqual(problems, [
+      "values/test.yaml:19:9 services.hasura.secrets.db-name.keyVault: required field is missing: AKS stage test reads secrets from its Key Vault",
+    ]);
   });
 
   it("refuses plaintext secret values on AKS stages", () => {
-    const problems = problemsOf({ "values/prod.yaml": `${shipped["values/prod.yaml"]}  hasura:\n    secrets:\n      db-password:\n        local: hunter2\n` });
-    assert.deepEqual(problems, ["values/prod.yaml:19:9 services.hasura.secrets.db-password.local: plaintext secret value on AKS stage prod: secrets there come from the Key Vault (remove 'local')"]);
+    const problems = problemsOf({
+      "values/prod.yaml": `${shipped["values/prod.yaml"]}  hasura:\n    secrets:\n      db-password:\n        local: hunter2\n`,
+    });
+    assert.deepEqual(problems, [
+      "values/prod.yaml:19:9 services.hasura.secrets.db-password.local: plaintext secret value on AKS stage prod: secrets there come from the Key Vault (remove 'local')",
+    ]);
   });
 
   it("requires a node port for a NodePort service", () => {
-    const problems = problemsOf({ "values/common.yaml": common.replace("    nodePort: 30432\n    hostPort: 3002\n", "") });
-    assert.deepEqual(problems, ["values/e2e.yaml:41:3 services.testdb.nodePort: required field is missing: a NodePort service needs nodePort (30000-32767)"]);
+    const problems = problemsOf({
+      "values/common.yaml": common.replace("    nodePort: 30432\n    hostPort: 3002\n", ""),
+    });
+    assert.deepEqual(problems, [
+      "values/e2e.yaml:41:3 services.testdb.nodePort: required field is missing: a NodePort service needs nodePort (30000-32767)",
+    ]);
   });
 
   it("rejects a duplicate node port and a duplicate host port", () => {
@@ -117,18 +135,30 @@ describe("rejecting bad values, naming file, line, column and key", () => {
   });
 
   it("rejects a stage promoted from a branch that does not exist", () => {
-    const problems = problemsOf({ "jore4-flux.yaml": shipped["jore4-flux.yaml"]!.replace("promotedFrom: test", "promotedFrom: staging") });
+    const problems = problemsOf({
+      "jore4-flux.yaml": shipped["jore4-flux.yaml"]!.replace("promotedFrom: test", "promotedFrom: staging"),
+    });
     assert.equal(problems.length, 1);
-    assert.match(problems[0]!, /^jore4-flux\.yaml:\d+:5 stages\.4\.promotedFrom: must be main or another stage's branch \(main, e2e, playg, dev, test, prod\)$/);
+    assert.match(
+      problems[0]!,
+      /^jore4-flux\.yaml:\d+:5 stages\.4\.promotedFrom: must be main or another stage's branch \(main, e2e, playg, dev, test, prod\)$/,
+    );
   });
 
   it("rejects a manifest folder for a stage that does not exist", () => {
-    const problems = problemsOf({ "manifests/staging/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n" });
-    assert.deepEqual(problems, ["manifests/staging:1:1: no stage 'staging' in jore4-flux.yaml (manifest folders are 'all' or a stage name)"]);
+    const problems = problemsOf({
+      "manifests/staging/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    });
+    assert.deepEqual(problems, [
+      "manifests/staging:1:1: no stage 'staging' in jore4-flux.yaml (manifest folders are 'all' or a stage name)",
+    ]);
   });
 
   it("rejects a plain manifest without a name, at its line", () => {
-    const problems = problemsOf({ "manifests/dev/extra.yaml": "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {}\n" });
+    const problems = problemsOf({
+      "manifests/dev/extra.yaml":
+        "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {}\n",
+    });
     assert.deepEqual(problems, [
       "manifests/dev/extra.yaml:1:1 metadata.name: required field is missing (expected string)",
       "manifests/dev/extra.yaml:6:1 metadata.name: required field is missing (expected string)",

@@ -19,7 +19,10 @@ export function buildCommand(): Command {
       const stage = findStage(config, stageName);
       const dir = `${config.paths.clusters}/${stage.name}`;
       if (!existsSync(join(root, dir, "kustomization.yaml"))) {
-        throw new Jore4FluxError(`${dir}/kustomization.yaml does not exist`, { exitCode: ExitCode.invalid, hint: "run `npx jore4-flux generate` first" });
+        throw new Jore4FluxError(`${dir}/kustomization.yaml does not exist`, {
+          exitCode: ExitCode.invalid,
+          hint: "run `npx jore4-flux generate` first",
+        });
       }
       out.data(await kustomizeBuild(root, dir));
     });

@@ -8,7 +8,9 @@ import { findRoot, out } from "../context.ts";
 
 export function checkCommand(): Command {
   return new Command("check")
-    .description("validate the rendered stages offline: schemas, references inside each stage, safety rules, stage parity, and that clusters/ is up to date")
+    .description(
+      "validate the rendered stages offline: schemas, references inside each stage, safety rules, stage parity, and that clusters/ is up to date",
+    )
     .argument("[stages...]", "stages to check (default: all)")
     .option("--json", "print the findings as JSON")
     .option("--rules", "list the rules (id, default severity, what each checks) and exit")

@@ -13,7 +13,10 @@ export function contextCommand(): Command {
     .argument("<stage>", "the stage")
     .option("--context <name>", "check this context instead of the current one")
     .option("--json", "print the result as JSON")
-    .addHelpText("after", "\nExamples:\n  $ jore4-flux context check dev\n  $ jore4-flux context check e2e --context kind-jore4-local-cluster")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ jore4-flux context check dev\n  $ jore4-flux context check e2e --context kind-jore4-local-cluster",
+    )
     .action(async (stageName: string, options: { context?: string; json?: boolean }, command: Command) => {
       const session = sessionFor(command, {});
       const stage = findStage(session.config, stageName);
@@ -21,7 +24,11 @@ export function contextCommand(): Command {
       const used = options.context ?? (await currentContext(session));
       const ok = used === expected;
       if (options.json) out.json({ stage: stage.name, expected, context: used ?? null, ok });
-      guardContext(expected, options.context !== undefined ? { explicit: options.context } : { current: used }, stage.name);
+      guardContext(
+        expected,
+        options.context !== undefined ? { explicit: options.context } : { current: used },
+        stage.name,
+      );
       if (!options.json) out.data(`context ${expected} is stage ${stage.name}'s`);
     });
   return context;

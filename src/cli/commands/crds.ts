@@ -6,7 +6,9 @@ import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { findRoot, out } from "../context.ts";
 
 export function crdsCommand(): Command {
-  const crds = new Command("crds").description("the committed cluster prerequisites in crds/ (Flux, Secrets Store CSI driver CRDs, ingress-nginx for kind)");
+  const crds = new Command("crds").description(
+    "the committed cluster prerequisites in crds/ (Flux, Secrets Store CSI driver CRDs, ingress-nginx for kind)",
+  );
   crds
     .command("build")
     .description("reassemble crds/ from the pinned Go modules (go mod download + kustomize build)")
@@ -15,7 +17,9 @@ export function crdsCommand(): Command {
     .action(async (options: { check?: boolean }, command: Command) => {
       const root = findRoot(command.optsWithGlobals().dir);
       const files = await buildCrdFiles(root);
-      const stale = Object.entries(files).filter(([path, text]) => !existsSync(join(root, path)) || readFileSync(join(root, path), "utf8") !== text);
+      const stale = Object.entries(files).filter(
+        ([path, text]) => !existsSync(join(root, path)) || readFileSync(join(root, path), "utf8") !== text,
+      );
       for (const [path, text] of stale) {
         out.progress(`${options.check ? "stale" : "written"}: ${path}`);
         if (!options.check) {
@@ -24,7 +28,11 @@ export function crdsCommand(): Command {
         }
       }
       out.progress(`${stale.length} of ${Object.keys(files).length} files ${options.check ? "stale" : "written"}`);
-      if (options.check && stale.length > 0) throw new Jore4FluxError("crds/ is stale", { exitCode: ExitCode.findings, hint: "run `npx jore4-flux crds build` and commit the result" });
+      if (options.check && stale.length > 0)
+        throw new Jore4FluxError("crds/ is stale", {
+          exitCode: ExitCode.findings,
+          hint: "run `npx jore4-flux crds build` and commit the result",
+        });
     });
   return crds;
 }

@@ -24,26 +24,40 @@ async function diffAgainstRef(root: string, current: Project, ref: string, stage
     other = loadProject(files);
   } catch (error) {
     if (!(error instanceof Jore4FluxError)) throw error;
-    throw new Jore4FluxError(`at ${ref}: ${error.message}`, { exitCode: error.exitCode, problems: error.problems, ...(error.hint ? { hint: error.hint } : {}) });
+    throw new Jore4FluxError(`at ${ref}: ${error.message}`, {
+      exitCode: error.exitCode,
+      problems: error.problems,
+      ...(error.hint ? { hint: error.hint } : {}),
+    });
   }
-  const names = stages.length > 0 ? stages : [...new Set([...other.stages, ...current.stages].map((model) => model.stage.name))];
-  for (const name of stages) if (![...other.stages, ...current.stages].some((model) => model.stage.name === name)) findStageModel(current, name);
+  const names =
+    stages.length > 0 ? stages : [...new Set([...other.stages, ...current.stages].map((model) => model.stage.name))];
+  for (const name of stages)
+    if (![...other.stages, ...current.stages].some((model) => model.stage.name === name)) findStageModel(current, name);
   return names.map((name) => {
     const before = other.stages.find((model) => model.stage.name === name);
     const after = current.stages.find((model) => model.stage.name === name);
-    const changes = diffObjects(before ? renderedObjects(other.config, before) : [], after ? renderedObjects(current.config, after) : []);
+    const changes = diffObjects(
+      before ? renderedObjects(other.config, before) : [],
+      after ? renderedObjects(current.config, after) : [],
+    );
     return { title: `${name}: ${ref} → working tree`, changes };
   });
 }
 
 export function diffCommand(): Command {
   return new Command("diff")
-    .description("the semantic difference, object by object and field by field, between two stages' renderings, or between the working tree and another commit")
+    .description(
+      "the semantic difference, object by object and field by field, between two stages' renderings, or between the working tree and another commit",
+    )
     .argument("[stages...]", "two stages to compare; with --ref, the stages to compare (default: all)")
     .option("--ref <git-ref>", "compare the working tree's rendering with the one at this commit, branch or tag")
     .option("--all", "between two stages, also show what is expected to differ (stage-specific keys, branch and path)")
     .option("--json", "print the differences as JSON")
-    .option("--markdown", "print a summary sized for a pull-request comment (long diffs are cut, with a count of what was left out)")
+    .option(
+      "--markdown",
+      "print a summary sized for a pull-request comment (long diffs are cut, with a count of what was left out)",
+    )
     .addHelpText(
       "after",
       [
@@ -59,7 +73,8 @@ export function diffCommand(): Command {
     )
     .action(async (stages: string[], options: DiffOptions, command: Command) => {
       const root = findRoot(command.optsWithGlobals().dir);
-      if (options.json && options.markdown) throw new Jore4FluxError("choose one of --json and --markdown", { exitCode: ExitCode.invalid });
+      if (options.json && options.markdown)
+        throw new Jore4FluxError("choose one of --json and --markdown", { exitCode: ExitCode.invalid });
       const project = loadProject(diskFiles(root));
       let diffs: StageDiff[];
       let heading: string;
@@ -67,13 +82,22 @@ export function diffCommand(): Command {
         diffs = await diffAgainstRef(root, project, options.ref, stages);
         heading = `jore4-flux diff: \`${options.ref}\` → working tree`;
       } else {
-        if (stages.length !== 2) throw new Jore4FluxError("name two stages to compare (or use --ref <git-ref>)", { exitCode: ExitCode.invalid, hint: "jore4-flux diff dev prod" });
-        diffs = [diffStages(project.config, findStageModel(project, stages[0]!), findStageModel(project, stages[1]!), { all: options.all === true })];
+        if (stages.length !== 2)
+          throw new Jore4FluxError("name two stages to compare (or use --ref <git-ref>)", {
+            exitCode: ExitCode.invalid,
+            hint: "jore4-flux diff dev prod",
+          });
+        diffs = [
+          diffStages(project.config, findStageModel(project, stages[0]!), findStageModel(project, stages[1]!), {
+            all: options.all === true,
+          }),
+        ];
         heading = `jore4-flux diff: ${stages[0]} → ${stages[1]}${options.all ? "" : " (stage-specific differences hidden)"}`;
       }
       if (options.json) out.json(diffs);
       else if (options.markdown) out.data(formatDiffMarkdown(diffs, heading));
       else out.data(formatDiffText(diffs));
-      if (countChanges(diffs) > 0) throw new Jore4FluxError(`${countChanges(diffs)} objects differ`, { exitCode: ExitCode.findings });
+      if (countChanges(diffs) > 0)
+        throw new Jore4FluxError(`${countChanges(diffs)} objects differ`, { exitCode: ExitCode.findings });
     });
 }

@@ -24,7 +24,9 @@ interface HistoryOptions {
 
 export function historyCommand(): Command {
   return new Command("history")
-    .description("which image ran on which stage from when to when, who promoted it from which commit, and what waits on each stage; read from git")
+    .description(
+      "which image ran on which stage from when to when, who promoted it from which commit, and what waits on each stage; read from git",
+    )
     .option("--stage <stage>", "only this stage")
     .option("--service <service>", "only this service")
     .option("--since <date>", "leave out what ended before this date (e.g. 2026-01-31)")
@@ -48,7 +50,9 @@ Examples:
       const { config } = loadProjectConfig(diskFiles(root));
       if (options.stage) findStage(config, options.stage);
       if (options.since && Number.isNaN(Date.parse(options.since))) {
-        throw new Jore4FluxError(`--since '${options.since}' is not a date (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`, { exitCode: ExitCode.invalid });
+        throw new Jore4FluxError(`--since '${options.since}' is not a date (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`, {
+          exitCode: ExitCode.invalid,
+        });
       }
       const git = new Git(root);
       const remote = await remoteFor(git);
@@ -58,7 +62,10 @@ Examples:
       }
       const full = buildHistory(await readHistoryInput(git, config));
       if (options.service && !full.services.includes(options.service)) {
-        throw new Jore4FluxError(`no service '${options.service}' in the history; services: ${full.services.join(", ")}`, { exitCode: ExitCode.invalid });
+        throw new Jore4FluxError(
+          `no service '${options.service}' in the history; services: ${full.services.join(", ")}`,
+          { exitCode: ExitCode.invalid },
+        );
       }
       const history = filterHistory(full, options);
       if (options.html) {

@@ -32,7 +32,10 @@ commands to back-port by hand are printed. Prefer fixing on main and promoting t
     .option("--no-fetch", "do not fetch the remote first")
     .action(async (name: string, options: { fetch: boolean }, command: Command) => {
       const { git, config } = repository(command);
-      const started = await startHotfix(git, config, name, { fetch: options.fetch, interaction: terminalInteraction({}) });
+      const started = await startHotfix(git, config, name, {
+        fetch: options.fetch,
+        interaction: terminalInteraction({}),
+      });
       out.data(started.branch);
     });
   hotfix
@@ -43,14 +46,26 @@ commands to back-port by hand are printed. Prefer fixing on main and promoting t
     .option("-y, --yes", "answer yes to the production confirmation (CI)")
     .option("--no-fetch", "do not fetch the remote first")
     .option("--json", "print the result as JSON")
-    .action(async (name: string | undefined, options: { push?: boolean; yes?: boolean; fetch: boolean; json?: boolean }, command: Command) => {
-      const { git, config } = repository(command);
-      const result = await finishHotfix(git, config, name, { push: Boolean(options.push), fetch: options.fetch, interaction: terminalInteraction(options) });
-      if (options.json) out.json(result);
-      else {
-        out.data(`${result.branch}: merged as ${result.stageCommit}, back-ported as ${result.mainCommit}${result.pushed ? " (pushed)" : ""}`);
-        out.progress(`the branch can go: git branch -d ${result.branch}`);
-      }
-    });
+    .action(
+      async (
+        name: string | undefined,
+        options: { push?: boolean; yes?: boolean; fetch: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        const { git, config } = repository(command);
+        const result = await finishHotfix(git, config, name, {
+          push: Boolean(options.push),
+          fetch: options.fetch,
+          interaction: terminalInteraction(options),
+        });
+        if (options.json) out.json(result);
+        else {
+          out.data(
+            `${result.branch}: merged as ${result.stageCommit}, back-ported as ${result.mainCommit}${result.pushed ? " (pushed)" : ""}`,
+          );
+          out.progress(`the branch can go: git branch -d ${result.branch}`);
+        }
+      },
+    );
   return hotfix;
 }

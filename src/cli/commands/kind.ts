@@ -12,25 +12,44 @@ import { parseSeconds } from "../../cluster/rollout.ts";
 import { resolveTarget } from "../../cluster/target.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { out } from "../context.ts";
-import { clusterDeployOptions, clusterOptions, sessionFor, withGuardOptions, type ClusterFlags } from "../cluster-options.ts";
+import {
+  clusterDeployOptions,
+  clusterOptions,
+  sessionFor,
+  withGuardOptions,
+  type ClusterFlags,
+} from "../cluster-options.ts";
 
 const stageOption = () => new Option("--stage <name>", "the kind stage (default: the first stage with platform kind)");
-const kindconfigOption = () => new Option("--kindconfig <file>", "a kind configuration file to use instead of the one rendered from the values");
+const kindconfigOption = () =>
+  new Option("--kindconfig <file>", "a kind configuration file to use instead of the one rendered from the values");
 
 /** `--cluster` of the seed: a stage name, or a kustomize folder applied as the kind stage. */
-function clusterChoice(config: ProjectConfig, root: string, cluster: string | undefined, stage: string | undefined): { stage: string; cluster?: string } {
-  if (cluster && config.stages.some((candidate) => candidate.name === cluster)) return { stage: kindStage(config, cluster).name };
+function clusterChoice(
+  config: ProjectConfig,
+  root: string,
+  cluster: string | undefined,
+  stage: string | undefined,
+): { stage: string; cluster?: string } {
+  if (cluster && config.stages.some((candidate) => candidate.name === cluster))
+    return { stage: kindStage(config, cluster).name };
   if (cluster && !existsSync(join(root, cluster, "kustomization.yaml")) && !existsSync(cluster)) {
-    throw new Jore4FluxError(`--cluster ${cluster}: neither a stage nor a folder with a kustomization.yaml`, { exitCode: ExitCode.invalid });
+    throw new Jore4FluxError(`--cluster ${cluster}: neither a stage nor a folder with a kustomization.yaml`, {
+      exitCode: ExitCode.invalid,
+    });
   }
   return { stage: kindStage(config, stage).name, cluster };
 }
 
 export function kindCommand(): Command {
-  const kind = new Command("kind").description("the local kind cluster for end-to-end tests (needs kind and a Docker engine)");
+  const kind = new Command("kind").description(
+    "the local kind cluster for end-to-end tests (needs kind and a Docker engine)",
+  );
   kind
     .command("config")
-    .description("print the kind configuration rendered from the values (port mappings from ingress.hostPort and the services' hostPort/nodePort)")
+    .description(
+      "print the kind configuration rendered from the values (port mappings from ingress.hostPort and the services' hostPort/nodePort)",
+    )
     .addOption(stageOption())
     .action((options: { stage?: string }, command: Command) => {
       const session = sessionFor(command, { dryRun: true });
@@ -40,7 +59,10 @@ export function kindCommand(): Command {
     .command("diagram")
     .description("print the kind architecture and port-mapping picture as Graphviz DOT (docs/kindcluster.dot)")
     .addOption(stageOption())
-    .addHelpText("after", "\nExample:\n  $ jore4-flux kind diagram > docs/kindcluster.dot && dot -Tsvg docs/kindcluster.dot -o docs/kindcluster.svg")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ jore4-flux kind diagram > docs/kindcluster.dot && dot -Tsvg docs/kindcluster.dot -o docs/kindcluster.svg",
+    )
     .action((options: { stage?: string }, command: Command) => {
       const session = sessionFor(command, { dryRun: true });
       out.data(renderKindDiagram(session.config, stageValues(session, kindStage(session.config, options.stage).name)));
@@ -77,7 +99,10 @@ export function kindCommand(): Command {
     .action(async (options: { context?: string }, command: Command) => {
       const session = sessionFor(command, {});
       if (!(await kindClusterExists(session))) {
-        throw new Jore4FluxError(`kind cluster ${session.config.kind.cluster} is not running`, { exitCode: ExitCode.findings, hint: "start it with `npx jore4-flux kind start`" });
+        throw new Jore4FluxError(`kind cluster ${session.config.kind.cluster} is not running`, {
+          exitCode: ExitCode.findings,
+          hint: "start it with `npx jore4-flux kind start`",
+        });
       }
       const target = await resolveTarget(session, kindStage(session.config).name, { context: options.context });
       out.data(`kind cluster ${session.config.kind.cluster} runs; context ${target.context}`);
@@ -88,21 +113,36 @@ export function kindCommand(): Command {
         .command("up")
         .description("start + deploy crds + deploy cluster: the whole end-to-end environment")
         .addOption(kindconfigOption())
-        .option("--existing-cluster", "use the cluster of the kube context (checked as usual) instead of creating one with kind")
+        .option(
+          "--existing-cluster",
+          "use the cluster of the kube context (checked as usual) instead of creating one with kind",
+        )
         .option("--crds-timeout <seconds>", "how long to wait for the ingress controller", "180"),
-    ).addHelpText("after", "\nExamples:\n  $ jore4-flux kind up\n  $ jore4-flux kind up --cluster clusters/e2e --set-image hsldevcom/jore4-ui:latest\n  $ jore4-flux kind up --dry-run"),
-  ).action(async (options: ClusterFlags & { kindconfig?: string; existingCluster?: boolean; crdsTimeout: string }, command: Command) => {
-    const session = sessionFor(command, options);
-    const choice = clusterChoice(session.config, session.root, options.cluster, undefined);
-    const stage = kindStage(session.config, choice.stage);
-    if (!options.existingCluster) {
-      await startKind(session, stage, options.kindconfig);
-      for (const step of session.dryRun ? [] : loginSteps(session, stage)) await session.run(step);
-    }
-    const target = await resolveTarget(session, stage.name, options);
-    await deployCrds(session, target, { skip: [], wait: options.wait, timeoutSeconds: parseSeconds(options.crdsTimeout) });
-    await deployCluster(session, target, { ...clusterDeployOptions(options), cluster: choice.cluster });
-  });
+    ).addHelpText(
+      "after",
+      "\nExamples:\n  $ jore4-flux kind up\n  $ jore4-flux kind up --cluster clusters/e2e --set-image hsldevcom/jore4-ui:latest\n  $ jore4-flux kind up --dry-run",
+    ),
+  ).action(
+    async (
+      options: ClusterFlags & { kindconfig?: string; existingCluster?: boolean; crdsTimeout: string },
+      command: Command,
+    ) => {
+      const session = sessionFor(command, options);
+      const choice = clusterChoice(session.config, session.root, options.cluster, undefined);
+      const stage = kindStage(session.config, choice.stage);
+      if (!options.existingCluster) {
+        await startKind(session, stage, options.kindconfig);
+        for (const step of session.dryRun ? [] : loginSteps(session, stage)) await session.run(step);
+      }
+      const target = await resolveTarget(session, stage.name, options);
+      await deployCrds(session, target, {
+        skip: [],
+        wait: options.wait,
+        timeoutSeconds: parseSeconds(options.crdsTimeout),
+      });
+      await deployCluster(session, target, { ...clusterDeployOptions(options), cluster: choice.cluster });
+    },
+  );
   withGuardOptions(
     kind
       .command("crds")
@@ -113,13 +153,17 @@ export function kindCommand(): Command {
     const target = await resolveTarget(session, kindStage(session.config).name, options);
     await deployCrds(session, target, { skip: [], wait: options.wait, timeoutSeconds: 180 });
   });
-  withGuardOptions(clusterOptions(kind.command("deploy").description("deploy cluster for the kind stage (the seed's `kindcluster.sh deploy:cluster --cluster=…`)"))).action(
-    async (options: ClusterFlags, command: Command) => {
-      const session = sessionFor(command, options);
-      const choice = clusterChoice(session.config, session.root, options.cluster, undefined);
-      const target = await resolveTarget(session, choice.stage, options);
-      await deployCluster(session, target, { ...clusterDeployOptions(options), cluster: choice.cluster });
-    },
-  );
+  withGuardOptions(
+    clusterOptions(
+      kind
+        .command("deploy")
+        .description("deploy cluster for the kind stage (the seed's `kindcluster.sh deploy:cluster --cluster=…`)"),
+    ),
+  ).action(async (options: ClusterFlags, command: Command) => {
+    const session = sessionFor(command, options);
+    const choice = clusterChoice(session.config, session.root, options.cluster, undefined);
+    const target = await resolveTarget(session, choice.stage, options);
+    await deployCluster(session, target, { ...clusterDeployOptions(options), cluster: choice.cluster });
+  });
   return kind;
 }

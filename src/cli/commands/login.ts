@@ -5,7 +5,9 @@ import { sessionFor } from "../cluster-options.ts";
 
 export function loginCommand(): Command {
   return new Command("login")
-    .description("log in to a stage's cluster: az login, az account set, az aks get-credentials (kind: kind export kubeconfig), then the stage's namespace as the context's default")
+    .description(
+      "log in to a stage's cluster: az login, az account set, az aks get-credentials (kind: kind export kubeconfig), then the stage's namespace as the context's default",
+    )
     .argument("<stage>", "the stage to log in to")
     .option("--dry-run", "print the commands; run nothing")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux login dev\n  $ jore4-flux login prod --dry-run")

@@ -19,7 +19,9 @@ function planText(plan: PromotionPlan): string {
   const { step } = plan;
   const lines = [
     `promote ${step.fromBranch} (${plan.sourceCommit.slice(0, 12)}) → ${step.to.branch} (${plan.targetCommit?.slice(0, 12) ?? "new branch"})`,
-    plan.nothingToMerge ? "  nothing new to merge: an empty promotion commit records it" : `  git merge --no-ff ${step.fromBranch}`,
+    plan.nothingToMerge
+      ? "  nothing new to merge: an empty promotion commit records it"
+      : `  git merge --no-ff ${step.fromBranch}`,
     `  images on ${step.to.name}:${plan.images.length === 0 ? " no change" : ""}`,
     ...plan.images.map((change) => `    ${imageChangeText(change)}`),
     `  objects in clusters/${step.to.name}:${plan.objects.length === 0 ? " no change" : ""}`,
@@ -30,7 +32,9 @@ function planText(plan: PromotionPlan): string {
 
 export function promoteCommand(): Command {
   return new Command("promote")
-    .description("merge one stage's configuration into the next (git merge --no-ff along the configured order), after preflight checks")
+    .description(
+      "merge one stage's configuration into the next (git merge --no-ff along the configured order), after preflight checks",
+    )
     .argument("<from>", "branch promoted from: the main branch or a stage")
     .argument("<to>", "stage promoted to")
     .option("--dry-run", "check and print what would change in clusters/<to>; change nothing")

@@ -18,7 +18,9 @@ interface RollbackOptions {
 
 export function rollbackCommand(): Command {
   return new Command("rollback")
-    .description("revert a change on the main branch with a new commit (never a reset), then carry the revert through the stages")
+    .description(
+      "revert a change on the main branch with a new commit (never a reset), then carry the revert through the stages",
+    )
     .argument("<commit>", "the commit on the main branch to revert")
     .option("--through <stage>", "also promote the revert stage by stage up to this stage (e.g. prod)")
     .option("--push", "push every branch that moves (never with force)")
@@ -41,11 +43,21 @@ Examples:
       const git = new Git(root);
       const interaction = terminalInteraction(options);
       const through = options.through ? findStage(config, options.through) : undefined;
-      const result = await rollback(git, config, rev, { push: Boolean(options.push), fetch: options.fetch, interaction });
+      const result = await rollback(git, config, rev, {
+        push: Boolean(options.push),
+        fetch: options.fetch,
+        interaction,
+      });
       const promotions = [];
-      const stagesLeft = through ? result.promotions.slice(0, result.promotions.findIndex((step) => step.to === through.name) + 1) : result.promotions;
+      const stagesLeft = through
+        ? result.promotions.slice(0, result.promotions.findIndex((step) => step.to === through.name) + 1)
+        : result.promotions;
       for (const step of stagesLeft) {
-        const wanted = through !== undefined || (process.stdin.isTTY && !options.json && (await interaction.confirm(`carry the revert on: promote ${step.from} ${step.to} now?`)));
+        const wanted =
+          through !== undefined ||
+          (process.stdin.isTTY &&
+            !options.json &&
+            (await interaction.confirm(`carry the revert on: promote ${step.from} ${step.to} now?`)));
         if (!wanted) break;
         const plan = await planPromotion(git, config, step.from, step.to, { fetch: false, interaction });
         const done = await applyPromotion(git, plan, { push: Boolean(options.push), interaction });
@@ -56,7 +68,10 @@ Examples:
       else {
         out.data(`${config.repository.mainBranch}: ${result.revert} reverts ${result.rolledBack}`);
         for (const step of promotions) out.data(`${step.to}: ${step.commit}`);
-        if (remaining.length > 0) out.progress(`carry the revert to the stages:\n${remaining.map((step) => `  jore4-flux promote ${step.from} ${step.to}${options.push ? " --push" : ""}`).join("\n")}`);
+        if (remaining.length > 0)
+          out.progress(
+            `carry the revert to the stages:\n${remaining.map((step) => `  jore4-flux promote ${step.from} ${step.to}${options.push ? " --push" : ""}`).join("\n")}`,
+          );
       }
     });
 }

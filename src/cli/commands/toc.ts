@@ -8,7 +8,9 @@ import { findRoot, out } from "../context.ts";
 
 export function tocCommand(): Command {
   return new Command("toc")
-    .description("refresh the table of contents between the doctoc markers of a Markdown file (as `npx doctoc README.md` did)")
+    .description(
+      "refresh the table of contents between the doctoc markers of a Markdown file (as `npx doctoc README.md` did)",
+    )
     .argument("[file]", "Markdown file, relative to the repository", "README.md")
     .option("--check", "write nothing; exit 1 when the table of contents is stale")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux toc\n  $ jore4-flux toc --check   # in CI")
@@ -25,7 +27,11 @@ export function tocCommand(): Command {
         out.progress(`${file}: table of contents is up to date`);
         return;
       }
-      if (options.check) throw new Jore4FluxError(`${file}: table of contents is stale`, { exitCode: ExitCode.findings, hint: "run `npx jore4-flux toc` and commit the result" });
+      if (options.check)
+        throw new Jore4FluxError(`${file}: table of contents is stale`, {
+          exitCode: ExitCode.findings,
+          hint: "run `npx jore4-flux toc` and commit the result",
+        });
       writeFiles(root, [{ path: file, text: refreshed }]);
       out.progress(`${file}: table of contents updated`);
     });

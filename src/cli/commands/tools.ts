@@ -9,7 +9,11 @@ function selected(names: string[]): GoTool[] {
   if (names.length === 0) return goTools.filter((tool) => tool.forTests);
   return names.map((name) => {
     const tool = goTool(name);
-    if (!tool) throw new Jore4FluxError(`unknown tool '${name}'; known tools: ${goTools.map((known) => known.name).join(", ")}`, { exitCode: ExitCode.invalid });
+    if (!tool)
+      throw new Jore4FluxError(
+        `unknown tool '${name}'; known tools: ${goTools.map((known) => known.name).join(", ")}`,
+        { exitCode: ExitCode.invalid },
+      );
     return tool;
   });
 }
@@ -23,17 +27,24 @@ function whereIs(root: string, name: string): ResolvedTool | undefined {
 }
 
 export function toolsCommand(): Command {
-  const tools = new Command("tools").description("build and find the Go-based tools (kustomize, kubeconform, kube-apiserver, etcd, kubectl, helm)");
+  const tools = new Command("tools").description(
+    "build and find the Go-based tools (kustomize, kubeconform, kube-apiserver, etcd, kubectl, helm)",
+  );
   tools
     .command("install")
-    .description("build tools at their pinned versions from Go modules into .tools/bin (reusing earlier builds); without names: every tool the tests need")
+    .description(
+      "build tools at their pinned versions from Go modules into .tools/bin (reusing earlier builds); without names: every tool the tests need",
+    )
     .argument("[names...]", "tools to install")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux tools install\n  $ jore4-flux tools install kustomize helm")
     .action(async (names: string[], _options: unknown, command: Command) => {
       const root = findRoot(command.optsWithGlobals().dir);
       for (const tool of selected(names)) {
         const outcome = await installTool(root, tool, out.progress);
-        if (outcome !== "built") out.progress(`${tool.name} ${tool.version}: ${outcome === "linked" ? "reused an earlier build" : "already installed"}`);
+        if (outcome !== "built")
+          out.progress(
+            `${tool.name} ${tool.version}: ${outcome === "linked" ? "reused an earlier build" : "already installed"}`,
+          );
       }
     });
   tools
@@ -44,10 +55,21 @@ export function toolsCommand(): Command {
       const root = findRoot(command.optsWithGlobals().dir);
       const rows = goTools.map((tool) => {
         const found = whereIs(root, tool.name);
-        return { name: tool.name, version: tool.version, module: tool.goPackage, purpose: tool.purpose, found: found?.command.join(" ") ?? null, source: found?.source ?? null };
+        return {
+          name: tool.name,
+          version: tool.version,
+          module: tool.goPackage,
+          purpose: tool.purpose,
+          found: found?.command.join(" ") ?? null,
+          source: found?.source ?? null,
+        };
       });
       if (options.json) out.json(rows);
-      else for (const row of rows) out.data(`${row.name.padEnd(15)} ${row.version.padEnd(9)} ${row.found ? `${row.found} (${row.source})` : `missing: run \`npx jore4-flux tools install ${row.name}\``}`);
+      else
+        for (const row of rows)
+          out.data(
+            `${row.name.padEnd(15)} ${row.version.padEnd(9)} ${row.found ? `${row.found} (${row.source})` : `missing: run \`npx jore4-flux tools install ${row.name}\``}`,
+          );
     });
   return tools;
 }

@@ -40,8 +40,25 @@ export function deprecatedApi(schemas: SchemaIndex): StageRule {
       return stage.objects.flatMap((item) => {
         const { apiVersion, kind } = item.object;
         const replacement = replacedApiVersions[apiVersion];
-        if (replacement) return [{ object: item, path: ["apiVersion"], message: `${apiVersion} ${kind} is deprecated or removed: use ${replacement}` }];
-        if (schemas.get(apiVersion, kind)?.deprecated) return [{ object: item, path: ["apiVersion"], message: `${apiVersion} ${kind} is deprecated by its CRD: use ${schemas.versionsOf(kind).filter((version) => version !== apiVersion).join(" or ")}` }];
+        if (replacement)
+          return [
+            {
+              object: item,
+              path: ["apiVersion"],
+              message: `${apiVersion} ${kind} is deprecated or removed: use ${replacement}`,
+            },
+          ];
+        if (schemas.get(apiVersion, kind)?.deprecated)
+          return [
+            {
+              object: item,
+              path: ["apiVersion"],
+              message: `${apiVersion} ${kind} is deprecated by its CRD: use ${schemas
+                .versionsOf(kind)
+                .filter((version) => version !== apiVersion)
+                .join(" or ")}`,
+            },
+          ];
         return [];
       });
     },

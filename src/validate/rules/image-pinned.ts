@@ -3,7 +3,22 @@ import type { RawFinding, StageRule } from "../finding.ts";
 import { containers, podTemplates } from "./workloads.ts";
 
 /** Tags that name a moving target by convention. */
-const mutableTags = new Set(["latest", "main", "master", "develop", "development", "dev", "stable", "edge", "nightly", "staging", "test", "prod", "production", "release"]);
+const mutableTags = new Set([
+  "latest",
+  "main",
+  "master",
+  "develop",
+  "development",
+  "dev",
+  "stable",
+  "edge",
+  "nightly",
+  "staging",
+  "test",
+  "prod",
+  "production",
+  "release",
+]);
 
 /** Why `image` is not pinned, or undefined: a digest, a version (1.2 or more) or a commit id pins it. */
 export function unpinnedReason(image: string): string | undefined {

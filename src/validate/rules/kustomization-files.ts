@@ -9,16 +9,32 @@ export const kustomizationFiles: StageRule = {
   hint: "run `npx jore4-flux generate`; files added by hand belong in manifests/<stage>/",
   run(stage) {
     const kustomization = stage.kustomization;
-    if (!kustomization) return [{ location: { file: `${stage.dir}/${kustomizationFileName}`, line: 1, column: 1 }, message: `stage ${stage.stage.name} has no ${kustomizationFileName}` }];
-    const resources = Array.isArray(kustomization.object.resources) ? (kustomization.object.resources as unknown[]).map(String) : [];
+    if (!kustomization)
+      return [
+        {
+          location: { file: `${stage.dir}/${kustomizationFileName}`, line: 1, column: 1 },
+          message: `stage ${stage.stage.name} has no ${kustomizationFileName}`,
+        },
+      ];
+    const resources = Array.isArray(kustomization.object.resources)
+      ? (kustomization.object.resources as unknown[]).map(String)
+      : [];
     const present = stage.fileNames.filter((name) => name !== kustomizationFileName);
     const missing = resources
       .map((name, index) => ({ name, index }))
       .filter(({ name }) => !present.includes(name))
-      .map(({ name, index }) => ({ object: kustomization, path: ["resources", index], message: `lists ${name}, which is not in ${stage.dir}/` }));
+      .map(({ name, index }) => ({
+        object: kustomization,
+        path: ["resources", index],
+        message: `lists ${name}, which is not in ${stage.dir}/`,
+      }));
     const unlisted = present
       .filter((name) => !resources.includes(name))
-      .map((name) => ({ object: kustomization, path: ["resources"], message: `${stage.dir}/${name} is not listed, so it is never applied` }));
+      .map((name) => ({
+        object: kustomization,
+        path: ["resources"],
+        message: `${stage.dir}/${name} is not listed, so it is never applied`,
+      }));
     return [...missing, ...unlisted];
   },
 };

@@ -18,9 +18,19 @@ export const nodePorts: StageRule = {
       ports.forEach((port, index) => {
         if (port.nodePort === undefined) return;
         const path = ["spec", "ports", index, "nodePort"];
-        if (port.nodePort < nodePortRange.min || port.nodePort > nodePortRange.max) findings.push({ object: item, path, message: `node port ${port.nodePort} is outside ${nodePortRange.min}-${nodePortRange.max}` });
+        if (port.nodePort < nodePortRange.min || port.nodePort > nodePortRange.max)
+          findings.push({
+            object: item,
+            path,
+            message: `node port ${port.nodePort} is outside ${nodePortRange.min}-${nodePortRange.max}`,
+          });
         const owner = seen.get(port.nodePort);
-        if (owner) findings.push({ object: item, path, message: `node port ${port.nodePort} is already used by Service ${owner}` });
+        if (owner)
+          findings.push({
+            object: item,
+            path,
+            message: `node port ${port.nodePort} is already used by Service ${owner}`,
+          });
         else seen.set(port.nodePort, item.object.metadata.name);
       });
     }

@@ -3,10 +3,25 @@ import type { ManifestObject, RawFinding, StageRule } from "../finding.ts";
 import { containers, podTemplates, valueAt } from "./workloads.ts";
 
 /** The last word of a key that names a secret: DB_PASSWORD, clientSecret, API_KEY, GITHUB_TOKEN. */
-const secretWords = new Set(["password", "passwd", "pwd", "secret", "token", "key", "apikey", "credentials", "credential", "passphrase"]);
+const secretWords = new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "secret",
+  "token",
+  "key",
+  "apikey",
+  "credentials",
+  "credential",
+  "passphrase",
+]);
 
 export function isSecretLookingKey(key: string): boolean {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   return words.length > 0 && secretWords.has(words[words.length - 1]!);
 }
 
@@ -26,18 +41,29 @@ export function plaintextSecretReason(key: string, value: unknown): string | und
   const byValue = secretValuePatterns.find(({ pattern }) => pattern.test(text));
   if (byValue) return `value of ${key} looks like ${byValue.what}`;
   // A path (e.g. where mounted secrets are read from) or an empty value names no secret.
-  if (isSecretLookingKey(key) && text !== "" && !text.startsWith("/")) return `${key} looks like a secret and has a plaintext value`;
+  if (isSecretLookingKey(key) && text !== "" && !text.startsWith("/"))
+    return `${key} looks like a secret and has a plaintext value`;
   return undefined;
 }
 
-function plainValues(objects: readonly ManifestObject[]): { item: ManifestObject; path: KeyPath; key: string; value: unknown }[] {
+function plainValues(
+  objects: readonly ManifestObject[],
+): { item: ManifestObject; path: KeyPath; key: string; value: unknown }[] {
   const found: { item: ManifestObject; path: KeyPath; key: string; value: unknown }[] = [];
   for (const item of objects.filter((object) => object.object.kind === "ConfigMap")) {
-    for (const [key, value] of Object.entries((valueAt(item.object, ["data"]) as Record<string, unknown>) ?? {})) found.push({ item, path: ["data", key], key, value });
+    for (const [key, value] of Object.entries((valueAt(item.object, ["data"]) as Record<string, unknown>) ?? {}))
+      found.push({ item, path: ["data", key], key, value });
   }
   for (const template of podTemplates(objects)) {
     for (const { container, path } of containers(template)) {
-      (container.env ?? []).forEach((variable, index) => found.push({ item: template.item, path: [...path, "env", index, "value"], key: variable.name ?? "", value: variable.value }));
+      (container.env ?? []).forEach((variable, index) =>
+        found.push({
+          item: template.item,
+          path: [...path, "env", index, "value"],
+          key: variable.name ?? "",
+          value: variable.value,
+        }),
+      );
     }
   }
   return found;
@@ -58,7 +84,12 @@ export const plaintextSecrets: StageRule = {
     for (const item of stage.objects.filter((object) => object.object.kind === "Secret")) {
       for (const key of ["data", "stringData"]) {
         const entries = Object.keys((valueAt(item.object, [key]) as Record<string, unknown>) ?? {});
-        if (entries.length > 0) findings.push({ object: item, path: [key], message: `Secret with plaintext ${key} (${entries.join(", ")}) in git on AKS stage ${stage.stage.name}` });
+        if (entries.length > 0)
+          findings.push({
+            object: item,
+            path: [key],
+            message: `Secret with plaintext ${key} (${entries.join(", ")}) in git on AKS stage ${stage.stage.name}`,
+          });
       }
     }
     return findings;

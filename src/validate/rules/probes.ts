@@ -14,7 +14,11 @@ export const probes: StageRule = {
         (template.spec.containers ?? []).flatMap((container, index): RawFinding[] =>
           (["livenessProbe", "readinessProbe"] as const)
             .filter((probe) => container[probe] === undefined)
-            .map((probe) => ({ object: template.item, path: [...template.specPath, "containers", index, probe], message: `container ${container.name ?? index} has no ${probe}` })),
+            .map((probe) => ({
+              object: template.item,
+              path: [...template.specPath, "containers", index, probe],
+              message: `container ${container.name ?? index} has no ${probe}`,
+            })),
         ),
       );
   },

@@ -16,7 +16,8 @@ function hostValues(objects: readonly ManifestObject[]): HostValue[] {
   const fromMap = (item: ManifestObject, key: string, decode: (value: string) => string) => {
     const map = valueAt(item.object, [key]) as Record<string, unknown> | undefined;
     for (const [name, value] of Object.entries(map ?? {})) {
-      if (hostKeyPattern.test(name) && typeof value === "string") found.push({ item, path: [key, name], value: decode(value) });
+      if (hostKeyPattern.test(name) && typeof value === "string")
+        found.push({ item, path: [key, name], value: decode(value) });
     }
   };
   for (const item of objects) {
@@ -29,7 +30,8 @@ function hostValues(objects: readonly ManifestObject[]): HostValue[] {
   for (const template of podTemplates(objects)) {
     for (const { container, path } of containers(template)) {
       (container.env ?? []).forEach((variable, index) => {
-        if (variable.name && hostKeyPattern.test(variable.name) && typeof variable.value === "string") found.push({ item: template.item, path: [...path, "env", index, "value"], value: variable.value });
+        if (variable.name && hostKeyPattern.test(variable.name) && typeof variable.value === "string")
+          found.push({ item: template.item, path: [...path, "env", index, "value"], value: variable.value });
       });
     }
   }
@@ -41,7 +43,11 @@ function hostValues(objects: readonly ManifestObject[]): HostValue[] {
  * stage), `name.namespace.svc` or `name.namespace.svc.cluster.local`, a port may follow. Other
  * dotted names are external hosts and not checked.
  */
-export function serviceOfHost(host: string, defaultNamespace: string | undefined, namespaces: ReadonlySet<string>): { name: string; namespace: string | undefined } | undefined {
+export function serviceOfHost(
+  host: string,
+  defaultNamespace: string | undefined,
+  namespaces: ReadonlySet<string>,
+): { name: string; namespace: string | undefined } | undefined {
   const bare = host.trim().replace(/:[0-9]+$/, "");
   const parts = bare.split(".");
   if (parts.length === 1) return { name: bare, namespace: defaultNamespace };
@@ -56,12 +62,28 @@ export const serviceHostnames: StageRule = {
   summary: "every host name handed to a service (keys like *hostname, *_HOST) names a Service of the stage",
   hint: "use the Service's name, jore4-<name> (see the stage's Services)",
   run(stage) {
-    const services = new Set(stage.objects.filter((item) => item.object.kind === "Service").map((item) => item.object.metadata.name));
-    const namespaces = new Set(stage.objects.flatMap((item) => (item.object.kind === "Namespace" ? [item.object.metadata.name] : item.object.metadata.namespace ? [item.object.metadata.namespace] : [])));
+    const services = new Set(
+      stage.objects.filter((item) => item.object.kind === "Service").map((item) => item.object.metadata.name),
+    );
+    const namespaces = new Set(
+      stage.objects.flatMap((item) =>
+        item.object.kind === "Namespace"
+          ? [item.object.metadata.name]
+          : item.object.metadata.namespace
+            ? [item.object.metadata.namespace]
+            : [],
+      ),
+    );
     return hostValues(stage.objects).flatMap(({ item, path, value }): RawFinding[] => {
       const target = serviceOfHost(value, item.object.metadata.namespace, namespaces);
       if (!target || named(stage.objects, "Service", target.namespace, target.name)) return [];
-      return [{ object: item, path, message: `host name '${value}' names no Service of stage ${stage.stage.name} (Services: ${[...services].sort().join(", ") || "none"})` }];
+      return [
+        {
+          object: item,
+          path,
+          message: `host name '${value}' names no Service of stage ${stage.stage.name} (Services: ${[...services].sort().join(", ") || "none"})`,
+        },
+      ];
     });
   },
 };

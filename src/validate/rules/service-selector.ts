@@ -13,11 +13,21 @@ export const serviceSelector: StageRule = {
       const selector = valueAt(item.object, ["spec", "selector"]) as Record<string, string> | undefined;
       if (!selector || Object.keys(selector).length === 0) return [];
       const selects = templates.some(
-        (template) => template.item.object.metadata.namespace === item.object.metadata.namespace && Object.entries(selector).every(([key, value]) => template.labels[key] === value),
+        (template) =>
+          template.item.object.metadata.namespace === item.object.metadata.namespace &&
+          Object.entries(selector).every(([key, value]) => template.labels[key] === value),
       );
       if (selects) return [];
-      const wanted = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(",");
-      return [{ object: item, path: ["spec", "selector"], message: `selector ${wanted} matches no pods of any workload in namespace ${item.object.metadata.namespace ?? "(none)"}` }];
+      const wanted = Object.entries(selector)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(",");
+      return [
+        {
+          object: item,
+          path: ["spec", "selector"],
+          message: `selector ${wanted} matches no pods of any workload in namespace ${item.object.metadata.namespace ?? "(none)"}`,
+        },
+      ];
     });
   },
 };

@@ -13,7 +13,11 @@ export interface PodTemplate {
 export interface Container {
   name?: string;
   image?: string;
-  env?: { name?: string; value?: unknown; valueFrom?: { configMapKeyRef?: { name?: string }; secretKeyRef?: { name?: string } } }[];
+  env?: {
+    name?: string;
+    value?: unknown;
+    valueFrom?: { configMapKeyRef?: { name?: string }; secretKeyRef?: { name?: string } };
+  }[];
   envFrom?: { configMapRef?: { name?: string }; secretRef?: { name?: string } }[];
   livenessProbe?: unknown;
   readinessProbe?: unknown;
@@ -23,7 +27,12 @@ export interface Container {
 export interface PodSpec {
   containers?: Container[];
   initContainers?: Container[];
-  volumes?: { name?: string; configMap?: { name?: string }; secret?: { secretName?: string }; csi?: { driver?: string; volumeAttributes?: Record<string, string> } }[];
+  volumes?: {
+    name?: string;
+    configMap?: { name?: string };
+    secret?: { secretName?: string };
+    csi?: { driver?: string; volumeAttributes?: Record<string, string> };
+  }[];
   imagePullSecrets?: { name?: string }[];
 }
 
@@ -50,18 +59,31 @@ export function podTemplates(objects: readonly ManifestObject[]): PodTemplate[] 
     const kind = item.object.kind;
     if (kind === "Pod") {
       const spec = valueAt(item.object, ["spec"]) as PodSpec | undefined;
-      return spec ? [{ item, specPath: ["spec"], spec, labels: (item.object.metadata.labels as Record<string, string>) ?? {} }] : [];
+      return spec
+        ? [{ item, specPath: ["spec"], spec, labels: (item.object.metadata.labels as Record<string, string>) ?? {} }]
+        : [];
     }
     const path = templatePaths[kind];
     const spec = path && (valueAt(item.object, [...path, "spec"]) as PodSpec | undefined);
     if (!path || !spec) return [];
-    return [{ item, specPath: [...path, "spec"], spec, labels: (valueAt(item.object, [...path, "metadata", "labels"]) as Record<string, string>) ?? {} }];
+    return [
+      {
+        item,
+        specPath: [...path, "spec"],
+        spec,
+        labels: (valueAt(item.object, [...path, "metadata", "labels"]) as Record<string, string>) ?? {},
+      },
+    ];
   });
 }
 
 /** Every container (init containers too), with its path inside the object. */
 export function containers(template: PodTemplate): { container: Container; path: KeyPath }[] {
-  const list = (key: "containers" | "initContainers") => (template.spec[key] ?? []).map((container, index) => ({ container, path: [...template.specPath, key, index] as KeyPath }));
+  const list = (key: "containers" | "initContainers") =>
+    (template.spec[key] ?? []).map((container, index) => ({
+      container,
+      path: [...template.specPath, key, index] as KeyPath,
+    }));
   return [...list("containers"), ...list("initContainers")];
 }
 
@@ -70,6 +92,16 @@ export function objectsOfKind(objects: readonly ManifestObject[], kind: string):
 }
 
 /** Objects of `kind` by name within `namespace`. */
-export function named(objects: readonly ManifestObject[], kind: string, namespace: string | undefined, name: string | undefined): ManifestObject | undefined {
-  return objects.find((item) => item.object.kind === kind && item.object.metadata.name === name && (item.object.metadata.namespace ?? undefined) === namespace);
+export function named(
+  objects: readonly ManifestObject[],
+  kind: string,
+  namespace: string | undefined,
+  name: string | undefined,
+): ManifestObject | undefined {
+  return objects.find(
+    (item) =>
+      item.object.kind === kind &&
+      item.object.metadata.name === name &&
+      (item.object.metadata.namespace ?? undefined) === namespace,
+  );
 }

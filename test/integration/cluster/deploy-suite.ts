@@ -28,9 +28,12 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
     let plane: ControlPlane;
     let scratch: string;
     const cli = (...args: string[]) => runCli(repositoryRoot, args, plane.env as Record<string, string>);
-    const getJson = async (args: string[]) => JSON.parse(await plane.kubectl(["get", ...args, "-o", "json"])) as { items: Item[] } & Item;
-    const exists = async (args: string[]) => (await plane.kubectl(["get", ...args, "--ignore-not-found", "-o", "name"])).trim() !== "";
-    const namespaceObjects = async () => (await getJson(["deployments,services,configmaps,secrets,ingresses", "-n", namespace])).items;
+    const getJson = async (args: string[]) =>
+      JSON.parse(await plane.kubectl(["get", ...args, "-o", "json"])) as { items: Item[] } & Item;
+    const exists = async (args: string[]) =>
+      (await plane.kubectl(["get", ...args, "--ignore-not-found", "-o", "name"])).trim() !== "";
+    const namespaceObjects = async () =>
+      (await getJson(["deployments,services,configmaps,secrets,ingresses", "-n", namespace])).items;
 
     before(async () => {
       plane = controlPlane();
@@ -42,11 +45,24 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
 
     test("--dry-run prints the exact command and objects and contacts no cluster", async () => {
       const env = { ...plane.env, KUBECONFIG: join(scratch, "no-such-kubeconfig") };
-      const result = await runCli(repositoryRoot, ["deploy", "cluster", kindStage, "--dry-run"], env as Record<string, string>);
+      const result = await runCli(
+        repositoryRoot,
+        ["deploy", "cluster", kindStage, "--dry-run"],
+        env as Record<string, string>,
+      );
       assert.equal(result.exitCode, 0, result.stderr);
-      assert.match(result.stdout, new RegExp(`kubectl --context ${plane.contexts[kindStage]} apply --server-side --field-manager=jore4-flux -f - <<'EOF'`));
+      assert.match(
+        result.stdout,
+        new RegExp(
+          `kubectl --context ${plane.contexts[kindStage]} apply --server-side --field-manager=jore4-flux -f - <<'EOF'`,
+        ),
+      );
       assert.match(result.stdout, /kind: Deployment\n/);
-      const crds = await runCli(repositoryRoot, ["deploy", "crds", kindStage, "--dry-run"], env as Record<string, string>);
+      const crds = await runCli(
+        repositoryRoot,
+        ["deploy", "crds", kindStage, "--dry-run"],
+        env as Record<string, string>,
+      );
       assert.equal(crds.exitCode, 0, crds.stderr);
       assert.match(crds.stdout, /apply --server-side --field-manager=jore4-flux -f crds\/flux\.yaml/);
       assert.equal(await exists(["namespace", namespace]), false);
@@ -64,10 +80,18 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
     test("the wrong context is refused, naming both, and nothing is applied", async () => {
       const current = await cli("deploy", "cluster", aksStage, "--no-wait");
       assert.equal(current.exitCode, 4);
-      assert.match(current.stderr, new RegExp(`current kube context is ${plane.contexts[kindStage]}, but the stage's context is ${plane.contexts[aksStage]}`));
+      assert.match(
+        current.stderr,
+        new RegExp(
+          `current kube context is ${plane.contexts[kindStage]}, but the stage's context is ${plane.contexts[aksStage]}`,
+        ),
+      );
       const explicit = await cli("deploy", "crds", kindStage, "--context", foreignContext);
       assert.equal(explicit.exitCode, 4);
-      assert.match(explicit.stderr, new RegExp(`--context is ${foreignContext}, but the stage's context is ${plane.contexts[kindStage]}`));
+      assert.match(
+        explicit.stderr,
+        new RegExp(`--context is ${foreignContext}, but the stage's context is ${plane.contexts[kindStage]}`),
+      );
       const check = await cli("context", "check", aksStage);
       assert.equal(check.exitCode, 4);
       assert.equal((await cli("context", "check", kindStage)).exitCode, 0);
@@ -85,32 +109,58 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
 
     test("deploy crds installs Flux and ingress-nginx (kind) and the Secrets Store CRDs (AKS)", async () => {
       // As an older install (or the upstream manifest) leaves it: a webhook that blocks every Ingress.
-      await plane.kubectl(["apply", "-f", "-"], [
-        "apiVersion: admissionregistration.k8s.io/v1",
-        "kind: ValidatingWebhookConfiguration",
-        "metadata: {name: ingress-nginx-admission}",
-        "webhooks:",
-        "  - name: validate.nginx.ingress.kubernetes.io",
-        "    admissionReviewVersions: [v1]",
-        "    sideEffects: None",
-        "    clientConfig: {service: {name: ingress-nginx-controller-admission, namespace: ingress-nginx, path: /networking/v1/ingresses}}",
-        "    rules: [{apiGroups: [networking.k8s.io], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [ingresses]}]",
-        "",
-      ].join("\n"));
+      await plane.kubectl(
+        ["apply", "-f", "-"],
+        [
+          "apiVersion: admissionregistration.k8s.io/v1",
+          "kind: ValidatingWebhookConfiguration",
+          "metadata: {name: ingress-nginx-admission}",
+          "webhooks:",
+          "  - name: validate.nginx.ingress.kubernetes.io",
+          "    admissionReviewVersions: [v1]",
+          "    sideEffects: None",
+          "    clientConfig: {service: {name: ingress-nginx-controller-admission, namespace: ingress-nginx, path: /networking/v1/ingresses}}",
+          "    rules: [{apiGroups: [networking.k8s.io], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [ingresses]}]",
+          "",
+        ].join("\n"),
+      );
       const kind = await cli("deploy", "crds", kindStage, "--no-wait");
       assert.equal(kind.exitCode, 0, kind.stderr);
-      for (const crd of ["gitrepositories.source.toolkit.fluxcd.io", "kustomizations.kustomize.toolkit.fluxcd.io"]) assert.ok(await exists(["crd", crd]), crd);
+      for (const crd of ["gitrepositories.source.toolkit.fluxcd.io", "kustomizations.kustomize.toolkit.fluxcd.io"])
+        assert.ok(await exists(["crd", crd]), crd);
       assert.ok(await exists(["deployment", "source-controller", "-n", project.config.flux.namespace]));
       assert.ok(await exists(["deployment", "ingress-nginx-controller", "-n", "ingress-nginx"]));
-      assert.equal(await exists(["validatingwebhookconfiguration", "ingress-nginx-admission"]), false, "the admission webhook is removed");
-      const aks = await cli("deploy", "crds", aksStage, "--context", plane.contexts[aksStage]!, "--skip", "secret-store-driver");
+      assert.equal(
+        await exists(["validatingwebhookconfiguration", "ingress-nginx-admission"]),
+        false,
+        "the admission webhook is removed",
+      );
+      const aks = await cli(
+        "deploy",
+        "crds",
+        aksStage,
+        "--context",
+        plane.contexts[aksStage]!,
+        "--skip",
+        "secret-store-driver",
+      );
       assert.equal(aks.exitCode, 0, aks.stderr);
       assert.ok(await exists(["crd", "secretproviderclasses.secrets-store.csi.x-k8s.io"]));
       const versionOf = async (args: string[]) => (await getJson(args)).metadata.resourceVersion;
-      const before = [await versionOf(["deployment", "ingress-nginx-controller", "-n", "ingress-nginx"]), await versionOf(["crd", "gitrepositories.source.toolkit.fluxcd.io"])];
+      const before = [
+        await versionOf(["deployment", "ingress-nginx-controller", "-n", "ingress-nginx"]),
+        await versionOf(["crd", "gitrepositories.source.toolkit.fluxcd.io"]),
+      ];
       const again = await cli("deploy", "crds", kindStage, "--no-wait");
       assert.equal(again.exitCode, 0, again.stderr);
-      assert.deepEqual([await versionOf(["deployment", "ingress-nginx-controller", "-n", "ingress-nginx"]), await versionOf(["crd", "gitrepositories.source.toolkit.fluxcd.io"])], before, "a second run changes nothing");
+      assert.deepEqual(
+        [
+          await versionOf(["deployment", "ingress-nginx-controller", "-n", "ingress-nginx"]),
+          await versionOf(["crd", "gitrepositories.source.toolkit.fluxcd.io"]),
+        ],
+        before,
+        "a second run changes nothing",
+      );
       assert.equal(await exists(["validatingwebhookconfiguration", "ingress-nginx-admission"]), false);
     });
 
@@ -129,39 +179,90 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
         for (const [name, service] of Object.entries(values.services).filter(([, service]) => service.enabled)) {
           const deployment = await getJson(["deployment", `jore4-${name}`, "-n", namespace]);
           assert.equal(deployment.metadata.labels?.[stageLabel], stage);
-          const pod = (deployment as unknown as { spec: { template: { spec: { containers: { image: string; ports: { containerPort: number }[]; envFrom?: { configMapRef: { name: string } }[]; volumeMounts?: { mountPath: string; readOnly: boolean; name: string }[] }[]; volumes?: { name: string; csi?: { volumeAttributes: { secretProviderClass: string } }; secret?: { secretName: string } }[] } } } }).spec.template.spec;
+          const pod = (
+            deployment as unknown as {
+              spec: {
+                template: {
+                  spec: {
+                    containers: {
+                      image: string;
+                      ports: { containerPort: number }[];
+                      envFrom?: { configMapRef: { name: string } }[];
+                      volumeMounts?: { mountPath: string; readOnly: boolean; name: string }[];
+                    }[];
+                    volumes?: {
+                      name: string;
+                      csi?: { volumeAttributes: { secretProviderClass: string } };
+                      secret?: { secretName: string };
+                    }[];
+                  };
+                };
+              };
+            }
+          ).spec.template.spec;
           const container = pod.containers[0]!;
           assert.equal(container.image, service.image, `${stage} ${name} image`);
           assert.equal(container.ports[0]!.containerPort, service.containerPort);
           const svc = await getJson(["service", `jore4-${name}`, "-n", namespace]);
-          const port = (svc as unknown as { spec: { type: string; ports: { port: number; nodePort?: number }[] } }).spec;
+          const port = (svc as unknown as { spec: { type: string; ports: { port: number; nodePort?: number }[] } })
+            .spec;
           assert.equal(port.type, service.serviceType);
           if (service.nodePort) assert.equal(port.ports[0]!.nodePort, service.nodePort);
           if (Object.keys(service.env).length > 0) {
             const configMap = await getJson(["configmap", `jore4-${name}-env`, "-n", namespace]);
-            assert.deepEqual((configMap as unknown as { data: Record<string, string> }).data, Object.fromEntries(Object.entries(service.env).map(([key, value]) => [key, String(value)])));
+            assert.deepEqual(
+              (configMap as unknown as { data: Record<string, string> }).data,
+              Object.fromEntries(Object.entries(service.env).map(([key, value]) => [key, String(value)])),
+            );
           }
           const secretFiles = Object.keys(service.secrets);
           if (secretFiles.length > 0) {
-            const mount = container.volumeMounts!.find((candidate) => candidate.mountPath === values.secretStore.mountPath)!;
+            const mount = container.volumeMounts!.find(
+              (candidate) => candidate.mountPath === values.secretStore.mountPath,
+            )!;
             assert.equal(mount.readOnly, true);
             const volume = pod.volumes!.find((candidate) => candidate.name === mount.name)!;
             if (model.stage.platform === "aks") {
-              const providerClass = await getJson(["secretproviderclass", volume.csi!.volumeAttributes.secretProviderClass, "-n", namespace]);
-              const objects = parse((providerClass as unknown as { spec: { parameters: { objects: string } } }).spec.parameters.objects) as { array: string[] };
-              const aliases = objects.array.map((entry) => (parse(entry) as { objectAlias: string }).objectAlias).sort();
+              const providerClass = await getJson([
+                "secretproviderclass",
+                volume.csi!.volumeAttributes.secretProviderClass,
+                "-n",
+                namespace,
+              ]);
+              const objects = parse(
+                (providerClass as unknown as { spec: { parameters: { objects: string } } }).spec.parameters.objects,
+              ) as { array: string[] };
+              const aliases = objects.array
+                .map((entry) => (parse(entry) as { objectAlias: string }).objectAlias)
+                .sort();
               assert.deepEqual(aliases, [...secretFiles].sort());
             } else {
               const secret = await getJson(["secret", volume.secret!.secretName, "-n", namespace]);
-              assert.deepEqual(Object.keys((secret as unknown as { data: Record<string, string> }).data).sort(), [...secretFiles].sort());
+              assert.deepEqual(
+                Object.keys((secret as unknown as { data: Record<string, string> }).data).sort(),
+                [...secretFiles].sort(),
+              );
             }
           }
         }
-        const versions = new Map((await namespaceObjects()).map((item) => [`${item.kind}/${item.metadata.name}`, item.metadata.resourceVersion]));
+        const versions = new Map(
+          (await namespaceObjects()).map((item) => [
+            `${item.kind}/${item.metadata.name}`,
+            item.metadata.resourceVersion,
+          ]),
+        );
         const second = await cli("deploy", "cluster", stage, "--context", plane.contexts[stage]!, "--yes", "--no-wait");
         assert.equal(second.exitCode, 0, second.stderr);
         assert.match(second.stderr, /0 created, 0 changed, \d+ unchanged/);
-        assert.deepEqual(new Map((await namespaceObjects()).map((item) => [`${item.kind}/${item.metadata.name}`, item.metadata.resourceVersion])), versions);
+        assert.deepEqual(
+          new Map(
+            (await namespaceObjects()).map((item) => [
+              `${item.kind}/${item.metadata.name}`,
+              item.metadata.resourceVersion,
+            ]),
+          ),
+          versions,
+        );
       });
     }
 
@@ -169,7 +270,10 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
       const result = await cli("deploy", "cluster", kindStage, "--timeout", "2");
       assert.equal(result.exitCode, 3);
       assert.match(result.stderr, /Deployment\(s\) did not become ready within 2 s/);
-      assert.match(result.stderr, new RegExp(`Deployment ${namespace}/jore4-ui: not yet seen by the deployment controller`));
+      assert.match(
+        result.stderr,
+        new RegExp(`Deployment ${namespace}/jore4-ui: not yet seen by the deployment controller`),
+      );
     });
 
     const writeCluster = (name: string, files: Record<string, string>) => {
@@ -202,27 +306,51 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
       const source = join(repositoryRoot, project.config.paths.clusters, kindStage);
       const kustomization = readFileSync(join(source, "kustomization.yaml"), "utf8");
       const files = Object.fromEntries(
-        (parse(kustomization) as { resources: string[] }).resources.map((file) => [file, readFileSync(join(source, file), "utf8")]),
+        (parse(kustomization) as { resources: string[] }).resources.map((file) => [
+          file,
+          readFileSync(join(source, file), "utf8"),
+        ]),
       );
       const dir = writeCluster("prune", { ...files, "kustomization.yaml": kustomization });
       assert.equal((await cli("deploy", "cluster", kindStage, "--cluster", dir, "--no-wait")).exitCode, 0);
       assert.ok(await exists(["deployment", "jore4-testdb", "-n", namespace]));
-      writeCluster("prune", { ...files, "kustomization.yaml": kustomization.replace(/^\s*- jore4-testdb\.yaml\n/m, "") });
+      writeCluster("prune", {
+        ...files,
+        "kustomization.yaml": kustomization.replace(/^\s*- jore4-testdb\.yaml\n/m, ""),
+      });
       const without = await cli("deploy", "cluster", kindStage, "--cluster", dir, "--no-wait");
       assert.equal(without.exitCode, 0, without.stderr);
       assert.ok(await exists(["deployment", "jore4-testdb", "-n", namespace]), "nothing is pruned without --prune");
       const preview = await cli("deploy", "cluster", kindStage, "--cluster", dir, "--prune", "--server-dry-run");
       assert.match(preview.stdout, new RegExp(`would prune Deployment.apps ${namespace}/jore4-testdb`));
-      const previewJson = await cli("deploy", "cluster", kindStage, "--cluster", dir, "--prune", "--server-dry-run", "--json");
-      const plan = JSON.parse(previewJson.stdout) as { applied: boolean; pruned: string[]; changes: { change: string }[] };
+      const previewJson = await cli(
+        "deploy",
+        "cluster",
+        kindStage,
+        "--cluster",
+        dir,
+        "--prune",
+        "--server-dry-run",
+        "--json",
+      );
+      const plan = JSON.parse(previewJson.stdout) as {
+        applied: boolean;
+        pruned: string[];
+        changes: { change: string }[];
+      };
       assert.equal(plan.applied, false);
-      assert.deepEqual(plan.pruned.sort(), [`ConfigMap ${namespace}/jore4-testdb-env`, `Deployment.apps ${namespace}/jore4-testdb`, `Service ${namespace}/jore4-testdb`]);
+      assert.deepEqual(plan.pruned.sort(), [
+        `ConfigMap ${namespace}/jore4-testdb-env`,
+        `Deployment.apps ${namespace}/jore4-testdb`,
+        `Service ${namespace}/jore4-testdb`,
+      ]);
       assert.ok(plan.changes.every((change) => change.change === "unchanged"));
       assert.ok(await exists(["deployment", "jore4-testdb", "-n", namespace]));
       const pruned = await cli("deploy", "cluster", kindStage, "--cluster", dir, "--prune", "--no-wait");
       assert.equal(pruned.exitCode, 0, pruned.stderr);
       assert.match(pruned.stderr, /3 pruned/);
-      for (const object of ["deployment/jore4-testdb", "service/jore4-testdb", "configmap/jore4-testdb-env"]) assert.equal(await exists([object, "-n", namespace]), false, object);
+      for (const object of ["deployment/jore4-testdb", "service/jore4-testdb", "configmap/jore4-testdb-env"])
+        assert.equal(await exists([object, "-n", namespace]), false, object);
       assert.ok(await exists(["deployment", "jore4-ui", "-n", namespace]));
       assert.ok(await exists(["namespace", namespace]), "namespaces are never pruned");
     });

@@ -13,7 +13,11 @@ import type { ControlPlane } from "../../support/control-plane.ts";
 const project = loadProject(diskFiles(repositoryRoot));
 const kindModel = project.stages.find((model) => model.stage.platform === "kind")!;
 const namespace = kindModel.values.namespace;
-const defaults = { ui: kindModel.values.services.ui!.image, hasura: kindModel.values.services.hasura!.image, auth: kindModel.values.services.auth!.image };
+const defaults = {
+  ui: kindModel.values.services.ui!.image,
+  hasura: kindModel.values.services.hasura!.image,
+  auth: kindModel.values.services.auth!.image,
+};
 
 /** Serves a git repository like GitHub: `/archive/<ref>.tar.gz` and `/raw/<ref>/<path>`. */
 function gitServer(repo: string): Promise<{ server: Server; url: string }> {
@@ -22,7 +26,11 @@ function gitServer(repo: string): Promise<{ server: Server; url: string }> {
     const archive = /^\/archive\/(.+)\.tar\.gz$/.exec(url);
     const raw = /^\/raw\/([^/]+)\/(.+)$/.exec(url);
     const result = archive
-      ? await execa("git", ["archive", "--format=tar.gz", `--prefix=jore4-flux-${archive[1]}/`, archive[1]!], { cwd: repo, encoding: "buffer", reject: false })
+      ? await execa("git", ["archive", "--format=tar.gz", `--prefix=jore4-flux-${archive[1]}/`, archive[1]!], {
+          cwd: repo,
+          encoding: "buffer",
+          reject: false,
+        })
       : raw
         ? await execa("git", ["show", `${raw[1]}:${raw[2]}`], { cwd: repo, encoding: "buffer", reject: false })
         : undefined;
@@ -32,10 +40,12 @@ function gitServer(repo: string): Promise<{ server: Server; url: string }> {
     }
     response.writeHead(200).end(Buffer.from(result.stdout as Uint8Array));
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
-    const address = server.address() as { port: number };
-    resolve({ server, url: `http://127.0.0.1:${address.port}` });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address() as { port: number };
+      resolve({ server, url: `http://127.0.0.1:${address.port}` });
+    }),
+  );
 }
 
 /** The script's own temp folders (tsx keeps its compile cache in TMPDIR too; that is not the script's). */
@@ -53,12 +63,15 @@ export function remoteSuite(controlPlane: () => ControlPlane): void {
       scratch = mkdtempSync(join(tmpdir(), "jore4-flux-remote-test-"));
       // A repository holding this work tree's files, with the e2e branch and a pinned tag.
       const repo = join(scratch, "repo");
-      const listed = await execa("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: repositoryRoot });
+      const listed = await execa("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
+        cwd: repositoryRoot,
+      });
       for (const file of String(listed.stdout).split("\0").filter(Boolean)) {
         mkdirSync(dirname(join(repo, file)), { recursive: true });
         cpSync(join(repositoryRoot, file), join(repo, file), { dereference: false });
       }
-      const git = (...args: string[]) => execa("git", ["-c", "user.name=test", "-c", "user.email=test@example.org", ...args], { cwd: repo });
+      const git = (...args: string[]) =>
+        execa("git", ["-c", "user.name=test", "-c", "user.email=test@example.org", ...args], { cwd: repo });
       await git("init", "-q", "-b", "main");
       await git("add", "-A");
       await git("commit", "-q", "-m", "snapshot");
@@ -73,27 +86,41 @@ export function remoteSuite(controlPlane: () => ControlPlane): void {
 
     async function bootstrap(env: Record<string, string | undefined>) {
       const temp = mkdtempSync(join(scratch, "tmp-"));
-      const result = await execa("bash", ["-c", `set -o pipefail; curl -fsSL "${http.url}/raw/${env.E2E_SCRIPTS_VERSION ?? "e2e"}/remotecluster.sh" | bash -s -- --no-wait`], {
-        env: {
-          ...plane.env,
-          JORE4_FLUX_BASE_URL: `${http.url}/archive`,
-          E2E_KUBE_CONTEXT: plane.contexts[kindModel.stage.name],
-          TMPDIR: temp,
-          npm_config_prefer_offline: "true",
-          UI_DOCKER_IMAGE: undefined,
-          HASURA_DOCKER_IMAGE: undefined,
-          AUTH_DOCKER_IMAGE: undefined,
-          ...env,
+      const result = await execa(
+        "bash",
+        [
+          "-c",
+          `set -o pipefail; curl -fsSL "${http.url}/raw/${env.E2E_SCRIPTS_VERSION ?? "e2e"}/remotecluster.sh" | bash -s -- --no-wait`,
+        ],
+        {
+          env: {
+            ...plane.env,
+            JORE4_FLUX_BASE_URL: `${http.url}/archive`,
+            E2E_KUBE_CONTEXT: plane.contexts[kindModel.stage.name],
+            TMPDIR: temp,
+            npm_config_prefer_offline: "true",
+            UI_DOCKER_IMAGE: undefined,
+            HASURA_DOCKER_IMAGE: undefined,
+            AUTH_DOCKER_IMAGE: undefined,
+            ...env,
+          },
+          extendEnv: false,
+          reject: false,
         },
-        extendEnv: false,
-        reject: false,
-      });
+      );
       return { exitCode: result.exitCode, stderr: String(result.stderr), leftovers: scriptTempFiles(temp) };
     }
 
     async function images(): Promise<Record<string, string>> {
-      const listed = JSON.parse(await plane.kubectl(["get", "deployments", "-n", namespace, "-o", "json"])) as { items: { metadata: { name: string }; spec: { template: { spec: { containers: { image: string }[] } } } }[] };
-      return Object.fromEntries(listed.items.map((item) => [item.metadata.name.replace(/^jore4-/, ""), item.spec.template.spec.containers[0]!.image]));
+      const listed = JSON.parse(await plane.kubectl(["get", "deployments", "-n", namespace, "-o", "json"])) as {
+        items: { metadata: { name: string }; spec: { template: { spec: { containers: { image: string }[] } } } }[];
+      };
+      return Object.fromEntries(
+        listed.items.map((item) => [
+          item.metadata.name.replace(/^jore4-/, ""),
+          item.spec.template.spec.containers[0]!.image,
+        ]),
+      );
     }
 
     test("no overrides: the stage's default images", async () => {
@@ -105,7 +132,11 @@ export function remoteSuite(controlPlane: () => ControlPlane): void {
     });
 
     test("all three overrides replace the images", async () => {
-      const result = await bootstrap({ UI_DOCKER_IMAGE: "hsldevcom/jore4-ui:latest", HASURA_DOCKER_IMAGE: "example.org/mirror/jore4-hasura:pr-12", AUTH_DOCKER_IMAGE: "hsldevcom/jore4-auth@sha256:" + "a".repeat(64) });
+      const result = await bootstrap({
+        UI_DOCKER_IMAGE: "hsldevcom/jore4-ui:latest",
+        HASURA_DOCKER_IMAGE: "example.org/mirror/jore4-hasura:pr-12",
+        AUTH_DOCKER_IMAGE: "hsldevcom/jore4-auth@sha256:" + "a".repeat(64),
+      });
       assert.equal(result.exitCode, 0, result.stderr);
       const applied = await images();
       assert.equal(applied.ui, "hsldevcom/jore4-ui:latest");
@@ -115,7 +146,11 @@ export function remoteSuite(controlPlane: () => ControlPlane): void {
     });
 
     test("some overrides, at a pinned ref: an empty variable and an unset one keep the defaults", async () => {
-      const result = await bootstrap({ E2E_SCRIPTS_VERSION: "e2e-pinned", UI_DOCKER_IMAGE: "hsldevcom/jore4-ui:some", HASURA_DOCKER_IMAGE: "" });
+      const result = await bootstrap({
+        E2E_SCRIPTS_VERSION: "e2e-pinned",
+        UI_DOCKER_IMAGE: "hsldevcom/jore4-ui:some",
+        HASURA_DOCKER_IMAGE: "",
+      });
       assert.equal(result.exitCode, 0, result.stderr);
       assert.match(result.stderr, /fetching jore4-flux at e2e-pinned/);
       const applied = await images();
@@ -128,7 +163,12 @@ export function remoteSuite(controlPlane: () => ControlPlane): void {
     test("a failure (unknown ref) fails the script and still removes its temp files", async () => {
       const temp = mkdtempSync(join(scratch, "tmp-"));
       const result = await execa("bash", [join(repositoryRoot, "remotecluster.sh")], {
-        env: { ...plane.env, JORE4_FLUX_BASE_URL: `${http.url}/archive`, E2E_SCRIPTS_VERSION: "no-such-ref", TMPDIR: temp },
+        env: {
+          ...plane.env,
+          JORE4_FLUX_BASE_URL: `${http.url}/archive`,
+          E2E_SCRIPTS_VERSION: "no-such-ref",
+          TMPDIR: temp,
+        },
         reject: false,
       });
       assert.notEqual(result.exitCode, 0);

@@ -1,0 +1,19 @@
+// Lint rules for the TypeScript sources, tests, benchmarks and scripts; `npm run lint` and `npm test` run it.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", ".tools/", "clusters/", "crds/", "schemas/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      eqeqeq: ["error", "smart"],
+    },
+  },
+  // Tests walk loosely typed Kubernetes objects.
+  { files: ["test/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
+);

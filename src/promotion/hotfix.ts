@@ -5,19 +5,8 @@ import type { Git } from "../git/git.ts";
 import { imageChanges, imagesInManifests } from "./images.ts";
 import { hotfixMessage } from "./message.ts";
 import { finalStage } from "./order.ts";
-import { branchRefusals, cleanTreeRefusals, staleGenerateRefusals } from "./preflight.ts";
-import { refuse, requireRemoteForPush } from "./promote.ts";
-import {
-  branchRef,
-  branchState,
-  fetchRemote,
-  filesTextAt,
-  moveBranches,
-  pushOrRestore,
-  remoteFor,
-  snapshotRefs,
-  staleGeneratedFiles,
-} from "./repository.ts";
+import { branchRef, branchState, filesTextAt } from "./repository.ts";
+import { closeTransaction, commitInWorktree, openTransaction, refuse, treeAndBranchRefusals } from "./transaction.ts";
 
 export const hotfixPrefix = "hotfix/";
 
@@ -41,10 +30,9 @@ export async function startHotfix(
 ): Promise<{ branch: string; base: string }> {
   const branch = hotfixBranch(name);
   const prod = finalStage(config);
-  const remote = await remoteFor(git);
-  if (remote && options.fetch) await fetchRemote(git, remote);
+  const remote = await openTransaction(options.context, git, { fetch: options.fetch });
   const state = await branchState(git, prod.branch, remote);
-  const refusals = [...cleanTreeRefusals(await git.uncleanPaths()), ...branchRefusals(state, remote)];
+  const refusals = await treeAndBranchRefusals(git, remote, [{ state }]);
   if (await git.commit(branchRef(branch)))
     refusals.push({
       reason: `${branch} exists already`,
@@ -86,9 +74,7 @@ export async function finishHotfix(
   const branch = hotfixBranch(given);
   const prod = finalStage(config);
   const main = config.repository.mainBranch;
-  const remote = await remoteFor(git);
-  requireRemoteForPush(options.push, remote);
-  if (remote && options.fetch) await fetchRemote(git, remote);
+  const remote = await openTransaction(options.context, git, options);
   const fix = await git.commit(branchRef(branch));
   if (!fix)
     throw new Jore4FluxError(`there is no branch ${branch}`, {
@@ -97,11 +83,7 @@ export async function finishHotfix(
     });
   const prodState = await branchState(git, prod.branch, remote);
   const mainState = await branchState(git, main, remote);
-  const refusals = [
-    ...cleanTreeRefusals(await git.uncleanPaths()),
-    ...branchRefusals(prodState, remote),
-    ...branchRefusals(mainState, remote),
-  ];
+  const refusals = await treeAndBranchRefusals(git, remote, [{ state: prodState }, { state: mainState }]);
   const commits = prodState.local
     ? (await git.run(["rev-list", "--reverse", "--no-merges", `${prodState.local}..${fix}`]))
         .split("\n")
@@ -124,65 +106,66 @@ export async function finishHotfix(
     throw new Jore4FluxError(`not confirmed: ${prod.branch} was not changed`, { exitCode: ExitCode.refused });
   }
 
-  const snapshot = await snapshotRefs(git);
   const dir = `${config.paths.clusters}/${prod.name}`;
-  const stageCommit = await git.inTemporaryWorktree(prodState.local!, async (worktree) => {
-    const before = imagesInManifests((await filesTextAt(worktree, prodState.local!, dir)).values());
-    const after = imagesInManifests((await filesTextAt(worktree, fix, dir)).values());
-    const message = hotfixMessage({
-      name: branch.slice(hotfixPrefix.length),
-      branch,
-      toBranch: prod.branch,
-      toStage: prod.name,
-      sourceCommit: fix,
-      targetCommit: prodState.local!,
-      changes: imageChanges(before, after),
-    });
-    const merged = await worktree.attempt(["merge", "--no-ff", "--quiet", "-m", message, fix]);
-    if (merged.exitCode !== 0) {
-      await worktree.attempt(["merge", "--abort"]);
-      throw new Jore4FluxError(
-        `merging ${branch} into ${prod.branch} failed: ${(merged.stderr || merged.stdout).trim()}; nothing was changed`,
-        {
-          exitCode: ExitCode.failed,
-          hint: `git switch ${branch} && git merge ${prod.branch}   # resolve, commit, then finish again`,
-        },
-      );
-    }
-    const stale = staleGeneratedFiles(worktree.cwd);
-    if (stale.length > 0)
-      throw refuse(`cannot finish ${branch}; nothing was changed`, staleGenerateRefusals(branch, stale));
-    return (await worktree.commit("HEAD"))!;
+  const before = imagesInManifests((await filesTextAt(git, prodState.local!, dir)).values());
+  const after = imagesInManifests((await filesTextAt(git, fix, dir)).values());
+  const message = hotfixMessage({
+    name: branch.slice(hotfixPrefix.length),
+    branch,
+    toBranch: prod.branch,
+    toStage: prod.name,
+    sourceCommit: fix,
+    targetCommit: prodState.local!,
+    changes: imageChanges(before, after),
   });
-  const mainCommit = await git.inTemporaryWorktree(mainState.local!, async (worktree) => {
-    const picked = await worktree.attempt(["cherry-pick", "-x", ...commits]);
-    if (picked.exitCode !== 0) {
-      await worktree.attempt(["cherry-pick", "--abort"]);
-      throw new Jore4FluxError(
-        `the hotfix does not apply cleanly to ${main}: ${(picked.stderr || picked.stdout).trim().split("\n")[0]}; nothing was changed (${prod.branch} and ${main} are as they were)`,
-        {
-          exitCode: ExitCode.failed,
-          hint: `back-port by hand, then merge the hotfix:\n  git switch ${main} && git cherry-pick -x ${commits.map((commit) => commit.slice(0, 12)).join(" ")}   # resolve, run jore4-flux generate, git cherry-pick --continue\n  git switch ${prod.branch} && git merge --no-ff ${branch}`,
-        },
-      );
-    }
-    const stale = staleGeneratedFiles(worktree.cwd);
-    if (stale.length > 0)
-      throw refuse(
-        `cannot finish ${branch}; nothing was changed`,
-        staleGenerateRefusals(`${main} with the hotfix`, stale),
-      );
-    return (await worktree.commit("HEAD"))!;
-  });
-  const moves = [
-    { branch: prod.branch, from: prodState.local, to: stageCommit },
-    { branch: main, from: mainState.local, to: mainCommit },
-  ];
-  await moveBranches(git, moves, `jore4-flux: hotfix ${branch}`);
-  progress(
-    options.context,
-    `${prod.branch} is now ${stageCommit.slice(0, 12)}; ${main} is now ${mainCommit.slice(0, 12)} (${commits.length} commit(s) cherry-picked with -x)`,
+  const refused = `cannot finish ${branch}; nothing was changed`;
+  const stageCommit = await commitInWorktree(
+    git,
+    prodState.local!,
+    [
+      {
+        args: ["merge", "--no-ff", "--quiet", "-m", message, fix],
+        abort: ["merge", "--abort"],
+        failure: (merged) =>
+          new Jore4FluxError(
+            `merging ${branch} into ${prod.branch} failed: ${(merged.stderr || merged.stdout).trim()}; nothing was changed`,
+            {
+              exitCode: ExitCode.failed,
+              hint: `git switch ${branch} && git merge ${prod.branch}   # resolve, commit, then finish again`,
+            },
+          ),
+      },
+    ],
+    { summary: refused, what: branch },
   );
-  if (options.push && remote) await pushOrRestore(git, remote, moves, snapshot);
-  return { branch, stageCommit, mainCommit, backported: commits, pushed: Boolean(options.push && remote) };
+  const mainCommit = await commitInWorktree(
+    git,
+    mainState.local!,
+    [
+      {
+        args: ["cherry-pick", "-x", ...commits],
+        abort: ["cherry-pick", "--abort"],
+        failure: (picked) =>
+          new Jore4FluxError(
+            `the hotfix does not apply cleanly to ${main}: ${(picked.stderr || picked.stdout).trim().split("\n")[0]}; nothing was changed (${prod.branch} and ${main} are as they were)`,
+            {
+              exitCode: ExitCode.failed,
+              hint: `back-port by hand, then merge the hotfix:\n  git switch ${main} && git cherry-pick -x ${commits.map((commit) => commit.slice(0, 12)).join(" ")}   # resolve, run jore4-flux generate, git cherry-pick --continue\n  git switch ${prod.branch} && git merge --no-ff ${branch}`,
+            },
+          ),
+      },
+    ],
+    { summary: refused, what: `${main} with the hotfix` },
+  );
+  const pushed = await closeTransaction(options.context, git, {
+    remote,
+    push: options.push,
+    moves: [
+      { branch: prod.branch, from: prodState.local, to: stageCommit },
+      { branch: main, from: mainState.local, to: mainCommit },
+    ],
+    reason: `jore4-flux: hotfix ${branch}`,
+    done: `${prod.branch} is now ${stageCommit.slice(0, 12)}; ${main} is now ${mainCommit.slice(0, 12)} (${commits.length} commit(s) cherry-picked with -x)`,
+  });
+  return { branch, stageCommit, mainCommit, backported: commits, pushed };
 }

@@ -5,27 +5,16 @@ import type { Git } from "../git/git.ts";
 import { imageChanges, imagesInManifests, objectChanges, type ImageChange, type ObjectChange } from "./images.ts";
 import { promotionMessage } from "./message.ts";
 import { pathTo, promotionStep, type PromotionStep } from "./order.ts";
+import { staleGenerateRefusals, unportedRefusals } from "./preflight.ts";
+import { branchState, commitsMissingFrom, filesTextAt, mergedTree, staleGeneratedFilesAt } from "./repository.ts";
 import {
-  branchRefusals,
-  cleanTreeRefusals,
-  refusalProblems,
-  staleGenerateRefusals,
-  unportedRefusals,
-  type Refusal,
-} from "./preflight.ts";
-import {
-  branchState,
-  commitsMissingFrom,
-  fetchRemote,
-  filesTextAt,
-  mergedTree,
-  moveBranches,
-  pushOrRestore,
-  remoteFor,
-  snapshotRefs,
-  staleGeneratedFiles,
-  staleGeneratedFilesAt,
-} from "./repository.ts";
+  closeTransaction,
+  commitInWorktree,
+  openTransaction,
+  refuse,
+  requireRemoteForPush,
+  treeAndBranchRefusals,
+} from "./transaction.ts";
 
 export interface PromotionPlan {
   step: PromotionStep;
@@ -46,25 +35,6 @@ export interface PromotionResult {
   pushed: boolean;
 }
 
-export function refuse(summary: string, refusals: readonly Refusal[]): Jore4FluxError {
-  return new Jore4FluxError(
-    refusals.length === 1 ? `${summary}: ${refusals[0]!.reason}` : `${summary}: ${refusals.length} problems`,
-    {
-      exitCode: ExitCode.refused,
-      problems: refusalProblems(refusals),
-      hint: refusals.length === 1 ? refusals[0]!.fix : "fix each problem above (the command under each) and run again",
-    },
-  );
-}
-
-export function requireRemoteForPush(push: boolean, remote: string | undefined): void {
-  if (push && !remote)
-    throw new Jore4FluxError("--push: this repository has no remote to push to", {
-      exitCode: ExitCode.invalid,
-      hint: "git remote add origin <url>, or leave out --push",
-    });
-}
-
 /** Checks everything a promotion needs, and works out what it will change. Changes nothing but remote-tracking refs. */
 export async function planPromotion(
   git: Git,
@@ -75,18 +45,13 @@ export async function planPromotion(
 ): Promise<PromotionPlan> {
   const step = promotionStep(config, from, to);
   const target = step.to;
-  const remote = await remoteFor(git);
-  if (remote && options.fetch) {
-    progress(options.context, `fetching ${remote}…`);
-    await fetchRemote(git, remote);
-  }
+  const remote = await openTransaction(options.context, git, { fetch: options.fetch });
   const source = await branchState(git, step.fromBranch, remote);
   const destination = await branchState(git, target.branch, remote);
-  const refusals = [
-    ...cleanTreeRefusals(await git.uncleanPaths()),
-    ...branchRefusals(source, remote),
-    ...branchRefusals(destination, remote, true),
-  ];
+  const refusals = await treeAndBranchRefusals(git, remote, [
+    { state: source },
+    { state: destination, mayBeMissing: true },
+  ]);
   if (source.local) {
     progress(options.context, `checking that clusters/ on ${step.fromBranch} is up to date (generate --check)…`);
     refusals.push(...staleGenerateRefusals(step.fromBranch, await staleGeneratedFilesAt(git, source.local)));
@@ -177,36 +142,34 @@ export async function applyPromotion(
   ) {
     throw new Jore4FluxError(`not confirmed: ${target.name} was not changed`, { exitCode: ExitCode.refused });
   }
-  const snapshot = await snapshotRefs(git);
-  const commit = await git.inTemporaryWorktree(plan.targetCommit ?? plan.sourceCommit, async (worktree) => {
-    // The seed requires a commit even when nothing changed: it testifies that the stage was promoted.
-    const made =
-      plan.targetCommit && !plan.nothingToMerge
-        ? await worktree.attempt(["merge", "--no-ff", "--quiet", "-m", plan.message, plan.sourceCommit])
-        : await worktree.attempt(["commit", "--allow-empty", "--quiet", "-m", plan.message]);
-    if (made.exitCode !== 0) {
-      throw new Jore4FluxError(`the promotion commit failed: ${(made.stderr || made.stdout).trim()}`, {
-        exitCode: ExitCode.failed,
-        hint: `nothing was changed: ${target.branch} and your work tree are as they were (a hook may have refused; see above)`,
-      });
-    }
-    const stale = staleGeneratedFiles(worktree.cwd);
-    if (stale.length > 0)
-      throw refuse(
-        `cannot promote ${step.fromBranch} to ${target.branch}; nothing was changed`,
-        staleGenerateRefusals(`the merge of ${step.fromBranch} into ${target.branch}`, stale),
-      );
-    return (await worktree.commit("HEAD"))!;
-  });
-  const moves = [{ branch: target.branch, from: plan.targetCommit, to: commit }];
-  await moveBranches(git, moves, `jore4-flux: promote ${step.fromBranch} to ${target.branch}`);
-  progress(
-    options.context,
-    `${target.branch} is now ${commit.slice(0, 12)} (promoted from ${step.fromBranch} ${plan.sourceCommit.slice(0, 12)})`,
+  // The seed requires a commit even when nothing changed: it testifies that the stage was promoted.
+  const commit = await commitInWorktree(
+    git,
+    plan.targetCommit ?? plan.sourceCommit,
+    [
+      {
+        args:
+          plan.targetCommit && !plan.nothingToMerge
+            ? ["merge", "--no-ff", "--quiet", "-m", plan.message, plan.sourceCommit]
+            : ["commit", "--allow-empty", "--quiet", "-m", plan.message],
+        failure: (made) =>
+          new Jore4FluxError(`the promotion commit failed: ${(made.stderr || made.stdout).trim()}`, {
+            exitCode: ExitCode.failed,
+            hint: `nothing was changed: ${target.branch} and your work tree are as they were (a hook may have refused; see above)`,
+          }),
+      },
+    ],
+    {
+      summary: `cannot promote ${step.fromBranch} to ${target.branch}; nothing was changed`,
+      what: `the merge of ${step.fromBranch} into ${target.branch}`,
+    },
   );
-  if (options.push && plan.remote) {
-    progress(options.context, `pushing ${target.branch} to ${plan.remote}…`);
-    await pushOrRestore(git, plan.remote, moves, snapshot);
-  }
-  return { plan, commit, pushed: Boolean(options.push && plan.remote) };
+  const pushed = await closeTransaction(options.context, git, {
+    remote: plan.remote,
+    push: options.push,
+    moves: [{ branch: target.branch, from: plan.targetCommit, to: commit }],
+    reason: `jore4-flux: promote ${step.fromBranch} to ${target.branch}`,
+    done: `${target.branch} is now ${commit.slice(0, 12)} (promoted from ${step.fromBranch} ${plan.sourceCommit.slice(0, 12)})`,
+  });
+  return { plan, commit, pushed };
 }

@@ -1,7 +1,6 @@
 import { generate } from "../generate/generate.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
-import { imagesInManifests, type ServiceImages } from "./images.ts";
 import { trailerKeys } from "./message.ts";
 import type { BranchState, CommitSummary } from "./preflight.ts";
 
@@ -79,10 +78,6 @@ export async function filesTextAt(git: Git, rev: string, dir: string): Promise<M
   return new Map([...blobs].map(([path, blob]) => [path, texts.get(blob) ?? ""]));
 }
 
-export async function imagesAt(git: Git, rev: string | undefined, dir: string): Promise<ServiceImages> {
-  return rev ? imagesInManifests((await filesTextAt(git, rev, dir)).values()) : {};
-}
-
 /** The tree a merge of `source` into `target` would produce, computed without touching any work tree. */
 export async function mergedTree(
   git: Git,
@@ -94,79 +89,4 @@ export async function mergedTree(
   if (result.exitCode === 0) return { tree: tree!, conflicts: [] };
   if (result.exitCode === 1) return { tree: tree!, conflicts: rest };
   throw new Jore4FluxError(`git merge-tree failed: ${result.stderr.trim()}`, { exitCode: ExitCode.failed });
-}
-
-/** Where every local branch and HEAD pointed before a command: what a failure restores. */
-export interface RefSnapshot {
-  branches: Map<string, string>;
-  currentBranch: string | undefined;
-}
-
-export async function snapshotRefs(git: Git): Promise<RefSnapshot> {
-  return { branches: await git.refs("refs/heads/"), currentBranch: await git.currentBranch() };
-}
-
-export interface BranchMove {
-  branch: string;
-  from: string | undefined;
-  to: string;
-}
-
-/**
- * Moves local branches to new commits all at once, each only if it still holds what we planned
- * from. The checked-out branch is fast-forwarded in the user's (clean) work tree so that its
- * files follow; if that fails, the other branches are put back.
- */
-export async function moveBranches(git: Git, moves: readonly BranchMove[], reason: string): Promise<void> {
-  const current = await git.currentBranch();
-  const others = moves.filter((move) => move.branch !== current);
-  const checkedOut = moves.find((move) => move.branch === current);
-  await git.updateRefs(
-    others.map((move) => ({ ref: branchRef(move.branch), from: move.from, to: move.to })),
-    reason,
-  );
-  if (!checkedOut) return;
-  const result = await git.attempt(["merge", "--ff-only", "--quiet", checkedOut.to]);
-  if (result.exitCode !== 0) {
-    await git.updateRefs(
-      others.map((move) => ({ ref: branchRef(move.branch), from: move.to, to: move.from })),
-      `jore4-flux: undo ${reason}`,
-    );
-    throw new Jore4FluxError(
-      `could not fast-forward the checked-out branch ${current}: ${result.stderr.trim()}; no branch was changed`,
-      { exitCode: ExitCode.failed },
-    );
-  }
-}
-
-/** Puts moved branches back where the snapshot had them (local refs only: this restores, it rewrites nothing published). */
-export async function restoreBranches(git: Git, moves: readonly BranchMove[], snapshot: RefSnapshot): Promise<void> {
-  const current = await git.currentBranch();
-  for (const move of moves) {
-    const before = snapshot.branches.get(branchRef(move.branch));
-    if (move.branch === current && before) await git.run(["reset", "--keep", "--quiet", before]);
-    else
-      await git.updateRefs(
-        [{ ref: branchRef(move.branch), from: move.to, to: before }],
-        "jore4-flux: restore after a failed push",
-      );
-  }
-}
-
-/** Pushes branches, never with force, all or none; a rejection puts the local branches back. */
-export async function pushOrRestore(
-  git: Git,
-  remote: string,
-  moves: readonly BranchMove[],
-  snapshot: RefSnapshot,
-): Promise<void> {
-  const refspecs = moves.map((move) => `${branchRef(move.branch)}:${branchRef(move.branch)}`);
-  // --set-upstream so that a branch the command created tracks its remote like any other.
-  const result = await git.attempt(["push", "--atomic", "--porcelain", "--set-upstream", remote, ...refspecs]);
-  if (result.exitCode === 0) return;
-  await restoreBranches(git, moves, snapshot);
-  throw new Jore4FluxError(
-    `push to ${remote} was rejected (${(result.stderr || result.stdout).trim().split("\n").at(-1)}); ${moves.map((move) => move.branch).join(", ")} restored to where ${moves.length > 1 ? "they were" : "it was"} before this command`,
-    { exitCode: ExitCode.failed, hint: `git fetch ${remote}, look at what changed there, and run the command again` },
-  );
 }

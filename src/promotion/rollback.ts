@@ -4,17 +4,8 @@ import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { trailerKeys, withTrailer } from "./message.ts";
 import { finalStage, pathTo } from "./order.ts";
-import { branchRefusals, cleanTreeRefusals, staleGenerateRefusals } from "./preflight.ts";
-import { refuse, requireRemoteForPush } from "./promote.ts";
-import {
-  branchState,
-  fetchRemote,
-  moveBranches,
-  pushOrRestore,
-  remoteFor,
-  snapshotRefs,
-  staleGeneratedFiles,
-} from "./repository.ts";
+import { branchState } from "./repository.ts";
+import { closeTransaction, commitInWorktree, openTransaction, refuse, treeAndBranchRefusals } from "./transaction.ts";
 
 export interface RollbackResult {
   rolledBack: string;
@@ -37,13 +28,11 @@ export async function rollback(
   options: { push: boolean; fetch: boolean; context: Context; yes?: boolean },
 ): Promise<RollbackResult> {
   const main = config.repository.mainBranch;
-  const remote = await remoteFor(git);
-  requireRemoteForPush(options.push, remote);
-  if (remote && options.fetch) await fetchRemote(git, remote);
+  const remote = await openTransaction(options.context, git, options);
   const target = await git.commit(rev);
   if (!target) throw new Jore4FluxError(`'${rev}' names no commit`, { exitCode: ExitCode.invalid });
   const state = await branchState(git, main, remote);
-  const refusals = [...cleanTreeRefusals(await git.uncleanPaths()), ...branchRefusals(state, remote)];
+  const refusals = await treeAndBranchRefusals(git, remote, [{ state }]);
   if (state.local && !(await git.isAncestor(target, state.local))) {
     refusals.push({
       reason: `${target.slice(0, 12)} is not on ${main}: rollback reverts changes made on ${main}, which then travel through the stages`,
@@ -73,44 +62,42 @@ export async function rollback(
     return { rolledBack: target, revert: earlier, pushed: false, promotions, alreadyDone: true };
   }
 
-  const snapshot = await snapshotRefs(git);
   const isMerge = (await git.run(["rev-list", "--parents", "-n", "1", target])).trim().split(" ").length > 2;
-  const revert = await git.inTemporaryWorktree(state.local!, async (worktree) => {
-    const reverted = await worktree.attempt(["revert", "--no-commit", ...(isMerge ? ["-m", "1"] : []), target]);
-    if (reverted.exitCode !== 0) {
-      await worktree.attempt(["revert", "--abort"]);
-      throw new Jore4FluxError(
-        `reverting ${target.slice(0, 12)} conflicts with later changes on ${main}; nothing was changed`,
-        {
-          exitCode: ExitCode.failed,
-          hint: `revert by hand: git switch ${main} && git revert ${target.slice(0, 12)}   # resolve, run jore4-flux generate, commit`,
-        },
-      );
-    }
-    const subject = (await worktree.run(["log", "-1", "--format=%s", target])).trim();
-    const message = withTrailer(
-      `Revert "${subject}"\n\nThis reverts commit ${target}.`,
-      trailerKeys.rollbackOf,
-      target,
-    );
-    const stale = staleGeneratedFiles(worktree.cwd);
-    if (stale.length > 0)
-      throw refuse(
-        `cannot roll back ${target.slice(0, 12)}; nothing was changed`,
-        staleGenerateRefusals(`${main} with the revert`, stale),
-      );
-    const committed = await worktree.attempt(["commit", "--quiet", "--allow-empty", "-m", message]);
-    if (committed.exitCode !== 0) {
-      throw new Jore4FluxError(`the revert commit failed: ${(committed.stderr || committed.stdout).trim()}`, {
-        exitCode: ExitCode.failed,
-        hint: "nothing was changed",
-      });
-    }
-    return (await worktree.commit("HEAD"))!;
+  const subject = (await git.run(["log", "-1", "--format=%s", target])).trim();
+  const message = withTrailer(`Revert "${subject}"\n\nThis reverts commit ${target}.`, trailerKeys.rollbackOf, target);
+  const revert = await commitInWorktree(
+    git,
+    state.local!,
+    [
+      {
+        args: ["revert", "--no-commit", ...(isMerge ? ["-m", "1"] : []), target],
+        abort: ["revert", "--abort"],
+        failure: () =>
+          new Jore4FluxError(
+            `reverting ${target.slice(0, 12)} conflicts with later changes on ${main}; nothing was changed`,
+            {
+              exitCode: ExitCode.failed,
+              hint: `revert by hand: git switch ${main} && git revert ${target.slice(0, 12)}   # resolve, run jore4-flux generate, commit`,
+            },
+          ),
+      },
+      {
+        args: ["commit", "--quiet", "--allow-empty", "-m", message],
+        failure: (committed) =>
+          new Jore4FluxError(`the revert commit failed: ${(committed.stderr || committed.stdout).trim()}`, {
+            exitCode: ExitCode.failed,
+            hint: "nothing was changed",
+          }),
+      },
+    ],
+    { summary: `cannot roll back ${target.slice(0, 12)}; nothing was changed`, what: `${main} with the revert` },
+  );
+  const pushed = await closeTransaction(options.context, git, {
+    remote,
+    push: options.push,
+    moves: [{ branch: main, from: state.local, to: revert }],
+    reason: `jore4-flux: roll back ${target.slice(0, 12)}`,
+    done: `${main} is now ${revert.slice(0, 12)}: reverts ${target.slice(0, 12)}`,
   });
-  const moves = [{ branch: main, from: state.local, to: revert }];
-  await moveBranches(git, moves, `jore4-flux: roll back ${target.slice(0, 12)}`);
-  progress(options.context, `${main} is now ${revert.slice(0, 12)}: reverts ${target.slice(0, 12)}`);
-  if (options.push && remote) await pushOrRestore(git, remote, moves, snapshot);
-  return { rolledBack: target, revert, pushed: Boolean(options.push && remote), promotions, alreadyDone: false };
+  return { rolledBack: target, revert, pushed, promotions, alreadyDone: false };
 }

@@ -1,22 +1,18 @@
 import { join, resolve } from "node:path";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { kubectlSteps } from "./kubectl.ts";
+import { items, objectId, objectsText, parseObjects, resourceType, type KubeObject } from "../kube/object.ts";
 import {
   createdNamespaces,
-  objectKey,
-  objectsText,
   overrideImages,
-  parseObjects,
   prunableTypes,
   pruneCandidates,
   resolveImageOverrides,
-  resourceType,
   semanticChanges,
   stageLabel,
   withStageLabel,
+  type AppliedChange,
   type ImageOverride,
-  type KubeObject,
-  type ObjectChange,
 } from "./objects.ts";
 import { stageValues } from "./login.ts";
 import { waitForDeployments } from "./wait.ts";
@@ -34,7 +30,7 @@ export interface DeployClusterOptions {
 }
 
 export interface DeployClusterResult {
-  changes: ObjectChange[];
+  changes: AppliedChange[];
   /** Objects pruned (or, with `serverDryRun`, that would be). */
   pruned: string[];
 }
@@ -58,15 +54,6 @@ export async function desiredObjects(
     withStageLabel(objects, target.stage.name),
     resolveImageOverrides(options.images, serviceImages),
   );
-}
-
-function items(text: string): KubeObject[] {
-  const parsed = JSON.parse(text || "{}") as { kind?: string; items?: KubeObject[] };
-  return parsed.kind === "List" || Array.isArray(parsed.items)
-    ? (parsed.items ?? [])
-    : text.trim()
-      ? [parsed as KubeObject]
-      : [];
 }
 
 /**
@@ -121,7 +108,7 @@ async function liveObjects(
 ): Promise<Map<string, KubeObject>> {
   const step = kubectlSteps(target.context).get("read the live objects", ["--ignore-not-found", "-f", "-"]);
   const result = await session.read({ ...step, input: objectsText(objects) });
-  return new Map(items(result.stdout).map((object) => [objectKey(object), object]));
+  return new Map(items(result.stdout).map((object) => [objectId(object), object]));
 }
 
 async function labelledLive(session: Session, target: Target, objects: readonly KubeObject[]): Promise<KubeObject[]> {
@@ -169,19 +156,19 @@ export async function deployCluster(
   const changed = changes.filter((change) => change.change !== "unchanged");
   if (options.serverDryRun) {
     for (const change of changed) session.print(change.diff);
-    for (const object of stale) session.print(`would prune ${objectKey(object)}\n`);
+    for (const object of stale) session.print(`would prune ${objectId(object)}\n`);
     session.progress(
-      `server dry run: ${changes.filter((c) => c.change === "create").length} to create, ${changes.filter((c) => c.change === "change").length} to change, ${changes.length - changed.length} unchanged, ${stale.length} to prune; nothing was applied`,
+      `server dry run: ${changes.filter((c) => c.change === "added").length} to create, ${changes.filter((c) => c.change === "changed").length} to change, ${changes.length - changed.length} unchanged, ${stale.length} to prune; nothing was applied`,
     );
-    return { changes, pruned: stale.map(objectKey) };
+    return { changes, pruned: stale.map(objectId) };
   }
   if (changed.length > 0) {
     session.progress(`applying ${changed.length} changed of ${objects.length} objects…`);
     await session.run(kubectl.apply(`apply the objects of stage ${target.stage.name}`, objectsText(objects)));
   }
-  for (const object of stale) await session.run(kubectl.delete(`prune ${objectKey(object)}`, pruneArgs(object)));
+  for (const object of stale) await session.run(kubectl.delete(`prune ${objectId(object)}`, pruneArgs(object)));
   session.progress(
-    `stage ${target.stage.name}: ${changes.filter((c) => c.change === "create").length} created, ${changes.filter((c) => c.change === "change").length} changed, ${changes.length - changed.length} unchanged, ${stale.length} pruned`,
+    `stage ${target.stage.name}: ${changes.filter((c) => c.change === "added").length} created, ${changes.filter((c) => c.change === "changed").length} changed, ${changes.length - changed.length} unchanged, ${stale.length} pruned`,
   );
   if (options.wait)
     await waitForDeployments(
@@ -190,5 +177,5 @@ export async function deployCluster(
       objects.filter((object) => object.kind === "Deployment"),
       options.timeoutSeconds,
     );
-  return { changes, pruned: stale.map(objectKey) };
+  return { changes, pruned: stale.map(objectId) };
 }

@@ -4,7 +4,7 @@ import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { crdFiles, ingressNginxObjects } from "./crd-sources.ts";
 import { secretStoreDriverStep } from "./helm.ts";
 import { kubectlSteps } from "./kubectl.ts";
-import { parseObjects } from "./objects.ts";
+import { parseObjects } from "../kube/object.ts";
 import type { Session } from "./session.ts";
 import type { CommandStep } from "./step.ts";
 import type { Target } from "./target.ts";

@@ -3,6 +3,7 @@ import type { ProjectConfig } from "../config/project.ts";
 import type { Values } from "../values/schema.ts";
 import type { KeyPath } from "../values/yaml-source.ts";
 import type { CommandStep } from "./step.ts";
+import { imageName } from "../values/image-reference.ts";
 
 /** The node port of the ingress controller inside the kind node (ingress-nginx's kind provider). */
 export const ingressContainerPort = 80;
@@ -130,7 +131,7 @@ export function renderKindDiagram(config: ProjectConfig, values: Values): string
     `    subgraph cluster_app { label=${quoted(`namespace ${values.namespace}`)}; style=dashed;`,
     ...services.map(
       ([name, service]) =>
-        `      ${quoted(`svc:${name}`)} [label=${quoted(`Service jore4-${name}\\n${service.serviceType}${service.nodePort ? ` ${service.nodePort}` : ""} → ${service.containerPort}`)}]; ${quoted(`pod:${name}`)} [label=${quoted(`Pod jore4-${name}\\n${service.image.split(":")[0]}`)}, style=filled, fillcolor="#e8f0fe"];`,
+        `      ${quoted(`svc:${name}`)} [label=${quoted(`Service jore4-${name}\\n${service.serviceType}${service.nodePort ? ` ${service.nodePort}` : ""} → ${service.containerPort}`)}]; ${quoted(`pod:${name}`)} [label=${quoted(`Pod jore4-${name}\\n${imageName(service.image)}`)}, style=filled, fillcolor="#e8f0fe"];`,
     ),
     "    }",
     "  }",

@@ -1,14 +1,9 @@
 import { createTwoFilesPatch } from "diff";
-import { parseAllDocuments, stringify } from "yaml";
+import { stringify } from "yaml";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-
-/** A Kubernetes object as applied: plain JSON data. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
-  [key: string]: unknown;
-}
+import { diffObjects, type ObjectChange } from "../kube/diff.ts";
+import { objectId, resourceType, type KubeObject } from "../kube/object.ts";
+import { imageName } from "../values/image-reference.ts";
 
 /** Label put on every object `deploy cluster` applies, naming the stage: what `--prune` looks for. */
 export const stageLabel = "jore4-flux.hsl.fi/stage";
@@ -32,37 +27,9 @@ const customPrunable = [
   "kustomization.kustomize.toolkit.fluxcd.io",
 ];
 
-/** `kind.group` of an object, the way kubectl names a resource type unambiguously. */
-export function resourceType(object: Pick<KubeObject, "apiVersion" | "kind">): string {
-  const group = object.apiVersion.includes("/") ? `.${object.apiVersion.split("/")[0]}` : "";
-  return `${object.kind.toLowerCase()}${group}`;
-}
-
 export function prunableTypes(desired: readonly KubeObject[]): string[] {
   const present = new Set(desired.map(resourceType));
   return [...builtInPrunable, ...customPrunable.filter((type) => present.has(type))];
-}
-
-export function parseObjects(text: string, origin: string): KubeObject[] {
-  return parseAllDocuments(text).flatMap((document) => {
-    if (document.errors.length > 0)
-      throw new Jore4FluxError(`${origin}: ${document.errors[0]!.message}`, { exitCode: ExitCode.invalid });
-    const value = document.toJS() as KubeObject | null;
-    if (value === null) return [];
-    if (typeof value.kind !== "string" || typeof value.metadata?.name !== "string") {
-      throw new Jore4FluxError(`${origin}: a document without kind or metadata.name`, { exitCode: ExitCode.invalid });
-    }
-    return [value];
-  });
-}
-
-export function objectsText(objects: readonly KubeObject[]): string {
-  return objects.map((object) => stringify(object)).join("---\n");
-}
-
-export function objectKey(object: Pick<KubeObject, "kind" | "metadata"> & { apiVersion?: string }): string {
-  const group = (object.apiVersion ?? "").includes("/") ? object.apiVersion!.split("/")[0] : "";
-  return `${object.kind}${group ? `.${group}` : ""} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`;
 }
 
 /** Marks every object with the stage label, so that `--prune` finds what an earlier deploy applied. */
@@ -80,8 +47,8 @@ export function createdNamespaces(objects: readonly KubeObject[]): string[] {
 
 /** What `--prune` deletes: labelled objects of the stage in the cluster that the stage no longer has. */
 export function pruneCandidates(live: readonly KubeObject[], desired: readonly KubeObject[]): KubeObject[] {
-  const wanted = new Set(desired.map(objectKey));
-  return live.filter((object) => !wanted.has(objectKey(object)));
+  const wanted = new Set(desired.map(objectId));
+  return live.filter((object) => !wanted.has(objectId(object)));
 }
 
 const serverOwnedMetadata = ["managedFields", "resourceVersion", "generation", "uid", "creationTimestamp"];
@@ -103,10 +70,8 @@ export function comparable(object: KubeObject): KubeObject {
   return { ...rest, metadata } as KubeObject;
 }
 
-export type ChangeKind = "create" | "change" | "unchanged";
-export interface ObjectChange {
-  key: string;
-  change: ChangeKind;
+/** An object's change as deploy reports it: the one object change, with a unified diff for printing. */
+export interface AppliedChange extends ObjectChange {
   /** A unified diff of the object as it is and as it would be (empty when unchanged). */
   diff: string;
 }
@@ -125,22 +90,21 @@ function maskSecret(object: KubeObject, other: KubeObject | undefined, side: str
 }
 
 /** The semantic change of each object: the live object against the server's dry-run result. */
-export function semanticChanges(dryRun: readonly KubeObject[], live: ReadonlyMap<string, KubeObject>): ObjectChange[] {
+export function semanticChanges(dryRun: readonly KubeObject[], live: ReadonlyMap<string, KubeObject>): AppliedChange[] {
   return dryRun.map((after) => {
-    const key = objectKey(after);
+    const key = objectId(after);
     const before = live.get(key);
     const [afterObject, beforeObject] = [comparable(after), before ? comparable(before) : undefined];
-    const same = beforeObject !== undefined && stringify(beforeObject) === stringify(afterObject);
-    const change: ChangeKind = !beforeObject ? "create" : same ? "unchanged" : "change";
+    const [change] = diffObjects(beforeObject ? [beforeObject] : [], [afterObject], { unchanged: true });
     const afterText = stringify(maskSecret(afterObject, beforeObject, "after"));
     const beforeText = beforeObject ? stringify(maskSecret(beforeObject, afterObject, "before")) : "";
     const diff =
-      change === "unchanged"
+      change!.change === "unchanged"
         ? ""
         : createTwoFilesPatch(`live/${key}`, `applied/${key}`, beforeText, afterText, undefined, undefined, {
             context: 3,
           });
-    return { key, change, diff };
+    return { ...change!, diff };
   });
 }
 
@@ -148,14 +112,6 @@ export function semanticChanges(dryRun: readonly KubeObject[], live: ReadonlyMap
 export interface ImageOverride {
   name: string;
   image: string;
-}
-
-/** `name` of an image reference: without tag and digest. */
-export function imageName(reference: string): string {
-  const withoutDigest = reference.split("@")[0]!;
-  const lastSlash = withoutDigest.lastIndexOf("/");
-  const colon = withoutDigest.lastIndexOf(":");
-  return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
 }
 
 export function parseImageOverride(text: string): ImageOverride {

@@ -1,14 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { kubectlSteps } from "./kubectl.ts";
-import type { KubeObject } from "./objects.ts";
+import { items, type KubeObject } from "../kube/object.ts";
 import { deploymentState, explainingEvents, rolloutTimeoutError, type DeploymentState } from "./rollout.ts";
 import type { Session } from "./session.ts";
 
 const pollSeconds = 2;
-
-function items<T>(text: string): T[] {
-  return (JSON.parse(text || "{}") as { items?: T[] }).items ?? [];
-}
 
 /** Waits for the Deployments to roll out, printing each change of state; on timeout, names each that did not and why. */
 export async function waitForDeployments(

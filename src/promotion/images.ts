@@ -1,5 +1,6 @@
-import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments } from "yaml";
+import { diffObjects, type ObjectChange } from "../kube/diff.ts";
+import { objectId, type KubeObject } from "../kube/object.ts";
 import { objectPrefix } from "../values/stage-rules.ts";
 
 /** The image each service runs on a stage, by service name. */
@@ -13,16 +14,11 @@ export interface ImageChange {
   to: string | undefined;
 }
 
-interface KubeObject {
-  kind?: unknown;
-  metadata?: { name?: unknown; namespace?: unknown };
-  spec?: { template?: { spec?: { containers?: { image?: unknown }[] } } };
-}
-
+/** Every mapping document of a file, read leniently (a file of any past commit may be odd). */
 function objectsOf(text: string): KubeObject[] {
   return parseAllDocuments(text)
     .flatMap((document) => ("toJS" in document ? [document.toJS() as unknown] : []))
-    .filter((value): value is KubeObject => typeof value === "object" && value !== null);
+    .filter((value): value is KubeObject => typeof value === "object" && value !== null && !Array.isArray(value));
 }
 
 function serviceName(deploymentName: string): string {
@@ -30,7 +26,8 @@ function serviceName(deploymentName: string): string {
 }
 
 function deploymentImage(object: KubeObject): [string, string] | undefined {
-  const image = object.spec?.template?.spec?.containers?.[0]?.image;
+  const spec = object.spec as { template?: { spec?: { containers?: { image?: unknown }[] } } } | undefined;
+  const image = spec?.template?.spec?.containers?.[0]?.image;
   return object.kind === "Deployment" && typeof object.metadata?.name === "string" && typeof image === "string"
     ? [serviceName(object.metadata.name), image]
     : undefined;
@@ -79,34 +76,27 @@ export function imageChanges(before: ServiceImages, after: ServiceImages): Image
     .map((service) => ({ service, from: before[service], to: after[service] }));
 }
 
-export interface ObjectChange {
-  change: "added" | "removed" | "changed";
-  /** `Kind namespace/name`. */
-  object: string;
-  file: string;
-}
+/** An object a promotion changes, and the file of the stage's folder it is in. */
+export type PromotedObject = Pick<ObjectChange, "object" | "change"> & { file: string };
 
-function objectsByKey(files: ReadonlyMap<string, string>): Map<string, { file: string; value: KubeObject }> {
-  const objects = new Map<string, { file: string; value: KubeObject }>();
-  for (const [file, text] of files) {
-    for (const value of objectsOf(text)) {
-      const namespace = typeof value.metadata?.namespace === "string" ? `${value.metadata.namespace}/` : "";
-      objects.set(`${String(value.kind)} ${namespace}${String(value.metadata?.name)}`, { file, value });
-    }
-  }
+function objectsByFile(files: ReadonlyMap<string, string>): Map<string, { file: string; object: KubeObject }> {
+  const objects = new Map<string, { file: string; object: KubeObject }>();
+  for (const [file, text] of files)
+    for (const object of objectsOf(text)) objects.set(objectId(object), { file, object });
   return objects;
 }
 
 /** Which Kubernetes objects a change of a stage's folder adds, removes or changes (file layout ignored). */
-export function objectChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): ObjectChange[] {
-  const old = objectsByKey(before);
-  const next = objectsByKey(after);
-  const changes: ObjectChange[] = [];
-  for (const [object, { file, value }] of next) {
-    const previous = old.get(object);
-    if (!previous) changes.push({ change: "added", object, file });
-    else if (!isDeepStrictEqual(previous.value, value)) changes.push({ change: "changed", object, file });
-  }
-  for (const [object, { file }] of old) if (!next.has(object)) changes.push({ change: "removed", object, file });
-  return changes.sort((a, b) => (a.object < b.object ? -1 : 1));
+export function objectChanges(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): PromotedObject[] {
+  const old = objectsByFile(before);
+  const next = objectsByFile(after);
+  const objects = (map: typeof old) => [...map.values()].map((entry) => entry.object);
+  return diffObjects(objects(old), objects(next)).map(({ object, change }) => ({
+    change,
+    object,
+    file: (next.get(object) ?? old.get(object))!.file,
+  }));
 }

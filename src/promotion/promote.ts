@@ -2,7 +2,7 @@ import type { ProjectConfig } from "../config/project.ts";
 import { confirm, progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
-import { imageChanges, imagesInManifests, objectChanges, type ImageChange, type ObjectChange } from "./images.ts";
+import { imageChanges, imagesInManifests, objectChanges, type ImageChange, type PromotedObject } from "./images.ts";
 import { promotionMessage } from "./message.ts";
 import { pathTo, promotionStep, type PromotionStep } from "./order.ts";
 import { staleGenerateRefusals, unportedRefusals } from "./preflight.ts";
@@ -25,7 +25,7 @@ export interface PromotionPlan {
   /** The source is already in the target: the promotion is an empty commit that records it. */
   nothingToMerge: boolean;
   images: ImageChange[];
-  objects: ObjectChange[];
+  objects: PromotedObject[];
   message: string;
 }
 

@@ -1,13 +1,12 @@
+import { parseImageReference } from "../values/image-reference.ts";
 import type { DeploymentHistory } from "./history.ts";
 import { imageChangeText } from "./message.ts";
 
 /** The tag (or digest) of an image: what tells two images of one service apart. */
 export function shortImage(image: string | undefined): string {
   if (image === undefined) return "-";
-  const at = image.lastIndexOf("@");
-  if (at >= 0) return image.slice(at + 1, at + 20);
-  const colon = image.lastIndexOf(":");
-  return colon > image.lastIndexOf("/") ? image.slice(colon + 1) : image;
+  const reference = parseImageReference(image);
+  return reference?.digest?.slice(0, 19) ?? reference?.tag ?? image;
 }
 
 function table(rows: string[][]): string[] {

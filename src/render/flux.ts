@@ -1,7 +1,7 @@
 import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
 import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
 import type { ProjectConfig, StageConfig } from "../config/project.ts";
-import { plainObject, type KubeObject } from "./kube-object.ts";
+import { plainObject, type KubeObject } from "../kube/object.ts";
 
 /** Flux watches the stage's branch and applies the stage's folder, including this sync itself. */
 export function fluxSyncObjects(config: ProjectConfig, stage: StageConfig): KubeObject[] {

@@ -2,7 +2,7 @@ import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import type { IIoK8sApiNetworkingV1HTTPIngressPath as IngressPath } from "kubernetes-models/networking.k8s.io/v1";
 import type { Platform } from "../config/project.ts";
 import type { Values } from "../values/schema.ts";
-import { plainObject, type KubeObject } from "./kube-object.ts";
+import { plainObject, type KubeObject } from "../kube/object.ts";
 import { ingressName, objectName } from "./names.ts";
 
 interface Route {

@@ -8,7 +8,7 @@ import type {
 import { stringify } from "yaml";
 import type { StageConfig } from "../config/project.ts";
 import type { ServiceValues, Values } from "../values/schema.ts";
-import { plainObject, type KubeObject } from "./kube-object.ts";
+import { plainObject, type KubeObject } from "../kube/object.ts";
 import { appLabels, containerName, envConfigMapName, objectName, secretsName, secretsVolumeName } from "./names.ts";
 
 function sortedEntries<T>(record: Record<string, T>): [string, T][] {

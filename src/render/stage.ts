@@ -3,7 +3,7 @@ import type { ProjectConfig } from "../config/project.ts";
 import type { StageModel } from "../values/load.ts";
 import { fluxSyncObjects } from "./flux.ts";
 import { ingressObjects } from "./ingress.ts";
-import { plainObject, type KubeObject } from "./kube-object.ts";
+import { plainObject, type KubeObject } from "../kube/object.ts";
 import { objectName } from "./names.ts";
 import { serviceObjects } from "./service.ts";
 

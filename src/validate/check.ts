@@ -2,7 +2,7 @@ import { findStage, type ProjectConfig } from "../config/project.ts";
 import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject } from "../generate/render-project.ts";
 import { filesBelow, type SourceFiles } from "../io/source-files.ts";
-import { objectId, type KubeObject } from "../render/kube-object.ts";
+import { objectId, type KubeObject } from "../kube/object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
 import { locateInLayers, locatePath, parseYamlSource, type YamlSource } from "../values/yaml-source.ts";

@@ -1,7 +1,7 @@
-import type { FieldChange } from "./semantic-diff.ts";
+import type { FieldChange } from "../kube/diff.ts";
 import type { StageDiff } from "./stage-diff.ts";
 
-const marks = { added: "+", removed: "-", changed: "~" } as const;
+const marks = { added: "+", removed: "-", changed: "~", unchanged: "=" } as const;
 
 function shown(value: unknown, limit: number): string {
   const text = JSON.stringify(value) ?? "undefined";

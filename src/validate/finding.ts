@@ -1,6 +1,6 @@
 import type { SourceLocation } from "../errors.ts";
 import type { StageConfig } from "../config/project.ts";
-import type { KubeObject } from "../render/kube-object.ts";
+import type { KubeObject } from "../kube/object.ts";
 import type { Values } from "../values/schema.ts";
 import type { KeyPath, YamlSource } from "../values/yaml-source.ts";
 

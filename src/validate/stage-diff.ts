@@ -1,9 +1,9 @@
 import type { ProjectConfig } from "../config/project.ts";
-import type { KubeObject } from "../render/kube-object.ts";
+import type { KubeObject } from "../kube/object.ts";
 import { kustomizationFileName, renderStage } from "../render/stage.ts";
 import type { StageModel } from "../values/load.ts";
 import { isPlainMap } from "../values/merge.ts";
-import { changedPaths, diffObjects, withoutExpected, type ObjectChange } from "./semantic-diff.ts";
+import { changedPaths, diffObjects, withoutExpected, type ObjectChange } from "../kube/diff.ts";
 
 export interface StageDiff {
   /** What is compared, e.g. `dev → prod` or `prod: main → working tree`. */

@@ -1,5 +1,5 @@
 import type { SourceFiles } from "../io/source-files.ts";
-import type { KubeObject } from "../render/kube-object.ts";
+import type { KubeObject } from "../kube/object.ts";
 import { kustomizationFileName } from "../render/stage.ts";
 import { parseYamlStream, type YamlSource } from "../values/yaml-source.ts";
 import type { ManifestObject } from "./finding.ts";

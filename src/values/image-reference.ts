@@ -27,3 +27,12 @@ export function parseImageReference(reference: string): ImageReference | undefin
 export function isImageReference(reference: string): boolean {
   return parseImageReference(reference) !== undefined;
 }
+
+/** The name of an image reference, without tag and digest (also of one that does not parse: up to its tag). */
+export function imageName(reference: string): string {
+  const parsed = parseImageReference(reference);
+  if (parsed) return parsed.name;
+  const withoutDigest = reference.split("@")[0]!;
+  const colon = withoutDigest.lastIndexOf(":");
+  return colon > withoutDigest.lastIndexOf("/") ? withoutDigest.slice(0, colon) : withoutDigest;
+}

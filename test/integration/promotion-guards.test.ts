@@ -127,7 +127,7 @@ test("--dry-run prints the image and object changes for clusters/<to> and change
     },
   ]);
   assert.deepEqual(plan.objects, [
-    { change: "changed", object: "Deployment hsl-jore4/jore4-ui", file: "clusters/dev/jore4-ui.yaml" },
+    { change: "changed", object: "Deployment/hsl-jore4/jore4-ui", file: "clusters/dev/jore4-ui.yaml" },
   ]);
   assert.equal(await repositoryState(repo.root), before);
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { stringify } from "yaml";
 import type { StageConfig } from "../../src/config/project.ts";
-import type { KubeObject } from "../../src/render/kube-object.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
 import { valuesSchema } from "../../src/values/schema.ts";
 import { parseYamlSource, parseYamlStream } from "../../src/values/yaml-source.ts";
 import { runRule } from "../../src/validate/check.ts";

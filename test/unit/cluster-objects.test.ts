@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-  imageName,
-  objectKey,
   overrideImages,
   parseImageOverride,
-  parseObjects,
   prunableTypes,
   pruneCandidates,
   resolveImageOverrides,
   semanticChanges,
   stageLabel,
   withStageLabel,
-  type KubeObject,
 } from "../../src/cluster/objects.ts";
+import { objectId, parseObjects, type KubeObject } from "../../src/kube/object.ts";
+import { imageName } from "../../src/values/image-reference.ts";
 import { formatCommand, formatSteps } from "../../src/cluster/step.ts";
 
 const deployment = (name: string, image: string): KubeObject => ({
@@ -62,7 +60,7 @@ describe("objects to apply", () => {
       deployment("gone", "x:1"),
       { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "ns" } },
     ];
-    assert.deepEqual(pruneCandidates(live, desired).map(objectKey), ["Deployment.apps ns/gone", "ConfigMap ns/a"]);
+    assert.deepEqual(pruneCandidates(live, desired).map(objectId), ["Deployment/ns/gone", "ConfigMap/ns/a"]);
     assert.deepEqual(prunableTypes(desired), [
       "deployment.apps",
       "service",
@@ -82,13 +80,13 @@ describe("objects to apply", () => {
       data: { a: "MQ==", b: "Mg==" },
     };
     const same: KubeObject = { ...live, metadata: { name: "s", namespace: "ns", resourceVersion: "6" } };
-    assert.equal(semanticChanges([same], new Map([[objectKey(live), live]]))[0]!.change, "unchanged");
+    assert.equal(semanticChanges([same], new Map([[objectId(live), live]]))[0]!.change, "unchanged");
     const changed: KubeObject = { ...same, data: { a: "MQ==", b: "Mw==" } };
-    const [change] = semanticChanges([changed], new Map([[objectKey(live), live]]));
-    assert.equal(change!.change, "change");
+    const [change] = semanticChanges([changed], new Map([[objectId(live), live]]));
+    assert.equal(change!.change, "changed");
     assert.match(change!.diff, /- {2}b: "\*\*\* \(before\)"\n\+ {2}b: "\*\*\* \(after\)"/);
     assert.ok(!change!.diff.includes("Mw=="));
-    assert.equal(semanticChanges([changed], new Map())[0]!.change, "create");
+    assert.equal(semanticChanges([changed], new Map())[0]!.change, "added");
   });
 
   test("kustomize output parses into objects; a document without kind is an error", () => {

@@ -54,7 +54,7 @@ test("object changes compare Kubernetes objects, not file text", () => {
     ["clusters/dev/new.yaml", deployment("jore4-new", "n:1")],
   ]);
   assert.deepEqual(objectChanges(before, after), [
-    { change: "changed", object: "Deployment hsl-jore4/jore4-auth", file: "clusters/dev/auth.yaml" },
-    { change: "added", object: "Deployment hsl-jore4/jore4-new", file: "clusters/dev/new.yaml" },
+    { change: "changed", object: "Deployment/hsl-jore4/jore4-auth", file: "clusters/dev/auth.yaml" },
+    { change: "added", object: "Deployment/hsl-jore4/jore4-new", file: "clusters/dev/new.yaml" },
   ]);
 });

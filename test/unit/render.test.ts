@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { renderProject } from "../../src/generate/render-project.ts";
 import { memoryFiles } from "../../src/io/source-files.ts";
-import type { KubeObject } from "../../src/render/kube-object.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
 import { fileText } from "../../src/render/yaml-text.ts";
 import { assertGolden } from "../support/golden.ts";
 import { repoRoot, shippedFiles } from "../support/repo-fixture.ts";

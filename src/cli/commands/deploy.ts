@@ -67,7 +67,7 @@ export function deployCommand(context: Context): Command {
           stage,
           context: target.context,
           applied: !options.serverDryRun && !options.dryRun,
-          changes: result.changes.map(({ key, change }) => ({ object: key, change })),
+          changes: result.changes.map(({ object, change }) => ({ object, change })),
           pruned: result.pruned,
         });
     });

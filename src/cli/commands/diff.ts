@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { diffObjects } from "../../validate/semantic-diff.ts";
+import { diffObjects } from "../../kube/diff.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { findStageModel, loadProject, type Project } from "../../values/load.ts";
 import { countChanges, formatDiffMarkdown, formatDiffText } from "../../validate/diff-report.ts";

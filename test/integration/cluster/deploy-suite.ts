@@ -71,7 +71,7 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
     test("--server-dry-run asks the server, prints the change and creates nothing", async () => {
       const result = await cli("deploy", "cluster", kindStage, "--server-dry-run");
       assert.equal(result.exitCode, 0, result.stderr);
-      assert.match(result.stdout, new RegExp(`\\+\\+\\+ applied/Deployment.apps ${namespace}/jore4-ui`));
+      assert.match(result.stdout, new RegExp(`\\+\\+\\+ applied/Deployment/${namespace}/jore4-ui`));
       assert.match(result.stderr, /to create, 0 to change, 0 unchanged.*nothing was applied/);
       assert.equal(await exists(["namespace", namespace]), false);
       assert.equal(await exists(["deployments", "-A"]), false);
@@ -322,7 +322,7 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
       assert.equal(without.exitCode, 0, without.stderr);
       assert.ok(await exists(["deployment", "jore4-testdb", "-n", namespace]), "nothing is pruned without --prune");
       const preview = await cli("deploy", "cluster", kindStage, "--cluster", dir, "--prune", "--server-dry-run");
-      assert.match(preview.stdout, new RegExp(`would prune Deployment.apps ${namespace}/jore4-testdb`));
+      assert.match(preview.stdout, new RegExp(`would prune Deployment/${namespace}/jore4-testdb`));
       const previewJson = await cli(
         "deploy",
         "cluster",
@@ -340,9 +340,9 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
       };
       assert.equal(plan.applied, false);
       assert.deepEqual(plan.pruned.sort(), [
-        `ConfigMap ${namespace}/jore4-testdb-env`,
-        `Deployment.apps ${namespace}/jore4-testdb`,
-        `Service ${namespace}/jore4-testdb`,
+        `ConfigMap/${namespace}/jore4-testdb-env`,
+        `Deployment/${namespace}/jore4-testdb`,
+        `Service/${namespace}/jore4-testdb`,
       ]);
       assert.ok(plan.changes.every((change) => change.change === "unchanged"));
       assert.ok(await exists(["deployment", "jore4-testdb", "-n", namespace]));

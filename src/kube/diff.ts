@@ -1,5 +1,5 @@
 import { isPlainMap } from "../values/merge.ts";
-import { objectId, type KubeObject } from "../render/kube-object.ts";
+import { objectId, type KubeObject } from "./object.ts";
 
 /** One field that differs between two versions of an object. */
 export interface FieldChange {
@@ -10,10 +10,12 @@ export interface FieldChange {
   after?: unknown;
 }
 
+/** The one object change type: what diff, check, deploy and promotion report per object. */
 export interface ObjectChange {
-  /** `Kind/namespace/name` (the apiVersion may change between the two sides). */
+  /** `objectId`: `Kind/namespace/name` (the apiVersion may change between the two sides). */
   object: string;
-  change: "added" | "removed" | "changed";
+  /** `unchanged` only when asked for (deploy lists every object it applies). */
+  change: "added" | "removed" | "changed" | "unchanged";
   fields: FieldChange[];
 }
 
@@ -49,8 +51,12 @@ export function diffValues(before: unknown, after: unknown, path = ""): FieldCha
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, change: "changed", before, after }];
 }
 
-/** The object-by-object, field-by-field difference of two sets of objects. */
-export function diffObjects(before: readonly KubeObject[], after: readonly KubeObject[]): ObjectChange[] {
+/** The object-by-object, field-by-field difference of two sets of objects (matched by `objectId`). */
+export function diffObjects(
+  before: readonly KubeObject[],
+  after: readonly KubeObject[],
+  options: { unchanged?: boolean } = {},
+): ObjectChange[] {
   const left = new Map(before.map((object) => [objectId(object), object]));
   const right = new Map(after.map((object) => [objectId(object), object]));
   const keys = [...new Set([...left.keys(), ...right.keys()])].sort();
@@ -60,7 +66,8 @@ export function diffObjects(before: readonly KubeObject[], after: readonly KubeO
     if (!a) return [{ object: key, change: "added", fields: [] }];
     if (!b) return [{ object: key, change: "removed", fields: [] }];
     const fields = diffValues(a, b);
-    return fields.length > 0 ? [{ object: key, change: "changed", fields }] : [];
+    if (fields.length > 0) return [{ object: key, change: "changed", fields }];
+    return options.unchanged ? [{ object: key, change: "unchanged", fields }] : [];
   });
 }
 

@@ -1,0 +1,64 @@
+import { parseAllDocuments, stringify } from "yaml";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+
+/**
+ * The one Kubernetes object vocabulary (with src/kube/diff.ts): what render produces, check and
+ * diff read, deploy applies and promotion compares.
+ */
+
+/** A Kubernetes object as plain data, ready to serialize. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** Typed models (kubernetes-models) carry their schema; this turns one into plain, checked data. */
+export function plainObject(model: { validate(): void; toJSON(): unknown }): KubeObject {
+  model.validate();
+  return model.toJSON() as KubeObject;
+}
+
+/**
+ * `Kind/namespace/name` (`Kind/name` when cluster-wide): how every command names an object, also
+ * one read from a malformed file.
+ */
+export function objectId(object: Pick<KubeObject, "kind" | "metadata">): string {
+  const namespace = object.metadata?.namespace ? `${object.metadata.namespace}/` : "";
+  return `${object.kind}/${namespace}${object.metadata?.name ?? "(no name)"}`;
+}
+
+/** `kind.group` of an object, the way kubectl names a resource type unambiguously. */
+export function resourceType(object: Pick<KubeObject, "apiVersion" | "kind">): string {
+  const group = object.apiVersion.includes("/") ? `.${object.apiVersion.split("/")[0]}` : "";
+  return `${object.kind.toLowerCase()}${group}`;
+}
+
+/** The objects of a YAML stream; a document that is no object (no kind or name) is an error naming `origin`. */
+export function parseObjects(text: string, origin: string): KubeObject[] {
+  return parseAllDocuments(text).flatMap((document) => {
+    if (document.errors.length > 0)
+      throw new Jore4FluxError(`${origin}: ${document.errors[0]!.message}`, { exitCode: ExitCode.invalid });
+    const value = document.toJS() as KubeObject | null;
+    if (value === null) return [];
+    if (typeof value.kind !== "string" || typeof value.metadata?.name !== "string") {
+      throw new Jore4FluxError(`${origin}: a document without kind or metadata.name`, { exitCode: ExitCode.invalid });
+    }
+    return [value];
+  });
+}
+
+export function objectsText(objects: readonly KubeObject[]): string {
+  return objects.map((object) => stringify(object)).join("---\n");
+}
+
+/** The objects of kubectl's JSON output: a List's items, or the one object printed. */
+export function items<T = KubeObject>(text: string): T[] {
+  const parsed = JSON.parse(text || "{}") as { kind?: string; items?: T[] };
+  return parsed.kind === "List" || Array.isArray(parsed.items)
+    ? (parsed.items ?? [])
+    : text.trim()
+      ? [parsed as T]
+      : [];
+}

@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from "diff";
 import { parseAllDocuments, stringify } from "yaml";
+import { kubernetesYaml } from "../render/yaml-text.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 
 /** A Kubernetes object as applied: plain JSON data. */
@@ -57,7 +58,7 @@ export function parseObjects(text: string, origin: string): KubeObject[] {
 }
 
 export function objectsText(objects: readonly KubeObject[]): string {
-  return objects.map((object) => stringify(object)).join("---\n");
+  return objects.map(kubernetesYaml).join("---\n");
 }
 
 export function objectKey(object: Pick<KubeObject, "kind" | "metadata"> & { apiVersion?: string }): string {

@@ -8,12 +8,22 @@ export function isGeneratedText(text: string): boolean {
   return text.startsWith(generatedMarker);
 }
 
+/**
+ * YAML for Kubernetes readers. kustomize, kubectl, Flux and the CSI driver read YAML with YAML 1.1
+ * rules (`yes`, `0777`, `1_000`, `1:20`, `2022-02-03`, `.inf`, `~` are not strings there), this
+ * tool with YAML 1.2 ones: `compat: "yaml-1.1"` quotes every string that either would read as
+ * something else, so every reader gets back the same string.
+ */
+export function kubernetesYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false, compat: "yaml-1.1" });
+}
+
 /** Serializes a rendered file: a header naming its sources, then one YAML document per object. */
 export function fileText(file: RenderedFile): string {
   const header = [
     `${generatedMarker} from ${file.sources.join(", ")}.`,
     "# Do not edit: change its sources and run `npx jore4-flux generate`.",
   ].join("\n");
-  const documents = file.objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }));
+  const documents = file.objects.map(kubernetesYaml);
   return `${header}\n${documents.map((document) => `---\n${document}`).join("")}`;
 }

@@ -29,5 +29,6 @@ export async function runTool(
 
 /** The real `kustomize build` of a folder. */
 export function kustomizeBuild(root: string, dir: string): Promise<string> {
-  return runTool(root, "kustomize", ["build", dir]);
+  // `kubectl kustomize <dir>` is the fallback's form of `kustomize build <dir>`.
+  return runTool(root, "kustomize", locateTool(root, "kustomize").source === "fallback" ? [dir] : ["build", dir]);
 }

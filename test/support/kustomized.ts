@@ -1,5 +1,5 @@
-import { parseAllDocuments } from "yaml";
 import { kustomizeBuild } from "../../src/tools/run.ts";
+import { readKustomizeOutput } from "../../src/validate/kustomized.ts";
 
 export interface BuiltObject {
   apiVersion: string;
@@ -13,13 +13,9 @@ export interface BuiltObject {
   [key: string]: unknown;
 }
 
-/**
- * The real `kustomize build` of a stage folder, read the way its consumers (kubectl, Flux, the
- * apiserver's YAML decoding) read YAML: with YAML 1.1 rules.
- */
+/** The real `kustomize build` of a stage folder, read as its consumers read it (YAML 1.1). */
 export async function kustomized(root: string, dir: string): Promise<BuiltObject[]> {
-  const text = await kustomizeBuild(root, dir);
-  return parseAllDocuments(text, { version: "1.1" }).map((document) => document.toJS() as BuiltObject);
+  return readKustomizeOutput(await kustomizeBuild(root, dir)) as BuiltObject[];
 }
 
 export function builtObject(objects: readonly BuiltObject[], kind: string, name: string): BuiltObject {

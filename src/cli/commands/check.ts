@@ -2,6 +2,9 @@ import { Command } from "commander";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { allRules, checkRepository, errorCount } from "../../validate/check.ts";
+import { kustomizeStages } from "../../validate/kustomized.ts";
+import { kustomizeBuildRule } from "../../validate/rules/kustomize-build.ts";
+import { loadProjectConfig } from "../../values/load.ts";
 import { formatReport, formatRules, summarize } from "../../validate/report.ts";
 import { loadStoredSchemas, SchemaIndex } from "../../validate/schema-store.ts";
 import { findRoot, out } from "../context.ts";
@@ -14,6 +17,7 @@ export function checkCommand(): Command {
     .argument("[stages...]", "stages to check (default: all)")
     .option("--json", "print the findings as JSON")
     .option("--rules", "list the rules (id, default severity, what each checks) and exit")
+    .option("--no-kustomize", "skip the kustomize-build rule (comparing each stage with its real `kustomize build`)")
     .addHelpText(
       "after",
       [
@@ -28,19 +32,31 @@ export function checkCommand(): Command {
         "  $ jore4-flux check --rules",
       ].join("\n"),
     )
-    .action((stages: string[], options: { json?: boolean; rules?: boolean }, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
-      const schemas = loadStoredSchemas();
-      if (options.rules) {
-        const rules = allRules(new SchemaIndex(schemas));
-        if (options.json) out.json(rules);
-        else out.data(formatRules(rules));
-        return;
-      }
-      const report = checkRepository(diskFiles(root), schemas, stages);
-      if (options.json) out.json({ ...summarize(report), ...report });
-      else out.data(formatReport(report));
-      const errors = errorCount(report);
-      if (errors > 0) throw new Jore4FluxError(`check found ${errors} errors`, { exitCode: ExitCode.findings });
-    });
+    .action(
+      async (stages: string[], options: { json?: boolean; rules?: boolean; kustomize: boolean }, command: Command) => {
+        const root = findRoot(command.optsWithGlobals().dir);
+        const schemas = loadStoredSchemas();
+        if (options.rules) {
+          const rules = allRules(new SchemaIndex(schemas));
+          if (options.json) out.json(rules);
+          else out.data(formatRules(rules));
+          return;
+        }
+        const { config } = loadProjectConfig(diskFiles(root));
+        const compare = options.kustomize && config.check.severity[kustomizeBuildRule.id] !== "off";
+        const dirs = new Map(
+          config.stages
+            .filter((stage) => stages.length === 0 || stages.includes(stage.name))
+            .map((stage) => [stage.name, `${config.paths.clusters}/${stage.name}`]),
+        );
+        const kustomized = compare ? await kustomizeStages(root, dirs) : undefined;
+        if (!compare)
+          out.progress(`skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
+        const report = checkRepository(diskFiles(root), schemas, stages, kustomized);
+        if (options.json) out.json({ ...summarize(report), ...report });
+        else out.data(formatReport(report));
+        const errors = errorCount(report);
+        if (errors > 0) throw new Jore4FluxError(`check found ${errors} errors`, { exitCode: ExitCode.findings });
+      },
+    );
 }

@@ -3,6 +3,7 @@ import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { goTool, goTools, type GoTool } from "../../tools/catalog.ts";
 import { installTool } from "../../tools/install.ts";
 import { locateTool, type ResolvedTool } from "../../tools/locate.ts";
+import { toolVersion } from "../../tools/version.ts";
 import { findRoot, out } from "../context.ts";
 
 function selected(names: string[]): GoTool[] {
@@ -51,24 +52,26 @@ export function toolsCommand(): Command {
     .command("list")
     .description("list the pinned tools and where each is found")
     .option("--json", "print as JSON")
-    .action((options: { json?: boolean }, command: Command) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
       const root = findRoot(command.optsWithGlobals().dir);
-      const rows = goTools.map((tool) => {
+      const rows = [];
+      for (const tool of goTools) {
         const found = whereIs(root, tool.name);
-        return {
+        rows.push({
           name: tool.name,
-          version: tool.version,
+          pinned: tool.version,
+          version: found ? await toolVersion(tool, found) : tool.version,
           module: tool.goPackage,
           purpose: tool.purpose,
           found: found?.command.join(" ") ?? null,
           source: found?.source ?? null,
-        };
-      });
+        });
+      }
       if (options.json) out.json(rows);
       else
         for (const row of rows)
           out.data(
-            `${row.name.padEnd(15)} ${row.version.padEnd(9)} ${row.found ? `${row.found} (${row.source})` : `missing: run \`npx jore4-flux tools install ${row.name}\``}`,
+            `${row.name.padEnd(15)} ${row.version.padEnd(9)} ${row.found ? `${row.found} (${row.source}${row.version === row.pinned ? "" : `; pinned ${row.pinned}`})` : `missing: run \`npx jore4-flux tools install ${row.name}\``}`,
           );
     });
   return tools;

@@ -23,6 +23,8 @@ export interface ExtraManifest {
   /** Path of the source file, relative to the repository root. */
   file: string;
   objects: Record<string, unknown>[];
+  /** Line of each object's document in the file. */
+  lines: number[];
 }
 
 /** Everything one stage is rendered from: its configuration and its merged, validated values. */
@@ -213,11 +215,22 @@ function loadManifests(files: SourceFiles, dir: string, problems: ProblemList): 
       problems.problems.push(...found);
       return found.length > 0
         ? []
-        : [{ file, objects: documents.map((document) => document.value as Record<string, unknown>) }];
+        : [
+            {
+              file,
+              objects: documents.map((document) => document.value as Record<string, unknown>),
+              lines: documents.map((document) => document.lineCounter.linePos(document.document.range?.[0] ?? 0).line),
+            },
+          ];
     });
 }
 
 export const allStagesManifestDir = "all";
+
+/** A manifest's name without folder and extension: `manifests/dev/x.yml` → `x`. */
+export function baseName(path: string): string {
+  return (path.split("/").pop() ?? path).replace(/\.ya?ml$/, "");
+}
 
 /** The model of the named stage, or an input error listing the stages there are. */
 export function findStageModel(project: Project, name: string): StageModel {
@@ -256,7 +269,10 @@ export function loadProject(files: SourceFiles): Project {
         `missing values file for stage ${stage.name} (declared in ${projectConfigFile}); create it, empty if the stage overrides nothing`,
       ),
     );
-    const manifests = [...commonManifests, ...loadManifests(files, `${manifestsDir}/${stage.name}`, problems)];
+    const own = loadManifests(files, `${manifestsDir}/${stage.name}`, problems);
+    // A stage's manifest named like a shared one replaces it for that stage.
+    const ownNames = new Set(own.map((manifest) => baseName(manifest.file)));
+    const manifests = [...commonManifests.filter((manifest) => !ownNames.has(baseName(manifest.file))), ...own];
     if (!shared || !override) return [];
     const values = loadStageValues(shared, override, stage, problems);
     return values ? [{ stage, values, valuesFiles: [shared.file, override.file], manifests }] : [];

@@ -111,6 +111,29 @@ function configProblems(config: ProjectConfig, source: YamlSource): Problem[] {
       });
     }
   });
+  // Following promotedFrom from any stage must reach the main branch: a cycle would make `promote` loop.
+  const cycles = new Set<string>();
+  config.stages.forEach((stage) => {
+    const path: string[] = [];
+    for (let current: StageConfig | undefined = stage; current;) {
+      const from: string = current.promotedFrom;
+      if (path.includes(current.name)) {
+        const cycle = path.slice(path.indexOf(current.name));
+        const key = [...cycle].sort().join(" ");
+        if (!cycles.has(key)) {
+          cycles.add(key);
+          const first = config.stages.findIndex((candidate) => candidate.name === cycle[0]);
+          problems.push({
+            ...at(first, "promotedFrom"),
+            message: `promotion cycle ${[...cycle, cycle[0]].join(" <- ")}: never reaches ${config.repository.mainBranch}`,
+          });
+        }
+        break;
+      }
+      path.push(current.name);
+      current = config.stages.find((candidate) => candidate.branch === from);
+    }
+  });
   return problems;
 }
 

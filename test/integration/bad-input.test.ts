@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runCli } from "../support/cli.ts";
@@ -50,6 +51,88 @@ export const cases: BadInput[] = [
       ),
     error:
       /manifests\/all\/limit-range\.yml:1:1: stage e2e: becomes clusters\/e2e\/extra-limit-range\.yaml, as manifests\/all\/limit-range\.yaml does; rename one$/m,
+  },
+  {
+    name: "a byte that is not UTF-8 in a values file",
+    breakIt: (dir) =>
+      writeFileSync(
+        join(dir, "values/dev.yaml"),
+        Buffer.concat([
+          Buffer.from("ingress:\n  host: dev.jore.hsl.fi\n# caf"),
+          Buffer.from([0xe9]),
+          Buffer.from(" \u00e4\n"),
+        ]),
+      ),
+    error: /^error: values\/dev\.yaml:3:6: not UTF-8: byte 0xe9 \(save the file as UTF-8\)$/m,
+  },
+  {
+    name: "an upper-case image repository",
+    breakIt: (dir) =>
+      edit(dir, "values/common.yaml", (text) =>
+        text.replace(/image: hsldevcom\/jore4-ui:\S+/, "image: HslDevCom/jore4-ui:v1"),
+      ),
+    error:
+      /^error: values\/common\.yaml:\d+:5 services\.ui\.image: must have a lower-case repository path \(registries refuse upper case\)$/m,
+  },
+  {
+    name: "a promotedFrom cycle",
+    breakIt: (dir) =>
+      edit(dir, "jore4-flux.yaml", (text) =>
+        text.replace(
+          "- name: dev\n    platform: aks\n    promotedFrom: main\n",
+          "- name: dev\n    platform: aks\n    promotedFrom: prod\n",
+        ),
+      ),
+    error:
+      /^error: jore4-flux\.yaml:\d+:5 stages\.2\.promotedFrom: promotion cycle dev <- prod <- test <- dev: never reaches main$/m,
+    command: ["check", "--no-kustomize"],
+  },
+  ...["x y", "a..b", "HEAD", "--force", "feature/.hidden", "topic.lock", "a@{1}"].map((branch): BadInput => ({
+    name: `a branch name git refuses: ${branch}`,
+    breakIt: (dir) =>
+      edit(dir, "jore4-flux.yaml", (text) =>
+        text.replace("promotedFrom: dev\n", `promotedFrom: ${JSON.stringify(branch)}\n`),
+      ),
+    error: /^error: jore4-flux\.yaml:\d+:\d+ stages\.\d\.promotedFrom: must be a branch name git accepts/m,
+  })),
+  {
+    name: "a YAML alias bomb in a values file",
+    breakIt: (dir) =>
+      appendFileSync(
+        join(dir, "values/dev.yaml"),
+        [
+          "bomb:",
+          "  a: &a [x, x, x, x, x, x, x, x, x, x]",
+          ...Array.from(
+            { length: 8 },
+            (_, index) =>
+              `  ${"bcdefghi"[index]}: &${"bcdefghi"[index]} [${Array(10).fill(`*${"abcdefgh"[index]}`).join(", ")}]`,
+          ),
+          "",
+        ].join("\n"),
+      ),
+    error: /^error: values\/dev\.yaml:\d+:\d+: invalid YAML: its aliases expand to too many nodes/m,
+  },
+  {
+    name: "a YAML alias bomb in jore4-flux.yaml",
+    breakIt: (dir) =>
+      appendFileSync(
+        join(dir, "jore4-flux.yaml"),
+        "bomb:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+      ),
+    error: /^error: jore4-flux\.yaml:\d+:\d+: invalid YAML: its aliases expand to too many nodes/m,
+    command: ["check"],
+  },
+  {
+    name: "a values file that is a symlink out of the repository",
+    breakIt: (dir) => {
+      const outside = join(tmpdir(), `jore4-flux-outside-${process.pid}.yaml`);
+      writeFileSync(outside, readFileSync(join(dir, "values/test.yaml")));
+      rmSync(join(dir, "values/test.yaml"));
+      symlinkSync(outside, join(dir, "values/test.yaml"));
+    },
+    error:
+      /^error: values\/test\.yaml:1:1: is a symbolic link to .*, outside the repository; copy the file into the repository$/m,
   },
 ];
 

@@ -12,7 +12,8 @@ export type Platform = (typeof platforms)[number];
 /** A branch name git accepts (`git check-ref-format --branch`), and not one git reads as something else. */
 export function isBranchName(name: string): boolean {
   if (name === "HEAD" || name === "@" || name.startsWith("-")) return false;
-  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.$/.test(name)) return false;
+  if ([...name].some((char) => char.charCodeAt(0) <= 0x20 || char.charCodeAt(0) === 0x7f)) return false;
+  if (/[~^:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.$/.test(name)) return false;
   return name.split("/").every((part) => !part.startsWith(".") && !part.endsWith(".lock"));
 }
 

@@ -108,11 +108,21 @@ export function overlayFiles(base: SourceFiles, changed: Readonly<Record<string,
   };
 }
 
-/** Every file below `dir`, with its text, sorted by path (what `generate` compares against). */
+/**
+ * Every file below `dir`, with its text, sorted by path (what `generate` compares against). Names
+ * starting with a dot are skipped: the lock and the work folders of a run writing `clusters/`.
+ */
 export function filesBelow(files: SourceFiles, dir: string): { path: string; text: string }[] {
+  const visible = (name: string) => !name.startsWith(".");
   const walk = (at: string): { path: string; text: string }[] => [
-    ...files.listFiles(at).map((name) => ({ path: `${at}/${name}`, text: files.read(`${at}/${name}`) ?? "" })),
-    ...files.listDirs(at).flatMap((sub) => walk(`${at}/${sub}`)),
+    ...files
+      .listFiles(at)
+      .filter(visible)
+      .map((name) => ({ path: `${at}/${name}`, text: files.read(`${at}/${name}`) ?? "" })),
+    ...files
+      .listDirs(at)
+      .filter(visible)
+      .flatMap((sub) => walk(`${at}/${sub}`)),
   ];
   return walk(dir).sort((a, b) => (a.path < b.path ? -1 : 1));
 }

@@ -1,9 +1,9 @@
-import { stringify } from "yaml";
 import type { ProjectConfig } from "../config/project.ts";
 import type { Values } from "../values/schema.ts";
 import type { KeyPath } from "../values/yaml-source.ts";
 import type { CommandStep } from "./step.ts";
 import { imageName } from "../values/image-reference.ts";
+import { kubernetesYaml } from "../kube/yaml.ts";
 
 /** The node port of the ingress controller inside the kind node (ingress-nginx's kind provider). */
 export const ingressContainerPort = 80;
@@ -70,7 +70,7 @@ export function renderKindConfig(config: ProjectConfig, values: Values): string 
   const legend = mappings
     .map((mapping) => `#   localhost:${mapping.hostPort} -> node port ${mapping.containerPort}: ${mapping.purpose}`)
     .join("\n");
-  return `# kind cluster ${config.kind.cluster}, rendered by jore4-flux from the values.\n${legend}\n${stringify(cluster)}`;
+  return `# kind cluster ${config.kind.cluster}, rendered by jore4-flux from the values.\n${legend}\n${kubernetesYaml(cluster)}`;
 }
 
 export function kindSteps(config: ProjectConfig) {

@@ -1,5 +1,5 @@
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import type { KubeObject } from "./objects.ts";
+import type { KubeObject } from "../kube/object.ts";
 
 export interface DeploymentState {
   name: string;

@@ -9,13 +9,29 @@ import { dnsLabel, duration } from "../values/fields.ts";
 export const platforms = ["aks", "kind"] as const;
 export type Platform = (typeof platforms)[number];
 
+/** A branch name git accepts (`git check-ref-format --branch`), and not one git reads as something else. */
+export function isBranchName(name: string): boolean {
+  if (name === "HEAD" || name === "@" || name.startsWith("-")) return false;
+  if ([...name].some((char) => char.charCodeAt(0) <= 0x20 || char.charCodeAt(0) === 0x7f)) return false;
+  if (/[~^:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.$/.test(name)) return false;
+  return name.split("/").every((part) => !part.startsWith(".") && !part.endsWith(".lock"));
+}
+
+const branchName = z
+  .string()
+  .min(1)
+  .refine(
+    isBranchName,
+    "must be a branch name git accepts (no spaces, '..', '~^:?*[\\', '@{', leading '-' or '.', HEAD)",
+  );
+
 const stageSchema = z.strictObject({
   name: dnsLabel,
   platform: z.enum(platforms),
   /** The git branch the stage's configuration lives on (defaults to the stage name). */
-  branch: z.string().min(1).optional(),
+  branch: branchName.optional(),
   /** The branch merged into this stage's branch by `promote` (defaults to the main branch). */
-  promotedFrom: z.string().min(1).optional(),
+  promotedFrom: branchName.optional(),
   /** Flux syncs the stage from its branch (default: AKS stages). kind stages are applied directly. */
   fluxSync: z.boolean().optional(),
   /** Changing this stage asks for confirmation (or `--yes`). */
@@ -25,7 +41,7 @@ const stageSchema = z.strictObject({
 const projectSchema = z.strictObject({
   repository: z.strictObject({
     url: z.string().url("must be the URL Flux clones the repository from"),
-    mainBranch: z.string().min(1).default("main"),
+    mainBranch: branchName.default("main"),
   }),
   flux: z
     .strictObject({

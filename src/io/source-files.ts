@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { isUtf8 } from "node:buffer";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { invalidInput } from "../errors.ts";
 
 /** Read access to the repository's input files, by path relative to the repository root. */
 export interface SourceFiles {
@@ -35,7 +37,48 @@ export function memoryFiles(files: Readonly<Record<string, string>>): SourceFile
   };
 }
 
+/** A file's bytes as text; a byte that is not UTF-8 is an input error at its line and column, never a silent U+FFFD. */
+export function utf8Text(file: string, bytes: Buffer): string {
+  if (isUtf8(bytes)) return bytes.toString("utf8");
+  let start = 0;
+  for (let line = 1; ; line += 1) {
+    const end = bytes.indexOf(0x0a, start);
+    const lineBytes = bytes.subarray(start, end === -1 ? bytes.length : end);
+    if (!isUtf8(lineBytes)) {
+      let valid = 0;
+      for (;;) {
+        const lead = lineBytes[valid]!;
+        const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : 4;
+        if (lead > 0xf4 || (lead >= 0x80 && lead < 0xc2) || !isUtf8(lineBytes.subarray(valid, valid + length))) break;
+        valid += length;
+      }
+      const column = lineBytes.subarray(0, valid).toString("utf8").length + 1;
+      throw invalidInput([
+        {
+          location: { file, line, column },
+          message: `not UTF-8: byte 0x${lineBytes[valid]!.toString(16).padStart(2, "0")} (save the file as UTF-8)`,
+        },
+      ]);
+    }
+    if (end === -1) return bytes.toString("utf8");
+    start = end + 1;
+  }
+}
+
 export function diskFiles(root: string): SourceFiles {
+  const realRoot = existsSync(root) ? realpathSync(root) : root;
+  /** A symlink may point within the repository; one that leaves it is refused (the input would not be in git). */
+  const inside = (path: string, full: string) => {
+    const target = relative(realRoot, realpathSync(full));
+    if (target === ".." || target.startsWith(`..${sep}`) || target.startsWith(sep))
+      throw invalidInput([
+        {
+          location: { file: path, line: 1, column: 1 },
+          message: `is a symbolic link to ${realpathSync(full)}, outside the repository; copy the file into the repository`,
+        },
+      ]);
+    return full;
+  };
   const kindOf = (dir: string, wantDir: boolean) => {
     const full = join(root, dir);
     if (!existsSync(full)) return [];
@@ -47,7 +90,7 @@ export function diskFiles(root: string): SourceFiles {
   return {
     read: (path) => {
       const full = join(root, path);
-      return existsSync(full) && statSync(full).isFile() ? readFileSync(full, "utf8") : undefined;
+      return existsSync(full) && statSync(full).isFile() ? utf8Text(path, readFileSync(inside(path, full))) : undefined;
     },
     listFiles: (dir) => kindOf(dir, false),
     listDirs: (dir) => kindOf(dir, true),
@@ -65,11 +108,21 @@ export function overlayFiles(base: SourceFiles, changed: Readonly<Record<string,
   };
 }
 
-/** Every file below `dir`, with its text, sorted by path (what `generate` compares against). */
+/**
+ * Every file below `dir`, with its text, sorted by path (what `generate` compares against). Names
+ * starting with a dot are skipped: the lock and the work folders of a run writing `clusters/`.
+ */
 export function filesBelow(files: SourceFiles, dir: string): { path: string; text: string }[] {
+  const visible = (name: string) => !name.startsWith(".");
   const walk = (at: string): { path: string; text: string }[] => [
-    ...files.listFiles(at).map((name) => ({ path: `${at}/${name}`, text: files.read(`${at}/${name}`) ?? "" })),
-    ...files.listDirs(at).flatMap((sub) => walk(`${at}/${sub}`)),
+    ...files
+      .listFiles(at)
+      .filter(visible)
+      .map((name) => ({ path: `${at}/${name}`, text: files.read(`${at}/${name}`) ?? "" })),
+    ...files
+      .listDirs(at)
+      .filter(visible)
+      .flatMap((sub) => walk(`${at}/${sub}`)),
   ];
   return walk(dir).sort((a, b) => (a.path < b.path ? -1 : 1));
 }

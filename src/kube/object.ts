@@ -1,4 +1,5 @@
-import { parseAllDocuments, stringify } from "yaml";
+import { parseAllDocuments } from "yaml";
+import { kubernetesYaml } from "./yaml.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 
 /**
@@ -50,7 +51,7 @@ export function parseObjects(text: string, origin: string): KubeObject[] {
 }
 
 export function objectsText(objects: readonly KubeObject[]): string {
-  return objects.map((object) => stringify(object)).join("---\n");
+  return objects.map(kubernetesYaml).join("---\n");
 }
 
 /** The objects of kubectl's JSON output: a List's items, or the one object printed. */

@@ -5,10 +5,10 @@ import type {
   IIoK8sApiCoreV1Probe as Probe,
   IIoK8sApiCoreV1Volume as Volume,
 } from "kubernetes-models/v1";
-import { stringify } from "yaml";
 import type { StageConfig } from "../config/project.ts";
 import type { ServiceValues, Values } from "../values/schema.ts";
 import { plainObject, type KubeObject } from "../kube/object.ts";
+import { kubernetesYaml } from "../kube/yaml.ts";
 import { appLabels, containerName, envConfigMapName, objectName, secretsName, secretsVolumeName } from "./names.ts";
 
 function sortedEntries<T>(record: Record<string, T>): [string, T][] {
@@ -34,7 +34,7 @@ function envConfigMap(name: string, service: ServiceValues, namespace: string): 
 /** The Secrets Store CSI driver's object that maps Key Vault secrets to file names. */
 function secretProviderClass(name: string, service: ServiceValues, values: Values): KubeObject {
   const objects = sortedEntries(service.secrets).map(([file, secret]) =>
-    stringify({ objectName: secret.keyVault, objectType: "secret", objectAlias: file }),
+    kubernetesYaml({ objectName: secret.keyVault, objectType: "secret", objectAlias: file }),
   );
   return {
     apiVersion: "secrets-store.csi.x-k8s.io/v1",
@@ -47,7 +47,7 @@ function secretProviderClass(name: string, service: ServiceValues, values: Value
         useVMManagedIdentity: "true",
         keyvaultName: values.secretStore.keyVault,
         tenantId: values.secretStore.tenantId,
-        objects: stringify({ array: objects }),
+        objects: kubernetesYaml({ array: objects }),
       },
     },
   };

@@ -1,6 +1,6 @@
 import { Namespace } from "kubernetes-models/v1";
 import type { ProjectConfig } from "../config/project.ts";
-import type { StageModel } from "../values/load.ts";
+import { baseName, type StageModel } from "../values/load.ts";
 import { fluxSyncObjects } from "./flux.ts";
 import { ingressObjects } from "./ingress.ts";
 import { plainObject, type KubeObject } from "../kube/object.ts";
@@ -24,10 +24,6 @@ export interface RenderedStage {
 }
 
 export const kustomizationFileName = "kustomization.yaml";
-
-function baseName(path: string): string {
-  return (path.split("/").pop() ?? path).replace(/\.ya?ml$/, "");
-}
 
 /** Renders one stage's folder from its validated model: pure, no disk, same input same output. */
 export function renderStage(config: ProjectConfig, model: StageModel): RenderedStage {

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { kubernetesYaml } from "../kube/yaml.ts";
 import type { RenderedFile } from "./stage.ts";
 
 /** First line of every generated file; `generate` owns exactly the files that start with it. */
@@ -14,6 +14,6 @@ export function fileText(file: RenderedFile): string {
     `${generatedMarker} from ${file.sources.join(", ")}.`,
     "# Do not edit: change its sources and run `npx jore4-flux generate`.",
   ].join("\n");
-  const documents = file.objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }));
+  const documents = file.objects.map(kubernetesYaml);
   return `${header}\n${documents.map((document) => `---\n${document}`).join("")}`;
 }

@@ -14,6 +14,8 @@ export interface GoTool {
   wrapperModule?: string;
   ldflags?: string;
   purpose: string;
+  /** Arguments that make the binary print its version (for a binary found on PATH). */
+  versionArgs: string[];
   /** Built by `tools install` without names (the test suite needs it). */
   forTests: boolean;
 }
@@ -31,6 +33,7 @@ export const goTools: readonly GoTool[] = [
     version: "v5.8.1",
     goPackage: "sigs.k8s.io/kustomize/kustomize/v5",
     purpose: "bundles each stage's manifests (build, deploy)",
+    versionArgs: ["version"],
     forTests: true,
   },
   {
@@ -38,6 +41,7 @@ export const goTools: readonly GoTool[] = [
     version: "v0.7.0",
     goPackage: "github.com/yannh/kubeconform/cmd/kubeconform",
     purpose: "cross-checks the schema verdicts of `check`",
+    versionArgs: ["-v"],
     forTests: true,
   },
   {
@@ -47,6 +51,7 @@ export const goTools: readonly GoTool[] = [
     wrapperModule: "tools/go/kubernetes",
     ldflags: kubernetesLdflags,
     purpose: "the real control plane the cluster tests deploy to",
+    versionArgs: ["--version"],
     forTests: true,
   },
   {
@@ -56,6 +61,7 @@ export const goTools: readonly GoTool[] = [
     wrapperModule: "tools/go/kubernetes",
     ldflags: kubernetesLdflags,
     purpose: "applies stages to clusters (deploy)",
+    versionArgs: ["version", "--client"],
     forTests: true,
   },
   {
@@ -64,6 +70,7 @@ export const goTools: readonly GoTool[] = [
     goPackage: "go.etcd.io/etcd/server/v3",
     wrapperModule: "tools/go/etcd",
     purpose: "storage of the test control plane",
+    versionArgs: ["--version"],
     forTests: true,
   },
   {
@@ -72,6 +79,7 @@ export const goTools: readonly GoTool[] = [
     goPackage: "helm.sh/helm/v3/cmd/helm",
     ldflags: "-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=36",
     purpose: "installs the Secrets Store CSI driver on AKS stages (deploy crds)",
+    versionArgs: ["version", "--short"],
     forTests: false,
   },
 ];

@@ -24,5 +24,7 @@ export async function runTool(
 
 /** The real `kustomize build` of a folder. */
 export function kustomizeBuild(context: Context, root: string, dir: string): Promise<string> {
-  return runTool(context, root, "kustomize", ["build", dir]);
+  // `kubectl kustomize <dir>` is the fallback's form of `kustomize build <dir>`.
+  const fallback = locateTool(context.env, root, "kustomize").source === "fallback";
+  return runTool(context, root, "kustomize", fallback ? [dir] : ["build", dir]);
 }

@@ -20,6 +20,7 @@ import { parityFindings, parityRule } from "./parity.ts";
 import { stageRules } from "./rules/index.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
 import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
+import type { KustomizeOutput } from "./kustomized.ts";
 import { readStageFolder } from "./stage-files.ts";
 
 export const generatedRule: RuleInfo = {
@@ -48,11 +49,15 @@ export interface CheckInput {
   plan: GeneratePlan;
   /** Objects of the files the plan found unchanged (disk text equals the rendering), by path. */
   rendered?: ReadonlyMap<string, readonly KubeObject[]>;
+  /** The real `kustomize build` of each stage, by stage name (the `kustomize-build` rule). */
+  kustomized?: ReadonlyMap<string, KustomizeOutput>;
 }
 
 export interface CheckReport {
   stages: string[];
   objects: number;
+  /** The stages compared with their real `kustomize build`. */
+  kustomized: string[];
   findings: Finding[];
 }
 
@@ -106,7 +111,15 @@ function stageInput(input: CheckInput, model: StageModel, parsedValues: ValuesSo
   const parse = (file: string) =>
     parsedValues.get(file) ?? parsedValues.set(file, parseYamlSource(file, input.files.read(file) ?? "")).get(file)!;
   const valuesSources = model.valuesFiles.map(parse);
-  return { stage: model.stage, values: model.values, valuesSources, dir, ...folder };
+  const kustomized = input.kustomized?.get(model.stage.name);
+  return {
+    stage: model.stage,
+    values: model.values,
+    valuesSources,
+    dir,
+    ...folder,
+    ...(kustomized ? { kustomized } : {}),
+  };
 }
 
 /** Compiled schemas are reused for as long as the same schema set is checked against. */
@@ -187,7 +200,12 @@ function staleFindings(plan: GeneratePlan, stages: readonly string[], clustersDi
 }
 
 /** Loads, renders and checks a repository given as files (disk or memory), the named stages or all. */
-export function checkRepository(files: SourceFiles, schemas: SchemaSet, only: readonly string[] = []): CheckReport {
+export function checkRepository(
+  files: SourceFiles,
+  schemas: SchemaSet,
+  only: readonly string[] = [],
+  kustomized?: ReadonlyMap<string, KustomizeOutput>,
+): CheckReport {
   const { project, stages } = renderProject(files);
   const plan = planGenerate(stages, filesBelow(files, project.config.paths.clusters));
   const unchanged = new Set(plan.unchanged);
@@ -196,7 +214,18 @@ export function checkRepository(files: SourceFiles, schemas: SchemaSet, only: re
       .flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, file.objects] as const))
       .filter(([path]) => unchanged.has(path)),
   );
-  return checkProject({ config: project.config, models: project.stages, files, schemas, plan, rendered }, only);
+  return checkProject(
+    {
+      config: project.config,
+      models: project.stages,
+      files,
+      schemas,
+      plan,
+      rendered,
+      ...(kustomized ? { kustomized } : {}),
+    },
+    only,
+  );
 }
 
 /** Checks the named stages (all when empty). Pure given its input: no disk, no network. */
@@ -222,6 +251,7 @@ export function checkProject(input: CheckInput, only: readonly string[] = []): C
   return {
     stages: models.map((model) => model.stage.name),
     objects,
+    kustomized: models.map((model) => model.stage.name).filter((name) => input.kustomized?.has(name)),
     findings: findings.flatMap((finding) => applySeverity(finding, severity) ?? []),
   };
 }

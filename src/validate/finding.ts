@@ -3,6 +3,7 @@ import type { StageConfig } from "../config/project.ts";
 import type { KubeObject } from "../kube/object.ts";
 import type { Values } from "../values/schema.ts";
 import type { KeyPath, YamlSource } from "../values/yaml-source.ts";
+import type { KustomizeOutput } from "./kustomized.ts";
 
 export type Severity = "error" | "warning";
 /** A rule's severity as `check.severity` in jore4-flux.yaml sets it. */
@@ -38,6 +39,8 @@ export interface StageInput {
   /** Every object except the kustomization. */
   objects: ManifestObject[];
   kustomization: ManifestObject | undefined;
+  /** The real `kustomize build` of the folder, when it was run. */
+  kustomized?: KustomizeOutput;
 }
 
 /** A finding as a rule reports it; the runner adds rule, severity, stage and location. */

@@ -27,7 +27,7 @@ export function formatReport(report: CheckReport): string {
   const counts = summarize(report);
   const lines = report.findings.map(formatFinding);
   lines.push(
-    `checked ${report.stages.length} ${report.stages.length === 1 ? "stage" : "stages"} (${report.stages.join(", ")}), ${report.objects} objects: ${counts.errors} errors, ${counts.warnings} warnings, ${counts.waived} waived`,
+    `checked ${report.stages.length} ${report.stages.length === 1 ? "stage" : "stages"} (${report.stages.join(", ")}), ${report.objects} objects: ${counts.errors} errors, ${counts.warnings} warnings, ${counts.waived} waived${report.kustomized.length > 0 ? `; compared with kustomize build: ${report.kustomized.join(", ")}` : ""}`,
   );
   return lines.join("\n");
 }

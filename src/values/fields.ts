@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isImageReference } from "./image-reference.ts";
+import { isImageReference, repositoryPath } from "./image-reference.ts";
 
 /** Field types shared by the project configuration and the values schemas. */
 export const dnsLabel = z
@@ -22,7 +22,13 @@ export const nodePort = z
 
 export const imageReference = z
   .string()
-  .refine(isImageReference, { message: "must be an image reference like registry/name:tag or name@sha256:…" });
+  .refine(isImageReference, {
+    message: "must be an image reference like registry/name:tag or name@sha256:…",
+    abort: true,
+  })
+  .refine((reference) => !/[A-Z]/.test(repositoryPath(reference)), {
+    message: "must have a lower-case repository path (registries refuse upper case)",
+  });
 
 export const absolutePath = z.string().regex(/^\/[^\s]*$/, "must be an absolute path starting with '/'");
 

@@ -24,6 +24,19 @@ export function parseImageReference(reference: string): ImageReference | undefin
   return { name: match[1], tag: match[2], digest: match[3] };
 }
 
+/**
+ * The repository path of a reference, without registry, tag and digest (`ghcr.io/a/b:1` → `a/b`).
+ * As Docker splits a name, the first component is a registry only when it has a dot or a port or
+ * is localhost; `HslDevCom/ui` is the Docker Hub repository `HslDevCom/ui`, which must be lower case.
+ */
+export function repositoryPath(reference: string): string {
+  const named = reference.split("@")[0]!;
+  const name = named.lastIndexOf(":") > named.lastIndexOf("/") ? named.slice(0, named.lastIndexOf(":")) : named;
+  const parts = name.split("/");
+  if (parts.length > 1 && (/[.:]/.test(parts[0]!) || parts[0] === "localhost")) parts.shift();
+  return parts.join("/");
+}
+
 export function isImageReference(reference: string): boolean {
   return parseImageReference(reference) !== undefined;
 }

@@ -23,6 +23,8 @@ export interface ExtraManifest {
   /** Path of the source file, relative to the repository root. */
   file: string;
   objects: Record<string, unknown>[];
+  /** Line of each object's document in the file. */
+  lines: number[];
 }
 
 /** Everything one stage is rendered from: its configuration and its merged, validated values. */
@@ -107,6 +109,29 @@ function configProblems(config: ProjectConfig, source: YamlSource): Problem[] {
         ...at(index, "promotedFrom"),
         message: `must be ${config.repository.mainBranch} or another stage's branch (${[...branches].join(", ")})`,
       });
+    }
+  });
+  // Following promotedFrom from any stage must reach the main branch: a cycle would make `promote` loop.
+  const cycles = new Set<string>();
+  config.stages.forEach((stage) => {
+    const path: string[] = [];
+    for (let current: StageConfig | undefined = stage; current;) {
+      const from: string = current.promotedFrom;
+      if (path.includes(current.name)) {
+        const cycle = path.slice(path.indexOf(current.name));
+        const key = [...cycle].sort().join(" ");
+        if (!cycles.has(key)) {
+          cycles.add(key);
+          const first = config.stages.findIndex((candidate) => candidate.name === cycle[0]);
+          problems.push({
+            ...at(first, "promotedFrom"),
+            message: `promotion cycle ${[...cycle, cycle[0]].join(" <- ")}: never reaches ${config.repository.mainBranch}`,
+          });
+        }
+        break;
+      }
+      path.push(current.name);
+      current = config.stages.find((candidate) => candidate.branch === from);
     }
   });
   return problems;
@@ -213,11 +238,22 @@ function loadManifests(files: SourceFiles, dir: string, problems: ProblemList): 
       problems.problems.push(...found);
       return found.length > 0
         ? []
-        : [{ file, objects: documents.map((document) => document.value as Record<string, unknown>) }];
+        : [
+            {
+              file,
+              objects: documents.map((document) => document.value as Record<string, unknown>),
+              lines: documents.map((document) => document.lineCounter.linePos(document.document.range?.[0] ?? 0).line),
+            },
+          ];
     });
 }
 
 export const allStagesManifestDir = "all";
+
+/** A manifest's name without folder and extension: `manifests/dev/x.yml` → `x`. */
+export function baseName(path: string): string {
+  return (path.split("/").pop() ?? path).replace(/\.ya?ml$/, "");
+}
 
 /** The model of the named stage, or an input error listing the stages there are. */
 export function findStageModel(project: Project, name: string): StageModel {
@@ -256,7 +292,10 @@ export function loadProject(files: SourceFiles): Project {
         `missing values file for stage ${stage.name} (declared in ${projectConfigFile}); create it, empty if the stage overrides nothing`,
       ),
     );
-    const manifests = [...commonManifests, ...loadManifests(files, `${manifestsDir}/${stage.name}`, problems)];
+    const own = loadManifests(files, `${manifestsDir}/${stage.name}`, problems);
+    // A stage's manifest named like a shared one replaces it for that stage.
+    const ownNames = new Set(own.map((manifest) => baseName(manifest.file)));
+    const manifests = [...commonManifests.filter((manifest) => !ownNames.has(baseName(manifest.file))), ...own];
     if (!shared || !override) return [];
     const values = loadStageValues(shared, override, stage, problems);
     return values ? [{ stage, values, valuesFiles: [shared.file, override.file], manifests }] : [];

@@ -1,4 +1,14 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from "yaml";
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from "yaml";
 import { invalidInput, type Problem, type SourceLocation } from "../errors.ts";
 
 export type KeyPath = readonly (string | number)[];
@@ -24,13 +34,38 @@ function syntaxProblems(file: string, lineCounter: LineCounter, document: Docume
   }));
 }
 
+/** Aliases a document may expand to, in all: more is an alias bomb (a few lines that expand to gigabytes). */
+export const maxAliasCount = 100;
+
+/** The document's value; an alias bomb is an input error at its first alias, not a crash. */
+function documentValue(file: string, lineCounter: LineCounter, document: Document): unknown {
+  try {
+    return document.toJS({ maxAliasCount });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let offset = 0;
+    visit(document, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    throw invalidInput([
+      {
+        location: located(file, lineCounter, offset),
+        message: `invalid YAML: its aliases expand to too many nodes (more than ${maxAliasCount} alias uses; an alias bomb?)`,
+      },
+    ]);
+  }
+}
+
 /** Parses one YAML document; malformed YAML is an input error that names the file and line. */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true });
   const problems = syntaxProblems(file, lineCounter, document);
   if (problems.length > 0) throw invalidInput(problems);
-  return { file, document, lineCounter, value: document.toJS({ maxAliasCount: 100 }) ?? {} };
+  return { file, document, lineCounter, value: documentValue(file, lineCounter, document) ?? {} };
 }
 
 /** Parses a multi-document YAML stream (plain manifests); empty documents are dropped. */
@@ -44,7 +79,7 @@ export function parseYamlStream(file: string, text: string): YamlSource[] {
   if (problems.length > 0) throw invalidInput(problems);
   return list
     .filter((document) => document.contents !== null)
-    .map((document) => ({ file, document, lineCounter, value: document.toJS({ maxAliasCount: 100 }) }));
+    .map((document) => ({ file, document, lineCounter, value: documentValue(file, lineCounter, document) }));
 }
 
 export function dottedPath(path: KeyPath): string {

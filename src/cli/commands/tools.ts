@@ -5,6 +5,7 @@ import { installTool } from "../../tools/install.ts";
 import { locateTool, type ResolvedTool } from "../../tools/locate.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
+import { toolVersion } from "../../tools/version.ts";
 
 function selected(names: string[]): GoTool[] {
   if (names.length === 0) return goTools.filter((tool) => tool.forTests);
@@ -53,25 +54,27 @@ export function toolsCommand(context: Context): Command {
     .command("list")
     .description("list the pinned tools and where each is found")
     .option("--json", "print as JSON")
-    .action((options: { json?: boolean }, command: Command) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
       const root = repositoryRoot(context, command);
-      const rows = goTools.map((tool) => {
+      const rows = [];
+      for (const tool of goTools) {
         const found = whereIs(context, root, tool.name);
-        return {
+        rows.push({
           name: tool.name,
-          version: tool.version,
+          pinned: tool.version,
+          version: found ? await toolVersion(context, tool, found) : tool.version,
           module: tool.goPackage,
           purpose: tool.purpose,
           found: found?.command.join(" ") ?? null,
           source: found?.source ?? null,
-        };
-      });
+        });
+      }
       if (options.json) printJson(context, rows);
       else
         for (const row of rows)
           print(
             context,
-            `${row.name.padEnd(15)} ${row.version.padEnd(9)} ${row.found ? `${row.found} (${row.source})` : `missing: run \`npx jore4-flux tools install ${row.name}\``}`,
+            `${row.name.padEnd(15)} ${row.version.padEnd(9)} ${row.found ? `${row.found} (${row.source}${row.version === row.pinned ? "" : `; pinned ${row.pinned}`})` : `missing: run \`npx jore4-flux tools install ${row.name}\``}`,
           );
     });
   return tools;

@@ -4,6 +4,7 @@ import { deprecatedApi } from "./deprecated-api.ts";
 import { imagePinned } from "./image-pinned.ts";
 import { ingressBackend } from "./ingress-backend.ts";
 import { ingressRegex } from "./ingress-regex.ts";
+import { kustomizeBuildRule } from "./kustomize-build.ts";
 import { kindHostPorts } from "./kind-host-ports.ts";
 import { kustomizationFiles } from "./kustomization-files.ts";
 import { nodePorts } from "./node-ports.ts";
@@ -30,5 +31,6 @@ export function stageRules(schemas: SchemaIndex): StageRule[] {
     resources,
     ingressRegex,
     deprecatedApi(schemas),
+    kustomizeBuildRule,
   ];
 }

@@ -1,0 +1,98 @@
+import { isDeepStrictEqual } from "node:util";
+import { kustomizationFileName } from "../../render/stage.ts";
+import type { KubeObject } from "../../kube/object.ts";
+import { isPlainMap } from "../../values/merge.ts";
+import type { KeyPath } from "../../values/yaml-source.ts";
+import type { ManifestObject, RawFinding, StageRule } from "../finding.ts";
+
+/** At most this many differing fields are reported per object: the rest are echoes. */
+const maxDifferencesPerObject = 10;
+
+function identity(object: unknown): string {
+  if (!isPlainMap(object)) return "(not an object)";
+  const metadata = isPlainMap(object.metadata) ? object.metadata : {};
+  return `${String(object.apiVersion)} ${String(object.kind)}/${metadata.namespace ? `${String(metadata.namespace)}/` : ""}${String(metadata.name)}`;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value instanceof Date) return `the timestamp ${value.toISOString()}`;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
+  return `the ${typeof value} ${String(value)}`;
+}
+
+/** Every leaf path where the two values differ (maps key by key, lists item by item). */
+function differences(
+  rendered: unknown,
+  built: unknown,
+  path: KeyPath = [],
+): { path: KeyPath; rendered: unknown; built: unknown }[] {
+  if (isDeepStrictEqual(rendered, built)) return [];
+  if (isPlainMap(rendered) && isPlainMap(built) && !(built instanceof Date)) {
+    const keys = [...new Set([...Object.keys(rendered), ...Object.keys(built)])].sort();
+    return keys.flatMap((key) => differences(rendered[key], built[key], [...path, key]));
+  }
+  if (Array.isArray(rendered) && Array.isArray(built)) {
+    const length = Math.max(rendered.length, built.length);
+    return Array.from({ length }, (_, index) => differences(rendered[index], built[index], [...path, index])).flat();
+  }
+  return [{ path, rendered, built }];
+}
+
+/**
+ * The guard between rendering and the cluster: the objects the real `kustomize build` returns for
+ * the stage (read with YAML 1.1 rules, as kubectl and Flux read them) equal, field by field, the
+ * objects `check` validated.
+ */
+export const kustomizeBuildRule: StageRule = {
+  id: "kustomize-build",
+  category: "generated",
+  severity: "error",
+  summary:
+    "the real `kustomize build` of the stage succeeds and returns, field by field, the objects that were rendered (needs kustomize; `check --no-kustomize` skips it)",
+  hint: "quote the value in the values file or manifest, or remove the duplicate object; see the message",
+  run(stage) {
+    const output = stage.kustomized;
+    if (!output) return [];
+    const kustomizationFile = `${stage.dir}/${kustomizationFileName}`;
+    if ("error" in output)
+      return [
+        {
+          location: { file: kustomizationFile, line: 1, column: 1 },
+          message: `kustomize build fails: ${output.error}`,
+        },
+      ];
+    const built = new Map(output.objects.map((object) => [identity(object), object]));
+    const findings: RawFinding[] = [];
+    const seen = new Set<string>();
+    for (const item of stage.objects) {
+      const id = identity(item.object);
+      seen.add(id);
+      const counterpart = built.get(id);
+      if (counterpart === undefined) {
+        findings.push({ object: item, message: "kustomize build does not return this object" });
+        continue;
+      }
+      findings.push(...fieldFindings(item, counterpart));
+    }
+    for (const [id] of built) {
+      if (!seen.has(id))
+        findings.push({
+          location: { file: kustomizationFile, line: 1, column: 1 },
+          message: `kustomize build returns ${id}, which no rendered file holds`,
+        });
+    }
+    return findings;
+  },
+};
+
+function fieldFindings(item: ManifestObject, built: unknown): RawFinding[] {
+  return differences(item.object as KubeObject, built)
+    .slice(0, maxDifferencesPerObject)
+    .map((difference) => ({
+      object: item,
+      path: difference.path,
+      message: `rendered ${show(difference.rendered)}, kustomize build returns ${show(difference.built)}`,
+    }));
+}

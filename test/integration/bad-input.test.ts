@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { runCli } from "../support/cli.ts";
+import { snapshot, temporaryRepo } from "../support/repo-fixture.ts";
+
+/**
+ * Input a new user really writes, that kustomize, git or a registry would refuse later: `generate`
+ * refuses it with exit code 2 and a one-line error naming the file and line, and writes nothing.
+ */
+interface BadInput {
+  name: string;
+  breakIt(dir: string): void;
+  error: RegExp;
+  command?: string[];
+}
+
+const edit = (dir: string, file: string, change: (text: string) => string) =>
+  writeFileSync(join(dir, file), change(readFileSync(join(dir, file), "utf8")));
+
+const namespaceManifest = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hsl-jore4\n";
+
+export const cases: BadInput[] = [
+  {
+    name: "a manifest with the id of a generated object",
+    breakIt: (dir) => writeFileSync(join(dir, "manifests/all/namespace.yaml"), `# the namespace\n${namespaceManifest}`),
+    error:
+      /^ {2}manifests\/all\/namespace\.yaml:2:1: stage e2e: Namespace\/hsl-jore4 is already defined by clusters\/e2e\/namespace\.yaml \(rendered from values\/common\.yaml, values\/e2e\.yaml\); an object may exist once per stage$/m,
+  },
+  {
+    name: "two manifests with one object id",
+    breakIt: (dir) => {
+      const limitRange = readFileSync(join(dir, "manifests/all/limit-range.yaml"), "utf8");
+      mkdirSync(join(dir, "manifests/prod"));
+      writeFileSync(
+        join(dir, "manifests/prod/more-limits.yaml"),
+        `---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\n---\n${limitRange}`,
+      );
+    },
+    error:
+      /^error: manifests\/prod\/more-limits\.yaml:\d+:1: stage prod: LimitRange\/hsl-jore4\/jore4-default-resources is already defined by manifests\/all\/limit-range\.yaml:3; an object may exist once per stage$/m,
+  },
+  {
+    name: "two shared manifests that become one file",
+    breakIt: (dir) =>
+      writeFileSync(
+        join(dir, "manifests/all/limit-range.yml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+      ),
+    error:
+      /manifests\/all\/limit-range\.yml:1:1: stage e2e: becomes clusters\/e2e\/extra-limit-range\.yaml, as manifests\/all\/limit-range\.yaml does; rename one$/m,
+  },
+  {
+    name: "a byte that is not UTF-8 in a values file",
+    breakIt: (dir) =>
+      writeFileSync(
+        join(dir, "values/dev.yaml"),
+        Buffer.concat([
+          Buffer.from("ingress:\n  host: dev.jore.hsl.fi\n# caf"),
+          Buffer.from([0xe9]),
+          Buffer.from(" \u00e4\n"),
+        ]),
+      ),
+    error: /^error: values\/dev\.yaml:3:6: not UTF-8: byte 0xe9 \(save the file as UTF-8\)$/m,
+  },
+  {
+    name: "an upper-case image repository",
+    breakIt: (dir) =>
+      edit(dir, "values/common.yaml", (text) =>
+        text.replace(/image: hsldevcom\/jore4-ui:\S+/, "image: HslDevCom/jore4-ui:v1"),
+      ),
+    error:
+      /^error: values\/common\.yaml:\d+:5 services\.ui\.image: must have a lower-case repository path \(registries refuse upper case\)$/m,
+  },
+  {
+    name: "a promotedFrom cycle",
+    breakIt: (dir) =>
+      edit(dir, "jore4-flux.yaml", (text) =>
+        text.replace(
+          "- name: dev\n    platform: aks\n    promotedFrom: main\n",
+          "- name: dev\n    platform: aks\n    promotedFrom: prod\n",
+        ),
+      ),
+    error:
+      /^error: jore4-flux\.yaml:\d+:5 stages\.2\.promotedFrom: promotion cycle dev <- prod <- test <- dev: never reaches main$/m,
+    command: ["check", "--no-kustomize"],
+  },
+  ...["x y", "a..b", "HEAD", "--force", "feature/.hidden", "topic.lock", "a@{1}"].map((branch): BadInput => ({
+    name: `a branch name git refuses: ${branch}`,
+    breakIt: (dir) =>
+      edit(dir, "jore4-flux.yaml", (text) =>
+        text.replace("promotedFrom: dev\n", `promotedFrom: ${JSON.stringify(branch)}\n`),
+      ),
+    error: /^error: jore4-flux\.yaml:\d+:\d+ stages\.\d\.promotedFrom: must be a branch name git accepts/m,
+  })),
+  {
+    name: "a YAML alias bomb in a values file",
+    breakIt: (dir) =>
+      appendFileSync(
+        join(dir, "values/dev.yaml"),
+        [
+          "bomb:",
+          "  a: &a [x, x, x, x, x, x, x, x, x, x]",
+          ...Array.from(
+            { length: 8 },
+            (_, index) =>
+              `  ${"bcdefghi"[index]}: &${"bcdefghi"[index]} [${Array(10).fill(`*${"abcdefgh"[index]}`).join(", ")}]`,
+          ),
+          "",
+        ].join("\n"),
+      ),
+    error: /^error: values\/dev\.yaml:\d+:\d+: invalid YAML: its aliases expand to too many nodes/m,
+  },
+  {
+    name: "a YAML alias bomb in jore4-flux.yaml",
+    breakIt: (dir) =>
+      appendFileSync(
+        join(dir, "jore4-flux.yaml"),
+        "bomb:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
+      ),
+    error: /^error: jore4-flux\.yaml:\d+:\d+: invalid YAML: its aliases expand to too many nodes/m,
+    command: ["check"],
+  },
+  {
+    name: "a values file that is a symlink out of the repository",
+    breakIt: (dir) => {
+      const outside = join(tmpdir(), `jore4-flux-outside-${process.pid}.yaml`);
+      writeFileSync(outside, readFileSync(join(dir, "values/test.yaml")));
+      rmSync(join(dir, "values/test.yaml"));
+      symlinkSync(outside, join(dir, "values/test.yaml"));
+    },
+    error:
+      /^error: values\/test\.yaml:1:1: is a symbolic link to .*, outside the repository; copy the file into the repository$/m,
+  },
+];
+
+describe("generate refuses input that would break later, and writes nothing", () => {
+  for (const bad of cases) {
+    it(bad.name, async () => {
+      const { dir, cleanup } = temporaryRepo();
+      try {
+        rmSync(join(dir, "clusters"), { recursive: true });
+        bad.breakIt(dir);
+        const before = snapshot(dir);
+        const result = await runCli(dir, bad.command ?? ["generate"]);
+        assert.equal(result.exitCode, 2, result.stderr);
+        assert.match(result.stderr, bad.error);
+        assert.doesNotMatch(result.stderr, /\n\s+at /, "a stack trace");
+        assert.deepEqual(snapshot(dir), before, "generate wrote files despite the error");
+      } finally {
+        cleanup();
+      }
+    });
+  }
+});
+
+describe("manifests/<stage>/x.yaml replaces manifests/all/x.yaml for that stage", () => {
+  it("one extra-x.yaml with the stage's content, listed once, and kustomize builds the stage", async () => {
+    const { dir, cleanup } = temporaryRepo();
+    try {
+      mkdirSync(join(dir, "manifests/dev"));
+      const shared = readFileSync(join(dir, "manifests/all/limit-range.yaml"), "utf8");
+      writeFileSync(join(dir, "manifests/dev/limit-range.yaml"), shared.replace("memory: 1Gi", "memory: 2Gi"));
+      const result = await runCli(dir, ["generate"]);
+      assert.equal(result.exitCode, 0, result.stderr);
+      const dev = readFileSync(join(dir, "clusters/dev/extra-limit-range.yaml"), "utf8");
+      assert.match(dev, /^# Generated by jore4-flux from manifests\/dev\/limit-range\.yaml\.$/m);
+      assert.match(dev, /memory: 2Gi/);
+      assert.match(readFileSync(join(dir, "clusters/test/extra-limit-range.yaml"), "utf8"), /memory: 1Gi/);
+      const kustomization = readFileSync(join(dir, "clusters/dev/kustomization.yaml"), "utf8");
+      assert.equal(kustomization.match(/extra-limit-range\.yaml/g)?.length, 1);
+      const built = await runCli(dir, ["build", "dev"], {
+        PATH: `${join(import.meta.dirname, "../../.tools/bin")}:${process.env.PATH}`,
+      });
+      assert.equal(built.exitCode, 0, built.stderr);
+      assert.match(built.stdout, /memory: 2Gi/);
+    } finally {
+      cleanup();
+    }
+  });
+});

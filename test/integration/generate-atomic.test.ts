@@ -1,0 +1,211 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { execa, type ResultPromise } from "execa";
+import { runCli } from "../support/cli.ts";
+import { repoRoot, snapshot, temporaryRepo } from "../support/repo-fixture.ts";
+
+const stages = ["e2e", "playg", "dev", "test", "prod"];
+
+/** A stage folder's files with their text; undefined when the folder does not exist. */
+function folder(dir: string, stage: string): Record<string, string> | undefined {
+  const full = join(dir, "clusters", stage);
+  return existsSync(full) ? snapshot(full) : undefined;
+}
+
+function leftovers(dir: string): string[] {
+  return readdirSync(join(dir, "clusters"), { recursive: true })
+    .map(String)
+    .filter((path) => path.split("/").some((name) => name.startsWith(".jore4-flux-")));
+}
+
+/** A run of the real CLI in its own process, that the test can kill. */
+function start(dir: string, env: Record<string, string> = {}): ResultPromise {
+  return execa(process.execPath, [join(repoRoot, "bin/jore4-flux.js"), "--dir", dir, "generate"], {
+    reject: false,
+    env,
+    stdin: "ignore",
+  });
+}
+
+async function heldAt(run: ResultPromise, point: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let stderr = "";
+  run.stderr!.on("data", (chunk: Buffer) => (stderr += String(chunk)));
+  while (!stderr.includes(`held at ${point}`)) {
+    if (Date.now() > deadline) throw new Error(`the run never reached ${point}: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("generate replaces each stage folder whole: kills, concurrent runs and file-system obstacles", () => {
+  let dir: string;
+  let cleanup: () => void;
+  const old: Record<string, Record<string, string> | undefined> = {};
+  const fresh: Record<string, Record<string, string> | undefined> = {};
+
+  /** Every stage folder is wholly old or wholly new; a kill between the two renames leaves it moved aside, whole. */
+  function assertWhole(context: string): void {
+    for (const stage of stages) {
+      const now = folder(dir, stage);
+      if (now === undefined) {
+        const aside = join(dir, "clusters", `.jore4-flux-old-${stage}`);
+        assert.deepEqual(snapshot(aside), old[stage], `${context}: ${stage} moved aside, not whole`);
+        continue;
+      }
+      assert.ok(
+        isDeepEqual(now, old[stage]) || isDeepEqual(now, fresh[stage]),
+        `${context}: clusters/${stage}/ is a mix of old and new files`,
+      );
+    }
+  }
+  const isDeepEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+  function change(): void {
+    const common = join(dir, "values/common.yaml");
+    writeFileSync(
+      common,
+      readFileSync(common, "utf8").replace(
+        "OIDC_PROVIDER_BASE_URL: https://hslid-dev.t5.fi",
+        "OIDC_PROVIDER_BASE_URL: https://hslid.example.com",
+      ),
+    );
+  }
+
+  async function assertNextRunCompletes(): Promise<void> {
+    const result = await runCli(dir, ["generate"]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    for (const stage of stages) assert.deepEqual(folder(dir, stage), fresh[stage], stage);
+    assert.deepEqual(leftovers(dir), []);
+  }
+
+  function reset(): void {
+    for (const stage of stages) {
+      rmSync(join(dir, "clusters", stage), { recursive: true, force: true });
+      for (const [path, text] of Object.entries(old[stage]!)) {
+        mkdirSync(join(dir, "clusters", stage, path, ".."), { recursive: true });
+        writeFileSync(join(dir, "clusters", stage, path), text);
+      }
+    }
+    for (const name of leftovers(dir)) rmSync(join(dir, "clusters", name), { recursive: true, force: true });
+  }
+
+  before(async () => {
+    ({ dir, cleanup } = temporaryRepo());
+    for (const stage of stages) old[stage] = folder(dir, stage);
+    // A hand-added file in a stage folder is kept in the new folder as well.
+    change();
+    const result = await runCli(dir, ["generate"]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    for (const stage of stages) fresh[stage] = folder(dir, stage);
+    for (const stage of stages) assert.notDeepEqual(fresh[stage], old[stage], `${stage} changes`);
+    reset();
+  });
+  after(() => cleanup());
+
+  for (const point of ["e2e:built", "dev:built", "dev:moved-out", "prod:moved-out"]) {
+    it(`SIGKILL at ${point}: every stage folder wholly old or new; the next run cleans up and completes`, async () => {
+      reset();
+      const run = start(dir, { JORE4_FLUX_TEST_HOLD: point });
+      await heldAt(run, point);
+      run.kill("SIGKILL");
+      await run;
+      assertWhole(point);
+      assert.ok(existsSync(join(dir, "clusters/.jore4-flux-lock")), "the killed run's lock is left");
+      await assertNextRunCompletes();
+    });
+  }
+
+  it("SIGKILL at random moments (bounded loop): never a mixed stage folder", async () => {
+    reset();
+    for (let round = 0; round < 6; round += 1) {
+      const run = start(dir);
+      await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 1200));
+      run.kill("SIGKILL");
+      await run;
+      assertWhole(`round ${round}`);
+    }
+    await assertNextRunCompletes();
+  });
+
+  it("a second run waits for the first; a killed holder's lock is taken over", async () => {
+    reset();
+    const first = start(dir, { JORE4_FLUX_TEST_HOLD: "playg:built" });
+    await heldAt(first, "playg:built");
+    const second = start(dir);
+    let stderr = "";
+    second.stderr!.on("data", (chunk: Buffer) => (stderr += String(chunk)));
+    const waitDeadline = Date.now() + 30_000;
+    while (!stderr.includes("waiting for another jore4-flux run") && Date.now() < waitDeadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(stderr, new RegExp(`waiting for another jore4-flux run \\(pid ${first.pid}\\) writing clusters/`));
+    first.kill("SIGKILL");
+    await first;
+    const result = await second;
+    assert.equal(result.exitCode, 0, String(result.stderr));
+    for (const stage of stages) assert.deepEqual(folder(dir, stage), fresh[stage], stage);
+    assert.deepEqual(leftovers(dir), []);
+  });
+
+  it("a second run refuses (exit 4) when the first holds the lock longer than the wait", async () => {
+    reset();
+    const first = start(dir, { JORE4_FLUX_TEST_HOLD: "e2e:built" });
+    await heldAt(first, "e2e:built");
+    try {
+      const result = await runCli(dir, ["generate"]);
+      assert.equal(result.exitCode, 4, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^error: another jore4-flux run \\(pid ${first.pid}\\) is writing clusters/; waited 10 s for it$`,
+          "m",
+        ),
+      );
+    } finally {
+      first.kill("SIGKILL");
+      await first;
+    }
+    await assertNextRunCompletes();
+  });
+
+  it("a folder where a generated file should be: exit 3 naming it, nothing written", async () => {
+    reset();
+    rmSync(join(dir, "clusters/test/jore4-ui.yaml"));
+    mkdirSync(join(dir, "clusters/test/jore4-ui.yaml"));
+    const before = snapshot(join(dir, "clusters"));
+    const result = await runCli(dir, ["generate"]);
+    assert.equal(result.exitCode, 3, result.stderr);
+    assert.match(
+      result.stderr,
+      /^error: cannot write clusters\/test\/jore4-ui\.yaml: a folder is in the way of the generated file$/m,
+    );
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+    assert.deepEqual(snapshot(join(dir, "clusters")), before);
+    assert.deepEqual(leftovers(dir), []);
+    rmSync(join(dir, "clusters/test/jore4-ui.yaml"), { recursive: true });
+    await assertNextRunCompletes();
+  });
+
+  it("a stage folder that cannot be written (a file in its place): exit 3; the other folders wholly old or new", async () => {
+    reset();
+    rmSync(join(dir, "clusters/prod"), { recursive: true });
+    writeFileSync(join(dir, "clusters/prod"), "not a folder\n");
+    const result = await runCli(dir, ["generate"]);
+    assert.equal(result.exitCode, 3, result.stderr);
+    assert.match(result.stderr, /^error: cannot write clusters\/prod\/: /m);
+    assert.match(result.stderr, /clusters\/prod\/ is unchanged; already replaced: e2e, playg, dev, test/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+    assert.equal(readFileSync(join(dir, "clusters/prod"), "utf8"), "not a folder\n");
+    for (const stage of stages.slice(0, 4)) assert.deepEqual(folder(dir, stage), fresh[stage], stage);
+    assert.deepEqual(leftovers(dir), []);
+    rmSync(join(dir, "clusters/prod"));
+    await assertNextRunCompletes();
+  });
+
+  it("a temporary file left by a killed run is removed by the next run, not a crash", async () => {
+    reset();
+    writeFileSync(join(dir, "clusters/dev/.jore4-flux-4242-abc"), "half a file");
+    await assertNextRunCompletes();
+  });
+});

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { Command } from "commander";
 import type { Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { projectConfigFile } from "../values/load.ts";
@@ -18,6 +17,6 @@ export function findRoot(start: string): string {
 }
 
 /** The repository a command works on: `--dir` (relative to the context's folder), or the one around it. */
-export function repositoryRoot(context: Context, command: Command): string {
+export function repositoryRoot(context: Context, command: { optsWithGlobals(): object }): string {
   return findRoot(resolve(context.cwd, (command.optsWithGlobals() as { dir: string }).dir));
 }

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { allRules, checkRepository, errorCount } from "../../validate/check.ts";
@@ -6,14 +6,15 @@ import { formatReport, formatRules, summarize } from "../../validate/report.ts";
 import { loadStoredSchemas, SchemaIndex } from "../../validate/schema-store.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, type Context } from "../../context.ts";
+import { jsonOption } from "../options.ts";
 
-export function checkCommand(context: Context): Command {
+export function checkCommand(context: Context): CommandUnknownOpts {
   return new Command("check")
     .description(
       "validate the rendered stages offline: schemas, references inside each stage, safety rules, stage parity, and that clusters/ is up to date",
     )
     .argument("[stages...]", "stages to check (default: all)")
-    .option("--json", "print the findings as JSON")
+    .addOption(jsonOption("print the findings as JSON"))
     .option("--rules", "list the rules (id, default severity, what each checks) and exit")
     .addHelpText(
       "after",
@@ -29,7 +30,7 @@ export function checkCommand(context: Context): Command {
         "  $ jore4-flux check --rules",
       ].join("\n"),
     )
-    .action((stages: string[], options: { json?: boolean; rules?: boolean }, command: Command) => {
+    .action((stages, options, command) => {
       const root = repositoryRoot(context, command);
       const schemas = loadStoredSchemas();
       if (options.rules) {

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { buildCrdFiles } from "../../cluster/crds-build.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { repositoryRoot } from "../context.ts";
 import { progress, type Context } from "../../context.ts";
 
-export function crdsCommand(context: Context): Command {
+export function crdsCommand(context: Context): CommandUnknownOpts {
   const crds = new Command("crds").description(
     "the committed cluster prerequisites in crds/ (Flux, Secrets Store CSI driver CRDs, ingress-nginx for kind)",
   );
@@ -15,7 +15,7 @@ export function crdsCommand(context: Context): Command {
     .description("reassemble crds/ from the pinned Go modules (go mod download + kustomize build)")
     .option("--check", "write nothing; exit 1 when crds/ differs from what the pins produce")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux crds build\n  $ jore4-flux crds build --check")
-    .action(async (options: { check?: boolean }, command: Command) => {
+    .action(async (options, command) => {
       const root = repositoryRoot(context, command);
       const files = await buildCrdFiles(context, root);
       const stale = Object.entries(files).filter(

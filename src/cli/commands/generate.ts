@@ -1,11 +1,12 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { generate } from "../../generate/generate.ts";
 import { isUpToDate, planDiff } from "../../generate/plan.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
+import { jsonOption } from "../options.ts";
 
-export function generateCommand(context: Context): Command {
+export function generateCommand(context: Context): CommandUnknownOpts {
   return new Command("generate")
     .description(
       "render every stage's manifests into clusters/<stage>/ (validated in memory first; nothing is written on error)",
@@ -14,9 +15,9 @@ export function generateCommand(context: Context): Command {
       "--check",
       "write nothing; exit 1 when clusters/ is stale, listing missing, extra and changed files with a diff",
     )
-    .option("--json", "print the plan as JSON")
+    .addOption(jsonOption("print the plan as JSON"))
     .addHelpText("after", "\nExamples:\n  $ jore4-flux generate\n  $ jore4-flux generate --check   # in CI")
-    .action((options: { check?: boolean; json?: boolean }, command: Command) => {
+    .action((options, command) => {
       const root = repositoryRoot(context, command);
       const plan = generate(root, { write: !options.check });
       const summary = {

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { refreshedToc } from "../../docs/toc.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { writeFiles } from "../../io/tree.ts";
 import { repositoryRoot } from "../context.ts";
 import { progress, type Context } from "../../context.ts";
 
-export function tocCommand(context: Context): Command {
+export function tocCommand(context: Context): CommandUnknownOpts {
   return new Command("toc")
     .description(
       "refresh the table of contents between the doctoc markers of a Markdown file (as `npx doctoc README.md` did)",
@@ -15,7 +15,7 @@ export function tocCommand(context: Context): Command {
     .argument("[file]", "Markdown file, relative to the repository", "README.md")
     .option("--check", "write nothing; exit 1 when the table of contents is stale")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux toc\n  $ jore4-flux toc --check   # in CI")
-    .action((file: string, options: { check?: boolean }, command: Command) => {
+    .action((file, options, command) => {
       const root = repositoryRoot(context, command);
       let text: string;
       try {

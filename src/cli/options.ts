@@ -16,6 +16,12 @@ export const yesOption = (what = "answer yes to confirmations (CI); prod otherwi
 export const noFetchOption = () => new Option("--no-fetch", "do not fetch the remote first");
 export const pushOption = (what: string) => new Option("--push", what);
 export const dryRunOption = (what: string) => new Option("--dry-run", what);
+/** `--check` of every command over committed generated files (src/cli/committed.ts reports the same way). */
+export const checkOption = (what: string) =>
+  new Option(
+    "--check",
+    `write nothing; exit 1 when ${what} is stale, listing missing, changed and extra files with a diff`,
+  );
 export const contextOption = (
   what = "the kube context to use (must be the stage's; default: the current context, checked the same way)",
 ) => new Option("--context <name>", what);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { Command } from "commander";
-import type { Context } from "../context.ts";
+import { progress, type Context } from "../context.ts";
+import type { WriteOptions } from "../generate/generate.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { projectConfigFile } from "../values/load.ts";
 
@@ -18,6 +18,11 @@ export function findRoot(start: string): string {
 }
 
 /** The repository a command works on: `--dir` (relative to the context's folder), or the one around it. */
-export function repositoryRoot(context: Context, command: Command): string {
+export function repositoryRoot(context: Context, command: { optsWithGlobals(): object }): string {
   return findRoot(resolve(context.cwd, (command.optsWithGlobals() as { dir: string }).dir));
+}
+
+/** How a command that writes clusters/ reports (waiting for the lock), and the kill tests' hold point. */
+export function writeOptions(context: Context): WriteOptions {
+  return { progress: (line) => progress(context, line), hold: context.env.JORE4_FLUX_TEST_HOLD };
 }

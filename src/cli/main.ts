@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { progress, type Context } from "../context.ts";
 import { ExitCode, formatProblem, Jore4FluxError } from "../errors.ts";
 import { commands } from "./commands/index.ts";
@@ -12,7 +12,7 @@ function packageVersion(): string {
 }
 
 /** Commander's own output (help, usage errors) goes to the context too, and it never exits the process. */
-function bind(command: Command, context: Context): void {
+function bind(command: CommandUnknownOpts, context: Context): void {
   command.exitOverride().configureOutput({
     writeOut: (text) => context.stdout.write(text),
     writeErr: (text) => context.stderr.write(text),
@@ -20,7 +20,7 @@ function bind(command: Command, context: Context): void {
   for (const sub of command.commands) bind(sub, context);
 }
 
-export function program(context: Context): Command {
+export function program(context: Context): CommandUnknownOpts {
   const root = new Command("jore4-flux")
     .description("Render, check, promote and deploy the jore4 Kubernetes stages (GitOps with Flux).")
     .version(packageVersion())

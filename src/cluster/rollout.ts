@@ -1,5 +1,6 @@
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { KubeObject } from "../kube/object.ts";
+import { durationSeconds } from "../values/duration.ts";
 
 export interface DeploymentState {
   name: string;
@@ -83,12 +84,12 @@ export function rolloutTimeoutError(
   );
 }
 
-/** `90s`, `3m`, `180` (seconds) → seconds. */
+/** `90s`, `3m`, `1m30s`, `180` (seconds) → seconds (src/values/duration.ts). */
 export function parseSeconds(text: string): number {
-  const match = /^(\d+)(s|m)?$/.exec(text.trim());
-  if (!match)
+  const seconds = durationSeconds(text);
+  if (seconds === undefined)
     throw new Jore4FluxError(`--timeout ${text}: expected seconds like 180, 180s or 3m`, {
       exitCode: ExitCode.invalid,
     });
-  return Number(match[1]) * (match[2] === "m" ? 60 : 1);
+  return seconds;
 }

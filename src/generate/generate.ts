@@ -16,7 +16,11 @@ export function planProject(root: string, files: SourceFiles = diskFiles(root)):
   return { plan: planGenerate(stages, filesBelow(diskFiles(root), clustersDir)), clustersDir };
 }
 
-const stderrProgress = (line: string) => process.stderr.write(`${line}\n`);
+/** Where a write reports (waiting for the lock), and the kill tests' hold point (src/io/tree.ts). */
+export interface WriteOptions {
+  progress: (line: string) => void;
+  hold?: string | undefined;
+}
 
 /** The plan's changes by stage folder (the first path segment below the clusters folder). */
 function changesByStage({ plan, clustersDir }: ProjectPlan): Map<string, StageChange> {
@@ -31,20 +35,20 @@ function changesByStage({ plan, clustersDir }: ProjectPlan): Map<string, StageCh
 }
 
 /** Writes the plan holding the clusters folder's lock, each stage folder replaced whole. */
-export function applyPlan(root: string, planned: ProjectPlan, progress = stderrProgress): void {
+export function applyPlan(root: string, planned: ProjectPlan, options: WriteOptions): void {
   withLock(
     root,
     planned.clustersDir,
     () => {
       cleanLeftovers(root, planned.clustersDir);
-      replaceStageFolders(root, planned.clustersDir, changesByStage(planned));
+      replaceStageFolders(root, planned.clustersDir, changesByStage(planned), options);
     },
-    progress,
+    options.progress,
   );
 }
 
 /** Plans, and writes only if asked: an invalid input throws before anything is written. */
-export function generate(root: string, options: { write: boolean }, progress = stderrProgress): GeneratePlan {
+export function generate(root: string, options: { write: false } | ({ write: true } & WriteOptions)): GeneratePlan {
   if (!options.write) return planProject(root).plan;
   const files = diskFiles(root);
   const clustersDir = loadProjectConfig(files).config.paths.clusters;
@@ -55,9 +59,9 @@ export function generate(root: string, options: { write: boolean }, progress = s
       // Leftovers of a killed run are undone first, so the plan sees the folders as they really are.
       cleanLeftovers(root, clustersDir);
       const planned = planProject(root, files);
-      replaceStageFolders(root, clustersDir, changesByStage(planned));
+      replaceStageFolders(root, clustersDir, changesByStage(planned), options);
       return planned.plan;
     },
-    progress,
+    options.progress,
   );
 }

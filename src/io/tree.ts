@@ -107,12 +107,17 @@ export function withLock<T>(root: string, dir: string, work: () => T, progress: 
 const newName = (stage: string) => `${workPrefix}new-${stage}`;
 const oldName = (stage: string) => `${workPrefix}old-${stage}`;
 
-/** For tests only: `JORE4_FLUX_TEST_HOLD=<stage>:<step>` stops this run there until it is killed. */
-function holdPoint(stage: string, step: "built" | "moved-out"): void {
-  if (process.env.JORE4_FLUX_TEST_HOLD !== `${stage}:${step}`) return;
-  process.stderr.write(`held at ${stage}:${step}\n`);
-  for (;;) sleep(1000);
+/**
+ * For the kill tests only: `hold` = `<stage>:<step>` (from JORE4_FLUX_TEST_HOLD) stops the run
+ * there, for at most ten minutes, so that a test can kill it at a known point.
+ */
+function holdPoint(hold: string | undefined, stage: string, step: "built" | "moved-out", progress: Progress): void {
+  if (hold !== `${stage}:${step}`) return;
+  progress(`held at ${stage}:${step}`);
+  for (let second = 0; second < 600; second++) sleep(1000);
 }
+
+type Progress = (line: string) => void;
 
 /**
  * Undoes what a killed run left in `dir` (call holding the lock): a stage folder moved aside but
@@ -148,7 +153,12 @@ export interface StageChange {
  * of the current one with the changes applied), then swapped in with two renames. A failure or a
  * kill leaves every stage folder wholly old or wholly new (see `cleanLeftovers` for the next run).
  */
-export function replaceStageFolders(root: string, dir: string, changes: ReadonlyMap<string, StageChange>): void {
+export function replaceStageFolders(
+  root: string,
+  dir: string,
+  changes: ReadonlyMap<string, StageChange>,
+  options: { hold?: string | undefined; progress: Progress },
+): void {
   const full = join(root, dir);
   for (const change of changes.values()) {
     for (const write of change.writes) {
@@ -190,13 +200,26 @@ export function replaceStageFolders(root: string, dir: string, changes: Readonly
         hint: `${dir}/${stage}/ is unchanged; ${done.length > 0 ? `already replaced: ${done.join(", ")}` : "no stage folder was changed"}`,
       });
     }
-    holdPoint(stage, "built");
+    holdPoint(options.hold, stage, "built", options.progress);
     const empty = readdirSync(building).length === 0;
     if (existsSync(current)) renameSync(current, join(full, oldName(stage)));
-    holdPoint(stage, "moved-out");
+    holdPoint(options.hold, stage, "moved-out", options.progress);
     if (empty) rmSync(building, { recursive: true });
     else renameSync(building, current);
     rmSync(join(full, oldName(stage)), { recursive: true, force: true });
     done.push(stage);
+  }
+}
+
+/** Removes files, and the folders that removal leaves empty (up to, not including, `stopAt`). */
+export function removeFiles(root: string, paths: readonly string[], stopAt: string): void {
+  const boundary = join(root, stopAt);
+  for (const path of paths) {
+    const full = join(root, path);
+    unlinkSync(full);
+    for (let dir = dirname(full); dir.startsWith(boundary) && dir !== boundary; dir = dirname(dir)) {
+      if (readdirSync(dir).length > 0) break;
+      rmSync(dir, { recursive: true });
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { Context } from "../context.ts";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { kubernetesVersion } from "../tools/catalog.ts";
@@ -77,8 +77,3 @@ export async function collectSchemas(context: Context): Promise<GeneratedSchemas
 }
 
 /** Replaces the generated files of `dir` (the README stays). */
-export function writeSchemas(dir: string, generated: GeneratedSchemas): void {
-  rmSync(join(dir, crdSchemaDir), { recursive: true, force: true });
-  mkdirSync(join(dir, crdSchemaDir), { recursive: true });
-  for (const file of generated.files) writeFileSync(join(dir, file.path), file.text);
-}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isImageReference, repositoryPath } from "./image-reference.ts";
+import { goDuration } from "./duration.ts";
 
 /** Field types shared by the project configuration and the values schemas. */
 export const dnsLabel = z
@@ -32,4 +33,4 @@ export const imageReference = z
 
 export const absolutePath = z.string().regex(/^\/[^\s]*$/, "must be an absolute path starting with '/'");
 
-export const duration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, "must be a Go duration like 1m or 30s");
+export const duration = z.string().regex(goDuration, "must be a Go duration like 1m or 30s");

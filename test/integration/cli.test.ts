@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Command } from "commander";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import { program } from "../../src/cli/main.ts";
 import type { ProcessRunner } from "../../src/context.ts";
 import { ExitCode } from "../../src/errors.ts";
@@ -13,7 +13,7 @@ import { repoRoot } from "../support/repo-fixture.ts";
 import { commitImage, createStageRepo, git, type StageRepo } from "../support/stage-repo.ts";
 
 /** Every command (by its full name, e.g. `deploy cluster`) that has a --json option. */
-function jsonCommands(command: Command, prefix = ""): string[] {
+function jsonCommands(command: CommandUnknownOpts, prefix = ""): string[] {
   const name = prefix ? `${prefix} ${command.name()}` : "";
   const own = command.options.some((option) => option.long === "--json") ? [name] : [];
   return [...own, ...command.commands.flatMap((sub) => jsonCommands(sub, name || " "))].map((entry) => entry.trim());

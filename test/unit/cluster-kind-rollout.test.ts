@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { kindPortMappings, renderKindConfig } from "../../src/cluster/kind.ts";
 import { deploymentState, explainingEvents, parseSeconds, rolloutTimeoutError } from "../../src/cluster/rollout.ts";
 import type { ProjectConfig } from "../../src/config/project.ts";
+import { durationSeconds, goDuration } from "../../src/values/duration.ts";
 import type { Values } from "../../src/values/schema.ts";
 
 const service = {
@@ -125,5 +126,19 @@ describe("roll-out", () => {
     assert.equal(parseSeconds("90s"), 90);
     assert.equal(parseSeconds("5m"), 300);
     assert.throws(() => parseSeconds("soon"), /expected seconds/);
+  });
+});
+
+describe("one duration grammar (Go durations, and bare seconds for timeouts)", () => {
+  test("flags and values read the same grammar", () => {
+    assert.equal(durationSeconds("180"), 180);
+    assert.equal(durationSeconds("3m"), 180);
+    assert.equal(durationSeconds("1m30s"), 90);
+    assert.equal(durationSeconds("1h"), 3600);
+    assert.equal(durationSeconds("500ms"), 0.5);
+    assert.equal(durationSeconds("3 minutes"), undefined);
+    assert.ok(goDuration.test("1m30s") && !goDuration.test("180"));
+    assert.equal(parseSeconds("10m"), 600);
+    assert.throws(() => parseSeconds("soon"), /--timeout soon: expected seconds like 180, 180s or 3m/);
   });
 });

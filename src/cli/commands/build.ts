@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { findStage } from "../../config/project.ts";
 import { diskFiles } from "../../io/source-files.ts";
@@ -9,12 +9,12 @@ import { loadProjectConfig } from "../../values/load.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, type Context } from "../../context.ts";
 
-export function buildCommand(context: Context): Command {
+export function buildCommand(context: Context): CommandUnknownOpts {
   return new Command("build")
     .description("print the real `kustomize build` of clusters/<stage>: exactly what Flux or deploy applies")
     .argument("<stage>", "stage name from jore4-flux.yaml")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux build dev\n  $ jore4-flux build e2e | kubectl diff -f -")
-    .action(async (stageName: string, _options: unknown, command: Command) => {
+    .action(async (stageName, _options, command) => {
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const stage = findStage(config, stageName);

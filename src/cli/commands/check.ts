@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { allRules, checkRepository, errorCount } from "../../validate/check.ts";
@@ -9,14 +9,15 @@ import { formatReport, formatRules, summarize } from "../../validate/report.ts";
 import { loadStoredSchemas, SchemaIndex } from "../../validate/schema-store.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
+import { jsonOption } from "../options.ts";
 
-export function checkCommand(context: Context): Command {
+export function checkCommand(context: Context): CommandUnknownOpts {
   return new Command("check")
     .description(
       "validate the rendered stages offline: schemas, references inside each stage, safety rules, stage parity, and that clusters/ is up to date",
     )
     .argument("[stages...]", "stages to check (default: all)")
-    .option("--json", "print the findings as JSON")
+    .addOption(jsonOption("print the findings as JSON"))
     .option("--rules", "list the rules (id, default severity, what each checks) and exit")
     .option("--no-kustomize", "skip the kustomize-build rule (comparing each stage with its real `kustomize build`)")
     .addHelpText(
@@ -33,31 +34,29 @@ export function checkCommand(context: Context): Command {
         "  $ jore4-flux check --rules",
       ].join("\n"),
     )
-    .action(
-      async (stages: string[], options: { json?: boolean; rules?: boolean; kustomize: boolean }, command: Command) => {
-        const root = repositoryRoot(context, command);
-        const schemas = loadStoredSchemas();
-        if (options.rules) {
-          const rules = allRules(new SchemaIndex(schemas));
-          if (options.json) printJson(context, rules);
-          else print(context, formatRules(rules));
-          return;
-        }
-        const { config } = loadProjectConfig(diskFiles(root));
-        const compare = options.kustomize && config.check.severity[kustomizeBuildRule.id] !== "off";
-        const dirs = new Map(
-          config.stages
-            .filter((stage) => stages.length === 0 || stages.includes(stage.name))
-            .map((stage) => [stage.name, `${config.paths.clusters}/${stage.name}`]),
-        );
-        const kustomized = compare ? await kustomizeStages(context, root, dirs) : undefined;
-        if (!compare)
-          progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
-        const report = checkRepository(diskFiles(root), schemas, stages, kustomized);
-        if (options.json) printJson(context, { ...summarize(report), ...report });
-        else print(context, formatReport(report));
-        const errors = errorCount(report);
-        if (errors > 0) throw new Jore4FluxError(`check found ${errors} errors`, { exitCode: ExitCode.findings });
-      },
-    );
+    .action(async (stages, options, command) => {
+      const root = repositoryRoot(context, command);
+      const schemas = loadStoredSchemas();
+      if (options.rules) {
+        const rules = allRules(new SchemaIndex(schemas));
+        if (options.json) printJson(context, rules);
+        else print(context, formatRules(rules));
+        return;
+      }
+      const { config } = loadProjectConfig(diskFiles(root));
+      const compare = options.kustomize && config.check.severity[kustomizeBuildRule.id] !== "off";
+      const dirs = new Map(
+        config.stages
+          .filter((stage) => stages.length === 0 || stages.includes(stage.name))
+          .map((stage) => [stage.name, `${config.paths.clusters}/${stage.name}`]),
+      );
+      const kustomized = compare ? await kustomizeStages(context, root, dirs) : undefined;
+      if (!compare)
+        progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
+      const report = checkRepository(diskFiles(root), schemas, stages, kustomized);
+      if (options.json) printJson(context, { ...summarize(report), ...report });
+      else print(context, formatReport(report));
+      const errors = errorCount(report);
+      if (errors > 0) throw new Jore4FluxError(`check found ${errors} errors`, { exitCode: ExitCode.findings });
+    });
 }

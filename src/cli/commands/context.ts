@@ -1,23 +1,23 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { guardContext, stageContext } from "../../cluster/context-guard.ts";
 import { findStage } from "../../config/project.ts";
 import { currentContext } from "../../cluster/target.ts";
 import { print, printJson, type Context } from "../../context.ts";
-import { sessionFor } from "../cluster-options.ts";
+import { contextOption, jsonOption, sessionFor } from "../options.ts";
 
-export function contextCommand(context: Context): Command {
+export function contextCommand(context: Context): CommandUnknownOpts {
   const group = new Command("context").description("the kube context guard: which context belongs to which stage");
   group
     .command("check")
     .description("exit 0 when the current (or --context) kube context is the stage's, 4 otherwise")
     .argument("<stage>", "the stage")
-    .option("--context <name>", "check this context instead of the current one")
-    .option("--json", "print the result as JSON")
+    .addOption(contextOption("check this context instead of the current one"))
+    .addOption(jsonOption("print the result as JSON"))
     .addHelpText(
       "after",
       "\nExamples:\n  $ jore4-flux context check dev\n  $ jore4-flux context check e2e --context kind-jore4-local-cluster",
     )
-    .action(async (stageName: string, options: { context?: string; json?: boolean }, command: Command) => {
+    .action(async (stageName, options, command) => {
       const session = sessionFor(context, command, {});
       const stage = findStage(session.config, stageName);
       const expected = stageContext(session.config, stage);

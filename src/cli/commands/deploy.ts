@@ -1,20 +1,19 @@
-import { Command, Option } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { deployCluster } from "../../cluster/deploy-cluster.ts";
-import { crdSteps, deployCrds } from "../../cluster/deploy-crds.ts";
-import { parseSeconds } from "../../cluster/rollout.ts";
+import { deployCrds } from "../../cluster/deploy-crds.ts";
 import { resolveTarget } from "../../cluster/target.ts";
 import {
   clusterDeployOptions,
   clusterOptions,
-  collect,
+  jsonOption,
   sessionFor,
+  skipOption,
+  timeoutOption,
   withGuardOptions,
-  type ClusterFlags,
-  type GuardOptions,
-} from "../cluster-options.ts";
+} from "../options.ts";
 import { printJson, type Context } from "../../context.ts";
 
-export function deployCommand(context: Context): Command {
+export function deployCommand(context: Context): CommandUnknownOpts {
   const deploy = new Command("deploy").description(
     "deploy CRDs and stages to their clusters (guarded by the stage's kube context)",
   );
@@ -25,25 +24,19 @@ export function deployCommand(context: Context): Command {
         "install the cluster-wide prerequisites: Flux (pinned, crds/flux.yaml), and the Secrets Store CSI driver (AKS) or ingress-nginx (kind)",
       )
       .argument("<stage>", "the stage whose cluster to prepare")
-      .option("--skip <step>", `leave out a step (repeatable): ${crdSteps.join(", ")}`, collect, [])
+      .addOption(skipOption())
       .option("--no-wait", "do not wait for the ingress controller")
-      .addOption(new Option("--timeout <seconds>", "how long to wait for the ingress controller").default("180"))
+      .addOption(timeoutOption("--timeout <duration>", "how long to wait for the ingress controller", 180))
       .addHelpText("after", "\nExamples:\n  $ jore4-flux deploy crds dev --dry-run\n  $ jore4-flux deploy crds e2e"),
-  ).action(
-    async (
-      stage: string,
-      options: GuardOptions & { skip: string[]; wait: boolean; timeout: string },
-      command: Command,
-    ) => {
-      const session = sessionFor(context, command, options);
-      const target = await resolveTarget(session, stage, options);
-      await deployCrds(session, target, {
-        skip: options.skip,
-        wait: options.wait,
-        timeoutSeconds: parseSeconds(options.timeout),
-      });
-    },
-  );
+  ).action(async (stage, options, command) => {
+    const session = sessionFor(context, command, options);
+    const target = await resolveTarget(session, stage, options);
+    await deployCrds(session, target, {
+      skip: options.skip,
+      wait: options.wait,
+      timeoutSeconds: options.timeout,
+    });
+  });
   withGuardOptions(
     clusterOptions(
       deploy
@@ -57,8 +50,8 @@ export function deployCommand(context: Context): Command {
       "\nExamples:\n  $ jore4-flux deploy cluster dev --server-dry-run   # what would change\n  $ jore4-flux deploy cluster dev --prune\n  $ jore4-flux deploy cluster prod --yes --timeout 10m",
     ),
   )
-    .option("--json", "print what changed (or would change) per object as JSON")
-    .action(async (stage: string, options: ClusterFlags & { json?: boolean }, command: Command) => {
+    .addOption(jsonOption("print what changed (or would change) per object as JSON"))
+    .action(async (stage, options, command) => {
       const session = sessionFor(context, command, options);
       const target = await resolveTarget(session, stage, options);
       const result = await deployCluster(session, target, clusterDeployOptions(options));

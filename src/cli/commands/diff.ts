@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { diffObjects } from "../../kube/diff.ts";
 import { diskFiles } from "../../io/source-files.ts";
@@ -9,13 +9,7 @@ import { Git } from "../../git/git.ts";
 import { diffStages, renderedObjects, type StageDiff } from "../../validate/stage-diff.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
-
-interface DiffOptions {
-  ref?: string;
-  all?: boolean;
-  json?: boolean;
-  markdown?: boolean;
-}
+import { jsonOption } from "../options.ts";
 
 /** Every named stage (default: all of either side) as rendered at `ref` and in the working tree. */
 async function diffAgainstRef(
@@ -53,7 +47,7 @@ async function diffAgainstRef(
   });
 }
 
-export function diffCommand(context: Context): Command {
+export function diffCommand(context: Context): CommandUnknownOpts {
   return new Command("diff")
     .description(
       "the semantic difference, object by object and field by field, between two stages' renderings, or between the working tree and another commit",
@@ -61,10 +55,12 @@ export function diffCommand(context: Context): Command {
     .argument("[stages...]", "two stages to compare; with --ref, the stages to compare (default: all)")
     .option("--ref <git-ref>", "compare the working tree's rendering with the one at this commit, branch or tag")
     .option("--all", "between two stages, also show what is expected to differ (stage-specific keys, branch and path)")
-    .option("--json", "print the differences as JSON")
-    .option(
-      "--markdown",
-      "print a summary sized for a pull-request comment (long diffs are cut, with a count of what was left out)",
+    .addOption(jsonOption("print the differences as JSON"))
+    .addOption(
+      new Option(
+        "--markdown",
+        "print a summary sized for a pull-request comment (long diffs are cut, with a count of what was left out)",
+      ).conflicts("json"),
     )
     .addHelpText(
       "after",
@@ -79,10 +75,8 @@ export function diffCommand(context: Context): Command {
         "  $ jore4-flux diff --ref HEAD~1 --json",
       ].join("\n"),
     )
-    .action(async (stages: string[], options: DiffOptions, command: Command) => {
+    .action(async (stages, options, command) => {
       const root = repositoryRoot(context, command);
-      if (options.json && options.markdown)
-        throw new Jore4FluxError("choose one of --json and --markdown", { exitCode: ExitCode.invalid });
       const project = loadProject(diskFiles(root));
       let diffs: StageDiff[];
       let heading: string;

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Command } from "commander";
+import { Command, InvalidArgumentError, Option, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { findStage } from "../../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { Git } from "../../git/git.ts";
@@ -13,27 +13,25 @@ import { fetchRemote, remoteFor } from "../../promotion/repository.ts";
 import { loadProjectConfig } from "../../values/load.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
+import { jsonOption, noFetchOption } from "../options.ts";
 
-interface HistoryOptions {
-  stage?: string;
-  service?: string;
-  since?: string;
-  json?: boolean;
-  html?: string;
-  fetch: boolean;
-}
-
-export function historyCommand(context: Context): Command {
+export function historyCommand(context: Context): CommandUnknownOpts {
   return new Command("history")
     .description(
       "which image ran on which stage from when to when, who promoted it from which commit, and what waits on each stage; read from git",
     )
     .option("--stage <stage>", "only this stage")
     .option("--service <service>", "only this service")
-    .option("--since <date>", "leave out what ended before this date (e.g. 2026-01-31)")
-    .option("--json", "print the history as JSON")
+    .addOption(
+      new Option("--since <date>", "leave out what ended before this date (e.g. 2026-01-31)").argParser((text) => {
+        if (Number.isNaN(Date.parse(text)))
+          throw new InvalidArgumentError("not a date (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)");
+        return text;
+      }),
+    )
+    .addOption(jsonOption("print the history as JSON"))
     .option("--html <file>", "also write a self-contained HTML report (timeline per service) to this file")
-    .option("--no-fetch", "do not fetch the remote first")
+    .addOption(noFetchOption())
     .addHelpText(
       "after",
       `
@@ -46,15 +44,10 @@ Examples:
   $ jore4-flux history --service ui --stage prod --since 2026-01-01
   $ jore4-flux history --html history.html`,
     )
-    .action(async (options: HistoryOptions, command: Command) => {
+    .action(async (options, command) => {
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       if (options.stage) findStage(config, options.stage);
-      if (options.since && Number.isNaN(Date.parse(options.since))) {
-        throw new Jore4FluxError(`--since '${options.since}' is not a date (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`, {
-          exitCode: ExitCode.invalid,
-        });
-      }
       const git = new Git(context.run, root);
       const remote = await remoteFor(git);
       if (remote && options.fetch) {

@@ -1,17 +1,18 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { Git } from "../../git/git.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { finishHotfix, startHotfix } from "../../promotion/hotfix.ts";
 import { loadProjectConfig } from "../../values/load.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
+import { jsonOption, noFetchOption, pushOption, yesOption } from "../options.ts";
 
-function repository(context: Context, command: Command) {
+function repository(context: Context, command: { optsWithGlobals(): object }) {
   const root = repositoryRoot(context, command);
   return { git: new Git(context.run, root), config: loadProjectConfig(diskFiles(root)).config };
 }
 
-export function hotfixCommand(context: Context): Command {
+export function hotfixCommand(context: Context): CommandUnknownOpts {
   const hotfix = new Command("hotfix")
     .description("fix production directly: a branch from prod, merged into prod and cherry-picked back to main with -x")
     .addHelpText(
@@ -29,8 +30,8 @@ commands to back-port by hand are printed. Prefer fixing on main and promoting t
     .command("start")
     .description("create hotfix/<name> from the production stage's branch and switch to it")
     .argument("<name>", "short name, e.g. ui-crash")
-    .option("--no-fetch", "do not fetch the remote first")
-    .action(async (name: string, options: { fetch: boolean }, command: Command) => {
+    .addOption(noFetchOption())
+    .action(async (name, options, command) => {
       const { git, config } = repository(context, command);
       const started = await startHotfix(git, config, name, {
         fetch: options.fetch,
@@ -42,32 +43,26 @@ commands to back-port by hand are printed. Prefer fixing on main and promoting t
     .command("finish")
     .description("merge hotfix/<name> into the production branch (--no-ff) and cherry-pick its commits to main with -x")
     .argument("[name]", "the hotfix (default: the checked-out hotfix/<name> branch)")
-    .option("--push", "push the production and main branches, atomically (never with force)")
-    .option("-y, --yes", "answer yes to the production confirmation (CI)")
-    .option("--no-fetch", "do not fetch the remote first")
-    .option("--json", "print the result as JSON")
-    .action(
-      async (
-        name: string | undefined,
-        options: { push?: boolean; yes?: boolean; fetch: boolean; json?: boolean },
-        command: Command,
-      ) => {
-        const { git, config } = repository(context, command);
-        const result = await finishHotfix(git, config, name, {
-          push: Boolean(options.push),
-          fetch: options.fetch,
+    .addOption(pushOption("push the production and main branches, atomically (never with force)"))
+    .addOption(yesOption("answer yes to the production confirmation (CI)"))
+    .addOption(noFetchOption())
+    .addOption(jsonOption("print the result as JSON"))
+    .action(async (name, options, command) => {
+      const { git, config } = repository(context, command);
+      const result = await finishHotfix(git, config, name, {
+        push: Boolean(options.push),
+        fetch: options.fetch,
+        context,
+        yes: options.yes,
+      });
+      if (options.json) printJson(context, result);
+      else {
+        print(
           context,
-          yes: options.yes,
-        });
-        if (options.json) printJson(context, result);
-        else {
-          print(
-            context,
-            `${result.branch}: merged as ${result.stageCommit}, back-ported as ${result.mainCommit}${result.pushed ? " (pushed)" : ""}`,
-          );
-          progress(context, `the branch can go: git branch -d ${result.branch}`);
-        }
-      },
-    );
+          `${result.branch}: merged as ${result.stageCommit}, back-ported as ${result.mainCommit}${result.pushed ? " (pushed)" : ""}`,
+        );
+        progress(context, `the branch can go: git branch -d ${result.branch}`);
+      }
+    });
   return hotfix;
 }

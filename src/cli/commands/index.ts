@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { Context } from "../../context.ts";
 import { buildCommand } from "./build.ts";
 import { checkCommand } from "./check.ts";
@@ -19,7 +19,7 @@ import { tocCommand } from "./toc.ts";
 import { toolsCommand } from "./tools.ts";
 
 /** Every command, one file each, in the order `--help` lists them. */
-export function commands(context: Context): Command[] {
+export function commands(context: Context): CommandUnknownOpts[] {
   return [
     generateCommand(context),
     buildCommand(context),

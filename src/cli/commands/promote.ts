@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { Git } from "../../git/git.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { imageChangeText } from "../../promotion/message.ts";
@@ -6,14 +6,7 @@ import { applyPromotion, planPromotion, type PromotionPlan } from "../../promoti
 import { loadProjectConfig } from "../../values/load.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
-
-interface PromoteOptions {
-  dryRun?: boolean;
-  push?: boolean;
-  yes?: boolean;
-  fetch: boolean;
-  json?: boolean;
-}
+import { dryRunOption, jsonOption, noFetchOption, pushOption, yesOption } from "../options.ts";
 
 function planText(plan: PromotionPlan): string {
   const { step } = plan;
@@ -30,18 +23,18 @@ function planText(plan: PromotionPlan): string {
   return lines.join("\n");
 }
 
-export function promoteCommand(context: Context): Command {
+export function promoteCommand(context: Context): CommandUnknownOpts {
   return new Command("promote")
     .description(
       "merge one stage's configuration into the next (git merge --no-ff along the configured order), after preflight checks",
     )
     .argument("<from>", "branch promoted from: the main branch or a stage")
     .argument("<to>", "stage promoted to")
-    .option("--dry-run", "check and print what would change in clusters/<to>; change nothing")
-    .option("--push", "push the stage branch afterwards (never with force)")
-    .option("-y, --yes", "answer yes to confirmations (CI); prod otherwise asks on the terminal")
-    .option("--no-fetch", "do not fetch the remote first")
-    .option("--json", "print the plan and result as JSON")
+    .addOption(dryRunOption("check and print what would change in clusters/<to>; change nothing"))
+    .addOption(pushOption("push the stage branch afterwards (never with force)"))
+    .addOption(yesOption("answer yes to confirmations (CI); prod otherwise asks on the terminal"))
+    .addOption(noFetchOption())
+    .addOption(jsonOption("print the plan and result as JSON"))
     .addHelpText(
       "after",
       `
@@ -55,7 +48,7 @@ Examples:
   $ jore4-flux promote dev test --push
   $ jore4-flux promote test prod --push --yes   # in CI`,
     )
-    .action(async (from: string, to: string, options: PromoteOptions, command: Command) => {
+    .action(async (from, to, options, command) => {
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const git = new Git(context.run, root);

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { Git } from "../../git/git.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { applyPromotion, planPromotion } from "../../promotion/promote.ts";
@@ -7,26 +7,19 @@ import { findStage } from "../../config/project.ts";
 import { loadProjectConfig } from "../../values/load.ts";
 import { repositoryRoot } from "../context.ts";
 import { confirm, print, printJson, progress, type Context } from "../../context.ts";
+import { jsonOption, noFetchOption, pushOption, yesOption } from "../options.ts";
 
-interface RollbackOptions {
-  push?: boolean;
-  yes?: boolean;
-  fetch: boolean;
-  through?: string;
-  json?: boolean;
-}
-
-export function rollbackCommand(context: Context): Command {
+export function rollbackCommand(context: Context): CommandUnknownOpts {
   return new Command("rollback")
     .description(
       "revert a change on the main branch with a new commit (never a reset), then carry the revert through the stages",
     )
     .argument("<commit>", "the commit on the main branch to revert")
     .option("--through <stage>", "also promote the revert stage by stage up to this stage (e.g. prod)")
-    .option("--push", "push every branch that moves (never with force)")
-    .option("-y, --yes", "answer yes to confirmations (CI)")
-    .option("--no-fetch", "do not fetch the remote first")
-    .option("--json", "print the result as JSON")
+    .addOption(pushOption("push every branch that moves (never with force)"))
+    .addOption(yesOption("answer yes to confirmations (CI)"))
+    .addOption(noFetchOption())
+    .addOption(jsonOption("print the result as JSON"))
     .addHelpText(
       "after",
       `
@@ -37,7 +30,7 @@ Examples:
   $ jore4-flux rollback 1a2b3c4
   $ jore4-flux rollback 1a2b3c4 --through prod --push --yes`,
     )
-    .action(async (rev: string, options: RollbackOptions, command: Command) => {
+    .action(async (rev, options, command) => {
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const git = new Git(context.run, root);

@@ -1,10 +1,14 @@
-import { join } from "node:path";
-import { Command } from "commander";
-import { collectSchemas, writeSchemas } from "../../validate/schema-sources.ts";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import type { Context } from "../../context.ts";
+import { applyFiles, planFiles } from "../../generate/committed.ts";
+import { collectSchemas, crdSchemaDir } from "../../validate/schema-sources.ts";
+import { reportPlan } from "../committed.ts";
 import { repositoryRoot } from "../context.ts";
-import { progress, type Context } from "../../context.ts";
+import { checkOption } from "../options.ts";
 
-export function schemasCommand(context: Context): Command {
+const schemasDir = "schemas";
+
+export function schemasCommand(context: Context): CommandUnknownOpts {
   const schemas = new Command("schemas").description(
     "the Kubernetes and CRD schemas `check` validates against (stored in schemas/, used offline)",
   );
@@ -13,12 +17,22 @@ export function schemasCommand(context: Context): Command {
     .description(
       "regenerate schemas/ from the pinned sources: the Kubernetes OpenAPI and the CRDs of Flux and the Secrets Store CSI driver, read from their Go modules",
     )
-    .addHelpText("after", "\nExamples:\n  $ jore4-flux schemas update   # then commit schemas/")
-    .action(async (_options: unknown, command: Command) => {
+    .addOption(checkOption("schemas/"))
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ jore4-flux schemas update   # then commit schemas/\n  $ jore4-flux schemas update --check",
+    )
+    .action(async (options, command) => {
       const root = repositoryRoot(context, command);
       const generated = await collectSchemas(context);
-      writeSchemas(join(root, "schemas"), generated);
-      progress(context, `wrote ${generated.files.length} files into schemas/`);
+      const expected = Object.fromEntries(generated.files.map((file) => [`${schemasDir}/${file.path}`, file.text]));
+      const plan = planFiles(root, expected, [`${schemasDir}/${crdSchemaDir}`]);
+      if (!options.check) applyFiles(root, plan, schemasDir);
+      reportPlan(context, plan, {
+        check: options.check ?? false,
+        what: "schemas/",
+        fix: "npx jore4-flux schemas update",
+      });
     });
   return schemas;
 }

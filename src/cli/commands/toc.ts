@@ -1,21 +1,23 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import type { Context } from "../../context.ts";
 import { refreshedToc } from "../../docs/toc.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { writeFiles } from "../../io/tree.ts";
+import { applyFiles, planFiles } from "../../generate/committed.ts";
+import { reportPlan } from "../committed.ts";
 import { repositoryRoot } from "../context.ts";
-import { progress, type Context } from "../../context.ts";
+import { checkOption } from "../options.ts";
 
-export function tocCommand(context: Context): Command {
+export function tocCommand(context: Context): CommandUnknownOpts {
   return new Command("toc")
     .description(
       "refresh the table of contents between the doctoc markers of a Markdown file (as `npx doctoc README.md` did)",
     )
     .argument("[file]", "Markdown file, relative to the repository", "README.md")
-    .option("--check", "write nothing; exit 1 when the table of contents is stale")
+    .addOption(checkOption("the table of contents"))
     .addHelpText("after", "\nExamples:\n  $ jore4-flux toc\n  $ jore4-flux toc --check   # in CI")
-    .action((file: string, options: { check?: boolean }, command: Command) => {
+    .action((file, options, command) => {
       const root = repositoryRoot(context, command);
       let text: string;
       try {
@@ -23,17 +25,12 @@ export function tocCommand(context: Context): Command {
       } catch {
         throw new Jore4FluxError(`cannot read ${file}`, { exitCode: ExitCode.invalid });
       }
-      const refreshed = refreshedToc(text);
-      if (refreshed === undefined) {
-        progress(context, `${file}: table of contents is up to date`);
-        return;
-      }
-      if (options.check)
-        throw new Jore4FluxError(`${file}: table of contents is stale`, {
-          exitCode: ExitCode.findings,
-          hint: "run `npx jore4-flux toc` and commit the result",
-        });
-      writeFiles(root, [{ path: file, text: refreshed }]);
-      progress(context, `${file}: table of contents updated`);
+      const plan = planFiles(root, { [file]: refreshedToc(text) ?? text });
+      if (!options.check) applyFiles(root, plan, ".");
+      reportPlan(context, plan, {
+        check: options.check ?? false,
+        what: `${file}: table of contents`,
+        fix: "npx jore4-flux toc",
+      });
     });
 }

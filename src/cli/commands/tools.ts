@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { goTool, goTools, type GoTool } from "../../tools/catalog.ts";
 import { installTool } from "../../tools/install.ts";
@@ -6,6 +6,7 @@ import { locateTool, type ResolvedTool } from "../../tools/locate.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { toolVersion } from "../../tools/version.ts";
+import { jsonOption } from "../options.ts";
 
 function selected(names: string[]): GoTool[] {
   if (names.length === 0) return goTools.filter((tool) => tool.forTests);
@@ -28,7 +29,7 @@ function whereIs(context: Context, root: string, name: string): ResolvedTool | u
   }
 }
 
-export function toolsCommand(context: Context): Command {
+export function toolsCommand(context: Context): CommandUnknownOpts {
   const tools = new Command("tools").description(
     "build and find the Go-based tools (kustomize, kubeconform, kube-apiserver, etcd, kubectl, helm)",
   );
@@ -39,7 +40,7 @@ export function toolsCommand(context: Context): Command {
     )
     .argument("[names...]", "tools to install")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux tools install\n  $ jore4-flux tools install kustomize helm")
-    .action(async (names: string[], _options: unknown, command: Command) => {
+    .action(async (names, _options, command) => {
       const root = repositoryRoot(context, command);
       for (const tool of selected(names)) {
         const outcome = await installTool(context, root, tool);
@@ -53,8 +54,8 @@ export function toolsCommand(context: Context): Command {
   tools
     .command("list")
     .description("list the pinned tools and where each is found")
-    .option("--json", "print as JSON")
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .addOption(jsonOption("print as JSON"))
+    .action(async (options, command) => {
       const root = repositoryRoot(context, command);
       const rows = [];
       for (const tool of goTools) {

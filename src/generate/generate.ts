@@ -5,23 +5,26 @@ import { renderProject } from "./render-project.ts";
 
 export interface ProjectPlan {
   plan: GeneratePlan;
-  clustersDir: string;
+  /** The generated folders: clusters/ and the compose bundles' folder. */
+  outputDirs: string[];
 }
 
-/** Renders every stage in memory from `files` (default: the work tree) and compares with `clusters/`. */
+/** Renders every stage in memory from `files` (default: the work tree) and compares with `clusters/` and `compose/`. */
 export function planProject(root: string, files: SourceFiles = diskFiles(root)): ProjectPlan {
-  const { project, stages } = renderProject(files);
-  const clustersDir = project.config.paths.clusters;
-  return { plan: planGenerate(stages, filesBelow(diskFiles(root), clustersDir)), clustersDir };
+  const { project, stages, bundles } = renderProject(files);
+  const outputDirs = [project.config.paths.clusters, project.config.paths.compose];
+  const existing = outputDirs.flatMap((dir) => filesBelow(diskFiles(root), dir));
+  return { plan: planGenerate(stages, existing, bundles), outputDirs };
 }
 
-export function applyPlan(root: string, { plan, clustersDir }: ProjectPlan): void {
+export function applyPlan(root: string, { plan, outputDirs }: ProjectPlan): void {
   writeFiles(root, plan.writes);
-  removeFiles(
-    root,
-    plan.removals.map((file) => file.path),
-    clustersDir,
-  );
+  for (const dir of outputDirs)
+    removeFiles(
+      root,
+      plan.removals.map((file) => file.path).filter((path) => path.startsWith(`${dir}/`)),
+      dir,
+    );
 }
 
 /** Plans, and writes only if asked: an invalid input throws before anything is written. */

@@ -67,6 +67,20 @@ export const goTools: readonly GoTool[] = [
     forTests: true,
   },
   {
+    name: "registry",
+    version: "v3.1.2",
+    goPackage: "github.com/distribution/distribution/v3/cmd/registry",
+    purpose: "the real image registry (token auth on) the `images` tests push to and read tags from",
+    forTests: true,
+  },
+  {
+    name: "actionlint",
+    version: "v1.7.12",
+    goPackage: "github.com/rhysd/actionlint/cmd/actionlint",
+    purpose: "lints the GitHub workflows and the e2e action (tests)",
+    forTests: true,
+  },
+  {
     name: "helm",
     version: "v3.21.4",
     goPackage: "helm.sh/helm/v3/cmd/helm",

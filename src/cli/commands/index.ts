@@ -8,6 +8,7 @@ import { diffCommand } from "./diff.ts";
 import { generateCommand } from "./generate.ts";
 import { historyCommand } from "./history.ts";
 import { hotfixCommand } from "./hotfix.ts";
+import { imagesCommand } from "./images.ts";
 import { kindCommand } from "./kind.ts";
 import { loginCommand } from "./login.ts";
 import { promoteCommand } from "./promote.ts";
@@ -25,6 +26,7 @@ export function commands(): Command[] {
     checkCommand(),
     diffCommand(),
     setImageCommand(),
+    imagesCommand(),
     promoteCommand(),
     rollbackCommand(),
     hotfixCommand(),

@@ -1,0 +1,101 @@
+import { Command } from "commander";
+import { applyImages, planImages } from "../../generate/set-images.ts";
+import { findLatestImage, trackedImages, type LatestImage } from "../../images/latest.ts";
+import { imageRegistry } from "../../images/registry.ts";
+import { diskFiles } from "../../io/source-files.ts";
+import { loadProject, sharedValuesName } from "../../values/load.ts";
+import { parseYamlSource } from "../../values/yaml-source.ts";
+import { findRoot, out } from "../context.ts";
+
+interface ImagesOptions {
+  json?: boolean;
+  dryRun?: boolean;
+}
+
+/** Looks up the newest image of each tracked service (all of them, or the named ones); nothing is written. */
+async function lookUp(root: string, names: string[]) {
+  const files = diskFiles(root);
+  const { config } = loadProject(files);
+  const valuesFile = `${config.paths.values}/${sharedValuesName}.yaml`;
+  const shared = parseYamlSource(valuesFile, files.read(valuesFile) ?? "").value as {
+    services?: Record<string, { image?: unknown; tagPrefix?: unknown }>;
+  };
+  const tracked = trackedImages(valuesFile, shared.services ?? {}, names);
+  const registry = imageRegistry({
+    username: process.env.JORE4_FLUX_REGISTRY_USERNAME,
+    password: process.env.JORE4_FLUX_REGISTRY_PASSWORD,
+  });
+  const images: LatestImage[] = [];
+  for (const image of tracked) images.push(await findLatestImage(registry, image, out.progress));
+  return { files, config, valuesFile, images };
+}
+
+function describe(image: LatestImage): string {
+  return image.changed
+    ? `${image.service}: ${image.image} -> ${image.latest} (created ${image.created})`
+    : `${image.service}: ${image.image} is the newest '${image.tagPrefix}' image (created ${image.created})`;
+}
+
+const credentialsHelp =
+  "\nThe registry is the one the image names (Docker Hub when none); loopback registries are read over HTTP." +
+  "\nJORE4_FLUX_REGISTRY_USERNAME and JORE4_FLUX_REGISTRY_PASSWORD give credentials (anonymous without).";
+
+export function imagesCommand(): Command {
+  const images = new Command("images").description(
+    "look up each service's newest image with its tag prefix (services.<name>.tagPrefix) in its registry, and update the values to it",
+  );
+  images
+    .command("latest")
+    .description("print the newest image with the tag prefix of each service (or the named ones), by creation time")
+    .argument("[services...]", "services to look up (default: every service with a tagPrefix)")
+    .option("--json", "print the result as JSON")
+    .addHelpText(
+      "after",
+      `\nExamples:\n  $ jore4-flux images latest\n  $ jore4-flux images latest ui --json${credentialsHelp}`,
+    )
+    .action(async (names: string[], options: ImagesOptions, command: Command) => {
+      const { images: found } = await lookUp(findRoot(command.optsWithGlobals().dir), names);
+      if (options.json) out.json({ images: found });
+      else for (const image of found) out.data(describe(image));
+    });
+  images
+    .command("update")
+    .description(
+      "set each service (or the named ones) to its newest image with the tag prefix in values/common.yaml and regenerate once; nothing is written if any lookup fails",
+    )
+    .argument("[services...]", "services to update (default: every service with a tagPrefix)")
+    .option("--dry-run", "print what would change, write nothing")
+    .option("--json", "print the result as JSON")
+    .addHelpText(
+      "after",
+      `\nExamples:\n  $ jore4-flux images update ui\n  $ jore4-flux images update --dry-run --json${credentialsHelp}`,
+    )
+    .action(async (names: string[], options: ImagesOptions, command: Command) => {
+      const root = findRoot(command.optsWithGlobals().dir);
+      const { files, config, valuesFile, images: found } = await lookUp(root, names);
+      const changes = found
+        .filter((image) => image.changed)
+        .map((image) => ({ service: image.service, image: image.latest }));
+      const planned = planImages(root, files, config.paths.values, valuesFile, changes);
+      if (!options.dryRun) applyImages(root, planned);
+      if (options.json)
+        out.json({
+          images: found,
+          valuesFile,
+          changedValues: planned.changedValues,
+          changedClusters: planned.changedClusters,
+          dryRun: Boolean(options.dryRun),
+        });
+      else {
+        for (const image of found) out.progress(describe(image));
+        for (const path of planned.changedClusters)
+          out.progress(`${options.dryRun ? "would regenerate" : "regenerated"}: ${path}`);
+        out.data(
+          changes.length === 0
+            ? "every image is the newest"
+            : `${options.dryRun ? "would update" : "updated"} ${changes.map((change) => change.service).join(", ")}`,
+        );
+      }
+    });
+  return images;
+}

@@ -5,7 +5,8 @@ import { imageRegistry } from "../../images/registry.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { loadProject, sharedValuesName } from "../../values/load.ts";
 import { parseYamlSource } from "../../values/yaml-source.ts";
-import { findRoot, out } from "../context.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
+import { repositoryRoot } from "../context.ts";
 
 interface ImagesOptions {
   json?: boolean;
@@ -13,7 +14,7 @@ interface ImagesOptions {
 }
 
 /** Looks up the newest image of each tracked service (all of them, or the named ones); nothing is written. */
-async function lookUp(root: string, names: string[]) {
+async function lookUp(context: Context, root: string, names: string[]) {
   const files = diskFiles(root);
   const { config } = loadProject(files);
   const valuesFile = `${config.paths.values}/${sharedValuesName}.yaml`;
@@ -22,11 +23,11 @@ async function lookUp(root: string, names: string[]) {
   };
   const tracked = trackedImages(valuesFile, shared.services ?? {}, names);
   const registry = imageRegistry({
-    username: process.env.JORE4_FLUX_REGISTRY_USERNAME,
-    password: process.env.JORE4_FLUX_REGISTRY_PASSWORD,
+    username: context.env.JORE4_FLUX_REGISTRY_USERNAME,
+    password: context.env.JORE4_FLUX_REGISTRY_PASSWORD,
   });
   const images: LatestImage[] = [];
-  for (const image of tracked) images.push(await findLatestImage(registry, image, out.progress));
+  for (const image of tracked) images.push(await findLatestImage(registry, image, (line) => progress(context, line)));
   return { files, config, valuesFile, images };
 }
 
@@ -40,7 +41,7 @@ const credentialsHelp =
   "\nThe registry is the one the image names (Docker Hub when none); loopback registries are read over HTTP." +
   "\nJORE4_FLUX_REGISTRY_USERNAME and JORE4_FLUX_REGISTRY_PASSWORD give credentials (anonymous without).";
 
-export function imagesCommand(): Command {
+export function imagesCommand(context: Context): Command {
   const images = new Command("images").description(
     "look up each service's newest image with its tag prefix (services.<name>.tagPrefix) in its registry, and update the values to it",
   );
@@ -54,9 +55,9 @@ export function imagesCommand(): Command {
       `\nExamples:\n  $ jore4-flux images latest\n  $ jore4-flux images latest ui --json${credentialsHelp}`,
     )
     .action(async (names: string[], options: ImagesOptions, command: Command) => {
-      const { images: found } = await lookUp(findRoot(command.optsWithGlobals().dir), names);
-      if (options.json) out.json({ images: found });
-      else for (const image of found) out.data(describe(image));
+      const { images: found } = await lookUp(context, repositoryRoot(context, command), names);
+      if (options.json) printJson(context, { images: found });
+      else for (const image of found) print(context, describe(image));
     });
   images
     .command("update")
@@ -71,15 +72,15 @@ export function imagesCommand(): Command {
       `\nExamples:\n  $ jore4-flux images update ui\n  $ jore4-flux images update --dry-run --json${credentialsHelp}`,
     )
     .action(async (names: string[], options: ImagesOptions, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
-      const { files, config, valuesFile, images: found } = await lookUp(root, names);
+      const root = repositoryRoot(context, command);
+      const { files, config, valuesFile, images: found } = await lookUp(context, root, names);
       const changes = found
         .filter((image) => image.changed)
         .map((image) => ({ service: image.service, image: image.latest }));
       const planned = planImages(root, files, config.paths.values, valuesFile, changes);
       if (!options.dryRun) applyImages(root, planned);
       if (options.json)
-        out.json({
+        printJson(context, {
           images: found,
           valuesFile,
           changedValues: planned.changedValues,
@@ -87,10 +88,11 @@ export function imagesCommand(): Command {
           dryRun: Boolean(options.dryRun),
         });
       else {
-        for (const image of found) out.progress(describe(image));
+        for (const image of found) progress(context, describe(image));
         for (const path of planned.changedClusters)
-          out.progress(`${options.dryRun ? "would regenerate" : "regenerated"}: ${path}`);
-        out.data(
+          progress(context, `${options.dryRun ? "would regenerate" : "regenerated"}: ${path}`);
+        print(
+          context,
           changes.length === 0
             ? "every image is the newest"
             : `${options.dryRun ? "would update" : "updated"} ${changes.map((change) => change.service).join(", ")}`,

@@ -1,14 +1,13 @@
 import { Command } from "commander";
 import { findStage } from "../../config/project.ts";
-import { applyPlan, planProject } from "../../generate/generate.ts";
 import { isUpToDate, planDiff } from "../../generate/plan.ts";
-import { diskFiles, overlayFiles } from "../../io/source-files.ts";
-import { writeFiles } from "../../io/tree.ts";
-import { loadProjectConfig, sharedServiceNames, sharedValuesName } from "../../values/load.ts";
-import { setImageInText } from "../../values/set-image.ts";
-import { findRoot, out } from "../context.ts";
+import { applyImages, planImages } from "../../generate/set-images.ts";
+import { diskFiles } from "../../io/source-files.ts";
+import { loadProjectConfig, sharedValuesName } from "../../values/load.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
 
-export function setImageCommand(): Command {
+export function setImageCommand(context: Context): Command {
   return new Command("set-image")
     .description(
       "set one service's image in the shared values (or a stage's override) and regenerate clusters/; what an image-bump job calls",
@@ -29,41 +28,34 @@ export function setImageCommand(): Command {
         options: { stage?: string; dryRun?: boolean; json?: boolean },
         command: Command,
       ) => {
-        const root = findRoot(command.optsWithGlobals().dir);
+        const root = repositoryRoot(context, command);
         const files = diskFiles(root);
         const { config } = loadProjectConfig(files);
         const fileName = options.stage ? findStage(config, options.stage).name : sharedValuesName;
         const valuesFile = `${config.paths.values}/${fileName}.yaml`;
-        const before = files.read(valuesFile) ?? "";
-        const after = setImageInText(
-          valuesFile,
-          before,
-          service,
-          image,
-          sharedServiceNames(files, config.paths.values),
-        );
         // Render and validate everything with the edit in memory; nothing is written unless all is valid.
-        const planned = planProject(root, overlayFiles(files, { [valuesFile]: after }));
-        const changedValues = after !== before;
-        if (!options.dryRun) {
-          if (changedValues) writeFiles(root, [{ path: valuesFile, text: after }]);
-          applyPlan(root, planned);
-        }
-        const changedClusters = [
-          ...planned.plan.writes.map((write) => write.path),
-          ...planned.plan.removals.map((file) => file.path),
-        ];
+        const planned = planImages(root, files, config.paths.values, valuesFile, [{ service, image }]);
+        if (!options.dryRun) applyImages(root, planned);
+        const { changedValues, changedClusters } = planned;
         if (options.json)
-          out.json({ service, image, valuesFile, changedValues, changedClusters, dryRun: Boolean(options.dryRun) });
+          printJson(context, {
+            service,
+            image,
+            valuesFile,
+            changedValues,
+            changedClusters,
+            dryRun: Boolean(options.dryRun),
+          });
         else {
-          out.progress(
+          progress(
+            context,
             changedValues
               ? `${valuesFile}: services.${service}.image = ${image}`
               : `${valuesFile}: services.${service}.image is already ${image}`,
           );
           for (const path of changedClusters)
-            out.progress(`${options.dryRun ? "would regenerate" : "regenerated"}: ${path}`);
-          if (options.dryRun && !isUpToDate(planned.plan)) out.data(planDiff(planned.plan));
+            progress(context, `${options.dryRun ? "would regenerate" : "regenerated"}: ${path}`);
+          if (options.dryRun && !isUpToDate(planned.planned.plan)) print(context, planDiff(planned.planned.plan));
         }
       },
     );

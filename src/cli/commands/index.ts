@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Context } from "../../context.ts";
 import { buildCommand } from "./build.ts";
+import { bundleCommand } from "./bundle.ts";
 import { checkCommand } from "./check.ts";
 import { contextCommand } from "./context.ts";
 import { crdsCommand } from "./crds.ts";
@@ -28,6 +29,7 @@ export function commands(context: Context): Command[] {
     diffCommand(context),
     setImageCommand(context),
     imagesCommand(context),
+    bundleCommand(context),
     promoteCommand(context),
     rollbackCommand(context),
     hotfixCommand(context),

@@ -25,6 +25,8 @@ export interface RenderedBundle {
 
 export const composeFileName = "docker-compose.yml";
 export const nginxFileName = "nginx.conf";
+/** What the e2e action waits for: one check a line, `<compose service> <direct|proxy|exec> <URL or command>`. */
+export const healthChecksFileName = "health-checks.txt";
 export const proxyService = "jore4-proxy";
 /** The proxy's image when `PROXY_DOCKER_IMAGE` does not name another. */
 export const proxyImage = "nginx:1.27-alpine";
@@ -145,6 +147,33 @@ export function renderComposeFile(model: StageModel): Record<string, unknown> {
   };
 }
 
+/**
+ * The checks that tell the environment is up: each HTTP probe on the service's local port, and
+ * through the proxy where the ingress routes it (prefix, then the probe path); command probes run
+ * in the container. `#` lines are comments.
+ */
+export function renderHealthChecks(values: Values, sources: readonly string[]): string {
+  const routes = ingressRoutes(values);
+  const lines = sorted(values.services)
+    .filter(([, service]) => service.enabled)
+    .flatMap(([name, service]) => {
+      const compose = objectName(name);
+      if (service.probe?.command) return [`${compose} exec ${service.probe.command.join(" ")}`];
+      if (!service.probe?.httpPath) return [];
+      const checks =
+        service.localPort !== undefined
+          ? [`${compose} direct http://127.0.0.1:${service.localPort}${service.probe.httpPath}`]
+          : [];
+      const route = routes.find((candidate) => candidate.service === compose);
+      if (route && values.ingress.hostPort !== undefined) {
+        const prefix = route.prefix === "/" ? "" : route.prefix;
+        checks.push(`${compose} proxy http://127.0.0.1:${values.ingress.hostPort}${prefix}${service.probe.httpPath}`);
+      }
+      return checks;
+    });
+  return [generatedHeader(sources), ...lines, ""].join("\n");
+}
+
 /** Every file of the stage's bundle: the compose file, the proxy's nginx configuration, one file per secret. */
 export function renderBundle(config: ProjectConfig, model: StageModel): RenderedBundle {
   const dir = bundleDir(config, model.stage.name);
@@ -164,6 +193,7 @@ export function renderBundle(config: ProjectConfig, model: StageModel): Rendered
     files: [
       { path: `${dir}/${composeFileName}`, text: compose },
       { path: `${dir}/${nginxFileName}`, text: renderNginxConfig(values, valuesFiles) },
+      { path: `${dir}/${healthChecksFileName}`, text: renderHealthChecks(values, valuesFiles) },
       ...secrets,
     ],
   };

@@ -12,6 +12,8 @@ export interface GoTool {
    * its replacements; without one, the tool is built with `go install <package>@<version>`.
    */
   wrapperModule?: string;
+  /** The module the wrapper pins at `version`, when it is not the one holding `goPackage` (a program of our own). */
+  pinnedModule?: string;
   ldflags?: string;
   purpose: string;
   /** Built by `tools install` without names (the test suite needs it). */
@@ -78,6 +80,15 @@ export const goTools: readonly GoTool[] = [
     version: "v1.7.12",
     goPackage: "github.com/rhysd/actionlint/cmd/actionlint",
     purpose: "lints the GitHub workflows and the e2e action (tests)",
+    forTests: true,
+  },
+  {
+    name: "compose-check",
+    version: "v2.16.2",
+    goPackage: "jore4-flux/tools/compose-check",
+    wrapperModule: "tools/go/compose-check",
+    pinnedModule: "github.com/compose-spec/compose-go/v2",
+    purpose: "loads the e2e compose bundle with compose-go, the parser of docker compose (tests)",
     forTests: true,
   },
   {

@@ -55,6 +55,16 @@ describe("the e2e compose bundle on disk: generate and bundle", () => {
     assert.ok(!Object.keys(snapshot(repo.dir)).includes("compose/e2e/secrets/auth/old-secret"));
   });
 
+  it("check reports a stale bundle file as the stage's generated-up-to-date error", async () => {
+    writeFileSync(join(repo.dir, "compose/e2e/nginx.conf"), "# edited by hand\n");
+    const result = await runCli(repo.dir, ["check", "e2e"]);
+    assert.equal(result.exitCode, 1);
+    assert.match(
+      result.stdout + result.stderr,
+      /error \[generated-up-to-date\] e2e: compose\/e2e\/nginx\.conf\n\s+differs from what the values render/,
+    );
+  });
+
   it("loads with compose-go as docker compose would: images from the environment or .env, ports on 127.0.0.1", async () => {
     const dir = join(repo.dir, "compose/e2e");
     const plain = await composeCheck(dir);

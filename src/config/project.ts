@@ -57,6 +57,8 @@ const projectSchema = z.strictObject({
       values: z.string().default("values"),
       manifests: z.string().default("manifests"),
       clusters: z.string().default("clusters"),
+      /** The docker-compose bundles of the kind stages (`<compose>/<stage>/`), generated like clusters/. */
+      compose: z.string().default("compose"),
     })
     .prefault({}),
   aks: z.strictObject({

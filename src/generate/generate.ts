@@ -6,14 +6,16 @@ import { loadProjectConfig } from "../values/load.ts";
 
 export interface ProjectPlan {
   plan: GeneratePlan;
-  clustersDir: string;
+  /** The generated folders: clusters/ and the compose bundles' folder. */
+  outputDirs: string[];
 }
 
-/** Renders every stage in memory from `files` (default: the work tree) and compares with `clusters/`. */
+/** Renders every stage in memory from `files` (default: the work tree) and compares with `clusters/` and `compose/`. */
 export function planProject(root: string, files: SourceFiles = diskFiles(root)): ProjectPlan {
-  const { project, stages } = renderProject(files);
-  const clustersDir = project.config.paths.clusters;
-  return { plan: planGenerate(stages, filesBelow(diskFiles(root), clustersDir)), clustersDir };
+  const { project, stages, bundles } = renderProject(files);
+  const outputDirs = [project.config.paths.clusters, project.config.paths.compose];
+  const existing = outputDirs.flatMap((dir) => filesBelow(diskFiles(root), dir));
+  return { plan: planGenerate(stages, existing, bundles), outputDirs };
 }
 
 /** Where a write reports (waiting for the lock), and the kill tests' hold point (src/io/tree.ts). */
@@ -22,46 +24,47 @@ export interface WriteOptions {
   hold?: string | undefined;
 }
 
-/** The plan's changes by stage folder (the first path segment below the clusters folder). */
-function changesByStage({ plan, clustersDir }: ProjectPlan): Map<string, StageChange> {
+/** The plan's changes in `dir` by stage folder (the first path segment below it). */
+function changesByStage(plan: GeneratePlan, dir: string): Map<string, StageChange> {
   const changes = new Map<string, StageChange>();
+  const below = (path: string) => path.startsWith(`${dir}/`);
   const of = (path: string) => {
-    const stage = path.slice(clustersDir.length + 1).split("/")[0]!;
+    const stage = path.slice(dir.length + 1).split("/")[0]!;
     return changes.get(stage) ?? changes.set(stage, { writes: [], removals: [] }).get(stage)!;
   };
-  for (const write of plan.writes) of(write.path).writes.push(write);
-  for (const file of plan.removals) of(file.path).removals.push(file.path);
+  for (const write of plan.writes.filter((write) => below(write.path))) of(write.path).writes.push(write);
+  for (const file of plan.removals.filter((file) => below(file.path))) of(file.path).removals.push(file.path);
   return changes;
 }
 
-/** Writes the plan holding the clusters folder's lock, each stage folder replaced whole. */
-export function applyPlan(root: string, planned: ProjectPlan, options: WriteOptions): void {
-  withLock(
+/**
+ * Writes a plan under the lock of the first output folder (clusters/): leftovers of a killed run
+ * are undone first, then each stage folder of every output folder is replaced whole.
+ */
+function writeLocked(root: string, outputDirs: readonly string[], plan: () => GeneratePlan, options: WriteOptions) {
+  return withLock(
     root,
-    planned.clustersDir,
+    outputDirs[0]!,
     () => {
-      cleanLeftovers(root, planned.clustersDir);
-      replaceStageFolders(root, planned.clustersDir, changesByStage(planned), options);
+      for (const dir of outputDirs) cleanLeftovers(root, dir);
+      const planned = plan();
+      for (const dir of outputDirs) replaceStageFolders(root, dir, changesByStage(planned, dir), options);
+      return planned;
     },
     options.progress,
   );
+}
+
+/** Writes a plan made earlier (set-image, images update). */
+export function applyPlan(root: string, { plan, outputDirs }: ProjectPlan, options: WriteOptions): void {
+  writeLocked(root, outputDirs, () => plan, options);
 }
 
 /** Plans, and writes only if asked: an invalid input throws before anything is written. */
 export function generate(root: string, options: { write: false } | ({ write: true } & WriteOptions)): GeneratePlan {
   if (!options.write) return planProject(root).plan;
   const files = diskFiles(root);
-  const clustersDir = loadProjectConfig(files).config.paths.clusters;
-  return withLock(
-    root,
-    clustersDir,
-    () => {
-      // Leftovers of a killed run are undone first, so the plan sees the folders as they really are.
-      cleanLeftovers(root, clustersDir);
-      const planned = planProject(root, files);
-      replaceStageFolders(root, clustersDir, changesByStage(planned), options);
-      return planned.plan;
-    },
-    options.progress,
-  );
+  const { clusters, compose } = loadProjectConfig(files).config.paths;
+  // The plan is made holding the lock, after the cleanup, so it sees the folders as they really are.
+  return writeLocked(root, [clusters, compose], () => planProject(root, files).plan, options);
 }

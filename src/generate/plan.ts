@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from "diff";
 import { fileText, isGeneratedText } from "../render/yaml-text.ts";
+import type { RenderedBundle } from "../compose/bundle.ts";
 import type { RenderedStage } from "../render/stage.ts";
 
 export interface ExistingFile {
@@ -25,11 +26,18 @@ export interface GeneratePlan {
   foreign: string[];
 }
 
-export function planGenerate(stages: readonly RenderedStage[], existing: readonly ExistingFile[]): GeneratePlan {
+/** A bundle's folder is generated whole (its secret files carry no marker), so anything else in it is removed. */
+export function planGenerate(
+  stages: readonly RenderedStage[],
+  existing: readonly ExistingFile[],
+  bundles: readonly RenderedBundle[] = [],
+): GeneratePlan {
   const current = new Map(existing.map((file) => [file.path, file.text]));
-  const wanted = new Map<string, string>(
-    stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, fileText(file)] as const)),
-  );
+  const wanted = new Map<string, string>([
+    ...stages.flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, fileText(file)] as const)),
+    ...bundles.flatMap((bundle) => bundle.files.map((file) => [file.path, file.text] as const)),
+  ]);
+  const inBundle = (path: string) => bundles.some((bundle) => path.startsWith(`${bundle.dir}/`));
   const plan: GeneratePlan = { writes: [], removals: [], unchanged: [], foreign: [] };
   for (const [path, text] of wanted) {
     const previous = current.get(path);
@@ -38,7 +46,7 @@ export function planGenerate(stages: readonly RenderedStage[], existing: readonl
   }
   for (const file of existing) {
     if (wanted.has(file.path)) continue;
-    if (isGeneratedText(file.text)) plan.removals.push(file);
+    if (isGeneratedText(file.text) || inBundle(file.path)) plan.removals.push(file);
     else plan.foreign.push(file.path);
   }
   return plan;

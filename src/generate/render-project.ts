@@ -1,4 +1,5 @@
 import { invalidInput, type Problem } from "../errors.ts";
+import { renderBundle, type RenderedBundle } from "../compose/bundle.ts";
 import type { SourceFiles } from "../io/source-files.ts";
 import { objectId } from "../kube/object.ts";
 import { renderStage, type RenderedStage } from "../render/stage.ts";
@@ -7,6 +8,8 @@ import { loadProject, type Project, type StageModel } from "../values/load.ts";
 export interface RenderedProject {
   project: Project;
   stages: RenderedStage[];
+  /** The docker-compose bundle of each kind stage. */
+  bundles: RenderedBundle[];
 }
 
 /**
@@ -53,5 +56,8 @@ export function renderProject(files: SourceFiles, onlyStages?: readonly string[]
   const stages = models.map((model) => renderStage(project.config, model));
   const problems = stages.flatMap((stage, index) => collisionProblems(stage, models[index]!));
   if (problems.length > 0) throw invalidInput(problems, `objects defined twice: ${problems.length} problems`);
-  return { project, stages };
+  const bundles = models
+    .filter((model) => model.stage.platform === "kind")
+    .map((model) => renderBundle(project.config, model));
+  return { project, stages, bundles };
 }

@@ -8,12 +8,17 @@ export function isGeneratedText(text: string): boolean {
   return text.startsWith(generatedMarker);
 }
 
-/** Serializes a rendered file: a header naming its sources, then one YAML document per object. */
-export function fileText(file: RenderedFile): string {
-  const header = [
-    `${generatedMarker} from ${file.sources.join(", ")}.`,
+/** The comment lines that open every generated file (YAML, nginx configuration), naming its sources. */
+export function generatedHeader(sources: readonly string[]): string {
+  return [
+    `${generatedMarker} from ${sources.join(", ")}.`,
     "# Do not edit: change its sources and run `npx jore4-flux generate`.",
   ].join("\n");
+}
+
+/** Serializes a rendered file: a header naming its sources, then one YAML document per object. */
+export function fileText(file: RenderedFile): string {
+  const header = generatedHeader(file.sources);
   const documents = file.objects.map(kubernetesYaml);
   return `${header}\n${documents.map((document) => `---\n${document}`).join("")}`;
 }

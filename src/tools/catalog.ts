@@ -12,6 +12,8 @@ export interface GoTool {
    * its replacements; without one, the tool is built with `go install <package>@<version>`.
    */
   wrapperModule?: string;
+  /** The module the wrapper pins at `version`, when it is not the one holding `goPackage` (a program of our own). */
+  pinnedModule?: string;
   ldflags?: string;
   purpose: string;
   /** Arguments that make the binary print its version (for a binary found on PATH). */
@@ -70,6 +72,32 @@ export const goTools: readonly GoTool[] = [
     goPackage: "go.etcd.io/etcd/server/v3",
     wrapperModule: "tools/go/etcd",
     purpose: "storage of the test control plane",
+    versionArgs: ["--version"],
+    forTests: true,
+  },
+  {
+    name: "registry",
+    version: "v3.1.2",
+    goPackage: "github.com/distribution/distribution/v3/cmd/registry",
+    purpose: "the real image registry (token auth on) the `images` tests push to and read tags from",
+    versionArgs: ["--version"],
+    forTests: true,
+  },
+  {
+    name: "actionlint",
+    version: "v1.7.12",
+    goPackage: "github.com/rhysd/actionlint/cmd/actionlint",
+    purpose: "lints the GitHub workflows and the e2e action (tests)",
+    versionArgs: ["-version"],
+    forTests: true,
+  },
+  {
+    name: "compose-check",
+    version: "v2.16.2",
+    goPackage: "jore4-flux/tools/compose-check",
+    wrapperModule: "tools/go/compose-check",
+    pinnedModule: "github.com/compose-spec/compose-go/v2",
+    purpose: "loads the e2e compose bundle with compose-go, the parser of docker compose (tests)",
     versionArgs: ["--version"],
     forTests: true,
   },

@@ -16,6 +16,8 @@ export const fluxKustomizeController: ModulePin = {
   version: "v1.9.4",
 };
 export const secretsStoreCsiDriver: ModulePin = { module: "sigs.k8s.io/secrets-store-csi-driver", version: "v1.6.0" };
+/** The Compose specification's JSON schema (`schema/compose-spec.json`), which the e2e bundle is validated against. */
+export const composeGo: ModulePin = { module: "github.com/compose-spec/compose-go/v2", version: "v2.16.2" };
 
 /** The module's folder in the Go module cache, downloading it through the module proxy when needed. */
 export async function moduleDir(context: Context, pin: ModulePin): Promise<string> {

@@ -177,8 +177,12 @@ function stageFindings(input: CheckInput, model: StageModel, stage: StageInput):
   });
 }
 
-function staleFindings(plan: GeneratePlan, stages: readonly string[], clustersDir: string): Finding[] {
-  const stageOf = (path: string) => path.slice(clustersDir.length + 1).split("/")[0] ?? "";
+/** Stale files of clusters/<stage>/ and of the compose bundles' compose/<stage>/, each the stage's finding. */
+function staleFindings(plan: GeneratePlan, stages: readonly string[], outputDirs: readonly string[]): Finding[] {
+  const stageOf = (path: string) => {
+    const dir = outputDirs.find((candidate) => path.startsWith(`${candidate}/`)) ?? "";
+    return path.slice(dir.length + 1).split("/")[0] ?? "";
+  };
   const finding = (path: string, message: string): Finding => ({
     rule: generatedRule.id,
     category: generatedRule.category,
@@ -206,8 +210,9 @@ export function checkRepository(
   only: readonly string[] = [],
   kustomized?: ReadonlyMap<string, KustomizeOutput>,
 ): CheckReport {
-  const { project, stages } = renderProject(files);
-  const plan = planGenerate(stages, filesBelow(files, project.config.paths.clusters));
+  const { project, stages, bundles } = renderProject(files);
+  const { clusters, compose } = project.config.paths;
+  const plan = planGenerate(stages, [...filesBelow(files, clusters), ...filesBelow(files, compose)], bundles);
   const unchanged = new Set(plan.unchanged);
   const rendered = new Map(
     stages
@@ -236,7 +241,7 @@ export function checkProject(input: CheckInput, only: readonly string[] = []): C
   const findings: Finding[] = staleFindings(
     input.plan,
     models.map((model) => model.stage.name),
-    input.config.paths.clusters,
+    [input.config.paths.clusters, input.config.paths.compose],
   );
   let objects = 0;
   const parityInput = [];

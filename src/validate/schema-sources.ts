@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { kubernetesVersion } from "../tools/catalog.ts";
 import {
+  composeGo,
   fluxKustomizeController,
   fluxSourceController,
   moduleDir,
@@ -35,6 +36,10 @@ export const crdSources: readonly ModuleSource[] = [
   { ...fluxKustomizeController, path: "config/crd/bases" },
   { ...secretsStoreCsiDriver, path: "config/crd/bases" },
 ];
+
+/** Stored as it is: the compose bundle's tests validate against it with ajv. */
+export const composeSpecSource: ModuleSource = { ...composeGo, path: "schema/compose-spec.json" };
+export const composeSpecFile = "compose-spec.json";
 
 export const kubernetesSchemaFile = `kubernetes-${kubernetesVersion}.json`;
 export const crdSchemaDir = "crds";
@@ -72,6 +77,10 @@ export async function collectSchemas(context: Context): Promise<GeneratedSchemas
       }
     }
   }
+  progress(`reading ${composeSpecSource.module}@${composeSpecSource.version}/${composeSpecSource.path}`);
+  const composeText = readFileSync(join(await moduleDir(context, composeSpecSource), composeSpecSource.path), "utf8");
+  files.push({ path: composeSpecFile, text: composeText });
+  provenance.push({ ...composeSpecSource, sha256: sha256(composeText), output: composeSpecFile });
   files.push({ path: "sources.json", text: `${JSON.stringify(provenance, null, 2)}\n` });
   return { files };
 }

@@ -46,6 +46,11 @@ const waiverSchema = z.strictObject({
 export const serviceSchema = z.strictObject({
   enabled: z.boolean().default(true),
   image: imageReference,
+  /** Tags of the image's repository that `images latest|update` considers (e.g. `main`, `hsl-main`). */
+  tagPrefix: z
+    .string()
+    .regex(/^[\w][\w.-]{0,127}$/, "must be the start of an image tag, e.g. main or hsl-main")
+    .optional(),
   containerPort: port,
   serviceType: z.enum(["ClusterIP", "NodePort"]).default("ClusterIP"),
   /** The node port of a NodePort service. */

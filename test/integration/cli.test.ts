@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -10,6 +10,7 @@ import { ExitCode } from "../../src/errors.ts";
 import { toolsBinDir } from "../../src/tools/paths.ts";
 import { runBinary, runCli, testContext } from "../support/cli.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
+import { startTestRegistry } from "../support/registry.ts";
 import { commitImage, createStageRepo, git, type StageRepo } from "../support/stage-repo.ts";
 
 /** Every command (by its full name, e.g. `deploy cluster`) that has a --json option. */
@@ -99,6 +100,30 @@ describe("--json: exactly one JSON document on stdout, for every command that ha
     assert.equal(finished.branch, "hotfix/json-test");
     await git(repo.root, "switch", "--quiet", "main");
     assert.ok(Array.isArray(((await json(["history", "--no-fetch"])) as { services: unknown[] }).services));
+  });
+
+  test("bundle, and images against a real registry on 127.0.0.1", async () => {
+    const output = mkdtempSync(join(tmpdir(), "jore4-flux-json-bundle-"));
+    const registry = await startTestRegistry();
+    const values = join(repo.root, "values/common.yaml");
+    const shipped = readFileSync(values, "utf8");
+    try {
+      const packed = (await json(["bundle", "--output", join(output, "e2e.tar.gz")])) as { files: string[] };
+      assert.ok(packed.files.includes("docker-compose.yml"));
+      await registry.pushImage("hsldevcom/jore4-ui", "main-2", { created: "2026-02-01T00:00:00Z" });
+      writeFileSync(
+        values,
+        shipped.replace(/image: hsldevcom\/jore4-ui:\S+/, `image: ${registry.host}/hsldevcom/jore4-ui:main-1`),
+      );
+      const latest = (await json(["images", "latest", "ui"])) as { images: { latest: string }[] };
+      assert.equal(latest.images[0]!.latest, `${registry.host}/hsldevcom/jore4-ui:main-2`);
+      const update = (await json(["images", "update", "ui", "--dry-run"])) as { changedValues: boolean };
+      assert.equal(update.changedValues, true);
+    } finally {
+      writeFileSync(values, shipped);
+      await registry.stop();
+      rmSync(output, { recursive: true, force: true });
+    }
   });
 
   test("no command with --json is left out above", () => {

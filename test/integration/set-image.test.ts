@@ -23,10 +23,10 @@ describe("set-image", () => {
     const after = read("values/common.yaml");
     assert.deepEqual(changedLines(before, after), ["    image: hsldevcom/jore4-hasura:main--abc123"]);
     assert.equal(after.split("\n").length, before.split("\n").length);
-    assert.deepEqual(
-      JSON.parse(result.stdout).changedClusters,
-      ["e2e", "playg", "dev", "test", "prod"].map((stage) => `clusters/${stage}/jore4-hasura.yaml`),
-    );
+    assert.deepEqual(JSON.parse(result.stdout).changedClusters, [
+      ...["e2e", "playg", "dev", "test", "prod"].map((stage) => `clusters/${stage}/jore4-hasura.yaml`),
+      "compose/e2e/docker-compose.yml",
+    ]);
     assert.match(read("clusters/prod/jore4-hasura.yaml"), /image: hsldevcom\/jore4-hasura:main--abc123\n/);
     assert.equal((await runCli(repo.dir, ["generate", "--check"])).exitCode, 0);
   });

@@ -15,7 +15,7 @@ describe("pinned tools", () => {
   it("pins each wrapper module to the version the catalog names", () => {
     for (const tool of goTools.filter((candidate) => candidate.wrapperModule)) {
       const goMod = readFileSync(join(repoRoot, tool.wrapperModule!, "go.mod"), "utf8");
-      const module = tool.goPackage.split("/cmd/")[0]!;
+      const module = tool.pinnedModule ?? tool.goPackage.split("/cmd/")[0]!;
       assert.match(
         goMod,
         new RegExp(`require ${module.replaceAll(".", "\\.")} ${tool.version.replaceAll(".", "\\.")}\\n`),

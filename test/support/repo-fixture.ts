@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 /** What makes up a jore4-flux configuration repository (no code). */
-export const configurationPaths = ["jore4-flux.yaml", "values", "manifests", "clusters"];
+export const configurationPaths = ["jore4-flux.yaml", "values", "manifests", "clusters", "compose"];
 
 function filesBelow(root: string, dir: string): string[] {
   const full = join(root, dir);

@@ -11,7 +11,7 @@ import { runMain, type CliResult } from "./cli.ts";
 
 /** The jore4-flux checkout these tests run from: its shipped configuration seeds every test repository. */
 export const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
-const shippedPaths = ["jore4-flux.yaml", "values", "manifests", "clusters"];
+const shippedPaths = ["jore4-flux.yaml", "values", "manifests", "clusters", "compose"];
 
 /** Runs git in `cwd` and returns its trimmed output; throws with git's message on failure. */
 export async function git(cwd: string, ...args: string[]): Promise<string> {

@@ -1,6 +1,7 @@
 import type { CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { Context } from "../../context.ts";
 import { buildCommand } from "./build.ts";
+import { bundleCommand } from "./bundle.ts";
 import { checkCommand } from "./check.ts";
 import { contextCommand } from "./context.ts";
 import { crdsCommand } from "./crds.ts";
@@ -9,6 +10,7 @@ import { diffCommand } from "./diff.ts";
 import { generateCommand } from "./generate.ts";
 import { historyCommand } from "./history.ts";
 import { hotfixCommand } from "./hotfix.ts";
+import { imagesCommand } from "./images.ts";
 import { kindCommand } from "./kind.ts";
 import { loginCommand } from "./login.ts";
 import { promoteCommand } from "./promote.ts";
@@ -26,6 +28,8 @@ export function commands(context: Context): CommandUnknownOpts[] {
     checkCommand(context),
     diffCommand(context),
     setImageCommand(context),
+    imagesCommand(context),
+    bundleCommand(context),
     promoteCommand(context),
     rollbackCommand(context),
     hotfixCommand(context),

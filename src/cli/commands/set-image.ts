@@ -1,11 +1,9 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { findStage } from "../../config/project.ts";
-import { applyPlan, planProject } from "../../generate/generate.ts";
 import { isUpToDate, planDiff } from "../../generate/plan.ts";
-import { diskFiles, overlayFiles } from "../../io/source-files.ts";
-import { writeFiles } from "../../io/tree.ts";
-import { loadProjectConfig, sharedServiceNames, sharedValuesName } from "../../values/load.ts";
-import { setImageInText } from "../../values/set-image.ts";
+import { applyImages, planImages } from "../../generate/set-images.ts";
+import { diskFiles } from "../../io/source-files.ts";
+import { loadProjectConfig, sharedValuesName } from "../../values/load.ts";
 import { repositoryRoot, writeOptions } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { dryRunOption, jsonOption } from "../options.ts";
@@ -30,19 +28,10 @@ export function setImageCommand(context: Context): CommandUnknownOpts {
       const { config } = loadProjectConfig(files);
       const fileName = options.stage ? findStage(config, options.stage).name : sharedValuesName;
       const valuesFile = `${config.paths.values}/${fileName}.yaml`;
-      const before = files.read(valuesFile) ?? "";
-      const after = setImageInText(valuesFile, before, service, image, sharedServiceNames(files, config.paths.values));
       // Render and validate everything with the edit in memory; nothing is written unless all is valid.
-      const planned = planProject(root, overlayFiles(files, { [valuesFile]: after }));
-      const changedValues = after !== before;
-      if (!options.dryRun) {
-        if (changedValues) writeFiles(root, [{ path: valuesFile, text: after }]);
-        applyPlan(root, planned, writeOptions(context));
-      }
-      const changedClusters = [
-        ...planned.plan.writes.map((write) => write.path),
-        ...planned.plan.removals.map((file) => file.path),
-      ];
+      const planned = planImages(root, files, config.paths.values, valuesFile, [{ service, image }]);
+      if (!options.dryRun) applyImages(root, planned, writeOptions(context));
+      const { changedValues, changedClusters } = planned;
       if (options.json)
         printJson(context, {
           service,
@@ -61,7 +50,7 @@ export function setImageCommand(context: Context): CommandUnknownOpts {
         );
         for (const path of changedClusters)
           progress(context, `${options.dryRun ? "would regenerate" : "regenerated"}: ${path}`);
-        if (options.dryRun && !isUpToDate(planned.plan)) print(context, planDiff(planned.plan));
+        if (options.dryRun && !isUpToDate(planned.planned.plan)) print(context, planDiff(planned.planned.plan));
       }
     });
 }

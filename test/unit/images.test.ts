@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Jore4FluxError } from "../../src/errors.ts";
+import { latestImageOf, newestTag, trackedImages } from "../../src/images/latest.ts";
+import { registryLocation, withTag } from "../../src/images/location.ts";
+
+describe("where an image's tags are read", () => {
+  it("normalises Docker Hub names as Docker does", () => {
+    assert.deepEqual(registryLocation("hsldevcom/jore4-ui:main--1"), {
+      host: "registry-1.docker.io",
+      repository: "hsldevcom/jore4-ui",
+      protocol: "https:",
+    });
+    assert.deepEqual(registryLocation("nginx:1.27"), {
+      host: "registry-1.docker.io",
+      repository: "library/nginx",
+      protocol: "https:",
+    });
+    assert.equal(registryLocation("docker.io/hsldevcom/jore4-auth")?.repository, "hsldevcom/jore4-auth");
+  });
+
+  it("takes the first component as the registry when it has a dot, a port or is localhost", () => {
+    assert.deepEqual(registryLocation("ghcr.io/hsldevcom/jore4-ui:v1"), {
+      host: "ghcr.io",
+      repository: "hsldevcom/jore4-ui",
+      protocol: "https:",
+    });
+    assert.deepEqual(registryLocation("127.0.0.1:5000/x/y:1"), {
+      host: "127.0.0.1:5000",
+      repository: "x/y",
+      protocol: "http:",
+    });
+    assert.equal(registryLocation("localhost/x:1")?.protocol, "http:");
+    assert.equal(registryLocation("localhost/x:1")?.host, "localhost");
+    assert.equal(registryLocation("Not An Image"), undefined);
+  });
+
+  it("replaces the tag and drops a digest", () => {
+    assert.equal(withTag("hsldevcom/jore4-ui:old", "main--2"), "hsldevcom/jore4-ui:main--2");
+    assert.equal(withTag(`127.0.0.1:5000/x@sha256:${"a".repeat(64)}`, "t"), "127.0.0.1:5000/x:t");
+  });
+});
+
+describe("choosing the newest tag", () => {
+  it("compares creation times, not tag names", () => {
+    const chosen = newestTag([
+      { tag: "main--zzz", created: "2026-01-01T00:00:00Z" },
+      { tag: "main--aaa", created: "2026-03-01T10:00:00.123456789Z" },
+      { tag: "main--mmm", created: "2026-02-01T00:00:00+02:00" },
+    ]);
+    assert.equal(chosen?.tag, "main--aaa");
+  });
+
+  it("breaks ties by the greater tag and has no answer for no candidates", () => {
+    const at = "2026-01-01T00:00:00Z";
+    assert.equal(
+      newestTag([
+        { tag: "main-1", created: at },
+        { tag: "main-2", created: at },
+      ])?.tag,
+      "main-2",
+    );
+    assert.equal(newestTag([]), undefined);
+  });
+
+  it("says whether the values change", () => {
+    const tracked = { service: "ui", image: "hsldevcom/jore4-ui:main-1", tagPrefix: "main" };
+    assert.equal(latestImageOf(tracked, { tag: "main-1", created: "2026-01-01T00:00:00Z" }, 1).changed, false);
+    const newer = latestImageOf(tracked, { tag: "main-2", created: "2026-01-02T00:00:00Z" }, 2);
+    assert.equal(newer.changed, true);
+    assert.equal(newer.latest, "hsldevcom/jore4-ui:main-2");
+  });
+});
+
+describe("the services whose images are tracked", () => {
+  const services = {
+    ui: { image: "hsldevcom/jore4-ui:1", tagPrefix: "main" },
+    hasura: { image: "hsldevcom/jore4-hasura:1", tagPrefix: "hsl-main" },
+    testdb: { image: "postgis/postgis:12" },
+  };
+
+  it("are every service with a tag prefix, or the named ones", () => {
+    assert.deepEqual(
+      trackedImages("values/common.yaml", services, []).map((tracked) => tracked.service),
+      ["ui", "hasura"],
+    );
+    assert.deepEqual(trackedImages("values/common.yaml", services, ["hasura"]), [
+      { service: "hasura", image: "hsldevcom/jore4-hasura:1", tagPrefix: "hsl-main" },
+    ]);
+  });
+
+  it("refuse unknown services and services without a prefix, as bad input", () => {
+    assert.throws(
+      () => trackedImages("values/common.yaml", services, ["nope", "testdb"]),
+      (error: Jore4FluxError) =>
+        error.exitCode === 2 && error.problems.length === 1 && /no service 'nope'/.test(error.message),
+    );
+    assert.throws(
+      () => trackedImages("values/common.yaml", services, ["testdb"]),
+      (error: Jore4FluxError) => error.exitCode === 2 && /services.testdb.tagPrefix/.test(error.message),
+    );
+  });
+});

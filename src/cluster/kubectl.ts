@@ -25,12 +25,10 @@ export function kubectlSteps(context: string) {
       argv: kubectl("apply", "--server-side", `--field-manager=${fieldManager}`, "-f", file),
     }),
     get: (title: string, args: string[]): CommandStep => ({ title, argv: kubectl("get", ...args, "-o", "json") }),
-    delete: (title: string, args: string[], options: { tolerateFailure?: boolean } = {}): CommandStep => ({
+    delete: (title: string, args: string[]): CommandStep => ({
       title,
       argv: kubectl("delete", ...args, "--ignore-not-found", "--wait=false"),
-      tolerateFailure: options.tolerateFailure,
     }),
-    waitFor: (title: string, args: string[]): CommandStep => ({ title, argv: kubectl("wait", ...args) }),
     setNamespace: (namespace: string): CommandStep => ({
       title: `set the default namespace of context ${context} to ${namespace}`,
       argv: ["kubectl", "config", "set-context", context, `--namespace=${namespace}`],
@@ -42,10 +40,5 @@ export function kubectlSteps(context: string) {
 export const currentContextStep: CommandStep = {
   title: "read the current kube context",
   argv: ["kubectl", "config", "current-context"],
-  tolerateFailure: true,
-};
-export const contextNamesStep: CommandStep = {
-  title: "list the kube contexts",
-  argv: ["kubectl", "config", "get-contexts", "-o", "name"],
   tolerateFailure: true,
 };

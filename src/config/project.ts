@@ -92,7 +92,6 @@ const projectSchema = z.strictObject({
     .prefault({}),
 });
 
-export type ProjectConfigInput = z.input<typeof projectSchema>;
 export type ProjectConfigParsed = z.output<typeof projectSchema>;
 export { projectSchema };
 

@@ -34,11 +34,6 @@ export function finalStage(config: ProjectConfig): StageConfig {
   );
 }
 
-/** The stages promoted from `branch`. */
-export function stagesFedBy(config: ProjectConfig, branch: string): StageConfig[] {
-  return config.stages.filter((stage) => stage.promotedFrom === branch);
-}
-
 function orderText(config: ProjectConfig): string {
   return config.stages.map((stage) => `${stage.promotedFrom} → ${stage.branch}`).join(", ");
 }

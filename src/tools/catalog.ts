@@ -1,6 +1,15 @@
+import {
+  fluxKustomizeController,
+  fluxNotificationController,
+  fluxSourceController,
+  type ModulePin,
+} from "./go-modules.ts";
+
 /**
- * The Go-built tools the project uses, pinned here and nowhere else. Each is built from Go
- * modules (never a release download) by `jore4-flux tools install`.
+ * The Go-built tools the project uses, pinned here and nowhere else (the Flux controllers' versions
+ * come from the one Flux release pinned in go-modules.ts). Each is built from Go modules (never a
+ * release download) by `jore4-flux tools install`; tools of the same wrapper module are built
+ * together in one `go build`, so the packages they share are compiled once.
  */
 export interface GoTool {
   name: string;
@@ -12,6 +21,7 @@ export interface GoTool {
    * its replacements; without one, the tool is built with `go install <package>@<version>`.
    */
   wrapperModule?: string;
+  /** Linker flags; tools of one wrapper module share them (they are built in one invocation). */
   ldflags?: string;
   purpose: string;
   /** Built by `tools install` without names (the test suite needs it). */
@@ -24,6 +34,18 @@ const kubernetesLdflags = [
   "-X k8s.io/component-base/version.gitMajor=1",
   `-X k8s.io/component-base/version.gitMinor=${kubernetesVersion.split(".")[1]}`,
 ].join(" ");
+
+/** A Flux controller of the pinned release; its main package is the module root. */
+function fluxController(pin: ModulePin, wrapperModule: string, purpose: string): GoTool {
+  return {
+    name: pin.module.split("/").pop()!,
+    version: pin.version,
+    goPackage: pin.module,
+    wrapperModule,
+    purpose,
+    forTests: true,
+  };
+}
 
 export const goTools: readonly GoTool[] = [
   {
@@ -59,6 +81,24 @@ export const goTools: readonly GoTool[] = [
     forTests: true,
   },
   {
+    name: "kube-controller-manager",
+    version: kubernetesVersion,
+    goPackage: "k8s.io/kubernetes/cmd/kube-controller-manager",
+    wrapperModule: "tools/go/kubernetes",
+    ldflags: kubernetesLdflags,
+    purpose: "runs the deployment and replicaset controllers of the test cluster",
+    forTests: true,
+  },
+  {
+    name: "kube-scheduler",
+    version: kubernetesVersion,
+    goPackage: "k8s.io/kubernetes/cmd/kube-scheduler",
+    wrapperModule: "tools/go/kubernetes",
+    ldflags: kubernetesLdflags,
+    purpose: "binds the test cluster's pods to its simulated nodes",
+    forTests: true,
+  },
+  {
     name: "etcd",
     version: "v3.6.14",
     goPackage: "go.etcd.io/etcd/server/v3",
@@ -66,6 +106,24 @@ export const goTools: readonly GoTool[] = [
     purpose: "storage of the test control plane",
     forTests: true,
   },
+  {
+    name: "kwok",
+    version: "v0.8.0",
+    goPackage: "sigs.k8s.io/kwok/cmd/kwok",
+    purpose: "simulates the test cluster's nodes and makes its pods run without a kubelet",
+    forTests: true,
+  },
+  fluxController(
+    fluxSourceController,
+    "tools/go/source-controller",
+    "fetches the stage branches for Flux in the tests",
+  ),
+  fluxController(fluxKustomizeController, "tools/go/kustomize-controller", "applies the stage branches in the tests"),
+  fluxController(
+    fluxNotificationController,
+    "tools/go/notification-controller",
+    "receives the Flux controllers' events in the tests",
+  ),
   {
     name: "helm",
     version: "v3.21.4",
@@ -78,4 +136,9 @@ export const goTools: readonly GoTool[] = [
 
 export function goTool(name: string): GoTool | undefined {
   return goTools.find((tool) => tool.name === name);
+}
+
+/** The module a tool's package belongs to (its `require` in a wrapper module). */
+export function toolModule(tool: GoTool): string {
+  return tool.goPackage.split("/cmd/")[0]!;
 }

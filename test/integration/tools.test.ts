@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa } from "execa";
 import type { Jore4FluxError } from "../../src/errors.ts";
-import { goTool, goTools } from "../../src/tools/catalog.ts";
-import { installTool } from "../../src/tools/install.ts";
+import { goTool, goTools, toolModule } from "../../src/tools/catalog.ts";
+import { buildBatches, installTools } from "../../src/tools/install.ts";
 import { locateTool } from "../../src/tools/locate.ts";
 import { runCli } from "../support/cli.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
@@ -15,13 +15,28 @@ describe("pinned tools", () => {
   it("pins each wrapper module to the version the catalog names", () => {
     for (const tool of goTools.filter((candidate) => candidate.wrapperModule)) {
       const goMod = readFileSync(join(repoRoot, tool.wrapperModule!, "go.mod"), "utf8");
-      const module = tool.goPackage.split("/cmd/")[0]!;
+      const module = toolModule(tool);
       assert.match(
         goMod,
         new RegExp(`require ${module.replaceAll(".", "\\.")} ${tool.version.replaceAll(".", "\\.")}\\n`),
         `${tool.name} in ${tool.wrapperModule}`,
       );
     }
+  });
+
+  it("builds the tools of one wrapper module together, every other tool on its own", () => {
+    const batches = buildBatches(goTools.filter((tool) => tool.forTests)).map((batch) =>
+      batch.map((tool) => tool.name),
+    );
+    assert.deepEqual(
+      batches.find((batch) => batch.includes("kube-apiserver")),
+      ["kube-apiserver", "kubectl", "kube-controller-manager", "kube-scheduler"],
+    );
+    assert.deepEqual(
+      batches.find((batch) => batch.includes("kustomize")),
+      ["kustomize"],
+    );
+    assert.equal(batches.flat().length, goTools.filter((tool) => tool.forTests).length);
   });
 
   it("lists every tool and where it is found, as JSON", async () => {
@@ -50,13 +65,15 @@ describe("installing a tool from Go modules", () => {
   it("builds into the cache once, links it into each repository, and reuses the build", async () => {
     const kustomize = goTool("kustomize")!;
     const progress: string[] = [];
-    assert.equal(await installTool(roots[0]!, kustomize, (line) => progress.push(line)), "built");
+    const install = async (root: string, onProgress: (line: string) => void = () => {}) =>
+      (await installTools(root, [kustomize], onProgress)).get("kustomize");
+    assert.equal(await install(roots[0]!, (line) => progress.push(line)), "built");
     assert.match(progress.join("\n"), /^building kustomize v5\.8\.1 from Go modules/m);
     const located = locateTool(roots[0]!, "kustomize");
     assert.deepEqual(located, { command: [join(roots[0]!, ".tools/bin/kustomize")], source: "project" });
     assert.match(String((await execa(located.command[0]!, ["version"])).stdout), /v5\.8\.1/);
-    assert.equal(await installTool(roots[0]!, kustomize, () => {}), "present");
-    assert.equal(await installTool(roots[1]!, kustomize, () => {}), "linked");
+    assert.equal(await install(roots[0]!), "present");
+    assert.equal(await install(roots[1]!), "linked");
   });
 });
 

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { goTool, goTools, type GoTool } from "../../tools/catalog.ts";
-import { installTool } from "../../tools/install.ts";
+import { installTools } from "../../tools/install.ts";
 import { locateTool, type ResolvedTool } from "../../tools/locate.ts";
 import { findRoot, out } from "../context.ts";
 
@@ -28,7 +28,7 @@ function whereIs(root: string, name: string): ResolvedTool | undefined {
 
 export function toolsCommand(): Command {
   const tools = new Command("tools").description(
-    "build and find the Go-based tools (kustomize, kubeconform, kube-apiserver, etcd, kubectl, helm)",
+    "build and find the Go-based tools (kustomize, kubectl, helm, and the test cluster's Kubernetes, kwok and Flux binaries)",
   );
   tools
     .command("install")
@@ -39,8 +39,10 @@ export function toolsCommand(): Command {
     .addHelpText("after", "\nExamples:\n  $ jore4-flux tools install\n  $ jore4-flux tools install kustomize helm")
     .action(async (names: string[], _options: unknown, command: Command) => {
       const root = findRoot(command.optsWithGlobals().dir);
-      for (const tool of selected(names)) {
-        const outcome = await installTool(root, tool, out.progress);
+      const tools = selected(names);
+      const outcomes = await installTools(root, tools, out.progress);
+      for (const tool of tools) {
+        const outcome = outcomes.get(tool.name);
         if (outcome !== "built")
           out.progress(
             `${tool.name} ${tool.version}: ${outcome === "linked" ? "reused an earlier build" : "already installed"}`,

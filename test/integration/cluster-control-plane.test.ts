@@ -2,13 +2,16 @@ import { after, afterEach, before } from "node:test";
 import { startCluster, type Cluster } from "../support/cluster.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
 import { deploySuite } from "./cluster/deploy-suite.ts";
+import { fluxSuite } from "./cluster/flux-suite.ts";
+import { kindFlowSuite } from "./cluster/kind-flow-suite.ts";
 import { remoteSuite } from "./cluster/remote-suite.ts";
 
 /**
  * Everything that needs a real cluster runs in this one file, against one test cluster started
  * once for the test run (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok
- * nodes, a git server, the Flux controllers): first the deploy commands, then the remote e2e
- * bootstrap. After a failed test the components' logs are kept and their folder printed.
+ * nodes, a git server, the Flux controllers): the deploy commands, the remote e2e bootstrap, the
+ * kind flow rolling out for real, then Flux reconciling the stage branches. After a failed test
+ * the components' logs are kept and their folder printed.
  */
 let cluster: Cluster | undefined;
 before(async () => {
@@ -27,3 +30,5 @@ const testCluster = () => {
 };
 deploySuite(testCluster);
 remoteSuite(testCluster);
+kindFlowSuite(testCluster);
+fluxSuite(testCluster);

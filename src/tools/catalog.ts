@@ -1,6 +1,15 @@
+import {
+  fluxKustomizeController,
+  fluxNotificationController,
+  fluxSourceController,
+  type ModulePin,
+} from "./go-modules.ts";
+
 /**
- * The Go-built tools the project uses, pinned here and nowhere else. Each is built from Go
- * modules (never a release download) by `jore4-flux tools install`.
+ * The Go-built tools the project uses, pinned here and nowhere else (the Flux controllers' versions
+ * come from the one Flux release pinned in go-modules.ts). Each is built from Go modules (never a
+ * release download) by `jore4-flux tools install`; tools of the same wrapper module are built
+ * together in one `go build`, so the packages they share are compiled once.
  */
 export interface GoTool {
   name: string;
@@ -14,6 +23,7 @@ export interface GoTool {
   wrapperModule?: string;
   /** The module the wrapper pins at `version`, when it is not the one holding `goPackage` (a program of our own). */
   pinnedModule?: string;
+  /** Linker flags; tools of one wrapper module share them (they are built in one invocation). */
   ldflags?: string;
   purpose: string;
   /** Arguments that make the binary print its version (for a binary found on PATH). */
@@ -28,6 +38,19 @@ const kubernetesLdflags = [
   "-X k8s.io/component-base/version.gitMajor=1",
   `-X k8s.io/component-base/version.gitMinor=${kubernetesVersion.split(".")[1]}`,
 ].join(" ");
+
+/** A Flux controller of the pinned release; its main package is the module root. */
+function fluxController(pin: ModulePin, wrapperModule: string, purpose: string): GoTool {
+  return {
+    name: pin.module.split("/").pop()!,
+    version: pin.version,
+    goPackage: pin.module,
+    wrapperModule,
+    purpose,
+    versionArgs: ["--version"],
+    forTests: true,
+  };
+}
 
 export const goTools: readonly GoTool[] = [
   {
@@ -67,6 +90,26 @@ export const goTools: readonly GoTool[] = [
     forTests: true,
   },
   {
+    name: "kube-controller-manager",
+    version: kubernetesVersion,
+    goPackage: "k8s.io/kubernetes/cmd/kube-controller-manager",
+    wrapperModule: "tools/go/kubernetes",
+    ldflags: kubernetesLdflags,
+    purpose: "runs the deployment and replicaset controllers of the test cluster",
+    versionArgs: ["--version"],
+    forTests: true,
+  },
+  {
+    name: "kube-scheduler",
+    version: kubernetesVersion,
+    goPackage: "k8s.io/kubernetes/cmd/kube-scheduler",
+    wrapperModule: "tools/go/kubernetes",
+    ldflags: kubernetesLdflags,
+    purpose: "binds the test cluster's pods to its simulated nodes",
+    versionArgs: ["--version"],
+    forTests: true,
+  },
+  {
     name: "etcd",
     version: "v3.6.14",
     goPackage: "go.etcd.io/etcd/server/v3",
@@ -102,6 +145,25 @@ export const goTools: readonly GoTool[] = [
     forTests: true,
   },
   {
+    name: "kwok",
+    version: "v0.8.0",
+    goPackage: "sigs.k8s.io/kwok/cmd/kwok",
+    purpose: "simulates the test cluster's nodes and makes its pods run without a kubelet",
+    versionArgs: ["--version"],
+    forTests: true,
+  },
+  fluxController(
+    fluxSourceController,
+    "tools/go/source-controller",
+    "fetches the stage branches for Flux in the tests",
+  ),
+  fluxController(fluxKustomizeController, "tools/go/kustomize-controller", "applies the stage branches in the tests"),
+  fluxController(
+    fluxNotificationController,
+    "tools/go/notification-controller",
+    "receives the Flux controllers' events in the tests",
+  ),
+  {
     name: "helm",
     version: "v3.21.4",
     goPackage: "helm.sh/helm/v3/cmd/helm",
@@ -114,4 +176,9 @@ export const goTools: readonly GoTool[] = [
 
 export function goTool(name: string): GoTool | undefined {
   return goTools.find((tool) => tool.name === name);
+}
+
+/** The module a tool's package belongs to (its `require` in a wrapper module). */
+export function toolModule(tool: GoTool): string {
+  return tool.pinnedModule ?? tool.goPackage.split("/cmd/")[0]!;
 }

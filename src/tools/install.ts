@@ -1,53 +1,73 @@
-import { existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { GoTool } from "./catalog.ts";
-import { cachedBinary, packageRoot, toolsBinDir } from "./paths.ts";
+import { cachedBinary, packageRoot, toolsBinDir, toolsCacheDir } from "./paths.ts";
 
 export type InstallOutcome = "linked" | "built" | "present";
 
-async function build(context: Context, tool: GoTool, target: string): Promise<void> {
-  // Per-process names, so two installs racing for the same tool never write the same file.
-  const staging = `${target}.partial-${process.pid}`;
-  const gobin = join(dirname(target), `gobin-${process.pid}`);
-  const ldflags = tool.ldflags ? ["-ldflags", tool.ldflags] : [];
-  const step = tool.wrapperModule
-    ? {
-        args: ["build", "-o", staging, ...ldflags, tool.goPackage],
-        cwd: join(packageRoot, tool.wrapperModule),
-        env: {},
-      }
-    : {
-        args: ["install", ...ldflags, `${tool.goPackage}@${tool.version}`],
-        cwd: dirname(target),
-        env: { GOBIN: gobin },
-      };
-  const result = await context.run("go", step.args, { cwd: step.cwd, env: step.env });
-  if (result.failed) {
-    throw new Jore4FluxError(
-      `building ${tool.name} ${tool.version} failed: go ${step.args.join(" ")}\n${result.all.split("\n").slice(-15).join("\n")}`,
-      {
-        exitCode: ExitCode.failed,
-        hint: "check that Go is installed and the Go module proxy is reachable",
-      },
-    );
+/**
+ * The tools to build in one go command each: those of one wrapper module together (one `go
+ * build` of all their packages compiles what they share once), every other tool on its own.
+ */
+export function buildBatches(tools: readonly GoTool[]): GoTool[][] {
+  const batches = new Map<string, GoTool[]>();
+  for (const tool of tools) {
+    const key = tool.wrapperModule ?? `tool:${tool.name}`;
+    batches.set(key, [...(batches.get(key) ?? []), tool]);
   }
-  if (!tool.wrapperModule) {
-    // `go install` names the binary after the package path's last element that is not a major version.
-    renameSync(
-      join(
-        gobin,
-        tool.goPackage
-          .split("/")
-          .filter((part) => !/^v[0-9]+$/.test(part))
-          .pop()!,
-      ),
-      staging,
+  return [...batches.values()];
+}
+
+/** The file name `go build -o <dir>/` and `go install` give a package's binary: its path's last element that is not a major version. */
+const goBinaryName = (goPackage: string) =>
+  goPackage
+    .split("/")
+    .filter((part) => !/^v[0-9]+$/.test(part))
+    .pop()!;
+
+/** Builds a batch of tools (one wrapper module, or one plain tool) into the cache in one go command. */
+async function build(context: Context, batch: readonly GoTool[]): Promise<void> {
+  const first = batch[0]!;
+  if (batch.some((tool) => tool.ldflags !== first.ldflags || tool.version !== first.version))
+    throw new Error(
+      `tools built together must share version and ldflags: ${batch.map((tool) => tool.name).join(", ")}`,
     );
-    rmSync(gobin, { recursive: true, force: true });
+  mkdirSync(toolsCacheDir(context.env), { recursive: true });
+  // A per-process folder, so two installs racing for the same tool never write the same file.
+  const staging = mkdtempSync(join(toolsCacheDir(context.env), `staging-${process.pid}-`));
+  try {
+    const ldflags = first.ldflags ? ["-ldflags", first.ldflags] : [];
+    const step = first.wrapperModule
+      ? {
+          args: ["build", "-o", `${staging}/`, ...ldflags, ...batch.map((tool) => tool.goPackage)],
+          cwd: join(packageRoot, first.wrapperModule),
+          env: {},
+        }
+      : {
+          args: ["install", ...ldflags, `${first.goPackage}@${first.version}`],
+          cwd: staging,
+          env: { GOBIN: staging },
+        };
+    const result = await context.run("go", step.args, { cwd: step.cwd, env: step.env });
+    if (result.failed) {
+      throw new Jore4FluxError(
+        `building ${batch.map((tool) => tool.name).join(", ")} ${first.version} failed: go ${step.args.join(" ")}\n${result.all.split("\n").slice(-15).join("\n")}`,
+        {
+          exitCode: ExitCode.failed,
+          hint: "check that Go is installed and the Go module proxy is reachable",
+        },
+      );
+    }
+    for (const tool of batch) {
+      const target = cachedBinary(context.env, tool);
+      mkdirSync(dirname(target), { recursive: true });
+      renameSync(join(staging, goBinaryName(tool.goPackage)), target);
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
-  renameSync(staging, target);
 }
 
 function link(root: string, tool: GoTool, target: string): boolean {
@@ -60,21 +80,28 @@ function link(root: string, tool: GoTool, target: string): boolean {
   return true;
 }
 
-/** Builds a tool into the cache unless its pinned version is there, then links it into `.tools/bin`. */
-export async function installTool(context: Context, root: string, tool: GoTool): Promise<InstallOutcome> {
-  const target = cachedBinary(context.env, tool);
-  let built = false;
-  if (!existsSync(target)) {
-    mkdirSync(dirname(target), { recursive: true });
-    progress(context, `building ${tool.name} ${tool.version} from Go modules (a first build can take minutes)…`);
+/**
+ * Builds into the cache the tools whose pinned version is not there (each batch in one go
+ * command), then links every tool into `.tools/bin`. Returns what happened to each, by name.
+ */
+export async function installTools(
+  context: Context,
+  root: string,
+  tools: readonly GoTool[],
+): Promise<Map<string, InstallOutcome>> {
+  const built = new Set<string>();
+  for (const batch of buildBatches(tools.filter((tool) => !existsSync(cachedBinary(context.env, tool))))) {
+    const what = `${batch.map((tool) => tool.name).join(", ")} ${batch[0]!.version}`;
+    progress(context, `building ${what} from Go modules (a first build can take minutes)…`);
     const started = context.now().getTime();
-    await build(context, tool, target);
-    progress(
-      context,
-      `built ${tool.name} ${tool.version} in ${((context.now().getTime() - started) / 1000).toFixed(0)} s`,
-    );
-    built = true;
+    await build(context, batch);
+    progress(context, `built ${what} in ${((context.now().getTime() - started) / 1000).toFixed(0)} s`);
+    for (const tool of batch) built.add(tool.name);
   }
-  const linked = link(root, tool, target);
-  return built ? "built" : linked ? "linked" : "present";
+  return new Map(
+    tools.map((tool) => {
+      const linked = link(root, tool, cachedBinary(context.env, tool));
+      return [tool.name, built.has(tool.name) ? "built" : linked ? "linked" : "present"];
+    }),
+  );
 }

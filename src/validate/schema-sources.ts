@@ -4,14 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { kubernetesVersion } from "../tools/catalog.ts";
-import {
-  composeGo,
-  fluxKustomizeController,
-  fluxSourceController,
-  moduleDir,
-  secretsStoreCsiDriver,
-  type ModulePin,
-} from "../tools/go-modules.ts";
+import { composeGo, fluxControllers, moduleDir, secretsStoreCsiDriver, type ModulePin } from "../tools/go-modules.ts";
 import { convertCrd, convertOpenApi, type JsonSchema } from "./schema-convert.ts";
 
 /**
@@ -32,8 +25,7 @@ export const openApiSource: ModuleSource = {
 };
 
 export const crdSources: readonly ModuleSource[] = [
-  { ...fluxSourceController, path: "config/crd/bases" },
-  { ...fluxKustomizeController, path: "config/crd/bases" },
+  ...fluxControllers.map((pin) => ({ ...pin, path: "config/crd/bases" })),
   { ...secretsStoreCsiDriver, path: "config/crd/bases" },
 ];
 

@@ -1,24 +1,34 @@
-import { after, before } from "node:test";
-import { startControlPlane, type ControlPlane } from "../support/control-plane.ts";
+import { after, afterEach, before } from "node:test";
+import { startCluster, type Cluster } from "../support/cluster.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
 import { deploySuite } from "./cluster/deploy-suite.ts";
+import { fluxSuite } from "./cluster/flux-suite.ts";
+import { kindFlowSuite } from "./cluster/kind-flow-suite.ts";
 import { remoteSuite } from "./cluster/remote-suite.ts";
 
 /**
- * Everything that needs a real cluster runs in this one file, against one etcd + kube-apiserver
- * started once for the test run: first the deploy commands, then the remote e2e bootstrap.
+ * Everything that needs a real cluster runs in this one file, against one test cluster started
+ * once for the test run (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok
+ * nodes, a git server, the Flux controllers): the deploy commands, the remote e2e bootstrap, the
+ * kind flow rolling out for real, then Flux reconciling the stage branches. After a failed test
+ * the components' logs are kept and their folder printed.
  */
-let plane: ControlPlane | undefined;
+let cluster: Cluster | undefined;
 before(async () => {
-  plane = await startControlPlane(repoRoot);
+  cluster = await startCluster(repoRoot);
+});
+afterEach((context) => {
+  if ("passed" in context && !context.passed) cluster?.keepLogs();
 });
 after(async () => {
-  await plane?.stop();
+  await cluster?.stop();
 });
 
-const controlPlane = () => {
-  if (!plane) throw new Error("the control plane did not start");
-  return plane;
+const testCluster = () => {
+  if (!cluster) throw new Error("the test cluster did not start");
+  return cluster;
 };
-deploySuite(controlPlane);
-remoteSuite(controlPlane);
+deploySuite(testCluster);
+remoteSuite(testCluster);
+kindFlowSuite(testCluster);
+fluxSuite(testCluster);

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { execa } from "execa";
 import type { Jore4FluxError } from "../../src/errors.ts";
-import { goTool, goTools } from "../../src/tools/catalog.ts";
-import { installTool } from "../../src/tools/install.ts";
+import { goTool, goTools, toolModule } from "../../src/tools/catalog.ts";
+import { buildBatches, installTools } from "../../src/tools/install.ts";
 import { locateTool } from "../../src/tools/locate.ts";
 import { runCli, testContext } from "../support/cli.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
@@ -15,13 +15,28 @@ describe("pinned tools", () => {
   it("pins each wrapper module to the version the catalog names", () => {
     for (const tool of goTools.filter((candidate) => candidate.wrapperModule)) {
       const goMod = readFileSync(join(repoRoot, tool.wrapperModule!, "go.mod"), "utf8");
-      const module = tool.pinnedModule ?? tool.goPackage.split("/cmd/")[0]!;
+      const module = toolModule(tool);
       assert.match(
         goMod,
         new RegExp(`require ${module.replaceAll(".", "\\.")} ${tool.version.replaceAll(".", "\\.")}\\n`),
         `${tool.name} in ${tool.wrapperModule}`,
       );
     }
+  });
+
+  it("builds the tools of one wrapper module together, every other tool on its own", () => {
+    const batches = buildBatches(goTools.filter((tool) => tool.forTests)).map((batch) =>
+      batch.map((tool) => tool.name),
+    );
+    assert.deepEqual(
+      batches.find((batch) => batch.includes("kube-apiserver")),
+      ["kube-apiserver", "kubectl", "kube-controller-manager", "kube-scheduler"],
+    );
+    assert.deepEqual(
+      batches.find((batch) => batch.includes("kustomize")),
+      ["kustomize"],
+    );
+    assert.equal(batches.flat().length, goTools.filter((tool) => tool.forTests).length);
   });
 
   it("lists every tool and where it is found, as JSON", async () => {
@@ -46,13 +61,14 @@ describe("installing a tool from Go modules", () => {
 
   it("builds into the cache once, links it into each repository, and reuses the build", async () => {
     const kustomize = goTool("kustomize")!;
-    assert.equal(await installTool(context, roots[0]!, kustomize), "built");
+    const install = async (root: string) => (await installTools(context, root, [kustomize])).get("kustomize");
+    assert.equal(await install(roots[0]!), "built");
     assert.match(context.stderrText(), /^building kustomize v5\.8\.1 from Go modules/m);
     const located = locateTool(context.env, roots[0]!, "kustomize");
     assert.deepEqual(located, { command: [join(roots[0]!, ".tools/bin/kustomize")], source: "project" });
     assert.match(String((await execa(located.command[0]!, ["version"])).stdout), /v5\.8\.1/);
-    assert.equal(await installTool(context, roots[0]!, kustomize), "present");
-    assert.equal(await installTool(context, roots[1]!, kustomize), "linked");
+    assert.equal(await install(roots[0]!), "present");
+    assert.equal(await install(roots[1]!), "linked");
   });
 });
 

@@ -1,7 +1,7 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { goTool, goTools, type GoTool } from "../../tools/catalog.ts";
-import { installTool } from "../../tools/install.ts";
+import { installTools } from "../../tools/install.ts";
 import { locateTool, type ResolvedTool } from "../../tools/locate.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
@@ -31,7 +31,7 @@ function whereIs(context: Context, root: string, name: string): ResolvedTool | u
 
 export function toolsCommand(context: Context): CommandUnknownOpts {
   const tools = new Command("tools").description(
-    "build and find the Go-based tools (kustomize, kubeconform, kube-apiserver, etcd, kubectl, helm)",
+    "build and find the Go-based tools (kustomize, kubectl, helm, and the test cluster's Kubernetes, kwok and Flux binaries)",
   );
   tools
     .command("install")
@@ -42,8 +42,10 @@ export function toolsCommand(context: Context): CommandUnknownOpts {
     .addHelpText("after", "\nExamples:\n  $ jore4-flux tools install\n  $ jore4-flux tools install kustomize helm")
     .action(async (names, _options, command) => {
       const root = repositoryRoot(context, command);
-      for (const tool of selected(names)) {
-        const outcome = await installTool(context, root, tool);
+      const tools = selected(names);
+      const outcomes = await installTools(context, root, tools);
+      for (const tool of tools) {
+        const outcome = outcomes.get(tool.name);
         if (outcome !== "built")
           progress(
             context,

@@ -164,10 +164,14 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
       assert.equal(await exists(["validatingwebhookconfiguration", "ingress-nginx-admission"]), false);
     });
 
-    test("waiting for the ingress controller times out naming its Deployment (no nodes here)", async () => {
+    test("waiting for the ingress controller times out naming its Deployment and why (no node is labelled ingress-ready, as kind labels its node)", async () => {
       const result = await cli("deploy", "crds", kindStage, "--timeout", "1");
       assert.equal(result.exitCode, 3);
-      assert.match(result.stderr, /Deployment ingress-nginx\/ingress-nginx-controller: .*no events/);
+      assert.match(result.stderr, /Deployment ingress-nginx\/ingress-nginx-controller: 1\/1 updated, 0\/1 available/);
+      assert.match(
+        result.stderr,
+        /Pod\/ingress-nginx-controller-\S+: Warning FailedScheduling: .*node affinity\/selector/,
+      );
     });
 
     for (const model of project.stages) {
@@ -266,15 +270,18 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
       });
     }
 
-    test("the roll-out wait times out naming each Deployment that did not become ready", async () => {
-      const result = await cli("deploy", "cluster", kindStage, "--timeout", "2");
-      assert.equal(result.exitCode, 3);
-      assert.match(result.stderr, /Deployment\(s\) did not become ready within 2 s/);
-      assert.match(
-        result.stderr,
-        new RegExp(`Deployment ${namespace}/jore4-ui: not yet seen by the deployment controller`),
+    /** The kind stage's committed folder: its kustomization.yaml and the files it lists. */
+    const kindStageFiles = () => {
+      const source = join(repositoryRoot, project.config.paths.clusters, kindStage);
+      const kustomization = readFileSync(join(source, "kustomization.yaml"), "utf8");
+      const files = Object.fromEntries(
+        (parse(kustomization) as { resources: string[] }).resources.map((file) => [
+          file,
+          readFileSync(join(source, file), "utf8"),
+        ]),
       );
-    });
+      return { kustomization, files };
+    };
 
     const writeCluster = (name: string, files: Record<string, string>) => {
       const dir = join(scratch, name);
@@ -283,6 +290,35 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
       for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
       return dir;
     };
+
+    test("the roll-out wait times out naming each Deployment that did not become ready, and why", async () => {
+      // The kind stage plus a Deployment no node can take: the others roll out, it never does.
+      const { kustomization, files } = kindStageFiles();
+      const dir = writeCluster("unschedulable", {
+        ...files,
+        "kustomization.yaml": `${kustomization.trimEnd()}\n  - unschedulable.yaml\n`,
+        "unschedulable.yaml": [
+          "apiVersion: apps/v1",
+          "kind: Deployment",
+          `metadata: {name: unschedulable, namespace: ${namespace}}`,
+          "spec:",
+          "  selector: {matchLabels: {app: unschedulable}}",
+          "  template:",
+          "    metadata: {labels: {app: unschedulable}}",
+          "    spec:",
+          '      nodeSelector: {no-such-node: "true"}',
+          "      containers: [{name: main, image: example.org/never:1}]",
+          "",
+        ].join("\n"),
+      });
+      const result = await cli("deploy", "cluster", kindStage, "--cluster", dir, "--timeout", "20");
+      assert.equal(result.exitCode, 3, result.stderr);
+      assert.match(result.stderr, /1 Deployment\(s\) did not become ready within 20 s/);
+      assert.match(result.stderr, new RegExp(`Deployment ${namespace}/unschedulable: 1/1 updated, 0/1 available`));
+      assert.match(result.stderr, /Pod\/unschedulable-\S+: Warning FailedScheduling: .*node affinity\/selector/);
+      assert.doesNotMatch(result.stderr, /Deployment \S+\/jore4-/, "the stage's own Deployments rolled out");
+      await plane.kubectl(["delete", "deployment", "unschedulable", "-n", namespace]);
+    });
 
     test("a stage with an invalid object fails before anything is applied", async () => {
       const dir = writeCluster("invalid", {
@@ -303,14 +339,7 @@ export function deploySuite(controlPlane: () => ControlPlane): void {
     });
 
     test("--prune deletes what an earlier deploy of the stage applied and the stage no longer has", async () => {
-      const source = join(repositoryRoot, project.config.paths.clusters, kindStage);
-      const kustomization = readFileSync(join(source, "kustomization.yaml"), "utf8");
-      const files = Object.fromEntries(
-        (parse(kustomization) as { resources: string[] }).resources.map((file) => [
-          file,
-          readFileSync(join(source, file), "utf8"),
-        ]),
-      );
+      const { kustomization, files } = kindStageFiles();
       const dir = writeCluster("prune", { ...files, "kustomization.yaml": kustomization });
       assert.equal((await cli("deploy", "cluster", kindStage, "--cluster", dir, "--no-wait")).exitCode, 0);
       assert.ok(await exists(["deployment", "jore4-testdb", "-n", namespace]));

@@ -1,0 +1,293 @@
+import assert from "node:assert/strict";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseAllDocuments } from "yaml";
+import { crdsDir } from "../../../src/cluster/crd-sources.ts";
+import { parseSeconds } from "../../../src/cluster/rollout.ts";
+import { diskFiles } from "../../../src/io/source-files.ts";
+import { loadProject } from "../../../src/values/load.ts";
+import { runCli } from "../../support/cli.ts";
+import type { Cluster } from "../../support/cluster.ts";
+import { repoRoot as repositoryRoot } from "../../support/repo-fixture.ts";
+import { createStageRepo, git, type StageRepo } from "../../support/stage-repo.ts";
+
+/** How often Flux looks at the stage branch in these tests (jore4-flux.yaml's flux.interval). */
+const interval = "5s";
+const intervalSeconds = parseSeconds(interval);
+
+interface Deployment {
+  metadata: { name: string; generation: number; labels?: Record<string, string> };
+  spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
+  status?: {
+    observedGeneration?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    replicas?: number;
+    conditions?: { type: string; status: string }[];
+  };
+}
+
+interface FluxKustomization {
+  status?: {
+    lastAppliedRevision?: string;
+    lastAttemptedRevision?: string;
+    conditions?: { type: string; status: string; reason: string; message: string }[];
+  };
+}
+
+/** Rolled out: the controller saw the latest spec, and every replica is updated and available. */
+const rolledOut = (deployment: Deployment) =>
+  (deployment.status?.observedGeneration ?? 0) >= deployment.metadata.generation &&
+  deployment.status?.updatedReplicas === deployment.spec.replicas &&
+  deployment.status?.availableReplicas === deployment.spec.replicas &&
+  deployment.status?.replicas === deployment.spec.replicas &&
+  deployment.status?.conditions?.some((condition) => condition.type === "Available" && condition.status === "True");
+
+/**
+ * The GitOps loop for real, driven only through the CLI as a user would: a stage repository on
+ * the cluster's git server, Flux's controllers reconciling the dev branch into the test cluster.
+ */
+export function fluxSuite(testCluster: () => Cluster): void {
+  describe("Flux reconciles the stage branches on the test cluster", () => {
+    let cluster: Cluster;
+    let repo: StageRepo;
+    const stage = "dev";
+    let context: string;
+    let namespace: string;
+    let fluxNamespace: string;
+    let syncName: string;
+    const cli = async (...args: string[]) => {
+      const result = await runCli(repo.root, args, cluster.env as Record<string, string>);
+      assert.equal(result.exitCode, 0, `jore4-flux ${args.join(" ")}:\n${result.stderr}`);
+      return result;
+    };
+    const remoteHead = async (branch: string) =>
+      (await git(repo.root, "ls-remote", "origin", `refs/heads/${branch}`)).split(/\s/)[0]!;
+    const kustomization = async () =>
+      JSON.parse(
+        await cluster.kubectl(["get", "kustomization", syncName, "-n", fluxNamespace, "-o", "json"]),
+      ) as FluxKustomization;
+    const deployments = async () =>
+      new Map(
+        (
+          JSON.parse(await cluster.kubectl(["get", "deployments", "-n", namespace, "-o", "json"])) as {
+            items: Deployment[];
+          }
+        ).items.map((item) => [item.metadata.name, item]),
+      );
+    /** The images of the Deployments in clusters/<stage> on the remote stage branch. */
+    const branchImages = async () => {
+      const files = (await git(repo.root, "ls-tree", "--name-only", `origin/${stage}`, `clusters/${stage}/`))
+        .split("\n")
+        .filter((file) => file.endsWith(".yaml"));
+      const images = new Map<string, string>();
+      for (const file of files)
+        for (const document of parseAllDocuments(await git(repo.root, "show", `origin/${stage}:${file}`))) {
+          const object = document.toJS() as Deployment & { kind?: string };
+          if (object?.kind === "Deployment")
+            images.set(object.metadata.name, object.spec.template.spec.containers[0]!.image);
+        }
+      return images;
+    };
+    /** Polls `check` until it returns a value, at most `seconds`; fails with the last state seen. */
+    async function eventually<T>(
+      what: string,
+      seconds: number,
+      check: () => Promise<T | undefined>,
+    ): Promise<{ value: T; seconds: number }> {
+      const started = Date.now();
+      let last: unknown;
+      while (Date.now() - started < seconds * 1000) {
+        try {
+          const value = await check();
+          if (value !== undefined) return { value, seconds: (Date.now() - started) / 1000 };
+        } catch (error) {
+          last = error;
+        }
+        await sleep(500);
+      }
+      const status = JSON.stringify((await kustomization().catch((): FluxKustomization => ({}))).status ?? {}, null, 2);
+      throw new Error(
+        `${what}: not within ${seconds} s${last ? ` (last error: ${String(last)})` : ""}\nKustomization status: ${status}`,
+      );
+    }
+    /**
+     * Flux applies the remote stage branch's head within `applySeconds` (its Kustomization's
+     * lastAppliedRevision), and then every Deployment of the branch rolls out with its image.
+     */
+    async function liveAtHead(applySeconds: number) {
+      const head = await remoteHead(stage);
+      const wanted = await branchImages();
+      const applied = await eventually(`Flux applies ${stage}@sha1:${head}`, applySeconds, async () =>
+        (await kustomization()).status?.lastAppliedRevision === `${stage}@sha1:${head}` ? true : undefined,
+      );
+      const { value: live } = await eventually(`${stage}@sha1:${head} rolls out`, 60, async () => {
+        const live = await deployments();
+        for (const [name, image] of wanted) {
+          const deployment = live.get(name);
+          if (!deployment || deployment.spec.template.spec.containers[0]!.image !== image || !rolledOut(deployment))
+            return undefined;
+        }
+        return live;
+      });
+      return { head, live, appliedSeconds: applied.seconds };
+    }
+    const commitAndPush = async (message: string) => {
+      await git(repo.root, "add", "--all");
+      await git(repo.root, "commit", "--quiet", "-m", message);
+      await git(repo.root, "push", "--quiet", "origin", "main");
+      return git(repo.root, "rev-parse", "HEAD");
+    };
+
+    before(async () => {
+      cluster = testCluster();
+      repo = await createStageRepo();
+      // Flux clones over smart HTTP from the cluster's git server; the user pushes there too.
+      const url = await cluster.git.serve("jore4-flux", join(repo.dir, "remote.git"));
+      await git(repo.root, "remote", "set-url", "origin", url);
+      const configFile = join(repo.root, "jore4-flux.yaml");
+      writeFileSync(
+        configFile,
+        readFileSync(configFile, "utf8")
+          .replace(/^(\s+url:) .*$/m, `$1 ${url}`)
+          .replace(/^(\s+interval:) .*$/m, `$1 ${interval}`),
+      );
+      const project = loadProject(diskFiles(repo.root));
+      assert.equal(project.config.repository.url, url);
+      assert.equal(project.config.flux.interval, interval);
+      const model = project.stages.find((candidate) => candidate.stage.name === stage)!;
+      namespace = model.values.namespace;
+      fluxNamespace = project.config.flux.namespace;
+      syncName = project.config.flux.syncName;
+      context = cluster.contexts[stage]!;
+      // The repository carries the committed cluster prerequisites too (deploy crds reads them).
+      cpSync(join(repositoryRoot, crdsDir), join(repo.root, crdsDir), { recursive: true });
+      await cli("generate");
+      await commitAndPush("Flux syncs from the test git server every 5 s");
+      for (const [from, to] of [
+        ["main", "dev"],
+        ["dev", "test"],
+        ["test", "prod"],
+      ] as const)
+        await cli("promote", from, to, "--push", "--yes");
+      // Earlier suites deployed the stages directly: start from an empty namespace and no Flux sync.
+      if ((await cluster.kubectl(["get", "crd", "-o", "name"])).includes("kustomizations.kustomize.toolkit.fluxcd.io"))
+        await cluster.kubectl(["delete", "kustomizations,gitrepositories", "--all", "-n", fluxNamespace]);
+      await cluster.kubectl(["delete", "namespace", namespace, "--ignore-not-found", "--timeout=120s"]);
+    });
+    after(() => repo?.cleanup());
+
+    test("bootstrap: deploy crds and deploy cluster; Flux applies the dev branch and every Deployment rolls out", async () => {
+      // The Secrets Store driver's Helm chart cannot be downloaded here; its CRDs are installed.
+      await cli("deploy", "crds", stage, "--context", context, "--skip", "secret-store-driver");
+      await cluster.startFlux();
+      const deployed = await cli("deploy", "cluster", stage, "--context", context);
+      assert.match(deployed.stderr, /all \d+ Deployment\(s\) rolled out/);
+      const value = await liveAtHead(60);
+      const ready = (await kustomization()).status?.conditions?.find((condition) => condition.type === "Ready");
+      assert.equal(ready?.status, "True", ready?.message);
+      assert.equal((await kustomization()).status?.lastAppliedRevision, `${stage}@sha1:${value.head}`);
+      const wanted = await branchImages();
+      assert.ok(wanted.size >= 3, `dev has its Deployments: ${[...wanted.keys()].join(", ")}`);
+      for (const [name, image] of wanted) {
+        const deployment = value.live.get(name)!;
+        assert.equal(deployment.spec.template.spec.containers[0]!.image, image, name);
+        assert.ok(rolledOut(deployment), `${name} is available`);
+        assert.equal(deployment.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"], syncName, `Flux owns ${name}`);
+      }
+    });
+
+    let uiChange: string;
+    let shippedUi: string;
+    test("promotion: set-image on main, promote main dev --push; Flux rolls it out within two intervals, other stages untouched", async () => {
+      shippedUi = (await branchImages()).get("jore4-ui")!;
+      const others = { test: await remoteHead("test"), prod: await remoteHead("prod") };
+      const othersLive = await deployments();
+      await cli("set-image", "ui", "hsldevcom/jore4-ui:flux-e2e-1");
+      uiChange = await commitAndPush("ui: flux-e2e-1");
+      await cli("promote", "main", stage, "--push", "--yes");
+      const value = await liveAtHead(2 * intervalSeconds);
+      process.stderr.write(`promotion applied by Flux ${value.appliedSeconds.toFixed(1)} s after the push\n`);
+      assert.equal(
+        value.live.get("jore4-ui")!.spec.template.spec.containers[0]!.image,
+        "hsldevcom/jore4-ui:flux-e2e-1",
+      );
+      for (const [name, deployment] of value.live)
+        if (name !== "jore4-ui")
+          assert.equal(
+            deployment.spec.template.spec.containers[0]!.image,
+            othersLive.get(name)!.spec.template.spec.containers[0]!.image,
+            `${name} unchanged`,
+          );
+      assert.deepEqual({ test: await remoteHead("test"), prod: await remoteHead("prod") }, others);
+    });
+
+    test("rollback --through dev brings the old image back; a service removed on main and promoted is pruned", async () => {
+      await cli("rollback", uiChange, "--through", stage, "--push", "--yes");
+      await git(repo.root, "fetch", "--quiet", "origin");
+      const value = await liveAtHead(2 * intervalSeconds);
+      assert.equal(value.live.get("jore4-ui")!.spec.template.spec.containers[0]!.image, shippedUi);
+
+      const values = join(repo.root, "values/common.yaml");
+      writeFileSync(values, readFileSync(values, "utf8").replace(/^ {2}ui:\n/m, "  ui:\n    enabled: false\n"));
+      await cli("generate");
+      await commitAndPush("ui: removed");
+      await cli("promote", "main", stage, "--push", "--yes");
+      await liveAtHead(2 * intervalSeconds);
+      await eventually("Flux prunes the ui's Deployment and Service", 30, async () => {
+        const gone = await cluster.kubectl([
+          "get",
+          "deployment/jore4-ui",
+          "service/jore4-ui",
+          "-n",
+          namespace,
+          "--ignore-not-found",
+          "-o",
+          "name",
+        ]);
+        return gone.trim() === "" ? true : undefined;
+      });
+      assert.ok((await deployments()).has("jore4-hasura"), "the other services stay");
+    });
+
+    test("failure: a promotion the apiserver rejects shows as a failed reconciliation with its reason; what ran keeps running", async () => {
+      const before = await liveAtHead(1);
+      const hasura = before.live.get("jore4-hasura")!.spec.template.spec.containers[0]!.image;
+      await cli("set-image", "hasura", "hsldevcom/jore4-hasura:flux-e2e-never");
+      // Valid for jore4-flux (generate accepts it), invalid for Kubernetes: a ConfigMap key with spaces.
+      writeFileSync(
+        join(repo.root, "manifests/all/broken.yaml"),
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: ${namespace}\ndata:\n  "not a key": x\n`,
+      );
+      await cli("generate");
+      await commitAndPush("hasura: flux-e2e-never, and a ConfigMap the apiserver rejects");
+      await cli("promote", "main", stage, "--push", "--yes");
+      const head = await remoteHead(stage);
+      const { value: failed } = await eventually(
+        "Flux reports the failed reconciliation",
+        2 * intervalSeconds + 20,
+        async () => {
+          const status = (await kustomization()).status;
+          const ready = status?.conditions?.find((condition) => condition.type === "Ready");
+          return status?.lastAttemptedRevision === `${stage}@sha1:${head}` && ready?.status === "False"
+            ? { status, ready }
+            : undefined;
+        },
+      );
+      process.stderr.write(`Flux: ${failed.ready.reason}: ${failed.ready.message}\n`);
+      assert.equal(failed.ready.reason, "ReconciliationFailed");
+      assert.match(failed.ready.message, new RegExp(`ConfigMap/${namespace}/broken dry-run failed \\(Invalid\\)`));
+      assert.match(failed.ready.message, /not a key/);
+      assert.equal(failed.status.lastAppliedRevision, `${stage}@sha1:${before.head}`, "nothing of it was applied");
+      const live = await deployments();
+      assert.equal(
+        live.get("jore4-hasura")!.spec.template.spec.containers[0]!.image,
+        hasura,
+        "the old image keeps running",
+      );
+      assert.ok(rolledOut(live.get("jore4-hasura")!), "and stays available");
+    });
+  });
+}

@@ -34,7 +34,7 @@ async function kubeconformSeconds(files: Files): Promise<number> {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), text);
     }
-    const kubeconform = locateTool(repoRoot, "kubeconform").command;
+    const kubeconform = locateTool(process.env, repoRoot, "kubeconform").command;
     const started = performance.now();
     const result = await execa(
       kubeconform[0]!,

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { goTools } from "../src/tools/catalog.ts";
 import { installTool } from "../src/tools/install.ts";
+import { processContext } from "../src/process-context.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "jore4-flux-cold-"));
 process.env.GOCACHE = join(scratch, "go-build");
@@ -17,7 +18,7 @@ let total = 0;
 try {
   for (const tool of goTools.filter((candidate) => candidate.forTests)) {
     const started = performance.now();
-    await installTool(root, tool, () => {});
+    await installTool({ ...processContext(), stderr: { write: () => {} } }, root, tool);
     const seconds = (performance.now() - started) / 1000;
     total += seconds;
     console.log(`${tool.name.padEnd(15)} ${tool.version.padEnd(9)} ${seconds.toFixed(0).padStart(5)} s`);

@@ -19,6 +19,7 @@ import { promotionMessage } from "../src/promotion/message.ts";
 import { readHistoryInput } from "../src/promotion/read-history.ts";
 import { historyHtml } from "../src/promotion/report-html.ts";
 import { loadProjectConfig } from "../src/values/load.ts";
+import { processContext } from "../src/process-context.ts";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const promotions = Number(process.argv[2] ?? 5000);
@@ -185,7 +186,7 @@ try {
     `generated ${made} promotions over ${config.stages.length} stages and ${serviceCount} services in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
 
-  const git = new Git(dir);
+  const git = new Git(processContext().run, dir);
   const cpuBefore = process.cpuUsage();
   started = performance.now();
   const input = await readHistoryInput(git, config);

@@ -14,6 +14,7 @@ import { fileText } from "../src/render/yaml-text.ts";
 import { kustomizeBuild } from "../src/tools/run.ts";
 import { shippedFiles, repoRoot } from "../test/support/repo-fixture.ts";
 import { largeConfiguration } from "./large-config.ts";
+import { processContext } from "../src/process-context.ts";
 
 function renderAll(files: Record<string, string>): RenderedStage[] {
   const { stages } = renderProject(memoryFiles(files));
@@ -31,7 +32,7 @@ async function kustomizeSeconds(stages: RenderedStage[]): Promise<number> {
       ),
     );
     const started = performance.now();
-    for (const stage of stages) await kustomizeBuild(repoRoot, join(dir, stage.dir));
+    for (const stage of stages) await kustomizeBuild(processContext(), repoRoot, join(dir, stage.dir));
     return (performance.now() - started) / 1000;
   } finally {
     rmSync(dir, { recursive: true, force: true });

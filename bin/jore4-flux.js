@@ -4,4 +4,5 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv);
+const { processContext } = await import("../src/process-context.ts");
+process.exitCode = await main(process.argv.slice(2), processContext());

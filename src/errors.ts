@@ -9,6 +9,8 @@ export const ExitCode = {
   failed: 3,
   /** A safety guard refused: wrong kube context, dirty work tree, unconfirmed prod change. */
   refused: 4,
+  /** An unexpected failure: a bug in jore4-flux or the system refusing (one line; DEBUG=1 prints the stack). */
+  internal: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -3,7 +3,8 @@ import { Option } from "commander";
 import { parseImageOverride } from "../cluster/objects.ts";
 import { parseSeconds } from "../cluster/rollout.ts";
 import { openSession } from "../cluster/session.ts";
-import { findRoot, out } from "./context.ts";
+import type { Context } from "../context.ts";
+import { repositoryRoot } from "./context.ts";
 
 /** Options and session set-up shared by the commands that touch clusters (deploy, kind, login, context). */
 export interface GuardOptions {
@@ -23,11 +24,11 @@ export function withGuardOptions(command: Command): Command {
     .option("--dry-run", "print the exact commands and objects; contact no cluster or cloud");
 }
 
-export function sessionFor(command: Command, options: GuardOptions) {
-  return openSession(findRoot(command.optsWithGlobals().dir), {
+/** The cluster session of a command; with `json`, a dry run's script goes to stderr (stdout holds the JSON). */
+export function sessionFor(context: Context, command: Command, options: GuardOptions & { json?: boolean }) {
+  return openSession(context, repositoryRoot(context, command), {
     dryRun: options.dryRun ?? false,
-    progress: out.progress,
-    print: out.data,
+    json: options.json ?? false,
   });
 }
 

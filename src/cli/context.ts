@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import type { Command } from "commander";
+import type { Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { projectConfigFile } from "../values/load.ts";
 
@@ -15,9 +17,7 @@ export function findRoot(start: string): string {
   });
 }
 
-/** Output conventions: data to stdout, progress and diagnostics to stderr. */
-export const out = {
-  data: (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-  json: (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-  progress: (text: string) => process.stderr.write(`${text}\n`),
-};
+/** The repository a command works on: `--dir` (relative to the context's folder), or the one around it. */
+export function repositoryRoot(context: Context, command: Command): string {
+  return findRoot(resolve(context.cwd, (command.optsWithGlobals() as { dir: string }).dir));
+}

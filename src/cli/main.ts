@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { progress, type Context } from "../context.ts";
 import { ExitCode, formatProblem, Jore4FluxError } from "../errors.ts";
 import { commands } from "./commands/index.ts";
 
@@ -10,7 +11,16 @@ function packageVersion(): string {
   return manifest.version;
 }
 
-export function program(): Command {
+/** Commander's own output (help, usage errors) goes to the context too, and it never exits the process. */
+function bind(command: Command, context: Context): void {
+  command.exitOverride().configureOutput({
+    writeOut: (text) => context.stdout.write(text),
+    writeErr: (text) => context.stderr.write(text),
+  });
+  for (const sub of command.commands) bind(sub, context);
+}
+
+export function program(context: Context): Command {
   const root = new Command("jore4-flux")
     .description("Render, check, promote and deploy the jore4 Kubernetes stages (GitOps with Flux).")
     .version(packageVersion())
@@ -19,23 +29,31 @@ export function program(): Command {
       "the jore4-flux repository (default: the nearest folder up holding jore4-flux.yaml)",
       ".",
     )
-    .showHelpAfterError("(run with --help for usage)")
-    .exitOverride();
-  for (const command of commands()) root.addCommand(command.exitOverride());
+    .showHelpAfterError("(run with --help for usage)");
+  for (const command of commands(context)) root.addCommand(command);
+  bind(root, context);
   return root;
 }
 
-function report(error: Jore4FluxError): void {
-  process.stderr.write(`error: ${error.message}\n`);
-  if (error.problems.length > 1)
-    for (const problem of error.problems) process.stderr.write(`  ${formatProblem(problem)}\n`);
-  if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+function report(context: Context, error: Jore4FluxError): void {
+  progress(context, `error: ${error.message}`);
+  if (error.problems.length > 1) for (const problem of error.problems) progress(context, `  ${formatProblem(problem)}`);
+  if (error.hint) progress(context, `hint: ${error.hint}`);
 }
 
-/** The only place that turns errors into exit codes. */
-export async function main(argv: string[]): Promise<number> {
+/** A failure nobody foresaw (a bug, or the system refusing): one line, unless DEBUG=1 asks for the stack. */
+function reportUnexpected(context: Context, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = message.split("\n").find((part) => part.trim() !== "") ?? "unknown error";
+  const debug = context.env.DEBUG === "1";
+  progress(context, `error: unexpected failure: ${line.trim()}${debug ? "" : " (DEBUG=1 prints the stack trace)"}`);
+  if (debug) progress(context, error instanceof Error ? (error.stack ?? message) : message);
+}
+
+/** The only place that turns errors into exit codes. `argv` holds the arguments after the program name. */
+export async function main(argv: readonly string[], context: Context): Promise<number> {
   try {
-    await program().parseAsync(argv);
+    await program(context).parseAsync([...argv], { from: "user" });
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -43,9 +61,10 @@ export async function main(argv: string[]): Promise<number> {
       return done ? ExitCode.ok : ExitCode.invalid;
     }
     if (error instanceof Jore4FluxError) {
-      report(error);
+      report(context, error);
       return error.exitCode;
     }
-    throw error;
+    reportUnexpected(context, error);
+    return ExitCode.internal;
   }
 }

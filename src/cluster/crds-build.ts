@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
+import type { Context } from "../context.ts";
 import { crdFiles, fluxControllers, ingressNginx, secretStoreDriver } from "./crd-sources.ts";
 import { moduleDir, type ModulePin } from "../tools/go-modules.ts";
 import { runStep } from "./run.ts";
@@ -14,8 +15,8 @@ const header = (what: string, pins: readonly ModulePin[]) =>
  * The Flux installation: each pinned controller's `config/` (CRDs, RBAC, Deployment) built with
  * our kustomize into the flux-system namespace — what `flux install` does from release files.
  */
-async function fluxManifest(root: string): Promise<string> {
-  const dirs = await Promise.all(fluxControllers.map(moduleDir));
+async function fluxManifest(context: Context, root: string): Promise<string> {
+  const dirs = await Promise.all(fluxControllers.map((pin) => moduleDir(context, pin)));
   const work = mkdtempSync(join(tmpdir(), "jore4-flux-crds-"));
   try {
     writeFileSync(
@@ -36,7 +37,7 @@ async function fluxManifest(root: string): Promise<string> {
       ],
     };
     writeFileSync(join(work, "kustomization.yaml"), stringify(kustomization));
-    const built = await runStep(root, {
+    const built = await runStep(context, root, {
       title: "kustomize build of the Flux controllers",
       argv: ["kustomize", "build", "--load-restrictor", "LoadRestrictionsNone", work],
     });
@@ -47,12 +48,13 @@ async function fluxManifest(root: string): Promise<string> {
 }
 
 async function copiedFiles(
+  context: Context,
   pin: ModulePin,
   what: string,
   files: readonly string[],
   leaveOut: (document: string) => boolean = () => false,
 ): Promise<string> {
-  const dir = await moduleDir(pin);
+  const dir = await moduleDir(context, pin);
   const documents = files.flatMap((file) =>
     readFileSync(join(dir, file), "utf8")
       .replace(/^---\n/, "")
@@ -62,15 +64,16 @@ async function copiedFiles(
 }
 
 /** Every file of crds/, by path: deterministic for the pinned modules. */
-export async function buildCrdFiles(root: string): Promise<Record<string, string>> {
+export async function buildCrdFiles(context: Context, root: string): Promise<Record<string, string>> {
   return {
-    [crdFiles.flux]: await fluxManifest(root),
-    [crdFiles.secretStore]: await copiedFiles(secretStoreDriver, "The Secrets Store CSI driver's CRDs", [
+    [crdFiles.flux]: await fluxManifest(context, root),
+    [crdFiles.secretStore]: await copiedFiles(context, secretStoreDriver, "The Secrets Store CSI driver's CRDs", [
       "config/crd/bases/secrets-store.csi.x-k8s.io_secretproviderclasses.yaml",
       "config/crd/bases/secrets-store.csi.x-k8s.io_secretproviderclasspodstatuses.yaml",
     ]),
     // Without its admission webhook, which only slows start-up; a second `deploy crds` then changes nothing.
     [crdFiles.ingressNginx]: await copiedFiles(
+      context,
       ingressNginx,
       "ingress-nginx for kind (its kind provider manifest, without the admission webhook)",
       ["deploy/static/provider/kind/deploy.yaml"],

@@ -22,7 +22,7 @@ export function kindConfigSource(
   kindconfig?: string,
 ): { text: string } | { file: string } {
   if (kindconfig) {
-    const file = resolve(kindconfig);
+    const file = resolve(session.context.cwd, kindconfig);
     try {
       readFileSync(file);
     } catch {

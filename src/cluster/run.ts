@@ -1,4 +1,4 @@
-import { execa } from "execa";
+import type { Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { locateTool, onPath } from "../tools/locate.ts";
 import { formatCommand, type CommandStep } from "./step.ts";
@@ -15,17 +15,17 @@ const installHints: Record<string, string> = {
 const projectTools = new Set(["kubectl", "kustomize", "helm"]);
 
 /** The command to run for a step's tool, or a clear error naming the tool and how to get it. */
-export function resolveCommand(root: string, tool: string): string[] {
+export function resolveCommand(env: Context["env"], root: string, tool: string): string[] {
   if (projectTools.has(tool)) {
     try {
-      return locateTool(root, tool).command;
+      return locateTool(env, root, tool).command;
     } catch (error) {
       if (error instanceof Jore4FluxError)
         throw new Jore4FluxError(error.message, { exitCode: ExitCode.failed, hint: installHints[tool] });
       throw error;
     }
   }
-  const found = onPath(tool);
+  const found = onPath(env, tool);
   if (!found)
     throw new Jore4FluxError(`${tool} is not installed (not found on PATH)`, {
       exitCode: ExitCode.failed,
@@ -41,24 +41,21 @@ export interface StepResult {
 }
 
 /** Runs one step; a failure names the step, the command and the tool's own message. */
-export async function runStep(root: string, step: CommandStep): Promise<StepResult> {
+export async function runStep(context: Context, root: string, step: CommandStep): Promise<StepResult> {
   const [tool, ...args] = step.argv;
-  const [command, ...lead] = resolveCommand(root, tool!);
+  const [command, ...lead] = resolveCommand(context.env, root, tool!);
   // Paths in steps are relative to the repository root, as printed by --dry-run.
-  const result = await execa(command!, [...lead, ...args], {
+  const result = await context.run(command!, [...lead, ...args], {
     cwd: root,
-    input: step.input,
-    reject: false,
-    stdin: step.interactive && step.input === undefined ? "inherit" : undefined,
-    stderr: step.interactive ? "inherit" : "pipe",
+    ...(step.input !== undefined ? { input: step.input } : {}),
+    ...(step.interactive && step.input === undefined ? { stdin: "inherit" as const } : {}),
+    ...(step.interactive ? { stderr: "inherit" as const } : {}),
   });
-  const outcome = {
-    stdout: String(result.stdout ?? ""),
-    stderr: String(result.stderr ?? ""),
-    exitCode: result.exitCode ?? 1,
-  };
+  // A step's output is read as a value: without the final newline.
+  const chomp = (text: string) => text.replace(/\r?\n$/, "");
+  const outcome = { stdout: chomp(result.stdout), stderr: chomp(result.stderr), exitCode: result.exitCode };
   if (result.failed && !step.tolerateFailure) {
-    const detail = outcome.stderr.trim() || outcome.stdout.trim() || result.shortMessage;
+    const detail = outcome.stderr.trim() || outcome.stdout.trim() || result.message;
     throw new Jore4FluxError(`${step.title} failed: ${formatCommand(step.argv)}\n${detail}`, {
       exitCode: ExitCode.failed,
     });

@@ -1,42 +1,45 @@
 import type { ProjectConfig } from "../config/project.ts";
+import { progress, type Context } from "../context.ts";
 import { diskFiles } from "../io/source-files.ts";
 import { loadProjectConfig } from "../values/load.ts";
 import { runStep, type StepResult } from "./run.ts";
 import { formatSteps, type CommandStep } from "./step.ts";
 
-/** What a cluster operation needs from its surroundings: the repository, output, and dry-run. */
+/** A cluster operation over the context: the repository, and whether steps run or are only printed. */
 export interface Session {
+  context: Context;
   root: string;
   config: ProjectConfig;
+  dryRun: boolean;
   /** Progress and diagnostics (stderr). */
   progress: (line: string) => void;
-  /** Data output (stdout). */
+  /** The dry-run script and other human output: stdout, or stderr when stdout carries --json. */
   print: (text: string) => void;
-  dryRun: boolean;
   /** Runs a step; in dry-run mode it is printed instead (and nothing is contacted). */
   run: (step: CommandStep) => Promise<StepResult | undefined>;
   /** Runs a step that only reads (kustomize build, kubectl get), also in a dry run: callers read no cluster then. */
   read: (step: CommandStep) => Promise<StepResult>;
 }
 
-export function openSession(
-  root: string,
-  options: { dryRun: boolean; progress: (line: string) => void; print: (text: string) => void },
-): Session {
+export function openSession(context: Context, root: string, options: { dryRun: boolean; json?: boolean }): Session {
   const { config } = loadProjectConfig(diskFiles(root));
+  const script = options.json ? context.stderr : context.stdout;
   let printed = 0;
   return {
+    context,
     root,
     config,
-    ...options,
+    dryRun: options.dryRun,
+    progress: (line) => progress(context, line),
+    print: (text) => script.write(text.endsWith("\n") ? text : `${text}\n`),
     run: async (step) => {
       if (options.dryRun) {
-        options.print(formatSteps([step]).replace(/^# 1\./, `# ${++printed}.`));
+        script.write(formatSteps([step]).replace(/^# 1\./, `# ${++printed}.`));
         return undefined;
       }
-      options.progress(`→ ${step.title}`);
-      return runStep(root, step);
+      progress(context, `→ ${step.title}`);
+      return runStep(context, root, step);
     },
-    read: (step) => runStep(root, step),
+    read: (step) => runStep(context, root, step),
   };
 }

@@ -1,6 +1,5 @@
 import type { StageConfig } from "../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { askOnTerminal } from "../io/terminal.ts";
 import { findStage } from "../config/project.ts";
 import { guardContext, stageContext } from "./context-guard.ts";
 import { currentContextStep } from "./kubectl.ts";
@@ -24,12 +23,12 @@ export async function currentContext(session: Session): Promise<string | undefin
   return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
 }
 
-async function confirm(stage: StageConfig, context: string): Promise<void> {
+async function confirm(session: Session, stage: StageConfig, context: string): Promise<void> {
   const refusal = new Jore4FluxError(`stage ${stage.name} needs confirmation; nothing was applied`, {
     exitCode: ExitCode.refused,
     hint: "confirm interactively, or pass --yes",
   });
-  const answer = await askOnTerminal(
+  const answer = await session.context.prompt(
     `This changes stage ${stage.name} (context ${context}). Type the stage name to go on: `,
   );
   if (answer !== stage.name) throw refusal;
@@ -52,6 +51,6 @@ export async function resolveTarget(session: Session, stageName: string, options
     { explicit: options.context, current: options.context === undefined ? await currentContext(session) : undefined },
     stage.name,
   );
-  if (stage.confirm && !options.yes) await confirm(stage, context);
+  if (stage.confirm && !options.yes) await confirm(session, stage, context);
   return { stage, context };
 }

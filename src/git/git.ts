@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
+import type { ProcessRunner } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 
 /** One ref update inside an atomic `git update-ref --stdin` transaction. */
@@ -19,6 +19,9 @@ export interface GitResult {
   exitCode: number;
 }
 
+/** No pager, no prompts, no editor, C locale for parsable output. */
+const gitEnv = { GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C", GIT_EDITOR: "true" };
+
 const zeroId = "0000000000000000000000000000000000000000";
 
 /**
@@ -26,19 +29,19 @@ const zeroId = "0000000000000000000000000000000000000000";
  * prompts, C locale for parsable output) are set once.
  */
 export class Git {
-  constructor(readonly cwd: string) {}
+  constructor(
+    private readonly runner: ProcessRunner,
+    readonly cwd: string,
+  ) {}
 
   /** Runs git; returns the result even when git fails. */
   async attempt(args: readonly string[], options: { input?: string } = {}): Promise<GitResult> {
-    const result = await execa("git", args, {
+    const result = await this.runner("git", args, {
       cwd: this.cwd,
-      input: options.input,
-      reject: false,
-      stripFinalNewline: false,
-      maxBuffer: 1024 * 1024 * 1024,
-      env: { GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C", GIT_EDITOR: "true" },
+      ...(options.input !== undefined ? { input: options.input } : {}),
+      env: gitEnv,
     });
-    return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? 1 };
+    return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
   }
 
   /** Runs git and returns its output; a failure becomes an error naming the command and git's message. */
@@ -114,7 +117,7 @@ export class Git {
     const dir = await mkdtemp(join(tmpdir(), "jore4-flux-worktree-"));
     await this.run(["worktree", "add", "--quiet", "--detach", dir, commit]);
     try {
-      return await work(new Git(dir));
+      return await work(new Git(this.runner, dir));
     } finally {
       await this.attempt(["worktree", "remove", "--force", dir]);
       await rm(dir, { recursive: true, force: true });
@@ -127,13 +130,17 @@ export class Git {
     const wanted = [...new Set(ids)];
     const contents = new Map<string, string>();
     if (wanted.length === 0) return contents;
-    const result = await execa("git", ["cat-file", "--batch"], {
+    const result = await this.runner("git", ["cat-file", "--batch"], {
       cwd: this.cwd,
       input: `${wanted.join("\n")}\n`,
-      encoding: "buffer",
-      maxBuffer: 1024 * 1024 * 1024,
+      env: gitEnv,
+      binary: true,
     });
-    const output = Buffer.from(result.stdout as Uint8Array);
+    if (result.failed)
+      throw new Jore4FluxError(`git cat-file --batch failed: ${result.stderr.trim() || result.message}`, {
+        exitCode: ExitCode.failed,
+      });
+    const output = Buffer.from(result.stdoutBytes ?? new Uint8Array());
     let at = 0;
     while (at < output.length) {
       const headerEnd = output.indexOf(10, at);

@@ -1,11 +1,12 @@
 import type { ProjectConfig } from "../config/project.ts";
+import { confirm, progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { imageChanges, imagesInManifests } from "./images.ts";
 import { hotfixMessage } from "./message.ts";
 import { finalStage } from "./order.ts";
 import { branchRefusals, cleanTreeRefusals, staleGenerateRefusals } from "./preflight.ts";
-import { refuse, requireRemoteForPush, type Interaction } from "./promote.ts";
+import { refuse, requireRemoteForPush } from "./promote.ts";
 import {
   branchRef,
   branchState,
@@ -36,7 +37,7 @@ export async function startHotfix(
   git: Git,
   config: ProjectConfig,
   name: string,
-  options: { fetch: boolean; interaction: Interaction },
+  options: { fetch: boolean; context: Context; yes?: boolean },
 ): Promise<{ branch: string; base: string }> {
   const branch = hotfixBranch(name);
   const prod = finalStage(config);
@@ -51,7 +52,8 @@ export async function startHotfix(
     });
   if (refusals.length > 0) throw refuse(`cannot start hotfix ${branch}`, refusals);
   await git.run(["switch", "--quiet", "--create", branch, state.local!]);
-  options.interaction.progress(
+  progress(
+    options.context,
     `on ${branch} (from ${prod.branch} ${state.local!.slice(0, 12)}): commit the fix (e.g. jore4-flux set-image …), then run jore4-flux hotfix finish`,
   );
   return { branch, base: state.local! };
@@ -73,7 +75,7 @@ export async function finishHotfix(
   git: Git,
   config: ProjectConfig,
   name: string | undefined,
-  options: { push: boolean; fetch: boolean; interaction: Interaction },
+  options: { push: boolean; fetch: boolean; context: Context; yes?: boolean },
 ): Promise<HotfixResult> {
   const current = await git.currentBranch();
   const given = name ?? (current?.startsWith(hotfixPrefix) ? current : undefined);
@@ -113,8 +115,10 @@ export async function finishHotfix(
   if (refusals.length > 0) throw refuse(`cannot finish ${branch}`, refusals);
   if (
     prod.confirm &&
-    !(await options.interaction.confirm(
+    !(await confirm(
+      options.context,
       `merge ${branch} (${commits.length} commit(s)) into ${prod.branch} and back-port it to ${main}?`,
+      options.yes,
     ))
   ) {
     throw new Jore4FluxError(`not confirmed: ${prod.branch} was not changed`, { exitCode: ExitCode.refused });
@@ -175,7 +179,8 @@ export async function finishHotfix(
     { branch: main, from: mainState.local, to: mainCommit },
   ];
   await moveBranches(git, moves, `jore4-flux: hotfix ${branch}`);
-  options.interaction.progress(
+  progress(
+    options.context,
     `${prod.branch} is now ${stageCommit.slice(0, 12)}; ${main} is now ${mainCommit.slice(0, 12)} (${commits.length} commit(s) cherry-picked with -x)`,
   );
   if (options.push && remote) await pushOrRestore(git, remote, moves, snapshot);

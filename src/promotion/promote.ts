@@ -1,4 +1,5 @@
 import type { ProjectConfig } from "../config/project.ts";
+import { confirm, progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { imageChanges, imagesInManifests, objectChanges, type ImageChange, type ObjectChange } from "./images.ts";
@@ -25,13 +26,6 @@ import {
   staleGeneratedFiles,
   staleGeneratedFilesAt,
 } from "./repository.ts";
-
-/** How a command talks to the person running it. */
-export interface Interaction {
-  progress(text: string): void;
-  /** Asks for a yes; returns false when the person says no. Refuses when nobody can answer. */
-  confirm(question: string): Promise<boolean>;
-}
 
 export interface PromotionPlan {
   step: PromotionStep;
@@ -77,13 +71,13 @@ export async function planPromotion(
   config: ProjectConfig,
   from: string,
   to: string,
-  options: { fetch: boolean; interaction: Interaction },
+  options: { fetch: boolean; context: Context },
 ): Promise<PromotionPlan> {
   const step = promotionStep(config, from, to);
   const target = step.to;
   const remote = await remoteFor(git);
   if (remote && options.fetch) {
-    options.interaction.progress(`fetching ${remote}…`);
+    progress(options.context, `fetching ${remote}…`);
     await fetchRemote(git, remote);
   }
   const source = await branchState(git, step.fromBranch, remote);
@@ -94,7 +88,7 @@ export async function planPromotion(
     ...branchRefusals(destination, remote, true),
   ];
   if (source.local) {
-    options.interaction.progress(`checking that clusters/ on ${step.fromBranch} is up to date (generate --check)…`);
+    progress(options.context, `checking that clusters/ on ${step.fromBranch} is up to date (generate --check)…`);
     refusals.push(...staleGenerateRefusals(step.fromBranch, await staleGeneratedFilesAt(git, source.local)));
   }
   if (source.local && destination.local) {
@@ -158,23 +152,27 @@ export async function planPromotion(
 export async function applyPromotion(
   git: Git,
   plan: PromotionPlan,
-  options: { push: boolean; interaction: Interaction },
+  options: { push: boolean; context: Context; yes?: boolean },
 ): Promise<PromotionResult> {
   const { step } = plan;
   const target = step.to;
   requireRemoteForPush(options.push, plan.remote);
   if (
     !plan.targetCommit &&
-    !(await options.interaction.confirm(
+    !(await confirm(
+      options.context,
       `${target.branch} does not exist yet: create it from ${step.fromBranch} (${plan.sourceCommit.slice(0, 12)})?`,
+      options.yes,
     ))
   ) {
     throw new Jore4FluxError(`not confirmed: ${target.branch} was not created`, { exitCode: ExitCode.refused });
   }
   if (
     target.confirm &&
-    !(await options.interaction.confirm(
+    !(await confirm(
+      options.context,
       `promote ${step.fromBranch} to ${target.name} (${plan.images.length} image change(s))?`,
+      options.yes,
     ))
   ) {
     throw new Jore4FluxError(`not confirmed: ${target.name} was not changed`, { exitCode: ExitCode.refused });
@@ -202,11 +200,12 @@ export async function applyPromotion(
   });
   const moves = [{ branch: target.branch, from: plan.targetCommit, to: commit }];
   await moveBranches(git, moves, `jore4-flux: promote ${step.fromBranch} to ${target.branch}`);
-  options.interaction.progress(
+  progress(
+    options.context,
     `${target.branch} is now ${commit.slice(0, 12)} (promoted from ${step.fromBranch} ${plan.sourceCommit.slice(0, 12)})`,
   );
   if (options.push && plan.remote) {
-    options.interaction.progress(`pushing ${target.branch} to ${plan.remote}…`);
+    progress(options.context, `pushing ${target.branch} to ${plan.remote}…`);
     await pushOrRestore(git, plan.remote, moves, snapshot);
   }
   return { plan, commit, pushed: Boolean(options.push && plan.remote) };

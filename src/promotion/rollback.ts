@@ -1,10 +1,11 @@
 import type { ProjectConfig } from "../config/project.ts";
+import { progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { trailerKeys, withTrailer } from "./message.ts";
 import { finalStage, pathTo } from "./order.ts";
 import { branchRefusals, cleanTreeRefusals, staleGenerateRefusals } from "./preflight.ts";
-import { refuse, requireRemoteForPush, type Interaction } from "./promote.ts";
+import { refuse, requireRemoteForPush } from "./promote.ts";
 import {
   branchState,
   fetchRemote,
@@ -33,7 +34,7 @@ export async function rollback(
   git: Git,
   config: ProjectConfig,
   rev: string,
-  options: { push: boolean; fetch: boolean; interaction: Interaction },
+  options: { push: boolean; fetch: boolean; context: Context; yes?: boolean },
 ): Promise<RollbackResult> {
   const main = config.repository.mainBranch;
   const remote = await remoteFor(git);
@@ -65,7 +66,8 @@ export async function rollback(
     .split("\n")
     .find(Boolean);
   if (earlier) {
-    options.interaction.progress(
+    progress(
+      options.context,
       `${target.slice(0, 12)} is already rolled back on ${main} by ${earlier.slice(0, 12)}; nothing to do`,
     );
     return { rolledBack: target, revert: earlier, pushed: false, promotions, alreadyDone: true };
@@ -108,7 +110,7 @@ export async function rollback(
   });
   const moves = [{ branch: main, from: state.local, to: revert }];
   await moveBranches(git, moves, `jore4-flux: roll back ${target.slice(0, 12)}`);
-  options.interaction.progress(`${main} is now ${revert.slice(0, 12)}: reverts ${target.slice(0, 12)}`);
+  progress(options.context, `${main} is now ${revert.slice(0, 12)}: reverts ${target.slice(0, 12)}`);
   if (options.push && remote) await pushOrRestore(git, remote, moves, snapshot);
   return { rolledBack: target, revert, pushed: Boolean(options.push && remote), promotions, alreadyDone: false };
 }

@@ -1,4 +1,4 @@
-import { execa } from "execa";
+import type { Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 
 /**
@@ -18,15 +18,14 @@ export const fluxKustomizeController: ModulePin = {
 export const secretsStoreCsiDriver: ModulePin = { module: "sigs.k8s.io/secrets-store-csi-driver", version: "v1.6.0" };
 
 /** The module's folder in the Go module cache, downloading it through the module proxy when needed. */
-export async function moduleDir(pin: ModulePin): Promise<string> {
-  const result = await execa("go", ["mod", "download", "-json", `${pin.module}@${pin.version}`], {
-    reject: false,
+export async function moduleDir(context: Context, pin: ModulePin): Promise<string> {
+  const result = await context.run("go", ["mod", "download", "-json", `${pin.module}@${pin.version}`], {
     env: { GOFLAGS: "-mod=mod" },
   });
-  const info = JSON.parse(String(result.stdout || "{}")) as { Dir?: string; Error?: string };
+  const info = JSON.parse(result.stdout || "{}") as { Dir?: string; Error?: string };
   if (result.failed || !info.Dir) {
     throw new Jore4FluxError(
-      `go mod download ${pin.module}@${pin.version} failed: ${info.Error ?? result.stderr ?? result.shortMessage}`,
+      `go mod download ${pin.module}@${pin.version} failed: ${info.Error ?? (result.stderr || result.message)}`,
       {
         exitCode: ExitCode.failed,
         hint: "needs Go and the Go module proxy (GOPROXY)",

@@ -1,13 +1,13 @@
 import { existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { execa } from "execa";
+import { progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { GoTool } from "./catalog.ts";
 import { cachedBinary, packageRoot, toolsBinDir } from "./paths.ts";
 
 export type InstallOutcome = "linked" | "built" | "present";
 
-async function build(tool: GoTool, target: string): Promise<void> {
+async function build(context: Context, tool: GoTool, target: string): Promise<void> {
   // Per-process names, so two installs racing for the same tool never write the same file.
   const staging = `${target}.partial-${process.pid}`;
   const gobin = join(dirname(target), `gobin-${process.pid}`);
@@ -23,10 +23,10 @@ async function build(tool: GoTool, target: string): Promise<void> {
         cwd: dirname(target),
         env: { GOBIN: gobin },
       };
-  const result = await execa("go", step.args, { cwd: step.cwd, env: step.env, reject: false, all: true });
+  const result = await context.run("go", step.args, { cwd: step.cwd, env: step.env });
   if (result.failed) {
     throw new Jore4FluxError(
-      `building ${tool.name} ${tool.version} failed: go ${step.args.join(" ")}\n${(result.all ?? "").split("\n").slice(-15).join("\n")}`,
+      `building ${tool.name} ${tool.version} failed: go ${step.args.join(" ")}\n${result.all.split("\n").slice(-15).join("\n")}`,
       {
         exitCode: ExitCode.failed,
         hint: "check that Go is installed and the Go module proxy is reachable",
@@ -61,19 +61,18 @@ function link(root: string, tool: GoTool, target: string): boolean {
 }
 
 /** Builds a tool into the cache unless its pinned version is there, then links it into `.tools/bin`. */
-export async function installTool(
-  root: string,
-  tool: GoTool,
-  progress: (line: string) => void,
-): Promise<InstallOutcome> {
-  const target = cachedBinary(tool);
+export async function installTool(context: Context, root: string, tool: GoTool): Promise<InstallOutcome> {
+  const target = cachedBinary(context.env, tool);
   let built = false;
   if (!existsSync(target)) {
     mkdirSync(dirname(target), { recursive: true });
-    progress(`building ${tool.name} ${tool.version} from Go modules (a first build can take minutes)…`);
-    const started = Date.now();
-    await build(tool, target);
-    progress(`built ${tool.name} ${tool.version} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    progress(context, `building ${tool.name} ${tool.version} from Go modules (a first build can take minutes)…`);
+    const started = context.now().getTime();
+    await build(context, tool, target);
+    progress(
+      context,
+      `built ${tool.name} ${tool.version} in ${((context.now().getTime() - started) / 1000).toFixed(0)} s`,
+    );
     built = true;
   }
   const linked = link(root, tool, target);

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Context } from "../context.ts";
 import type { GoTool } from "./catalog.ts";
 
 /** The jore4-flux package itself, whose tools/go/ holds the wrapper modules (wherever the configuration lives). */
@@ -13,13 +14,13 @@ export const toolsBinDir = (root: string) => join(root, ".tools", "bin");
  * Built binaries are kept outside the work tree, per tool and version, so a fresh clone (as CI
  * makes) reuses earlier builds instead of spending many minutes rebuilding kube-apiserver.
  */
-export function toolsCacheDir(): string {
-  const base =
-    process.env.JORE4_FLUX_TOOLS_CACHE ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "jore4-flux", "tools");
-  return base;
+export function toolsCacheDir(env: Context["env"]): string {
+  return (
+    env.JORE4_FLUX_TOOLS_CACHE ??
+    join(env.XDG_CACHE_HOME ?? join(env.HOME ?? homedir(), ".cache"), "jore4-flux", "tools")
+  );
 }
 
-export function cachedBinary(tool: GoTool): string {
-  return join(toolsCacheDir(), `${tool.name}-${tool.version}`, tool.name);
+export function cachedBinary(env: Context["env"], tool: GoTool): string {
+  return join(toolsCacheDir(env), `${tool.name}-${tool.version}`, tool.name);
 }

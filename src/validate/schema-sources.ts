@@ -1,3 +1,4 @@
+import type { Context } from "../context.ts";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,17 +47,18 @@ export interface GeneratedSchemas {
 }
 
 /** Reads every pinned source and returns the files of `schemas/` (without writing them). */
-export async function collectSchemas(progress: (line: string) => void): Promise<GeneratedSchemas> {
+export async function collectSchemas(context: Context): Promise<GeneratedSchemas> {
+  const progress = (line: string) => context.stderr.write(`${line}\n`);
   const files: { path: string; text: string }[] = [];
   const provenance: Record<string, unknown>[] = [];
   progress(`reading ${openApiSource.module}@${openApiSource.version}/${openApiSource.path}`);
-  const openApiText = readFileSync(join(await moduleDir(openApiSource), openApiSource.path), "utf8");
+  const openApiText = readFileSync(join(await moduleDir(context, openApiSource), openApiSource.path), "utf8");
   const kubernetes = convertOpenApi(JSON.parse(openApiText) as { definitions: Record<string, JsonSchema> });
   files.push({ path: kubernetesSchemaFile, text: jsonText(kubernetes) });
   provenance.push({ ...openApiSource, sha256: sha256(openApiText), output: kubernetesSchemaFile });
   for (const source of crdSources) {
     progress(`reading CRDs of ${source.module}@${source.version}`);
-    const dir = join(await moduleDir(source), source.path);
+    const dir = join(await moduleDir(context, source), source.path);
     for (const name of readdirSync(dir)
       .filter((file) => file.endsWith(".yaml"))
       .sort()) {

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { goTool } from "../../src/tools/catalog.ts";
 import { runTool } from "../../src/tools/run.ts";
-import { runCli } from "../support/cli.ts";
+import { runCli, testContext } from "../support/cli.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
 
 interface Built {
@@ -22,7 +22,7 @@ const ids = (objects: Built[]) => objects.map((object) => `${object.kind}/${obje
 describe("build: the real kustomize build of every stage", () => {
   it("uses the pinned kustomize", async () => {
     assert.match(
-      await runTool(repoRoot, "kustomize", ["version"]),
+      await runTool(testContext(), repoRoot, "kustomize", ["version"]),
       new RegExp(goTool("kustomize")!.version.replaceAll(".", "\\.")),
     );
   });

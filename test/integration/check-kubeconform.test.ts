@@ -15,7 +15,7 @@ import { mutations, shippedConfiguration, type Files } from "./check-fixtures.ts
 const root = join(import.meta.dirname, "..", "..");
 const schemas = loadStoredSchemas();
 const index = new SchemaIndex(schemas);
-const kubeconform = locateTool(root, "kubeconform").command;
+const kubeconform = locateTool(process.env, root, "kubeconform").command;
 const work = mkdtempSync(join(tmpdir(), "check-kubeconform-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 

@@ -4,12 +4,14 @@ import { Git } from "../../src/git/git.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
 import type { DeploymentHistory } from "../../src/promotion/history.ts";
 import { finishHotfix, startHotfix } from "../../src/promotion/hotfix.ts";
-import { applyPromotion, planPromotion, type Interaction } from "../../src/promotion/promote.ts";
+import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
+import { testContext } from "../support/cli.ts";
 import { rollback } from "../../src/promotion/rollback.ts";
 import { loadProjectConfig } from "../../src/values/load.ts";
 import { commitImage, createStageRepo, git, runCli, type StageRepo } from "../support/stage-repo.ts";
 
-const yes: Interaction = { progress: () => {}, confirm: async () => true };
+/** Progress goes nowhere a test reads; every confirmation is answered by `yes: true`. */
+const quiet = testContext();
 const ui = (tag: string) => `hsldevcom/jore4-ui:${tag}`;
 const hasura = (tag: string) => `hsldevcom/jore4-hasura:${tag}`;
 
@@ -20,10 +22,10 @@ const shippedHasura = hasura("fix-metadata--613b29c2d4c6f0ef1cf6f258ab3071b780fa
 const commits: Record<string, string> = {};
 
 async function promote(from: string, to: string): Promise<string> {
-  const gitRepo = new Git(repo.root);
+  const gitRepo = new Git(quiet.run, repo.root);
   const { config } = loadProjectConfig(diskFiles(repo.root));
-  const plan = await planPromotion(gitRepo, config, from, to, { fetch: true, interaction: yes });
-  const result = await applyPromotion(gitRepo, plan, { push: true, interaction: yes });
+  const plan = await planPromotion(gitRepo, config, from, to, { fetch: true, context: quiet });
+  const result = await applyPromotion(gitRepo, plan, { push: true, context: quiet, yes: true });
   return result.commit!;
 }
 
@@ -48,10 +50,11 @@ before(async () => {
   commits.badHasura = await commitImage(repo.root, "hasura", hasura("broken"));
   await git(repo.root, "push", "--quiet", "origin", "main");
   await promote("main", "dev");
-  const rolledBack = await rollback(new Git(repo.root), config(), commits.badHasura, {
+  const rolledBack = await rollback(new Git(quiet.run, repo.root), config(), commits.badHasura, {
     push: true,
     fetch: true,
-    interaction: yes,
+    context: quiet,
+    yes: true,
   });
   commits.revert = rolledBack.revert;
   assert.deepEqual(rolledBack.promotions, [
@@ -61,12 +64,13 @@ before(async () => {
   ]);
   await promoteToProd();
   // 4. A hotfix on prod, back-ported to main, then a normal promotion round still works.
-  await startHotfix(new Git(repo.root), config(), "ui-crash", { fetch: true, interaction: yes });
+  await startHotfix(new Git(quiet.run, repo.root), config(), "ui-crash", { fetch: true, context: quiet, yes: true });
   commits.hotfix = await commitImage(repo.root, "ui", ui("v2-hotfix1"), { message: "ui: hotfix for the crash" });
-  const finished = await finishHotfix(new Git(repo.root), config(), undefined, {
+  const finished = await finishHotfix(new Git(quiet.run, repo.root), config(), undefined, {
     push: true,
     fetch: true,
-    interaction: yes,
+    context: quiet,
+    yes: true,
   });
   commits.hotfixMerge = finished.stageCommit;
   commits.backport = finished.mainCommit;

@@ -6,7 +6,8 @@ import { ExitCode, Jore4FluxError } from "../../src/errors.ts";
 import { Git } from "../../src/git/git.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
 import { finishHotfix, startHotfix } from "../../src/promotion/hotfix.ts";
-import { applyPromotion, planPromotion, type Interaction } from "../../src/promotion/promote.ts";
+import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
+import { testContext } from "../support/cli.ts";
 import { loadProjectConfig } from "../../src/values/load.ts";
 import { setImageInText } from "../../src/values/set-image.ts";
 import {
@@ -20,18 +21,19 @@ import {
   type StageRepo,
 } from "../support/stage-repo.ts";
 
-const yes: Interaction = { progress: () => {}, confirm: async () => true };
+/** Progress goes nowhere a test reads; every confirmation is answered by `yes: true`. */
+const quiet = testContext();
 let repo: StageRepo;
 
 const config = () => loadProjectConfig(diskFiles(repo.root)).config;
 
 async function promote(from: string, to: string, root = repo.root): Promise<string> {
-  const gitRepo = new Git(root);
+  const gitRepo = new Git(quiet.run, root);
   const plan = await planPromotion(gitRepo, loadProjectConfig(diskFiles(root)).config, from, to, {
     fetch: true,
-    interaction: yes,
+    context: quiet,
   });
-  return (await applyPromotion(gitRepo, plan, { push: true, interaction: yes })).commit!;
+  return (await applyPromotion(gitRepo, plan, { push: true, context: quiet, yes: true })).commit!;
 }
 
 /** A new ui image committed on main and pushed. */
@@ -165,9 +167,9 @@ test("a diverged remote is refused: someone else promoted while we had a local p
   await git(other, "push", "--quiet", "origin", "main");
   await promote("main", "dev", other);
   // Our local dev gets a promotion that was never pushed.
-  const gitRepo = new Git(repo.root);
-  const plan = await planPromotion(gitRepo, config(), "main", "dev", { fetch: false, interaction: yes });
-  await applyPromotion(gitRepo, plan, { push: false, interaction: yes });
+  const gitRepo = new Git(quiet.run, repo.root);
+  const plan = await planPromotion(gitRepo, config(), "main", "dev", { fetch: false, context: quiet });
+  await applyPromotion(gitRepo, plan, { push: false, context: quiet, yes: true });
   await assertRefusedUnchanged(
     () => promote("dev", "test"),
     ExitCode.refused,
@@ -223,10 +225,16 @@ test("a push the remote rejects restores the local branch and says so", async ()
 
 test("a hotfix that conflicts with main aborts cleanly: prod and main stay as they were, and the manual steps are printed", async () => {
   await publishUiImage("main-moved-on");
-  await startHotfix(new Git(repo.root), config(), "clash", { fetch: true, interaction: yes });
+  await startHotfix(new Git(quiet.run, repo.root), config(), "clash", { fetch: true, context: quiet, yes: true });
   const fix = await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:hotfix", { message: "ui: hotfix" });
   const error = await assertRefusedUnchanged(
-    () => finishHotfix(new Git(repo.root), config(), "clash", { push: true, fetch: true, interaction: yes }),
+    () =>
+      finishHotfix(new Git(quiet.run, repo.root), config(), "clash", {
+        push: true,
+        fetch: true,
+        context: quiet,
+        yes: true,
+      }),
     ExitCode.failed,
     /does not apply cleanly to main.*nothing was changed \(prod and main are as they were\)/,
   );

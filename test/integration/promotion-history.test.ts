@@ -6,25 +6,27 @@ import { after, before, test } from "node:test";
 import { Git } from "../../src/git/git.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
 import { buildHistory, type DeploymentHistory, type StageCommit } from "../../src/promotion/history.ts";
-import { applyPromotion, planPromotion, type Interaction } from "../../src/promotion/promote.ts";
+import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
 import { historyHtml, imageColor } from "../../src/promotion/report-html.ts";
+import { testContext } from "../support/cli.ts";
 import { loadProjectConfig } from "../../src/values/load.ts";
 import { colourCounts, dumpDom, screenshot } from "../support/chromium.ts";
 import { cloneRepo, commitImage, createStageRepo, git, runCli, type StageRepo } from "../support/stage-repo.ts";
 
-const yes: Interaction = { progress: () => {}, confirm: async () => true };
+/** Progress goes nowhere a test reads; every confirmation is answered by `yes: true`. */
+const quiet = testContext();
 const shippedUi = "hsldevcom/jore4-ui:fix-docker-css--72224fc7574d8fb4486b43d8abc6afcf1b7f14c6";
 const uiV2 = "hsldevcom/jore4-ui:v2";
 let repo: StageRepo;
 const commits: Record<string, string> = {};
 
 async function promote(from: string, to: string): Promise<string> {
-  const gitRepo = new Git(repo.root);
+  const gitRepo = new Git(quiet.run, repo.root);
   const plan = await planPromotion(gitRepo, loadProjectConfig(diskFiles(repo.root)).config, from, to, {
     fetch: true,
-    interaction: yes,
+    context: quiet,
   });
-  return (await applyPromotion(gitRepo, plan, { push: true, interaction: yes })).commit!;
+  return (await applyPromotion(gitRepo, plan, { push: true, context: quiet, yes: true })).commit!;
 }
 
 async function history(root: string, ...args: string[]): Promise<DeploymentHistory> {

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { execa } from "execa";
 import type { Jore4FluxError } from "../../src/errors.ts";
 import { goTool, goTools } from "../../src/tools/catalog.ts";
 import { installTool } from "../../src/tools/install.ts";
 import { locateTool } from "../../src/tools/locate.ts";
-import { runCli } from "../support/cli.ts";
+import { runCli, testContext } from "../support/cli.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
 
 describe("pinned tools", () => {
@@ -39,33 +39,28 @@ describe("pinned tools", () => {
 describe("installing a tool from Go modules", () => {
   const cache = mkdtempSync(join(tmpdir(), "jore4-flux-tools-cache-"));
   const roots = [mkdtempSync(join(tmpdir(), "jore4-flux-root-")), mkdtempSync(join(tmpdir(), "jore4-flux-root-"))];
-  const previous = process.env.JORE4_FLUX_TOOLS_CACHE;
-  before(() => (process.env.JORE4_FLUX_TOOLS_CACHE = cache));
+  const context = testContext({ env: { JORE4_FLUX_TOOLS_CACHE: cache } });
   after(() => {
-    if (previous === undefined) delete process.env.JORE4_FLUX_TOOLS_CACHE;
-    else process.env.JORE4_FLUX_TOOLS_CACHE = previous;
     for (const dir of [cache, ...roots]) rmSync(dir, { recursive: true, force: true });
   });
 
   it("builds into the cache once, links it into each repository, and reuses the build", async () => {
     const kustomize = goTool("kustomize")!;
-    const progress: string[] = [];
-    assert.equal(await installTool(roots[0]!, kustomize, (line) => progress.push(line)), "built");
-    assert.match(progress.join("\n"), /^building kustomize v5\.8\.1 from Go modules/m);
-    const located = locateTool(roots[0]!, "kustomize");
+    assert.equal(await installTool(context, roots[0]!, kustomize), "built");
+    assert.match(context.stderrText(), /^building kustomize v5\.8\.1 from Go modules/m);
+    const located = locateTool(context.env, roots[0]!, "kustomize");
     assert.deepEqual(located, { command: [join(roots[0]!, ".tools/bin/kustomize")], source: "project" });
     assert.match(String((await execa(located.command[0]!, ["version"])).stdout), /v5\.8\.1/);
-    assert.equal(await installTool(roots[0]!, kustomize, () => {}), "present");
-    assert.equal(await installTool(roots[1]!, kustomize, () => {}), "linked");
+    assert.equal(await installTool(context, roots[0]!, kustomize), "present");
+    assert.equal(await installTool(context, roots[1]!, kustomize), "linked");
   });
 });
 
 describe("finding a tool", () => {
   const empty = mkdtempSync(join(tmpdir(), "jore4-flux-root-"));
   const pathDir = mkdtempSync(join(tmpdir(), "jore4-flux-path-"));
-  const previousPath = process.env.PATH;
+  const env = { PATH: join(pathDir, "bin") };
   after(() => {
-    process.env.PATH = previousPath;
     rmSync(empty, { recursive: true, force: true });
     rmSync(pathDir, { recursive: true, force: true });
   });
@@ -73,17 +68,15 @@ describe("finding a tool", () => {
   it("falls back to `kubectl kustomize` when kustomize is nowhere", () => {
     mkdirSync(join(pathDir, "bin"));
     symlinkSync(join(repoRoot, ".tools/bin/kubectl"), join(pathDir, "bin/kubectl"));
-    process.env.PATH = join(pathDir, "bin");
-    assert.deepEqual(locateTool(empty, "kustomize"), {
+    assert.deepEqual(locateTool(env, empty, "kustomize"), {
       command: [join(pathDir, "bin/kubectl"), "kustomize"],
       source: "fallback",
     });
   });
 
   it("says what is missing and how to get it", () => {
-    process.env.PATH = join(pathDir, "bin");
     assert.throws(
-      () => locateTool(empty, "kubeconform"),
+      () => locateTool(env, empty, "kubeconform"),
       (error: Jore4FluxError) =>
         error.exitCode === 3 &&
         /kubeconform is not installed/.test(error.message) &&

@@ -7,6 +7,7 @@ import { generate } from "../../src/generate/generate.ts";
 import { sharedServiceNames } from "../../src/values/load.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
 import { setImageInText } from "../../src/values/set-image.ts";
+import { runMain, type CliResult } from "./cli.ts";
 
 /** The jore4-flux checkout these tests run from: its shipped configuration seeds every test repository. */
 export const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -113,15 +114,7 @@ export async function repositoryState(root: string): Promise<string> {
   return [refs, head, status, index, ...contents].join("\n---\n");
 }
 
-/** Runs the CLI as a user would, without a terminal (stdin closed). */
-export async function runCli(
-  cwd: string,
-  ...args: string[]
-): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const result = await execa("node", [join(projectRoot, "bin/jore4-flux.js"), ...args], {
-    cwd,
-    reject: false,
-    stdin: "ignore",
-  });
-  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+/** Runs the CLI in-process in the folder `cwd`, as a user would there, without a terminal. */
+export async function runCli(cwd: string, ...args: string[]): Promise<CliResult> {
+  return runMain(args, { cwd });
 }

@@ -6,15 +6,16 @@ import { findStage } from "../../config/project.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { kustomizeBuild } from "../../tools/run.ts";
 import { loadProjectConfig } from "../../values/load.ts";
-import { findRoot, out } from "../context.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, type Context } from "../../context.ts";
 
-export function buildCommand(): Command {
+export function buildCommand(context: Context): Command {
   return new Command("build")
     .description("print the real `kustomize build` of clusters/<stage>: exactly what Flux or deploy applies")
     .argument("<stage>", "stage name from jore4-flux.yaml")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux build dev\n  $ jore4-flux build e2e | kubectl diff -f -")
     .action(async (stageName: string, _options: unknown, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const stage = findStage(config, stageName);
       const dir = `${config.paths.clusters}/${stage.name}`;
@@ -24,6 +25,6 @@ export function buildCommand(): Command {
           hint: "run `npx jore4-flux generate` first",
         });
       }
-      out.data(await kustomizeBuild(root, dir));
+      print(context, await kustomizeBuild(context, root, dir));
     });
 }

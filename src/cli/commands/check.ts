@@ -4,9 +4,10 @@ import { diskFiles } from "../../io/source-files.ts";
 import { allRules, checkRepository, errorCount } from "../../validate/check.ts";
 import { formatReport, formatRules, summarize } from "../../validate/report.ts";
 import { loadStoredSchemas, SchemaIndex } from "../../validate/schema-store.ts";
-import { findRoot, out } from "../context.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, printJson, type Context } from "../../context.ts";
 
-export function checkCommand(): Command {
+export function checkCommand(context: Context): Command {
   return new Command("check")
     .description(
       "validate the rendered stages offline: schemas, references inside each stage, safety rules, stage parity, and that clusters/ is up to date",
@@ -29,17 +30,17 @@ export function checkCommand(): Command {
       ].join("\n"),
     )
     .action((stages: string[], options: { json?: boolean; rules?: boolean }, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       const schemas = loadStoredSchemas();
       if (options.rules) {
         const rules = allRules(new SchemaIndex(schemas));
-        if (options.json) out.json(rules);
-        else out.data(formatRules(rules));
+        if (options.json) printJson(context, rules);
+        else print(context, formatRules(rules));
         return;
       }
       const report = checkRepository(diskFiles(root), schemas, stages);
-      if (options.json) out.json({ ...summarize(report), ...report });
-      else out.data(formatReport(report));
+      if (options.json) printJson(context, { ...summarize(report), ...report });
+      else print(context, formatReport(report));
       const errors = errorCount(report);
       if (errors > 0) throw new Jore4FluxError(`check found ${errors} errors`, { exitCode: ExitCode.findings });
     });

@@ -2,12 +2,12 @@ import { Command } from "commander";
 import { guardContext, stageContext } from "../../cluster/context-guard.ts";
 import { findStage } from "../../config/project.ts";
 import { currentContext } from "../../cluster/target.ts";
-import { out } from "../context.ts";
+import { print, printJson, type Context } from "../../context.ts";
 import { sessionFor } from "../cluster-options.ts";
 
-export function contextCommand(): Command {
-  const context = new Command("context").description("the kube context guard: which context belongs to which stage");
-  context
+export function contextCommand(context: Context): Command {
+  const group = new Command("context").description("the kube context guard: which context belongs to which stage");
+  group
     .command("check")
     .description("exit 0 when the current (or --context) kube context is the stage's, 4 otherwise")
     .argument("<stage>", "the stage")
@@ -18,18 +18,18 @@ export function contextCommand(): Command {
       "\nExamples:\n  $ jore4-flux context check dev\n  $ jore4-flux context check e2e --context kind-jore4-local-cluster",
     )
     .action(async (stageName: string, options: { context?: string; json?: boolean }, command: Command) => {
-      const session = sessionFor(command, {});
+      const session = sessionFor(context, command, {});
       const stage = findStage(session.config, stageName);
       const expected = stageContext(session.config, stage);
       const used = options.context ?? (await currentContext(session));
       const ok = used === expected;
-      if (options.json) out.json({ stage: stage.name, expected, context: used ?? null, ok });
+      if (options.json) printJson(context, { stage: stage.name, expected, context: used ?? null, ok });
       guardContext(
         expected,
         options.context !== undefined ? { explicit: options.context } : { current: used },
         stage.name,
       );
-      if (!options.json) out.data(`context ${expected} is stage ${stage.name}'s`);
+      if (!options.json) print(context, `context ${expected} is stage ${stage.name}'s`);
     });
-  return context;
+  return group;
 }

@@ -12,9 +12,9 @@ import {
   type ClusterFlags,
   type GuardOptions,
 } from "../cluster-options.ts";
-import { out } from "../context.ts";
+import { printJson, type Context } from "../../context.ts";
 
-export function deployCommand(): Command {
+export function deployCommand(context: Context): Command {
   const deploy = new Command("deploy").description(
     "deploy CRDs and stages to their clusters (guarded by the stage's kube context)",
   );
@@ -35,7 +35,7 @@ export function deployCommand(): Command {
       options: GuardOptions & { skip: string[]; wait: boolean; timeout: string },
       command: Command,
     ) => {
-      const session = sessionFor(command, options);
+      const session = sessionFor(context, command, options);
       const target = await resolveTarget(session, stage, options);
       await deployCrds(session, target, {
         skip: options.skip,
@@ -59,15 +59,11 @@ export function deployCommand(): Command {
   )
     .option("--json", "print what changed (or would change) per object as JSON")
     .action(async (stage: string, options: ClusterFlags & { json?: boolean }, command: Command) => {
-      const session = sessionFor(command, options);
+      const session = sessionFor(context, command, options);
       const target = await resolveTarget(session, stage, options);
-      const result = await deployCluster(
-        options.json ? { ...session, print: () => {} } : session,
-        target,
-        clusterDeployOptions(options),
-      );
+      const result = await deployCluster(session, target, clusterDeployOptions(options));
       if (options.json)
-        out.json({
+        printJson(context, {
           stage,
           context: target.context,
           applied: !options.serverDryRun && !options.dryRun,

@@ -5,8 +5,10 @@ import { diskFiles } from "../../io/source-files.ts";
 import { findStageModel, loadProject, type Project } from "../../values/load.ts";
 import { countChanges, formatDiffMarkdown, formatDiffText } from "../../validate/diff-report.ts";
 import { filesAtRef } from "../../git/files-at-ref.ts";
+import { Git } from "../../git/git.ts";
 import { diffStages, renderedObjects, type StageDiff } from "../../validate/stage-diff.ts";
-import { findRoot, out } from "../context.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
 
 interface DiffOptions {
   ref?: string;
@@ -16,9 +18,15 @@ interface DiffOptions {
 }
 
 /** Every named stage (default: all of either side) as rendered at `ref` and in the working tree. */
-async function diffAgainstRef(root: string, current: Project, ref: string, stages: string[]): Promise<StageDiff[]> {
-  out.progress(`rendering ${ref}…`);
-  const files = await filesAtRef(root, ref, current.config.paths.clusters);
+async function diffAgainstRef(
+  context: Context,
+  root: string,
+  current: Project,
+  ref: string,
+  stages: string[],
+): Promise<StageDiff[]> {
+  progress(context, `rendering ${ref}…`);
+  const files = await filesAtRef(new Git(context.run, root), ref, current.config.paths.clusters);
   let other: Project;
   try {
     other = loadProject(files);
@@ -45,7 +53,7 @@ async function diffAgainstRef(root: string, current: Project, ref: string, stage
   });
 }
 
-export function diffCommand(): Command {
+export function diffCommand(context: Context): Command {
   return new Command("diff")
     .description(
       "the semantic difference, object by object and field by field, between two stages' renderings, or between the working tree and another commit",
@@ -72,14 +80,14 @@ export function diffCommand(): Command {
       ].join("\n"),
     )
     .action(async (stages: string[], options: DiffOptions, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       if (options.json && options.markdown)
         throw new Jore4FluxError("choose one of --json and --markdown", { exitCode: ExitCode.invalid });
       const project = loadProject(diskFiles(root));
       let diffs: StageDiff[];
       let heading: string;
       if (options.ref !== undefined) {
-        diffs = await diffAgainstRef(root, project, options.ref, stages);
+        diffs = await diffAgainstRef(context, root, project, options.ref, stages);
         heading = `jore4-flux diff: \`${options.ref}\` → working tree`;
       } else {
         if (stages.length !== 2)
@@ -94,9 +102,9 @@ export function diffCommand(): Command {
         ];
         heading = `jore4-flux diff: ${stages[0]} → ${stages[1]}${options.all ? "" : " (stage-specific differences hidden)"}`;
       }
-      if (options.json) out.json(diffs);
-      else if (options.markdown) out.data(formatDiffMarkdown(diffs, heading));
-      else out.data(formatDiffText(diffs));
+      if (options.json) printJson(context, diffs);
+      else if (options.markdown) print(context, formatDiffMarkdown(diffs, heading));
+      else print(context, formatDiffText(diffs));
       if (countChanges(diffs) > 0)
         throw new Jore4FluxError(`${countChanges(diffs)} objects differ`, { exitCode: ExitCode.findings });
     });

@@ -2,9 +2,10 @@ import { Command } from "commander";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { generate } from "../../generate/generate.ts";
 import { isUpToDate, planDiff } from "../../generate/plan.ts";
-import { findRoot, out } from "../context.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
 
-export function generateCommand(): Command {
+export function generateCommand(context: Context): Command {
   return new Command("generate")
     .description(
       "render every stage's manifests into clusters/<stage>/ (validated in memory first; nothing is written on error)",
@@ -16,7 +17,7 @@ export function generateCommand(): Command {
     .option("--json", "print the plan as JSON")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux generate\n  $ jore4-flux generate --check   # in CI")
     .action((options: { check?: boolean; json?: boolean }, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       const plan = generate(root, { write: !options.check });
       const summary = {
         written: plan.writes.map((write) => ({
@@ -27,21 +28,22 @@ export function generateCommand(): Command {
         unchanged: plan.unchanged.length,
         foreign: plan.foreign,
       };
-      if (options.json) out.json({ upToDate: isUpToDate(plan), ...summary });
+      if (options.json) printJson(context, { upToDate: isUpToDate(plan), ...summary });
       else {
         const verb = options.check
           ? { created: "missing", changed: "changed", removed: "extra" }
           : { created: "created", changed: "updated", removed: "removed" };
         for (const write of summary.written)
-          out.progress(`${verb[write.change as "created" | "changed"]}: ${write.path}`);
-        for (const path of summary.removed) out.progress(`${verb.removed}: ${path}`);
-        for (const path of summary.foreign) out.progress(`not generated, left alone: ${path}`);
-        out.progress(
+          progress(context, `${verb[write.change as "created" | "changed"]}: ${write.path}`);
+        for (const path of summary.removed) progress(context, `${verb.removed}: ${path}`);
+        for (const path of summary.foreign) progress(context, `not generated, left alone: ${path}`);
+        progress(
+          context,
           `${summary.written.length + summary.removed.length} files ${options.check ? "stale" : "written or removed"}, ${summary.unchanged} unchanged`,
         );
       }
       if (options.check && !isUpToDate(plan)) {
-        if (!options.json) out.data(planDiff(plan));
+        if (!options.json) print(context, planDiff(plan));
         throw new Jore4FluxError("clusters/ is stale", {
           exitCode: ExitCode.findings,
           hint: "run `npx jore4-flux generate` and commit the result",

@@ -11,7 +11,8 @@ import { historyHtml } from "../../promotion/report-html.ts";
 import { historyText } from "../../promotion/report-text.ts";
 import { fetchRemote, remoteFor } from "../../promotion/repository.ts";
 import { loadProjectConfig } from "../../values/load.ts";
-import { findRoot, out } from "../context.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
 
 interface HistoryOptions {
   stage?: string;
@@ -22,7 +23,7 @@ interface HistoryOptions {
   fetch: boolean;
 }
 
-export function historyCommand(): Command {
+export function historyCommand(context: Context): Command {
   return new Command("history")
     .description(
       "which image ran on which stage from when to when, who promoted it from which commit, and what waits on each stage; read from git",
@@ -46,7 +47,7 @@ Examples:
   $ jore4-flux history --html history.html`,
     )
     .action(async (options: HistoryOptions, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       if (options.stage) findStage(config, options.stage);
       if (options.since && Number.isNaN(Date.parse(options.since))) {
@@ -54,10 +55,10 @@ Examples:
           exitCode: ExitCode.invalid,
         });
       }
-      const git = new Git(root);
+      const git = new Git(context.run, root);
       const remote = await remoteFor(git);
       if (remote && options.fetch) {
-        out.progress(`fetching ${remote}…`);
+        progress(context, `fetching ${remote}…`);
         await fetchRemote(git, remote);
       }
       const full = buildHistory(await readHistoryInput(git, config));
@@ -69,10 +70,10 @@ Examples:
       }
       const history = filterHistory(full, options);
       if (options.html) {
-        writeFileSync(resolve(options.html), historyHtml(history));
-        out.progress(`wrote ${options.html}`);
+        writeFileSync(resolve(context.cwd, options.html), historyHtml(history));
+        progress(context, `wrote ${options.html}`);
       }
-      if (options.json) out.json(history);
-      else out.data(historyText(history));
+      if (options.json) printJson(context, history);
+      else print(context, historyText(history));
     });
 }

@@ -3,15 +3,15 @@ import { Git } from "../../git/git.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { finishHotfix, startHotfix } from "../../promotion/hotfix.ts";
 import { loadProjectConfig } from "../../values/load.ts";
-import { findRoot, out } from "../context.ts";
-import { terminalInteraction } from "../interaction.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
 
-function repository(command: Command) {
-  const root = findRoot(command.optsWithGlobals().dir);
-  return { git: new Git(root), config: loadProjectConfig(diskFiles(root)).config };
+function repository(context: Context, command: Command) {
+  const root = repositoryRoot(context, command);
+  return { git: new Git(context.run, root), config: loadProjectConfig(diskFiles(root)).config };
 }
 
-export function hotfixCommand(): Command {
+export function hotfixCommand(context: Context): Command {
   const hotfix = new Command("hotfix")
     .description("fix production directly: a branch from prod, merged into prod and cherry-picked back to main with -x")
     .addHelpText(
@@ -31,12 +31,12 @@ commands to back-port by hand are printed. Prefer fixing on main and promoting t
     .argument("<name>", "short name, e.g. ui-crash")
     .option("--no-fetch", "do not fetch the remote first")
     .action(async (name: string, options: { fetch: boolean }, command: Command) => {
-      const { git, config } = repository(command);
+      const { git, config } = repository(context, command);
       const started = await startHotfix(git, config, name, {
         fetch: options.fetch,
-        interaction: terminalInteraction({}),
+        context,
       });
-      out.data(started.branch);
+      print(context, started.branch);
     });
   hotfix
     .command("finish")
@@ -52,18 +52,20 @@ commands to back-port by hand are printed. Prefer fixing on main and promoting t
         options: { push?: boolean; yes?: boolean; fetch: boolean; json?: boolean },
         command: Command,
       ) => {
-        const { git, config } = repository(command);
+        const { git, config } = repository(context, command);
         const result = await finishHotfix(git, config, name, {
           push: Boolean(options.push),
           fetch: options.fetch,
-          interaction: terminalInteraction(options),
+          context,
+          yes: options.yes,
         });
-        if (options.json) out.json(result);
+        if (options.json) printJson(context, result);
         else {
-          out.data(
+          print(
+            context,
             `${result.branch}: merged as ${result.stageCommit}, back-ported as ${result.mainCommit}${result.pushed ? " (pushed)" : ""}`,
           );
-          out.progress(`the branch can go: git branch -d ${result.branch}`);
+          progress(context, `the branch can go: git branch -d ${result.branch}`);
         }
       },
     );

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { Context } from "../../context.ts";
 import { buildCommand } from "./build.ts";
 import { checkCommand } from "./check.ts";
 import { contextCommand } from "./context.ts";
@@ -18,24 +19,24 @@ import { tocCommand } from "./toc.ts";
 import { toolsCommand } from "./tools.ts";
 
 /** Every command, one file each, in the order `--help` lists them. */
-export function commands(): Command[] {
+export function commands(context: Context): Command[] {
   return [
-    generateCommand(),
-    buildCommand(),
-    checkCommand(),
-    diffCommand(),
-    setImageCommand(),
-    promoteCommand(),
-    rollbackCommand(),
-    hotfixCommand(),
-    historyCommand(),
-    loginCommand(),
-    contextCommand(),
-    crdsCommand(),
-    deployCommand(),
-    kindCommand(),
-    schemasCommand(),
-    tocCommand(),
-    toolsCommand(),
+    generateCommand(context),
+    buildCommand(context),
+    checkCommand(context),
+    diffCommand(context),
+    setImageCommand(context),
+    promoteCommand(context),
+    rollbackCommand(context),
+    hotfixCommand(context),
+    historyCommand(context),
+    loginCommand(context),
+    contextCommand(context),
+    crdsCommand(context),
+    deployCommand(context),
+    kindCommand(context),
+    schemasCommand(context),
+    tocCommand(context),
+    toolsCommand(context),
   ];
 }

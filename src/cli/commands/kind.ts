@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Command, Option } from "commander";
 import type { ProjectConfig } from "../../config/project.ts";
 import { kindStage } from "../../cluster/context-guard.ts";
@@ -11,7 +11,7 @@ import { loginSteps, stageValues } from "../../cluster/login.ts";
 import { parseSeconds } from "../../cluster/rollout.ts";
 import { resolveTarget } from "../../cluster/target.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { out } from "../context.ts";
+import { print, type Context } from "../../context.ts";
 import {
   clusterDeployOptions,
   clusterOptions,
@@ -29,19 +29,19 @@ function clusterChoice(
   config: ProjectConfig,
   root: string,
   cluster: string | undefined,
-  stage: string | undefined,
+  cwd: string,
 ): { stage: string; cluster?: string } {
   if (cluster && config.stages.some((candidate) => candidate.name === cluster))
     return { stage: kindStage(config, cluster).name };
-  if (cluster && !existsSync(join(root, cluster, "kustomization.yaml")) && !existsSync(cluster)) {
+  if (cluster && !existsSync(join(root, cluster, "kustomization.yaml")) && !existsSync(resolve(cwd, cluster))) {
     throw new Jore4FluxError(`--cluster ${cluster}: neither a stage nor a folder with a kustomization.yaml`, {
       exitCode: ExitCode.invalid,
     });
   }
-  return { stage: kindStage(config, stage).name, cluster };
+  return { stage: kindStage(config).name, cluster };
 }
 
-export function kindCommand(): Command {
+export function kindCommand(context: Context): Command {
   const kind = new Command("kind").description(
     "the local kind cluster for end-to-end tests (needs kind and a Docker engine)",
   );
@@ -52,8 +52,11 @@ export function kindCommand(): Command {
     )
     .addOption(stageOption())
     .action((options: { stage?: string }, command: Command) => {
-      const session = sessionFor(command, { dryRun: true });
-      out.data(renderKindConfig(session.config, stageValues(session, kindStage(session.config, options.stage).name)));
+      const session = sessionFor(context, command, { dryRun: true });
+      print(
+        context,
+        renderKindConfig(session.config, stageValues(session, kindStage(session.config, options.stage).name)),
+      );
     });
   kind
     .command("diagram")
@@ -64,8 +67,11 @@ export function kindCommand(): Command {
       "\nExample:\n  $ jore4-flux kind diagram > docs/kindcluster.dot && dot -Tsvg docs/kindcluster.dot -o docs/kindcluster.svg",
     )
     .action((options: { stage?: string }, command: Command) => {
-      const session = sessionFor(command, { dryRun: true });
-      out.data(renderKindDiagram(session.config, stageValues(session, kindStage(session.config, options.stage).name)));
+      const session = sessionFor(context, command, { dryRun: true });
+      print(
+        context,
+        renderKindDiagram(session.config, stageValues(session, kindStage(session.config, options.stage).name)),
+      );
     });
   kind
     .command("start")
@@ -75,21 +81,21 @@ export function kindCommand(): Command {
     .option("--dry-run", "print the kind command and configuration; run nothing")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux kind start\n  $ jore4-flux kind start --kindconfig my-kind.yaml")
     .action(async (options: { stage?: string; kindconfig?: string; dryRun?: boolean }, command: Command) => {
-      const session = sessionFor(command, options);
+      const session = sessionFor(context, command, options);
       await startKind(session, kindStage(session.config, options.stage), options.kindconfig);
     });
   kind
     .command("stop")
     .description("delete the kind cluster")
     .option("--dry-run", "print the kind command; run nothing")
-    .action(async (options: { dryRun?: boolean }, command: Command) => stopKind(sessionFor(command, options)));
+    .action(async (options: { dryRun?: boolean }, command: Command) => stopKind(sessionFor(context, command, options)));
   kind
     .command("login")
     .description("write the kind cluster's kube context and make the stage's namespace its default")
     .addOption(stageOption())
     .option("--dry-run", "print the commands; run nothing")
     .action(async (options: { stage?: string; dryRun?: boolean }, command: Command) => {
-      const session = sessionFor(command, options);
+      const session = sessionFor(context, command, options);
       for (const step of loginSteps(session, kindStage(session.config, options.stage))) await session.run(step);
     });
   kind
@@ -97,7 +103,7 @@ export function kindCommand(): Command {
     .description("exit 0 when the kind cluster runs and the current kube context is its context")
     .option("--context <name>", "check this context instead of the current one")
     .action(async (options: { context?: string }, command: Command) => {
-      const session = sessionFor(command, {});
+      const session = sessionFor(context, command, {});
       if (!(await kindClusterExists(session))) {
         throw new Jore4FluxError(`kind cluster ${session.config.kind.cluster} is not running`, {
           exitCode: ExitCode.findings,
@@ -105,7 +111,7 @@ export function kindCommand(): Command {
         });
       }
       const target = await resolveTarget(session, kindStage(session.config).name, { context: options.context });
-      out.data(`kind cluster ${session.config.kind.cluster} runs; context ${target.context}`);
+      print(context, `kind cluster ${session.config.kind.cluster} runs; context ${target.context}`);
     });
   withGuardOptions(
     clusterOptions(
@@ -127,8 +133,8 @@ export function kindCommand(): Command {
       options: ClusterFlags & { kindconfig?: string; existingCluster?: boolean; crdsTimeout: string },
       command: Command,
     ) => {
-      const session = sessionFor(command, options);
-      const choice = clusterChoice(session.config, session.root, options.cluster, undefined);
+      const session = sessionFor(context, command, options);
+      const choice = clusterChoice(session.config, session.root, options.cluster, context.cwd);
       const stage = kindStage(session.config, choice.stage);
       if (!options.existingCluster) {
         await startKind(session, stage, options.kindconfig);
@@ -149,7 +155,7 @@ export function kindCommand(): Command {
       .description("deploy crds for the kind stage (the seed's `kindcluster.sh deploy:crd`)")
       .option("--no-wait", "do not wait for the ingress controller"),
   ).action(async (options: { context?: string; dryRun?: boolean; wait: boolean }, command: Command) => {
-    const session = sessionFor(command, options);
+    const session = sessionFor(context, command, options);
     const target = await resolveTarget(session, kindStage(session.config).name, options);
     await deployCrds(session, target, { skip: [], wait: options.wait, timeoutSeconds: 180 });
   });
@@ -160,8 +166,8 @@ export function kindCommand(): Command {
         .description("deploy cluster for the kind stage (the seed's `kindcluster.sh deploy:cluster --cluster=…`)"),
     ),
   ).action(async (options: ClusterFlags, command: Command) => {
-    const session = sessionFor(command, options);
-    const choice = clusterChoice(session.config, session.root, options.cluster, undefined);
+    const session = sessionFor(context, command, options);
+    const choice = clusterChoice(session.config, session.root, options.cluster, context.cwd);
     const target = await resolveTarget(session, choice.stage, options);
     await deployCluster(session, target, { ...clusterDeployOptions(options), cluster: choice.cluster });
   });

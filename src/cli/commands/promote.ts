@@ -4,8 +4,8 @@ import { diskFiles } from "../../io/source-files.ts";
 import { imageChangeText } from "../../promotion/message.ts";
 import { applyPromotion, planPromotion, type PromotionPlan } from "../../promotion/promote.ts";
 import { loadProjectConfig } from "../../values/load.ts";
-import { findRoot, out } from "../context.ts";
-import { terminalInteraction } from "../interaction.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
 
 interface PromoteOptions {
   dryRun?: boolean;
@@ -30,7 +30,7 @@ function planText(plan: PromotionPlan): string {
   return lines.join("\n");
 }
 
-export function promoteCommand(): Command {
+export function promoteCommand(context: Context): Command {
   return new Command("promote")
     .description(
       "merge one stage's configuration into the next (git merge --no-ff along the configured order), after preflight checks",
@@ -56,20 +56,20 @@ Examples:
   $ jore4-flux promote test prod --push --yes   # in CI`,
     )
     .action(async (from: string, to: string, options: PromoteOptions, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
-      const git = new Git(root);
-      const interaction = terminalInteraction(options);
-      const plan = await planPromotion(git, config, from, to, { fetch: options.fetch, interaction });
+      const git = new Git(context.run, root);
+      const plan = await planPromotion(git, config, from, to, { fetch: options.fetch, context });
       if (options.dryRun) {
-        if (options.json) out.json({ dryRun: true, ...planJson(plan) });
-        else out.data(planText(plan));
+        if (options.json) printJson(context, { dryRun: true, ...planJson(plan) });
+        else print(context, planText(plan));
         return;
       }
-      if (!options.json) out.progress(planText(plan));
-      const result = await applyPromotion(git, plan, { push: Boolean(options.push), interaction });
-      if (options.json) out.json({ dryRun: false, ...planJson(plan), commit: result.commit, pushed: result.pushed });
-      else out.data(`${plan.step.to.branch}: ${result.commit}${result.pushed ? " (pushed)" : ""}`);
+      if (!options.json) progress(context, planText(plan));
+      const result = await applyPromotion(git, plan, { push: Boolean(options.push), context, yes: options.yes });
+      if (options.json)
+        printJson(context, { dryRun: false, ...planJson(plan), commit: result.commit, pushed: result.pushed });
+      else print(context, `${plan.step.to.branch}: ${result.commit}${result.pushed ? " (pushed)" : ""}`);
     });
 }
 

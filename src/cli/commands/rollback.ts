@@ -5,8 +5,8 @@ import { applyPromotion, planPromotion } from "../../promotion/promote.ts";
 import { rollback } from "../../promotion/rollback.ts";
 import { findStage } from "../../config/project.ts";
 import { loadProjectConfig } from "../../values/load.ts";
-import { findRoot, out } from "../context.ts";
-import { terminalInteraction } from "../interaction.ts";
+import { repositoryRoot } from "../context.ts";
+import { confirm, print, printJson, progress, type Context } from "../../context.ts";
 
 interface RollbackOptions {
   push?: boolean;
@@ -16,7 +16,7 @@ interface RollbackOptions {
   json?: boolean;
 }
 
-export function rollbackCommand(): Command {
+export function rollbackCommand(context: Context): Command {
   return new Command("rollback")
     .description(
       "revert a change on the main branch with a new commit (never a reset), then carry the revert through the stages",
@@ -38,15 +38,15 @@ Examples:
   $ jore4-flux rollback 1a2b3c4 --through prod --push --yes`,
     )
     .action(async (rev: string, options: RollbackOptions, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
-      const git = new Git(root);
-      const interaction = terminalInteraction(options);
+      const git = new Git(context.run, root);
       const through = options.through ? findStage(config, options.through) : undefined;
       const result = await rollback(git, config, rev, {
         push: Boolean(options.push),
         fetch: options.fetch,
-        interaction,
+        context,
+        yes: options.yes,
       });
       const promotions = [];
       const stagesLeft = through
@@ -55,21 +55,22 @@ Examples:
       for (const step of stagesLeft) {
         const wanted =
           through !== undefined ||
-          (process.stdin.isTTY &&
+          (context.stdinIsTTY &&
             !options.json &&
-            (await interaction.confirm(`carry the revert on: promote ${step.from} ${step.to} now?`)));
+            (await confirm(context, `carry the revert on: promote ${step.from} ${step.to} now?`, options.yes)));
         if (!wanted) break;
-        const plan = await planPromotion(git, config, step.from, step.to, { fetch: false, interaction });
-        const done = await applyPromotion(git, plan, { push: Boolean(options.push), interaction });
+        const plan = await planPromotion(git, config, step.from, step.to, { fetch: false, context });
+        const done = await applyPromotion(git, plan, { push: Boolean(options.push), context, yes: options.yes });
         promotions.push({ ...step, commit: done.commit });
       }
       const remaining = result.promotions.slice(promotions.length);
-      if (options.json) out.json({ ...result, promoted: promotions, remaining });
+      if (options.json) printJson(context, { ...result, promoted: promotions, remaining });
       else {
-        out.data(`${config.repository.mainBranch}: ${result.revert} reverts ${result.rolledBack}`);
-        for (const step of promotions) out.data(`${step.to}: ${step.commit}`);
+        print(context, `${config.repository.mainBranch}: ${result.revert} reverts ${result.rolledBack}`);
+        for (const step of promotions) print(context, `${step.to}: ${step.commit}`);
         if (remaining.length > 0)
-          out.progress(
+          progress(
+            context,
             `carry the revert to the stages:\n${remaining.map((step) => `  jore4-flux promote ${step.from} ${step.to}${options.push ? " --push" : ""}`).join("\n")}`,
           );
       }

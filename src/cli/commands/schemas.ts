@@ -1,9 +1,10 @@
 import { join } from "node:path";
 import { Command } from "commander";
 import { collectSchemas, writeSchemas } from "../../validate/schema-sources.ts";
-import { findRoot, out } from "../context.ts";
+import { repositoryRoot } from "../context.ts";
+import { progress, type Context } from "../../context.ts";
 
-export function schemasCommand(): Command {
+export function schemasCommand(context: Context): Command {
   const schemas = new Command("schemas").description(
     "the Kubernetes and CRD schemas `check` validates against (stored in schemas/, used offline)",
   );
@@ -14,10 +15,10 @@ export function schemasCommand(): Command {
     )
     .addHelpText("after", "\nExamples:\n  $ jore4-flux schemas update   # then commit schemas/")
     .action(async (_options: unknown, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
-      const generated = await collectSchemas(out.progress);
+      const root = repositoryRoot(context, command);
+      const generated = await collectSchemas(context);
       writeSchemas(join(root, "schemas"), generated);
-      out.progress(`wrote ${generated.files.length} files into schemas/`);
+      progress(context, `wrote ${generated.files.length} files into schemas/`);
     });
   return schemas;
 }

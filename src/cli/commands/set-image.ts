@@ -6,9 +6,10 @@ import { diskFiles, overlayFiles } from "../../io/source-files.ts";
 import { writeFiles } from "../../io/tree.ts";
 import { loadProjectConfig, sharedServiceNames, sharedValuesName } from "../../values/load.ts";
 import { setImageInText } from "../../values/set-image.ts";
-import { findRoot, out } from "../context.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
 
-export function setImageCommand(): Command {
+export function setImageCommand(context: Context): Command {
   return new Command("set-image")
     .description(
       "set one service's image in the shared values (or a stage's override) and regenerate clusters/; what an image-bump job calls",
@@ -29,7 +30,7 @@ export function setImageCommand(): Command {
         options: { stage?: string; dryRun?: boolean; json?: boolean },
         command: Command,
       ) => {
-        const root = findRoot(command.optsWithGlobals().dir);
+        const root = repositoryRoot(context, command);
         const files = diskFiles(root);
         const { config } = loadProjectConfig(files);
         const fileName = options.stage ? findStage(config, options.stage).name : sharedValuesName;
@@ -54,16 +55,24 @@ export function setImageCommand(): Command {
           ...planned.plan.removals.map((file) => file.path),
         ];
         if (options.json)
-          out.json({ service, image, valuesFile, changedValues, changedClusters, dryRun: Boolean(options.dryRun) });
+          printJson(context, {
+            service,
+            image,
+            valuesFile,
+            changedValues,
+            changedClusters,
+            dryRun: Boolean(options.dryRun),
+          });
         else {
-          out.progress(
+          progress(
+            context,
             changedValues
               ? `${valuesFile}: services.${service}.image = ${image}`
               : `${valuesFile}: services.${service}.image is already ${image}`,
           );
           for (const path of changedClusters)
-            out.progress(`${options.dryRun ? "would regenerate" : "regenerated"}: ${path}`);
-          if (options.dryRun && !isUpToDate(planned.plan)) out.data(planDiff(planned.plan));
+            progress(context, `${options.dryRun ? "would regenerate" : "regenerated"}: ${path}`);
+          if (options.dryRun && !isUpToDate(planned.plan)) print(context, planDiff(planned.plan));
         }
       },
     );

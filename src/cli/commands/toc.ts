@@ -4,9 +4,10 @@ import { Command } from "commander";
 import { refreshedToc } from "../../docs/toc.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { writeFiles } from "../../io/tree.ts";
-import { findRoot, out } from "../context.ts";
+import { repositoryRoot } from "../context.ts";
+import { progress, type Context } from "../../context.ts";
 
-export function tocCommand(): Command {
+export function tocCommand(context: Context): Command {
   return new Command("toc")
     .description(
       "refresh the table of contents between the doctoc markers of a Markdown file (as `npx doctoc README.md` did)",
@@ -15,7 +16,7 @@ export function tocCommand(): Command {
     .option("--check", "write nothing; exit 1 when the table of contents is stale")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux toc\n  $ jore4-flux toc --check   # in CI")
     .action((file: string, options: { check?: boolean }, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       let text: string;
       try {
         text = readFileSync(join(root, file), "utf8");
@@ -24,7 +25,7 @@ export function tocCommand(): Command {
       }
       const refreshed = refreshedToc(text);
       if (refreshed === undefined) {
-        out.progress(`${file}: table of contents is up to date`);
+        progress(context, `${file}: table of contents is up to date`);
         return;
       }
       if (options.check)
@@ -33,6 +34,6 @@ export function tocCommand(): Command {
           hint: "run `npx jore4-flux toc` and commit the result",
         });
       writeFiles(root, [{ path: file, text: refreshed }]);
-      out.progress(`${file}: table of contents updated`);
+      progress(context, `${file}: table of contents updated`);
     });
 }

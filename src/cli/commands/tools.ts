@@ -3,7 +3,8 @@ import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { goTool, goTools, type GoTool } from "../../tools/catalog.ts";
 import { installTool } from "../../tools/install.ts";
 import { locateTool, type ResolvedTool } from "../../tools/locate.ts";
-import { findRoot, out } from "../context.ts";
+import { repositoryRoot } from "../context.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
 
 function selected(names: string[]): GoTool[] {
   if (names.length === 0) return goTools.filter((tool) => tool.forTests);
@@ -18,15 +19,15 @@ function selected(names: string[]): GoTool[] {
   });
 }
 
-function whereIs(root: string, name: string): ResolvedTool | undefined {
+function whereIs(context: Context, root: string, name: string): ResolvedTool | undefined {
   try {
-    return locateTool(root, name);
+    return locateTool(context.env, root, name);
   } catch {
     return undefined;
   }
 }
 
-export function toolsCommand(): Command {
+export function toolsCommand(context: Context): Command {
   const tools = new Command("tools").description(
     "build and find the Go-based tools (kustomize, kubeconform, kube-apiserver, etcd, kubectl, helm)",
   );
@@ -38,11 +39,12 @@ export function toolsCommand(): Command {
     .argument("[names...]", "tools to install")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux tools install\n  $ jore4-flux tools install kustomize helm")
     .action(async (names: string[], _options: unknown, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       for (const tool of selected(names)) {
-        const outcome = await installTool(root, tool, out.progress);
+        const outcome = await installTool(context, root, tool);
         if (outcome !== "built")
-          out.progress(
+          progress(
+            context,
             `${tool.name} ${tool.version}: ${outcome === "linked" ? "reused an earlier build" : "already installed"}`,
           );
       }
@@ -52,9 +54,9 @@ export function toolsCommand(): Command {
     .description("list the pinned tools and where each is found")
     .option("--json", "print as JSON")
     .action((options: { json?: boolean }, command: Command) => {
-      const root = findRoot(command.optsWithGlobals().dir);
+      const root = repositoryRoot(context, command);
       const rows = goTools.map((tool) => {
-        const found = whereIs(root, tool.name);
+        const found = whereIs(context, root, tool.name);
         return {
           name: tool.name,
           version: tool.version,
@@ -64,10 +66,11 @@ export function toolsCommand(): Command {
           source: found?.source ?? null,
         };
       });
-      if (options.json) out.json(rows);
+      if (options.json) printJson(context, rows);
       else
         for (const row of rows)
-          out.data(
+          print(
+            context,
             `${row.name.padEnd(15)} ${row.version.padEnd(9)} ${row.found ? `${row.found} (${row.source})` : `missing: run \`npx jore4-flux tools install ${row.name}\``}`,
           );
     });

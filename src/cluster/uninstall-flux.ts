@@ -223,22 +223,28 @@ export async function uninstallFlux(
     );
     return result;
   }
-  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  const deadline = session.context.now().getTime() + options.timeoutSeconds * 1000;
   for (;;) {
     const read = (await session.read(steps.readNamespace)).stdout.trim();
     if (read === "") break;
     const namespace = JSON.parse(read) as NamespaceObject;
-    if (Date.now() >= deadline) {
+    if (session.context.now().getTime() >= deadline) {
       session.progress(
         `namespace ${installation.namespace} still Terminating after ${options.timeoutSeconds} s (finalizers: ${[...(namespace.metadata.finalizers ?? []), ...(namespace.spec?.finalizers ?? [])].join(", ") || "none"})`,
       );
-      if ((namespace.metadata.finalizers ?? []).length > 0) await session.run(steps.dropNamespaceFinalizers);
-      await session.run(steps.finalize(namespace));
+      let current: NamespaceObject | undefined = namespace;
+      if ((namespace.metadata.finalizers ?? []).length > 0) {
+        await session.run(steps.dropNamespaceFinalizers);
+        // The patch changed its resourceVersion: finalize the namespace as it is now (if still there).
+        const again = (await session.read(steps.readNamespace)).stdout.trim();
+        current = again === "" ? undefined : (JSON.parse(again) as NamespaceObject);
+      }
+      if (current && (current.spec?.finalizers ?? []).length > 0) await session.run(steps.finalize(current));
       result.namespaceFinalized = true;
       await waitGone(session, steps.readNamespace, `namespace ${installation.namespace}`);
       break;
     }
-    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(pollMs, Math.max(0, deadline - session.context.now().getTime())));
   }
   await waitGone(session, steps.readCrdNames, "the Flux CRDs");
   session.progress(
@@ -249,13 +255,13 @@ export async function uninstallFlux(
 
 /** Waits (bounded) until `read` prints nothing: what was deleted is gone. */
 async function waitGone(session: Session, read: CommandStep, what: string): Promise<void> {
-  const deadline = Date.now() + goneSeconds * 1000;
+  const deadline = session.context.now().getTime() + goneSeconds * 1000;
   for (
     let left = (await session.read(read)).stdout.trim();
     left !== "";
     left = (await session.read(read)).stdout.trim()
   ) {
-    if (Date.now() >= deadline)
+    if (session.context.now().getTime() >= deadline)
       throw new Jore4FluxError(
         `${what} still there ${goneSeconds} s after being deleted: ${left.replaceAll("\n", ", ")}`,
         {

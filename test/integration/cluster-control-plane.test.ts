@@ -3,6 +3,7 @@ import { startControlPlane, type ControlPlane } from "../support/control-plane.t
 import { repoRoot } from "../support/repo-fixture.ts";
 import { deploySuite } from "./cluster/deploy-suite.ts";
 import { remoteSuite } from "./cluster/remote-suite.ts";
+import { uninstallSuite } from "./cluster/uninstall-suite.ts";
 
 /**
  * Everything that needs a real cluster runs in this one file, against one etcd + kube-apiserver
@@ -22,3 +23,4 @@ const controlPlane = () => {
 };
 deploySuite(controlPlane);
 remoteSuite(controlPlane);
+uninstallSuite(controlPlane);

@@ -26,7 +26,7 @@ export function uninstallSuite(controlPlane: () => ControlPlane): void {
 
     before(async () => {
       plane = controlPlane();
-      await plane.kubectl(["apply", "--server-side", "--field-manager=test", "-f", "crds/flux.yaml"]);
+      await plane.kubectl(["apply", "--server-side", "--field-manager=jore4-flux", "-f", "crds/flux.yaml"]);
       // What a Flux-synced stage holds: a source and a pruning Kustomization, both with Flux's
       // finalizer (no controller runs here to remove them), and a workload Flux applied.
       await plane.kubectl(
@@ -84,7 +84,7 @@ export function uninstallSuite(controlPlane: () => ControlPlane): void {
       ].map((prefix) => lines.findIndex((line) => line.startsWith(prefix)));
       assert.match(
         result.stdout,
-        /delete -n \S+ .*deployment\.apps\/source-controller.*deployment\.apps\/kustomize-controller/,
+        /delete -n \S+ (?=.*deployment\.apps\/source-controller)(?=.*deployment\.apps\/kustomize-controller)/,
       );
       assert.match(
         result.stdout,

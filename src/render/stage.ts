@@ -1,7 +1,7 @@
 import { Namespace } from "kubernetes-models/v1";
 import type { ProjectConfig } from "../config/project.ts";
 import type { StageModel } from "../values/load.ts";
-import { fluxSyncObjects } from "./flux.ts";
+import { fluxNotificationObjects, fluxSyncObjects } from "./flux.ts";
 import { ingressObjects } from "./ingress.ts";
 import { plainObject, type KubeObject } from "./kube-object.ts";
 import { objectName } from "./names.ts";
@@ -41,6 +41,13 @@ export function renderStage(config: ProjectConfig, model: StageModel): RenderedS
   ];
   if (stage.fluxSync)
     files.push({ name: "flux-sync.yaml", objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
+  const notifications = fluxNotificationObjects(config, stage, values);
+  if (notifications.length > 0)
+    files.push({
+      name: "flux-notifications.yaml",
+      objects: notifications,
+      sources: ["jore4-flux.yaml", ...valuesFiles],
+    });
   for (const [name, service] of Object.entries(values.services)) {
     if (service.enabled)
       files.push({

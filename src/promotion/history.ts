@@ -281,7 +281,9 @@ function originEvent(log: StageLog, line: StageLine, changes: ImageChange[]): De
   const first = line.before[0]!;
   const last = line.before.at(-1)!;
   const range =
-    line.before.length === 1 ? first.commit.slice(0, 12) : `${first.commit.slice(0, 12)}..${last.commit.slice(0, 12)}`;
+    line.before.length === 1
+      ? `${first.commit.slice(0, 12)}, ${first.date}`
+      : `${first.commit.slice(0, 12)}..${last.commit.slice(0, 12)}, ${first.date} to ${last.date}`;
   return {
     stage: log.stage,
     commit: last.commit,
@@ -289,7 +291,7 @@ function originEvent(log: StageLog, line: StageLine, changes: ImageChange[]): De
     author: `${last.author} <${last.email}>`,
     kind: "origin",
     from: log.promotedFrom,
-    subject: `${line.before.length} commit(s) of ${log.promotedFrom} (${range}, ${first.date} to ${last.date}) before ${log.branch} became a stage branch${line.beforeDeployed ? "; the stage started with the last of them" : "; none of them ran on the stage"}`,
+    subject: `${line.before.length} commit(s) of ${log.promotedFrom} (${range}) before ${log.branch} became a stage branch${line.beforeDeployed ? "; the stage started with the last of them" : "; none of them ran on the stage"}`,
     changes,
     commits: line.before.length,
   };

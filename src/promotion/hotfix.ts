@@ -127,8 +127,8 @@ export async function finishHotfix(
   const snapshot = await snapshotRefs(git);
   const dir = `${config.paths.clusters}/${prod.name}`;
   const stageCommit = await git.inTemporaryWorktree(prodState.local!, async (worktree) => {
-    const before = imagesInManifests((await filesTextAt(worktree, prodState.local!, dir)).values());
-    const after = imagesInManifests((await filesTextAt(worktree, fix, dir)).values());
+    const before = imagesInManifests(await filesTextAt(worktree, prodState.local!, dir));
+    const after = imagesInManifests(await filesTextAt(worktree, fix, dir));
     const message = hotfixMessage({
       name: branch.slice(hotfixPrefix.length),
       branch,

@@ -80,7 +80,7 @@ export async function filesTextAt(git: Git, rev: string, dir: string): Promise<M
 }
 
 export async function imagesAt(git: Git, rev: string | undefined, dir: string): Promise<ServiceImages> {
-  return rev ? imagesInManifests((await filesTextAt(git, rev, dir)).values()) : {};
+  return rev ? imagesInManifests(await filesTextAt(git, rev, dir)) : {};
 }
 
 /** The tree a merge of `source` into `target` would produce, computed without touching any work tree. */

@@ -25,6 +25,10 @@ export interface RenderedStage {
 
 export const kustomizationFileName = "kustomization.yaml";
 
+/** Files of a stage folder that hold Flux's own objects (sync, notifications), not the stage's services. */
+export const fluxFiles = { sync: "flux-sync.yaml", notifications: "flux-notifications.yaml" } as const;
+export const isFluxFile = (path: string) => Object.values(fluxFiles).some((name) => path.endsWith(`/${name}`));
+
 function baseName(path: string): string {
   return (path.split("/").pop() ?? path).replace(/\.ya?ml$/, "");
 }
@@ -40,11 +44,11 @@ export function renderStage(config: ProjectConfig, model: StageModel): RenderedS
     },
   ];
   if (stage.fluxSync)
-    files.push({ name: "flux-sync.yaml", objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
+    files.push({ name: fluxFiles.sync, objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
   const notifications = fluxNotificationObjects(config, stage, values);
   if (notifications.length > 0)
     files.push({
-      name: "flux-notifications.yaml",
+      name: fluxFiles.notifications,
       objects: notifications,
       sources: ["jore4-flux.yaml", ...valuesFiles],
     });

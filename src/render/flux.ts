@@ -2,10 +2,10 @@ import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.
 import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
 import { Alert, Provider } from "@kubernetes-models/flux-cd/notification.toolkit.fluxcd.io/v1beta3";
 import { Deployment } from "kubernetes-models/apps/v1";
-import { stringify } from "yaml";
 import type { ProjectConfig, StageConfig, StageNotifications } from "../config/project.ts";
 import type { Values } from "../values/schema.ts";
 import { plainObject, type KubeObject } from "./kube-object.ts";
+import { keyVaultProviderSpec } from "./service.ts";
 
 /** Flux watches the stage's branch and applies the stage's folder, including this sync itself. */
 export function fluxSyncObjects(config: ProjectConfig, stage: StageConfig): KubeObject[] {
@@ -47,18 +47,7 @@ function webhookFromKeyVault(config: ProjectConfig, notifications: StageNotifica
       kind: "SecretProviderClass",
       metadata: { name: notifications.secretName, namespace },
       spec: {
-        provider: "azure",
-        parameters: {
-          usePodIdentity: "false",
-          useVMManagedIdentity: "true",
-          keyvaultName: values.secretStore.keyVault,
-          tenantId: values.secretStore.tenantId,
-          objects: stringify({
-            array: [
-              stringify({ objectName: notifications.keyVaultSecret, objectType: "secret", objectAlias: "address" }),
-            ],
-          }),
-        },
+        ...keyVaultProviderSpec(values, [{ keyVault: notifications.keyVaultSecret, alias: "address" }]),
         secretObjects: [
           {
             secretName: notifications.secretName,

@@ -21,6 +21,8 @@ export function uninstallSuite(controlPlane: () => ControlPlane): void {
   describe("uninstall flux against a real kube-apiserver", () => {
     let plane: ControlPlane;
     const cli = (...args: string[]) => runCli(repositoryRoot, args, plane.env as Record<string, string>);
+    const uninstall = () =>
+      cli("uninstall", "flux", kindStage, "--context", plane.contexts[kindStage]!, "--timeout", "2");
     const exists = async (args: string[]) =>
       (await plane.kubectl(["get", ...args, "--ignore-not-found", "-o", "name"])).trim() !== "";
 
@@ -109,15 +111,7 @@ export function uninstallSuite(controlPlane: () => ControlPlane): void {
     });
 
     test("uninstall removes the controllers, the CRDs and a namespace hung in Terminating; the workloads stay", async () => {
-      const result = await cli(
-        "uninstall",
-        "flux",
-        kindStage,
-        "--context",
-        plane.contexts[kindStage]!,
-        "--timeout",
-        "2",
-      );
+      const result = await uninstall();
       assert.equal(result.exitCode, 0, result.stderr);
       assert.match(
         result.stderr,
@@ -134,15 +128,7 @@ export function uninstallSuite(controlPlane: () => ControlPlane): void {
           `no Flux ${cluster} left`,
         );
       assert.ok(await exists(["configmap", "applied-by-flux", "-n", workloadNamespace]), "what Flux applied stays");
-      const again = await cli(
-        "uninstall",
-        "flux",
-        kindStage,
-        "--context",
-        plane.contexts[kindStage]!,
-        "--timeout",
-        "2",
-      );
+      const again = await uninstall();
       assert.equal(again.exitCode, 0, `a second run finds nothing to do: ${again.stderr}`);
       assert.match(again.stderr, /0 object\(s\) unblocked\)/);
     });

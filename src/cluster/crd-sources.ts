@@ -1,15 +1,9 @@
-import {
-  fluxKustomizeController,
-  fluxSourceController,
-  secretsStoreCsiDriver,
-  type ModulePin,
-} from "../tools/go-modules.ts";
+import { secretsStoreCsiDriver, type ModulePin } from "../tools/go-modules.ts";
 
 /**
  * Where the committed cluster prerequisites in crds/ come from: pinned Go modules (the only
  * source reachable offline), each file reproducible with `jore4-flux crds build`.
  */
-export const fluxControllers: readonly ModulePin[] = [fluxSourceController, fluxKustomizeController];
 export const secretStoreDriver: ModulePin = secretsStoreCsiDriver;
 /** ingress-nginx publishes no semantic-version module tags; this is its default branch at 2024-07-08 (controller v1.11.0). */
 export const ingressNginx: ModulePin = {

@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
 import type { Context } from "../context.ts";
-import { crdFiles, fluxControllers, ingressNginx, secretStoreDriver } from "./crd-sources.ts";
-import { moduleDir, type ModulePin } from "../tools/go-modules.ts";
+import { crdFiles, ingressNginx, secretStoreDriver } from "./crd-sources.ts";
+import { fluxControllers, moduleDir, type ModulePin } from "../tools/go-modules.ts";
 import { runStep } from "./run.ts";
 
 const fluxNamespace = "flux-system";
 const header = (what: string, pins: readonly ModulePin[]) =>
-  `# ${what}, assembled by \`npx jore4-flux crds build\` from ${pins.map((pin) => `${pin.module}@${pin.version}`).join(", ")}.\n# Do not edit: change the pins in src/cluster/crd-sources.ts and rebuild.\n`;
+  `# ${what}, assembled by \`npx jore4-flux crds build\` from ${pins.map((pin) => `${pin.module}@${pin.version}`).join(", ")}.\n# Do not edit: change the pins (src/tools/go-modules.ts, src/cluster/crd-sources.ts) and rebuild.\n`;
 
 /**
  * The Flux installation: each pinned controller's `config/` (CRDs, RBAC, Deployment) built with
@@ -41,7 +41,12 @@ async function fluxManifest(context: Context, root: string): Promise<string> {
       title: "kustomize build of the Flux controllers",
       argv: ["kustomize", "build", "--load-restrictor", "LoadRestrictionsNone", work],
     });
-    return header("The Flux installation (source-controller, kustomize-controller)", fluxControllers) + built.stdout;
+    return (
+      header(
+        `The Flux installation (${fluxControllers.map((pin) => pin.module.split("/").pop()).join(", ")})`,
+        fluxControllers,
+      ) + built.stdout
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -10,11 +10,26 @@ export interface ModulePin {
   version: string;
 }
 
-export const fluxSourceController: ModulePin = { module: "github.com/fluxcd/source-controller", version: "v1.9.1" };
+/**
+ * One Flux release: the controller versions flux2 v2.9.4 bundles (its go.mod requires their api
+ * modules at these tags). `tools install` builds these controllers, and crds/flux.yaml and the
+ * Flux schemas are read from the same modules.
+ */
+export const fluxRelease: ModulePin = { module: "github.com/fluxcd/flux2/v2", version: "v2.9.4" };
+export const fluxSourceController: ModulePin = { module: "github.com/fluxcd/source-controller", version: "v1.9.4" };
 export const fluxKustomizeController: ModulePin = {
   module: "github.com/fluxcd/kustomize-controller",
   version: "v1.9.4",
 };
+export const fluxNotificationController: ModulePin = {
+  module: "github.com/fluxcd/notification-controller",
+  version: "v1.9.3",
+};
+export const fluxControllers: readonly ModulePin[] = [
+  fluxSourceController,
+  fluxKustomizeController,
+  fluxNotificationController,
+];
 export const secretsStoreCsiDriver: ModulePin = { module: "sigs.k8s.io/secrets-store-csi-driver", version: "v1.6.0" };
 
 /** The module's folder in the Go module cache, downloading it through the module proxy when needed. */

@@ -4,13 +4,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { kubernetesVersion } from "../tools/catalog.ts";
-import {
-  fluxKustomizeController,
-  fluxSourceController,
-  moduleDir,
-  secretsStoreCsiDriver,
-  type ModulePin,
-} from "../tools/go-modules.ts";
+import { fluxControllers, moduleDir, secretsStoreCsiDriver, type ModulePin } from "../tools/go-modules.ts";
 import { convertCrd, convertOpenApi, type JsonSchema } from "./schema-convert.ts";
 
 /**
@@ -31,8 +25,7 @@ export const openApiSource: ModuleSource = {
 };
 
 export const crdSources: readonly ModuleSource[] = [
-  { ...fluxSourceController, path: "config/crd/bases" },
-  { ...fluxKustomizeController, path: "config/crd/bases" },
+  ...fluxControllers.map((pin) => ({ ...pin, path: "config/crd/bases" })),
   { ...secretsStoreCsiDriver, path: "config/crd/bases" },
 ];
 

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
@@ -184,7 +184,13 @@ export async function uninstallFlux(
   target: Target,
   options: UninstallOptions,
 ): Promise<UninstallResult> {
-  const objects = parseObjects(readFileSync(join(session.root, crdFiles.flux), "utf8"), crdFiles.flux);
+  const file = join(session.root, crdFiles.flux);
+  if (!existsSync(file))
+    throw new Jore4FluxError(`${crdFiles.flux} is missing: it lists what Flux's installation consists of`, {
+      exitCode: ExitCode.invalid,
+      hint: "run in the jore4-flux repository (or rebuild it with `npx jore4-flux crds build`)",
+    });
+  const objects = parseObjects(readFileSync(file, "utf8"), crdFiles.flux);
   const installation = fluxInstallation(objects, session.config.flux.namespace);
   const steps = uninstallSteps(installation, target.context);
   const result: UninstallResult = { unblocked: [], namespaceFinalized: false };

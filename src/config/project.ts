@@ -36,6 +36,28 @@ const stageSchema = z.strictObject({
   fluxSync: z.boolean().optional(),
   /** Changing this stage asks for confirmation (or `--yes`). */
   confirm: z.boolean().default(false),
+  /** Slack notifications of this stage's Flux sync (Flux-synced stages only); defaults from `flux.notifications`. */
+  notifications: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      channel: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+/**
+ * Flux's notification-controller posts the sync's events (applied revision, failures) to Slack.
+ * The webhook address is never in git: on AKS a SecretProviderClass copies it from the stage's
+ * Key Vault into a Secret; elsewhere the Secret is created by hand (or by the test).
+ */
+const notificationsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** The Slack channel, e.g. jore4-deployments (a stage may name its own). */
+  channel: z.string().min(1),
+  /** The Key Vault secret (AKS) holding the Slack webhook address. */
+  keyVaultSecret: z.string().min(1).default("jore4-flux-slack-webhook"),
+  /** The Kubernetes Secret (key `address`) the Provider reads the webhook address from. */
+  secretName: dnsLabel.default("jore4-flux-slack-webhook"),
 });
 
 const projectSchema = z.strictObject({
@@ -50,6 +72,7 @@ const projectSchema = z.strictObject({
       syncName: dnsLabel.default("flux-system-sync"),
       interval: duration.default("1m"),
       prune: z.boolean().default(true),
+      notifications: notificationsSchema.optional(),
     })
     .prefault({}),
   paths: z
@@ -102,6 +125,28 @@ export interface StageConfig {
   promotedFrom: string;
   fluxSync: boolean;
   confirm: boolean;
+  /** undefined: no notifications for this stage. */
+  notifications?: StageNotifications | undefined;
+}
+
+export interface StageNotifications {
+  channel: string;
+  keyVaultSecret: string;
+  secretName: string;
+}
+
+function stageNotifications(
+  parsed: ProjectConfigParsed,
+  stage: ProjectConfigParsed["stages"][number],
+  fluxSync: boolean,
+): StageNotifications | undefined {
+  const defaults = parsed.flux.notifications;
+  if (!fluxSync || !defaults || !(stage.notifications?.enabled ?? defaults.enabled)) return undefined;
+  return {
+    channel: stage.notifications?.channel ?? defaults.channel,
+    keyVaultSecret: defaults.keyVaultSecret,
+    secretName: defaults.secretName,
+  };
 }
 
 export interface ProjectConfig extends Omit<ProjectConfigParsed, "stages"> {
@@ -110,14 +155,18 @@ export interface ProjectConfig extends Omit<ProjectConfigParsed, "stages"> {
 
 /** Fills in the defaults that depend on other fields. */
 export function resolveStages(parsed: ProjectConfigParsed): ProjectConfig {
-  const stages = parsed.stages.map((stage) => ({
-    name: stage.name,
-    platform: stage.platform,
-    branch: stage.branch ?? stage.name,
-    promotedFrom: stage.promotedFrom ?? parsed.repository.mainBranch,
-    fluxSync: stage.fluxSync ?? stage.platform === "aks",
-    confirm: stage.confirm,
-  }));
+  const stages = parsed.stages.map((stage) => {
+    const fluxSync = stage.fluxSync ?? stage.platform === "aks";
+    return {
+      name: stage.name,
+      platform: stage.platform,
+      branch: stage.branch ?? stage.name,
+      promotedFrom: stage.promotedFrom ?? parsed.repository.mainBranch,
+      fluxSync,
+      confirm: stage.confirm,
+      notifications: stageNotifications(parsed, stage, fluxSync),
+    };
+  });
   return { ...parsed, stages };
 }
 

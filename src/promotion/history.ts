@@ -48,7 +48,11 @@ export interface HistoryInput {
   remotes: readonly RemoteState[];
 }
 
-export type EventKind = "promotion" | "hotfix" | "rollback" | "commit";
+/**
+ * `origin`: the commits a stage branch carried when it became a stage branch (the source branch's
+ * past), summarised as one event; every other event is one commit on the stage branch.
+ */
+export type EventKind = "promotion" | "hotfix" | "rollback" | "commit" | "origin";
 
 export interface DeploymentEvent {
   stage: string;
@@ -62,6 +66,8 @@ export interface DeploymentEvent {
   subject: string;
   /** Image changes read from the files, not from the message. */
   changes: ImageChange[];
+  /** `origin` events: how many of the source branch's commits the summary stands for. */
+  commits?: number;
 }
 
 /** One image running on one stage for a while. */
@@ -73,6 +79,8 @@ export interface ImagePeriod {
   /** undefined: still running. */
   until: string | undefined;
   commit: string;
+  /** The stage commit that ended the period (undefined: still running). */
+  endedBy: string | undefined;
   by: string;
   kind: EventKind;
   promotedFrom?: string;
@@ -211,7 +219,10 @@ function periodsOf(log: StageLog, events: readonly DeploymentEvent[]): ImagePeri
   for (const event of events) {
     for (const change of event.changes) {
       const running = open.get(change.service);
-      if (running) running.until = event.date;
+      if (running) {
+        running.until = event.date;
+        running.endedBy = event.commit;
+      }
       open.delete(change.service);
       if (change.to === undefined) continue;
       const period: ImagePeriod = {
@@ -221,6 +232,7 @@ function periodsOf(log: StageLog, events: readonly DeploymentEvent[]): ImagePeri
         from: event.date,
         until: undefined,
         commit: event.commit,
+        endedBy: undefined,
         by: event.author,
         kind: event.kind,
       };
@@ -233,20 +245,56 @@ function periodsOf(log: StageLog, events: readonly DeploymentEvent[]): ImagePeri
   return periods;
 }
 
+interface StageLine {
+  /** What the branch carried when it became a stage branch: the source branch's past. */
+  before: readonly StageCommit[];
+  /** Whether `before` ran on the stage (a branch made by hand from its source) or not (`promote` created the branch). */
+  beforeDeployed: boolean;
+  /** The stage's own commits: promotions, rollbacks, hotfixes and direct commits. */
+  own: readonly StageCommit[];
+}
+
 /**
- * A promotion that created the stage branch has no Target-Commit: what precedes it on the
- * first-parent line is the source branch's past, never deployed to this stage.
+ * Splits a stage branch's first-parent line where it became a stage branch. A promotion that
+ * created the branch (Promoted-To without Target-Commit) starts it; what precedes it never ran
+ * on the stage. Without one (a branch made by hand), the leading commits that are also on the
+ * source branch's first-parent line are the source's past, and its last commit is what the
+ * stage started with.
  */
-function deployedCommits(commits: readonly StageCommit[]): readonly StageCommit[] {
-  const creations = commits
-    .map((entry, index) =>
-      trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined &&
-      trailerValue(entry.trailers, trailerKeys.targetCommit) === undefined
-        ? index
-        : -1,
+function splitStageLine(log: StageLog, sourceLine: ReadonlySet<string> | undefined): StageLine {
+  const { commits } = log;
+  const creation = commits
+    .map(
+      (entry) =>
+        trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined &&
+        trailerValue(entry.trailers, trailerKeys.targetCommit) === undefined,
     )
-    .filter((index) => index >= 0);
-  return creations.length === 0 ? commits : commits.slice(creations.at(-1));
+    .lastIndexOf(true);
+  if (creation >= 0) return { before: commits.slice(0, creation), beforeDeployed: false, own: commits.slice(creation) };
+  if (!sourceLine) return { before: [], beforeDeployed: false, own: commits };
+  const own = commits.findIndex((entry) => !sourceLine.has(entry.commit));
+  const split = own < 0 ? commits.length : own;
+  return { before: commits.slice(0, split), beforeDeployed: true, own: commits.slice(split) };
+}
+
+function originEvent(log: StageLog, line: StageLine, changes: ImageChange[]): DeploymentEvent {
+  const first = line.before[0]!;
+  const last = line.before.at(-1)!;
+  const range =
+    line.before.length === 1
+      ? `${first.commit.slice(0, 12)}, ${first.date}`
+      : `${first.commit.slice(0, 12)}..${last.commit.slice(0, 12)}, ${first.date} to ${last.date}`;
+  return {
+    stage: log.stage,
+    commit: last.commit,
+    date: last.date,
+    author: `${last.author} <${last.email}>`,
+    kind: "origin",
+    from: log.promotedFrom,
+    subject: `${line.before.length} commit(s) of ${log.promotedFrom} (${range}) before ${log.branch} became a stage branch${line.beforeDeployed ? "; the stage started with the last of them" : "; none of them ran on the stage"}`,
+    changes,
+    commits: line.before.length,
+  };
 }
 
 /** The deployment history of every stage, from the first-parent lines of the stage branches. Pure. */
@@ -259,13 +307,21 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
   const sourceLines = new Map(Object.entries(input.sourceLines).map(([branch, commits]) => [branch, new Set(commits)]));
   for (const log of input.stages) {
     let previous: ServiceImages = {};
-    const stageEvents = deployedCommits(log.commits).map((entry) => {
+    const line = splitStageLine(log, sourceLines.get(log.promotedFrom));
+    const stageEvents: DeploymentEvent[] = [];
+    if (line.before.length > 0) {
+      const started = line.beforeDeployed ? line.before.at(-1)!.images : {};
+      stageEvents.push(originEvent(log, line, imageChanges(previous, started)));
+      previous = started;
+      Object.keys(started).forEach((service) => services.add(service));
+    }
+    for (const entry of line.own) {
       const changes = imageChanges(previous, entry.images);
       previous = entry.images;
       Object.keys(entry.images).forEach((service) => services.add(service));
       warnings.push(...commitWarnings(log, entry, changes, sourceLines));
-      return eventOf(log, entry, changes);
-    });
+      stageEvents.push(eventOf(log, entry, changes));
+    }
     events.push(...stageEvents);
     periods.push(...periodsOf(log, stageEvents));
     Object.keys(log.waiting?.images ?? {}).forEach((service) => services.add(service));

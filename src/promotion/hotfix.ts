@@ -107,8 +107,8 @@ export async function finishHotfix(
   }
 
   const dir = `${config.paths.clusters}/${prod.name}`;
-  const before = imagesInManifests((await filesTextAt(git, prodState.local!, dir)).values());
-  const after = imagesInManifests((await filesTextAt(git, fix, dir)).values());
+  const before = imagesInManifests(await filesTextAt(git, prodState.local!, dir));
+  const after = imagesInManifests(await filesTextAt(git, fix, dir));
   const message = hotfixMessage({
     name: branch.slice(hotfixPrefix.length),
     branch,

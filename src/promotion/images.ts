@@ -1,6 +1,7 @@
 import { parseAllDocuments } from "yaml";
 import { diffObjects, type ObjectChange } from "../kube/diff.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
+import { isFluxFile } from "../render/stage.ts";
 import { objectPrefix } from "../values/stage-rules.ts";
 
 /** The image each service runs on a stage, by service name. */
@@ -65,8 +66,10 @@ export function imagesInManifest(text: string): ServiceImages {
   return images;
 }
 
-export function imagesInManifests(texts: Iterable<string>): ServiceImages {
-  return Object.assign({}, ...[...texts].map(imagesInManifest)) as ServiceImages;
+export function imagesInManifests(files: ReadonlyMap<string, string>): ServiceImages {
+  // Flux's own objects (e.g. the notifications' secret-sync pod) are not the stage's services.
+  const texts = [...files].filter(([path]) => !isFluxFile(path)).map(([, text]) => text);
+  return Object.assign({}, ...texts.map(imagesInManifest)) as ServiceImages;
 }
 
 export function imageChanges(before: ServiceImages, after: ServiceImages): ImageChange[] {

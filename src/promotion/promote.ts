@@ -91,7 +91,7 @@ export async function planPromotion(
   }
   const before = targetCommit ? await filesTextAt(git, targetCommit, dir) : new Map<string, string>();
   const afterFiles = await filesTextAt(git, after, dir);
-  const images = imageChanges(imagesInManifests(before.values()), imagesInManifests(afterFiles.values()));
+  const images = imageChanges(imagesInManifests(before), imagesInManifests(afterFiles));
   const nothingToMerge = targetCommit !== undefined && (await git.isAncestor(sourceCommit, targetCommit));
   const message = promotionMessage({
     fromBranch: step.fromBranch,

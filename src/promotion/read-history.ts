@@ -4,6 +4,7 @@ import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./history
 import { imagesInManifest, type ServiceImages } from "./images.ts";
 import { parseTrailerLines } from "./message.ts";
 import { branchRef, remoteFor } from "./repository.ts";
+import { isFluxFile } from "../render/stage.ts";
 
 const deletedBlob = /^0+$/;
 
@@ -82,7 +83,8 @@ function stageCommits(log: RawCommit[], dir: string, cache: ImageCache): StageCo
   const files = new Map<string, string>();
   let images: ServiceImages = {};
   return log.map((raw) => {
-    const mine = raw.files.filter(([path]) => path.startsWith(dir));
+    // Flux's own objects (e.g. the notifications' secret-sync pod) are not the stage's services.
+    const mine = raw.files.filter(([path]) => path.startsWith(dir) && !isFluxFile(path));
     for (const [path, blob] of mine) {
       if (blob === undefined) files.delete(path);
       else files.set(path, blob);
@@ -183,7 +185,7 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
   const waitingFiles = config.stages.map((stage) => {
     const files = treeOf.get(stage.promotedFrom);
     const dir = `${clusters}/${stage.name}/`;
-    return files && new Map([...files].filter(([path]) => path.startsWith(dir)));
+    return files && new Map([...files].filter(([path]) => path.startsWith(dir) && !isFluxFile(path)));
   });
   const blobs = logs.flatMap((log) =>
     log.flatMap((raw) => raw.files.filter(([path]) => path.startsWith(`${clusters}/`)).map(([, blob]) => blob)),

@@ -40,6 +40,10 @@ export function historyText(history: DeploymentHistory): string {
       ? ` from ${event.from}${event.sourceCommit ? ` ${event.sourceCommit.slice(0, 12)}` : ""}`
       : "";
     const changes = event.changes.length === 0 ? "no image change" : event.changes.map(imageChangeText).join("; ");
+    if (event.kind === "origin") {
+      lines.push(`  ${event.date}  ${event.stage.padEnd(6)} origin: ${event.subject}`);
+      continue;
+    }
     lines.push(
       `  ${event.date}  ${event.stage.padEnd(6)} ${event.kind}${origin} by ${event.author} (${event.commit.slice(0, 12)}): ${changes}`,
     );

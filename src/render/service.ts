@@ -33,22 +33,33 @@ function envConfigMap(name: string, service: ServiceValues, namespace: string): 
 
 /** The Secrets Store CSI driver's object that maps Key Vault secrets to file names. */
 function secretProviderClass(name: string, service: ServiceValues, values: Values): KubeObject {
-  const objects = sortedEntries(service.secrets).map(([file, secret]) =>
-    kubernetesYaml({ objectName: secret.keyVault, objectType: "secret", objectAlias: file }),
-  );
   return {
     apiVersion: "secrets-store.csi.x-k8s.io/v1",
     kind: "SecretProviderClass",
     metadata: { name: secretsName(name), namespace: values.namespace, labels: appLabels(name) },
-    spec: {
-      provider: "azure",
-      parameters: {
-        usePodIdentity: "false",
-        useVMManagedIdentity: "true",
-        keyvaultName: values.secretStore.keyVault,
-        tenantId: values.secretStore.tenantId,
-        objects: kubernetesYaml({ array: objects }),
-      },
+    spec: keyVaultProviderSpec(
+      values,
+      sortedEntries(service.secrets).map(([file, secret]) => ({ keyVault: secret.keyVault, alias: file })),
+    ),
+  };
+}
+
+/** A SecretProviderClass's spec reading secrets (by Key Vault name, under a file alias) from the stage's Key Vault. */
+export function keyVaultProviderSpec(
+  values: Values,
+  secrets: readonly { keyVault: string | undefined; alias: string }[],
+): { provider: "azure"; parameters: Record<string, string | undefined> } {
+  const objects = secrets.map((secret) =>
+    kubernetesYaml({ objectName: secret.keyVault, objectType: "secret", objectAlias: secret.alias }),
+  );
+  return {
+    provider: "azure",
+    parameters: {
+      usePodIdentity: "false",
+      useVMManagedIdentity: "true",
+      keyvaultName: values.secretStore.keyVault,
+      tenantId: values.secretStore.tenantId,
+      objects: kubernetesYaml({ array: objects }),
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Namespace } from "kubernetes-models/v1";
 import type { ProjectConfig } from "../config/project.ts";
 import { baseName, type StageModel } from "../values/load.ts";
-import { fluxSyncObjects } from "./flux.ts";
+import { fluxNotificationObjects, fluxSyncObjects } from "./flux.ts";
 import { ingressObjects } from "./ingress.ts";
 import { plainObject, type KubeObject } from "../kube/object.ts";
 import { objectName } from "./names.ts";
@@ -25,6 +25,10 @@ export interface RenderedStage {
 
 export const kustomizationFileName = "kustomization.yaml";
 
+/** Files of a stage folder that hold Flux's own objects (sync, notifications), not the stage's services. */
+export const fluxFiles = { sync: "flux-sync.yaml", notifications: "flux-notifications.yaml" } as const;
+export const isFluxFile = (path: string) => Object.values(fluxFiles).some((name) => path.endsWith(`/${name}`));
+
 /** Renders one stage's folder from its validated model: pure, no disk, same input same output. */
 export function renderStage(config: ProjectConfig, model: StageModel): RenderedStage {
   const { stage, values, valuesFiles } = model;
@@ -36,7 +40,14 @@ export function renderStage(config: ProjectConfig, model: StageModel): RenderedS
     },
   ];
   if (stage.fluxSync)
-    files.push({ name: "flux-sync.yaml", objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
+    files.push({ name: fluxFiles.sync, objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
+  const notifications = fluxNotificationObjects(config, stage, values);
+  if (notifications.length > 0)
+    files.push({
+      name: fluxFiles.notifications,
+      objects: notifications,
+      sources: ["jore4-flux.yaml", ...valuesFiles],
+    });
   for (const [name, service] of Object.entries(values.services)) {
     if (service.enabled)
       files.push({

@@ -30,29 +30,45 @@ describe("build: the real kustomize build of every stage", () => {
   for (const stage of ["playg", "dev", "test", "prod"]) {
     it(`builds ${stage}: services, CSI secrets, AGIC ingress and its Flux sync`, async () => {
       const objects = await build(stage);
-      assert.deepEqual(ids(objects), [
-        "ConfigMap/jore4-auth-env",
-        "ConfigMap/jore4-hasura-env",
-        "Deployment/jore4-auth",
-        "Deployment/jore4-hasura",
-        "Deployment/jore4-ui",
-        "GitRepository/flux-repo",
-        "Ingress/jore4-ingress",
-        "Kustomization/flux-system-sync",
-        "LimitRange/jore4-default-resources",
-        "Namespace/hsl-jore4",
-        "SecretProviderClass/jore4-auth-secrets",
-        "SecretProviderClass/jore4-hasura-secrets",
-        "Service/jore4-auth",
-        "Service/jore4-hasura",
-        "Service/jore4-ui",
-      ]);
+      // playg has notifications turned off in jore4-flux.yaml.
+      const notifications =
+        stage === "playg"
+          ? []
+          : [
+              "Alert/jore4-flux-sync",
+              "Deployment/jore4-flux-slack-webhook-sync",
+              "Provider/jore4-flux-slack",
+              "SecretProviderClass/jore4-flux-slack-webhook",
+            ];
+      assert.deepEqual(
+        ids(objects),
+        [
+          "ConfigMap/jore4-auth-env",
+          "ConfigMap/jore4-hasura-env",
+          "Deployment/jore4-auth",
+          "Deployment/jore4-hasura",
+          "Deployment/jore4-ui",
+          "GitRepository/flux-repo",
+          "Ingress/jore4-ingress",
+          "Kustomization/flux-system-sync",
+          "LimitRange/jore4-default-resources",
+          "Namespace/hsl-jore4",
+          "SecretProviderClass/jore4-auth-secrets",
+          "SecretProviderClass/jore4-hasura-secrets",
+          "Service/jore4-auth",
+          "Service/jore4-hasura",
+          "Service/jore4-ui",
+          ...notifications,
+        ].sort(),
+      );
       for (const object of objects) {
-        const expected = ["GitRepository", "Kustomization"].includes(object.kind)
-          ? "flux-system"
-          : object.kind === "Namespace"
-            ? undefined
-            : "hsl-jore4";
+        const expected =
+          ["GitRepository", "Kustomization", "Alert", "Provider"].includes(object.kind) ||
+          object.metadata.name.startsWith("jore4-flux-slack")
+            ? "flux-system"
+            : object.kind === "Namespace"
+              ? undefined
+              : "hsl-jore4";
         assert.equal(object.metadata.namespace, expected, `${object.kind}/${object.metadata.name}`);
       }
     });

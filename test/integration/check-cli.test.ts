@@ -25,7 +25,7 @@ describe("jore4-flux check and diff (CLI, real git)", () => {
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(
       result.stdout,
-      /checked 5 stages \(e2e, playg, dev, test, prod\), 76 objects: 0 errors, 0 warnings, 0 waived/,
+      /checked 5 stages \(e2e, playg, dev, test, prod\), 88 objects: 0 errors, 0 warnings, 0 waived/,
     );
     assert.equal((await git("status", "--porcelain")).stdout, "");
   });

@@ -309,7 +309,8 @@ export const mutations: Mutation[] = [
     rule: "kustomization-files",
     stage: "dev",
     object: "Kustomization/dev",
-    path: "resources[4]",
+    // namespace, flux-sync, flux-notifications, jore4-auth, jore4-hasura, jore4-ui
+    path: "resources[5]",
   },
   {
     name: "file copied in by hand, not listed",

@@ -78,6 +78,24 @@ describe("--json: exactly one JSON document on stdout, for every command that ha
     assert.match(plain.stdout, /^# 1\. apply \d+ objects of stage e2e$/m);
   });
 
+  test("uninstall flux --dry-run --json: the steps go to stderr, stdout holds only the JSON", async () => {
+    // What Flux consists of is read from the checkout's crds/flux.yaml.
+    const result = await runCli(repoRoot, ["uninstall", "flux", "e2e", "--dry-run", "--json"], env);
+    assert.equal(result.exitCode, 0, result.stderr);
+    seen.add("uninstall flux");
+    assert.deepEqual(JSON.parse(result.stdout), {
+      stage: "e2e",
+      context: "kind-jore4-local-cluster",
+      applied: false,
+      unblocked: [],
+      namespaceFinalized: false,
+    });
+    assert.match(result.stderr, /replace --raw \/api\/v1\/namespaces\/flux-system\/finalize -f -/);
+    const missing = await runCli(repo.root, ["uninstall", "flux", "e2e", "--dry-run"], env);
+    assert.equal(missing.exitCode, 2);
+    assert.match(missing.stderr, /^error: crds\/flux\.yaml is missing/m);
+  });
+
   test("promotion commands: promote, rollback, hotfix finish, history", async () => {
     const dryRun = (await json(["promote", "main", "dev", "--dry-run", "--no-fetch"])) as { dryRun: boolean };
     assert.equal(dryRun.dryRun, true);

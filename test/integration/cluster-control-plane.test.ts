@@ -5,6 +5,7 @@ import { deploySuite } from "./cluster/deploy-suite.ts";
 import { fluxSuite } from "./cluster/flux-suite.ts";
 import { kindFlowSuite } from "./cluster/kind-flow-suite.ts";
 import { remoteSuite } from "./cluster/remote-suite.ts";
+import { uninstallSuite } from "./cluster/uninstall-suite.ts";
 
 /**
  * Everything that needs a real cluster runs in this one file, against one test cluster started
@@ -32,3 +33,4 @@ deploySuite(testCluster);
 remoteSuite(testCluster);
 kindFlowSuite(testCluster);
 fluxSuite(testCluster);
+uninstallSuite(testCluster);

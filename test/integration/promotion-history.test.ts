@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { execa } from "execa";
-import { PNG } from "pngjs";
 import { Git } from "../../src/git/git.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
-import type { DeploymentHistory } from "../../src/promotion/history.ts";
+import { buildHistory, type DeploymentHistory, type StageCommit } from "../../src/promotion/history.ts";
 import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
+import { historyHtml, imageColor } from "../../src/promotion/report-html.ts";
 import { testContext } from "../support/cli.ts";
-import { imageColor } from "../../src/promotion/report-html.ts";
 import { loadProjectConfig } from "../../src/values/load.ts";
+import { colourCounts, dumpDom, screenshot } from "../support/chromium.ts";
 import { cloneRepo, commitImage, createStageRepo, git, runCli, type StageRepo } from "../support/stage-repo.ts";
 
 /** Progress goes nowhere a test reads; every confirmation is answered by `yes: true`. */
@@ -83,28 +82,9 @@ test("the HTML report renders in headless Chromium: a timeline bar per image, in
   assert.equal(run.exitCode, 0, run.stderr);
   const page = readFileSync(html, "utf8");
   assert.doesNotMatch(page, /https?:\/\/|<script|<link/, "self-contained: nothing fetched, no scripts");
-  assert.ok(existsSync("/usr/bin/chromium"), "needs Debian's chromium: apt-get install -y chromium");
-  const flags = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    `--user-data-dir=${join(dir, "profile")}`,
-    "--window-size=1200,1400",
-    "--hide-scrollbars",
-  ];
-  const screenshot = join(dir, "history.png");
-  await execa("chromium", [...flags, `--screenshot=${screenshot}`, `file://${html}`], { timeout: 120_000 });
-  const png = PNG.sync.read(readFileSync(screenshot));
+  const png = await screenshot(html, process.env.KEEP_SCREENSHOT ?? join(dir, "history.png"), dir);
   assert.deepEqual([png.width, png.height], [1200, 1400]);
-  const colours = new Map<string, number>();
-  for (let at = 0; at < png.data.length; at += 4) {
-    const key = `#${[png.data[at]!, png.data[at + 1]!, png.data[at + 2]!].map((channel) => channel.toString(16).padStart(2, "0")).join("")}`;
-    colours.set(key, (colours.get(key) ?? 0) + 1);
-  }
+  const colours = colourCounts(png);
   // Each image's bar is a solid block of its colour: hundreds of pixels exactly that colour.
   for (const image of [shippedUi, uiV2])
     assert.ok(
@@ -112,9 +92,8 @@ test("the HTML report renders in headless Chromium: a timeline bar per image, in
       `bar colour of ${image} (${imageColor(image)}) in the screenshot`,
     );
   assert.ok((colours.get("#ffffff") ?? 0) < png.width * png.height * 0.95, "the page is not blank");
-  const dom = await execa("chromium", [...flags, "--dump-dom", `file://${html}`], { timeout: 120_000 });
-  const uiSection =
-    /<section class="service" data-service="ui">([\s\S]*?)<\/section>/.exec(String(dom.stdout))?.[1] ?? "";
+  const dom = await dumpDom(html, dir);
+  const uiSection = /<section class="service" data-service="ui">([\s\S]*?)<\/section>/.exec(dom)?.[1] ?? "";
   const devRow = /<div class="row" data-stage="dev">([\s\S]*?)<\/div><\/div>/.exec(uiSection)?.[1] ?? "";
   assert.deepEqual(
     [...devRow.matchAll(/data-image="([^"]+)"/g)].map((match) => match[1]),
@@ -159,4 +138,59 @@ test("a force-pushed stage branch is detected: from the fetch that saw it, and f
     /Warnings \(history that cannot be trusted as it stands\):\n {2}test [0-9a-f]{12}: promoted/,
   );
   assert.match(text.stdout, /a deployment that failed in the cluster is not in git/);
+});
+
+test("over years of history, every promotion is a visible mark and bar in headless Chromium", async (context) => {
+  const dir = mkdtempSync(join(tmpdir(), "jore4-flux-report-"));
+  context.after(() => rmSync(dir, { recursive: true, force: true }));
+  const sha = (n: number) => n.toString(16).padStart(40, "0");
+  const entry = (n: number, date: string, image: string, promoted: boolean): StageCommit => ({
+    commit: sha(n),
+    parents: promoted ? [sha(n - 1), sha(1000 + n)] : [sha(n - 1)],
+    author: "Alice",
+    email: "alice@example.invalid",
+    date,
+    subject: `commit ${n}`,
+    // A plain `git merge --no-ff` (no trailers): its second parent makes it a promotion.
+    trailers: [],
+    images: { ui: `hsldevcom/jore4-ui:${image}` },
+  });
+  // Four years of history: a branch made by hand in 2022, a promotion in 2023, six within an hour yesterday.
+  const recent = ["r1", "r2", "r3", "r4", "r5", "r6"];
+  const commits = [
+    entry(1, "2022-01-03T09:00:00Z", "old", false),
+    entry(2, "2023-06-01T09:00:00Z", "mid", true),
+    ...recent.map((image, index) =>
+      entry(3 + index, `2026-11-30T10:${String(index * 10).padStart(2, "0")}:00Z`, image, true),
+    ),
+  ];
+  const history = buildHistory({
+    stages: [{ stage: "prod", branch: "prod", promotedFrom: "test", commits, waiting: undefined }],
+    sourceLines: { test: [sha(1)] },
+    remotes: [],
+  });
+  assert.deepEqual(
+    history.events.map((event) => event.kind),
+    ["origin", ...Array.from({ length: 7 }, () => "promotion")],
+  );
+  const html = join(dir, "history.html");
+  writeFileSync(html, historyHtml(history));
+  const colours = colourCounts(await screenshot(html, join(dir, "history.png"), dir));
+  // A bar is 24 px high: at least a unit (6 px) wide means well over 100 pixels of its colour.
+  for (const image of ["old", "mid", ...recent].map((tag) => `hsldevcom/jore4-ui:${tag}`))
+    assert.ok(
+      (colours.get(imageColor(image)) ?? 0) >= 100,
+      `bar of ${image}: ${colours.get(imageColor(image)) ?? 0} px`,
+    );
+  assert.ok((colours.get("#2563eb") ?? 0) >= 7 * 3 * 20, "seven promotion marks, 3 x 20 px each");
+  const dom = await dumpDom(html, dir);
+  const row =
+    /<section class="events">[\s\S]*?<div class="row" data-stage="prod">([\s\S]*?)<\/div><\/div>/.exec(dom)?.[1] ?? "";
+  const lefts = [...row.matchAll(/class="mark (\w+)"[^>]*left:([0-9.]+)%/g)].map((match) => Number(match[2]));
+  assert.equal(lefts.length, 8);
+  assert.ok(
+    lefts.every((left, index) => index === 0 || left > lefts[index - 1]!),
+    `marks in order: ${lefts.join(", ")}`,
+  );
+  assert.match(dom, /class="gap"[^>]*>≈ 1\.4 y</, "the quiet year and a half is a break in the axis");
 });

@@ -68,11 +68,17 @@ test("periods run from promotion to promotion; commits before a branch was creat
   assert.deepEqual(
     history.events.map((event) => [event.stage, event.commit, event.kind, event.from]),
     [
+      ["dev", sha(1), "origin", "main"],
       ["dev", sha(10), "promotion", "main"],
       ["dev", sha(11), "promotion", "main"],
+      ["test", sha(10), "origin", "dev"],
       ["test", sha(20), "promotion", "dev"],
     ],
   );
+  const [devOrigin] = history.events;
+  assert.equal(devOrigin!.commits, 1);
+  assert.deepEqual(devOrigin!.changes, [], "promote created dev: main's past never ran on dev");
+  assert.match(devOrigin!.subject, /^1 commit\(s\) of main .* before dev became a stage branch; none of them ran/);
   const ui = history.periods.filter((period) => period.stage === "dev");
   assert.deepEqual(
     ui.map((period) => [period.image, period.from === dev.commits[1]!.date, period.until]),
@@ -90,6 +96,53 @@ test("periods run from promotion to promotion; commits before a branch was creat
     ],
   );
   assert.deepEqual(history.warnings, []);
+});
+
+test("a stage branch made by hand from main: main's past is one origin event, and the stage started with its last commit", () => {
+  const main = [commit(30, { ui: "ui:1" }, "", []), commit(31, { ui: "ui:2" }), commit(32, { ui: "ui:3" })];
+  const dev: StageLog = {
+    stage: "dev",
+    branch: "dev",
+    promotedFrom: "main",
+    commits: [
+      ...main.slice(0, 2),
+      commit(40, { ui: "ui:2" }, "", [sha(31)]),
+      commit(41, { ui: "ui:3" }, "", [sha(40), sha(32)]),
+    ],
+    waiting: { images: { ui: "ui:3" }, commits: 0 },
+  };
+  const history = buildHistory({
+    stages: [dev],
+    sourceLines: { main: main.map((entry) => entry.commit) },
+    remotes: [],
+  });
+  assert.deepEqual(
+    history.events.map((event) => [event.kind, event.commit, event.commits, event.changes]),
+    [
+      ["origin", sha(31), 2, [{ service: "ui", from: undefined, to: "ui:2" }]],
+      ["commit", sha(40), undefined, []],
+      ["promotion", sha(41), undefined, [{ service: "ui", from: "ui:2", to: "ui:3" }]],
+    ],
+  );
+  assert.deepEqual(
+    history.periods.map((period) => [period.image, period.kind, period.endedBy]),
+    [
+      ["ui:2", "origin", sha(41)],
+      ["ui:3", "promotion", undefined],
+    ],
+  );
+  const text = historyText(history);
+  assert.match(
+    text,
+    new RegExp(
+      `dev {4}origin: 2 commit\\(s\\) of main \\(${short(30)}\\.\\.${short(31)}, .*\\) before dev became a stage branch; the stage started with the last of them`,
+    ),
+  );
+  assert.equal(
+    text.split("\n").filter((lineText) => /^ {2}\d{4}-/.test(lineText)).length,
+    3,
+    "one line per event, one for the origin",
+  );
 });
 
 test("rewritten history and messages that disagree with the files are reported, not trusted", () => {

@@ -178,4 +178,48 @@ describe("rendering a configuration with every feature", () => {
       for (const file of one.files) assertGolden(join(features, "out", one.stage, file.name), fileText(file));
     }
   });
+
+  it("notifies Slack from each Flux-synced stage that has it on, the webhook from the stage's Key Vault, never from git", () => {
+    for (const name of ["dev", "test", "prod"]) {
+      const provider = find(name, "Provider", "jore4-flux-slack");
+      assert.deepEqual(provider.spec, {
+        type: "slack",
+        channel: "jore4-deployments",
+        username: `jore4-flux ${name}`,
+        secretRef: { name: "jore4-flux-slack-webhook" },
+      });
+      assert.equal(provider.spec.address, undefined);
+      const alert = find(name, "Alert", "jore4-flux-sync");
+      assert.equal(alert.spec.eventSeverity, "info", "info sends info and error events");
+      assert.deepEqual(alert.spec.eventSources, [
+        { kind: "GitRepository", name: "flux-repo" },
+        { kind: "Kustomization", name: "flux-system-sync" },
+      ]);
+      const store = find(name, "SecretProviderClass", "jore4-flux-slack-webhook");
+      assert.equal(store.spec.parameters.keyvaultName, `hsl-jore4-${name}-vault`);
+      assert.deepEqual(store.spec.secretObjects, [
+        { secretName: "jore4-flux-slack-webhook", type: "Opaque", data: [{ objectName: "address", key: "address" }] },
+      ]);
+      const sync = find(name, "Deployment", "jore4-flux-slack-webhook-sync");
+      assert.equal(sync.spec.template.spec.volumes[0].csi.volumeAttributes.secretProviderClass, store.metadata.name);
+    }
+    assert.equal(find("playg", "Provider", "jore4-flux-slack"), undefined, "playg turns them off");
+    assert.equal(find("e2e", "Alert", "jore4-flux-sync"), undefined, "kind stages have no Flux sync");
+  });
+
+  it("a stage's own channel, and a Flux-synced stage off AKS gets no SecretProviderClass (its Secret is made by hand)", () => {
+    const config = readFileSync(join(repoRoot, "jore4-flux.yaml"), "utf8").replace(
+      "  - name: e2e\n    platform: kind\n",
+      "  - name: e2e\n    platform: kind\n    fluxSync: true\n    notifications:\n      channel: jore4-e2e\n",
+    );
+    const rendered = renderProject(memoryFiles({ ...shipped, "jore4-flux.yaml": config })).stages.find(
+      (candidate) => candidate.stage === "e2e",
+    )!;
+    const kinds = rendered.files.find((file) => file.name === "flux-notifications.yaml")!.objects;
+    assert.deepEqual(
+      kinds.map((object) => object.kind),
+      ["Provider", "Alert"],
+    );
+    assert.equal((kinds[0] as any).spec.channel, "jore4-e2e");
+  });
 });

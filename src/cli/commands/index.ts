@@ -19,6 +19,7 @@ import { schemasCommand } from "./schemas.ts";
 import { setImageCommand } from "./set-image.ts";
 import { tocCommand } from "./toc.ts";
 import { toolsCommand } from "./tools.ts";
+import { uninstallCommand } from "./uninstall.ts";
 
 /** Every command, one file each, in the order `--help` lists them. */
 export function commands(context: Context): CommandUnknownOpts[] {
@@ -39,6 +40,7 @@ export function commands(context: Context): CommandUnknownOpts[] {
     crdsCommand(context),
     deployCommand(context),
     kindCommand(context),
+    uninstallCommand(context),
     schemasCommand(context),
     tocCommand(context),
     toolsCommand(context),

@@ -1,4 +1,4 @@
-import { Namespace } from "kubernetes-models/v1";
+import { LimitRange, Namespace } from "kubernetes-models/v1";
 import type { ProjectConfig } from "../config/project.ts";
 import { baseName, type StageModel } from "../values/load.ts";
 import { fluxSyncObjects } from "./flux.ts";
@@ -25,6 +25,9 @@ export interface RenderedStage {
 
 export const kustomizationFileName = "kustomization.yaml";
 
+/** The namespace's LimitRange rendered from `defaultResources`. */
+export const defaultResourcesName = "jore4-default-resources";
+
 /** Renders one stage's folder from its validated model: pure, no disk, same input same output. */
 export function renderStage(config: ProjectConfig, model: StageModel): RenderedStage {
   const { stage, values, valuesFiles } = model;
@@ -35,6 +38,27 @@ export function renderStage(config: ProjectConfig, model: StageModel): RenderedS
       sources: valuesFiles,
     },
   ];
+  if (values.defaultResources)
+    files.push({
+      name: "limit-range.yaml",
+      objects: [
+        plainObject(
+          new LimitRange({
+            metadata: { name: defaultResourcesName, namespace: values.namespace },
+            spec: {
+              limits: [
+                {
+                  type: "Container",
+                  ...(values.defaultResources.requests ? { defaultRequest: values.defaultResources.requests } : {}),
+                  ...(values.defaultResources.limits ? { default: values.defaultResources.limits } : {}),
+                },
+              ],
+            },
+          }),
+        ),
+      ],
+      sources: valuesFiles,
+    });
   if (stage.fluxSync)
     files.push({ name: "flux-sync.yaml", objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
   for (const [name, service] of Object.entries(values.services)) {

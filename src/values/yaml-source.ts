@@ -112,6 +112,16 @@ export function locatePath(source: YamlSource, path: KeyPath): { depth: number; 
   return { depth, location: best };
 }
 
+/** The text of the plain scalar at `path`, as written (`1.10`, not the number 1.1); undefined when not there. */
+export function scalarText(source: YamlSource, path: KeyPath): string | undefined {
+  let node: unknown = source.document.contents;
+  for (const segment of path) {
+    if (!isMap(node)) return undefined;
+    node = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment))?.value;
+  }
+  return isScalar(node) && typeof node.source === "string" ? node.source : undefined;
+}
+
 /** The location in the source, of several layered ones, that set the deepest part of `path` (later layers win ties). */
 export function locateInLayers(sources: readonly YamlSource[], path: KeyPath): SourceLocation | undefined {
   let best: { depth: number; location: SourceLocation } | undefined;

@@ -309,7 +309,7 @@ export const mutations: Mutation[] = [
     rule: "kustomization-files",
     stage: "dev",
     object: "Kustomization/dev",
-    path: "resources[4]",
+    path: "resources[5]",
   },
   {
     name: "file copied in by hand, not listed",

@@ -207,13 +207,13 @@ function loadStageValues(
   problems: ProblemList,
 ): Values | undefined {
   const layers = [shared, override];
-  if (!isPlainMap(override.value) && override.value !== null) {
+  const notMaps = layers.filter((layer) => !isPlainMap(layer.value) && layer.value !== null);
+  for (const layer of notMaps)
     problems.problems.push({
-      location: { file: override.file, line: 1, column: 1 },
-      message: "a values file must be a map of keys",
+      location: { file: layer.file, line: 1, column: 1 },
+      message: `a values file must be a map of keys, not ${Array.isArray(layer.value) ? "a list" : `a ${typeof layer.value}`}`,
     });
-    return undefined;
-  }
+  if (notMaps.length > 0) return undefined;
   const unknown = unknownServiceProblems(shared, override);
   problems.problems.push(...unknown);
   if (unknown.length > 0) return undefined;

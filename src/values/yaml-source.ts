@@ -26,9 +26,13 @@ function located(file: string, lineCounter: LineCounter, offset: number): Source
   return { file, line, column: col };
 }
 
-/** The first syntax error of a document: the ones after it are mostly its echoes. */
+/**
+ * The first syntax error of a document (the ones after it are mostly its echoes), and every line
+ * indented with a tab (each is a problem of its own).
+ */
 function syntaxProblems(file: string, lineCounter: LineCounter, document: Document): Problem[] {
-  return document.errors.slice(0, 1).map((error) => ({
+  const reported = document.errors.filter((error, index) => index === 0 || error.code === "TAB_AS_INDENT");
+  return reported.map((error) => ({
     location: located(file, lineCounter, error.pos[0]),
     message: `invalid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
   }));

@@ -159,6 +159,21 @@ export const cases: BadInput[] = [
     error:
       /^error: values\/test\.yaml:1:1: is a symbolic link to .*, outside the repository; copy the file into the repository$/m,
   },
+  {
+    name: "values/common.yaml that is a YAML list (blamed, not the stage files)",
+    breakIt: (dir) => writeFileSync(join(dir, "values/common.yaml"), "- namespace: hsl-jore4\n"),
+    error: /^error: values\/common\.yaml:1:1: a values file must be a map of keys, not a list$/m,
+  },
+  {
+    name: "several tab-indented lines: each reported",
+    breakIt: (dir) =>
+      writeFileSync(
+        join(dir, "values/test.yaml"),
+        "ingress:\n\thost: test.jore.hsl.fi\nsecretStore:\n\tkeyVault: hsl-jore4-test-vault\n",
+      ),
+    error:
+      /^ {2}values\/test\.yaml:2:1: invalid YAML: Tabs are not allowed as indentation\n {2}values\/test\.yaml:4:1: invalid YAML: Tabs are not allowed as indentation$/m,
+  },
 ];
 
 describe("generate refuses input that would break later, and writes nothing", () => {

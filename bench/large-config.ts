@@ -41,3 +41,9 @@ export function largeConfiguration(
   }
   return files;
 }
+
+/** The shipped shared values with `keyCount` more env keys on one service: a values file as big as a migrated one. */
+export function manyKeyValues(keyCount: number, common: string): string {
+  const env = Array.from({ length: keyCount }, (_, index) => `      KEY_${index}: value-${index}\n`).join("");
+  return common.replace("    env:\n", `    env:\n${env}`);
+}

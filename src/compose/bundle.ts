@@ -184,7 +184,7 @@ export function renderBundle(config: ProjectConfig, model: StageModel): Rendered
     .flatMap(([name, service]) =>
       sorted(service.secrets).map(([file, secret]) => ({
         path: `${dir}/${secretPath(name, file)}`,
-        text: secret.local ?? "",
+        text: String(secret.local ?? ""),
       })),
     );
   return {

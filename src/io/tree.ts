@@ -23,13 +23,13 @@ export const workPrefix = ".jore4-flux-";
 export function writeFiles(root: string, files: readonly { path: string; text: string }[]): void {
   for (const file of files) {
     const full = join(root, file.path);
-    mkdirSync(dirname(full), { recursive: true });
     const temporary = join(dirname(full), `${workPrefix}${process.pid}-${Math.random().toString(36).slice(2)}`);
     try {
+      mkdirSync(dirname(full), { recursive: true });
       writeFileSync(temporary, file.text);
       renameSync(temporary, full);
     } catch (error) {
-      rmSync(temporary, { force: true });
+      if (existsSync(temporary)) rmSync(temporary, { force: true });
       throw fileSystemError(file.path, error);
     }
   }
@@ -42,7 +42,7 @@ function fileSystemError(path: string, error: unknown): Jore4FluxError {
       ? "permission denied"
       : code === "EISDIR"
         ? "a folder is in the way of a file"
-        : code === "ENOTDIR"
+        : code === "ENOTDIR" || code === "EEXIST"
           ? "a file is in the way of a folder"
           : code === "ENOSPC"
             ? "no space left on the device"

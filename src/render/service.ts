@@ -15,9 +15,11 @@ function sortedEntries<T>(record: Record<string, T>): [string, T][] {
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function probe(service: ServiceValues): Probe | undefined {
-  if (service.probe?.httpPath) return { httpGet: { path: service.probe.httpPath, port: service.containerPort } };
-  if (service.probe?.command) return { exec: { command: service.probe.command } };
+function probe(service: ServiceValues, values: ServiceValues["probe"]): Probe | undefined {
+  if (!values) return undefined;
+  const { httpPath, command, ...timing } = values;
+  if (httpPath) return { httpGet: { path: httpPath, port: service.containerPort }, ...timing };
+  if (command) return { exec: { command }, ...timing };
   return undefined;
 }
 
@@ -66,7 +68,7 @@ export function keyVaultProviderSpec(
 
 function localSecret(name: string, service: ServiceValues, namespace: string): KubeObject {
   const stringData = Object.fromEntries(
-    sortedEntries(service.secrets).map(([file, secret]) => [file, secret.local ?? ""]),
+    sortedEntries(service.secrets).map(([file, secret]) => [file, String(secret.local ?? "")]),
   );
   return plainObject(
     new Secret({
@@ -105,7 +107,8 @@ function secretObjects(
 }
 
 function container(name: string, service: ServiceValues, values: Values, mountSecrets: boolean): Container {
-  const health = probe(service);
+  const health = probe(service, service.probe);
+  const startup = probe(service, service.startupProbe);
   return {
     name: containerName(name),
     image: service.image,
@@ -113,6 +116,7 @@ function container(name: string, service: ServiceValues, values: Values, mountSe
     ports: [{ containerPort: service.containerPort, protocol: "TCP" }],
     ...(Object.keys(service.env).length > 0 ? { envFrom: [{ configMapRef: { name: envConfigMapName(name) } }] } : {}),
     ...(health ? { livenessProbe: health, readinessProbe: health } : {}),
+    ...(startup ? { startupProbe: startup } : {}),
     ...(service.resources ? { resources: service.resources } : {}),
     ...(mountSecrets
       ? { volumeMounts: [{ name: secretsVolumeName, mountPath: values.secretStore.mountPath, readOnly: true }] }

@@ -1,4 +1,4 @@
-import { Namespace } from "kubernetes-models/v1";
+import { LimitRange, Namespace } from "kubernetes-models/v1";
 import type { ProjectConfig } from "../config/project.ts";
 import { baseName, type StageModel } from "../values/load.ts";
 import { fluxNotificationObjects, fluxSyncObjects } from "./flux.ts";
@@ -28,6 +28,8 @@ export const kustomizationFileName = "kustomization.yaml";
 /** Files of a stage folder that hold Flux's own objects (sync, notifications), not the stage's services. */
 export const fluxFiles = { sync: "flux-sync.yaml", notifications: "flux-notifications.yaml" } as const;
 export const isFluxFile = (path: string) => Object.values(fluxFiles).some((name) => path.endsWith(`/${name}`));
+/** The namespace's LimitRange rendered from `defaultResources`. */
+export const defaultResourcesName = "jore4-default-resources";
 
 /** Renders one stage's folder from its validated model: pure, no disk, same input same output. */
 export function renderStage(config: ProjectConfig, model: StageModel): RenderedStage {
@@ -39,6 +41,27 @@ export function renderStage(config: ProjectConfig, model: StageModel): RenderedS
       sources: valuesFiles,
     },
   ];
+  if (values.defaultResources)
+    files.push({
+      name: "limit-range.yaml",
+      objects: [
+        plainObject(
+          new LimitRange({
+            metadata: { name: defaultResourcesName, namespace: values.namespace },
+            spec: {
+              limits: [
+                {
+                  type: "Container",
+                  ...(values.defaultResources.requests ? { defaultRequest: values.defaultResources.requests } : {}),
+                  ...(values.defaultResources.limits ? { default: values.defaultResources.limits } : {}),
+                },
+              ],
+            },
+          }),
+        ),
+      ],
+      sources: valuesFiles,
+    });
   if (stage.fluxSync)
     files.push({ name: fluxFiles.sync, objects: fluxSyncObjects(config, stage), sources: ["jore4-flux.yaml"] });
   const notifications = fluxNotificationObjects(config, stage, values);

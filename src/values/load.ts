@@ -11,6 +11,7 @@ import {
   locateInLayers,
   parseYamlSource,
   parseYamlStream,
+  scalarText,
   type KeyPath,
   type YamlSource,
 } from "./yaml-source.ts";
@@ -173,6 +174,32 @@ function unknownServiceProblems(shared: YamlSource, override: YamlSource): Probl
     }));
 }
 
+/**
+ * Env values and local secret values become strings: a number or boolean is kept as the user wrote
+ * it (`VERSION: 1.10` stays "1.10", not "1.1"), taken from the layer that sets it.
+ */
+function keepWrittenText(merged: unknown, layers: readonly YamlSource[]): void {
+  if (!isPlainMap(merged) || !isPlainMap(merged.services)) return;
+  const written = (path: KeyPath, value: unknown) => {
+    if (typeof value !== "number" && typeof value !== "boolean") return value;
+    for (const layer of [...layers].reverse()) {
+      const text = scalarText(layer, path);
+      if (text !== undefined) return text;
+    }
+    return String(value);
+  };
+  for (const [name, service] of Object.entries(merged.services)) {
+    if (!isPlainMap(service)) continue;
+    if (isPlainMap(service.env))
+      for (const [key, value] of Object.entries(service.env))
+        service.env[key] = written(["services", name, "env", key], value);
+    if (isPlainMap(service.secrets))
+      for (const [file, secret] of Object.entries(service.secrets))
+        if (isPlainMap(secret) && "local" in secret)
+          secret.local = written(["services", name, "secrets", file, "local"], secret.local);
+  }
+}
+
 function loadStageValues(
   shared: YamlSource,
   override: YamlSource,
@@ -180,17 +207,18 @@ function loadStageValues(
   problems: ProblemList,
 ): Values | undefined {
   const layers = [shared, override];
-  if (!isPlainMap(override.value) && override.value !== null) {
+  const notMaps = layers.filter((layer) => !isPlainMap(layer.value) && layer.value !== null);
+  for (const layer of notMaps)
     problems.problems.push({
-      location: { file: override.file, line: 1, column: 1 },
-      message: "a values file must be a map of keys",
+      location: { file: layer.file, line: 1, column: 1 },
+      message: `a values file must be a map of keys, not ${Array.isArray(layer.value) ? "a list" : `a ${typeof layer.value}`}`,
     });
-    return undefined;
-  }
+  if (notMaps.length > 0) return undefined;
   const unknown = unknownServiceProblems(shared, override);
   problems.problems.push(...unknown);
   if (unknown.length > 0) return undefined;
   const merged = mergeValues(mergeValues({}, shared.value), override.value ?? {});
+  keepWrittenText(merged, layers);
   const values = parsed(valuesSchema, layers, merged, problems);
   if (!values) return undefined;
   for (const finding of stageValuesFindings(values, stage)) {

@@ -18,7 +18,7 @@ const secretSchema = z.strictObject({
     .regex(/^[0-9a-zA-Z-]{1,127}$/, "must be a Key Vault secret name")
     .optional(),
   /** The secret's value itself, for local stages only (kind). */
-  local: z.string().optional(),
+  local: z.union([z.string(), z.number(), z.boolean()], "must be a string, number or boolean").optional(),
 });
 
 const quantity = z.union([
@@ -27,15 +27,25 @@ const quantity = z.union([
 ]);
 const resourceList = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 
+const seconds = (min: number) => z.int().min(min).max(3600);
+
 const probeSchema = z
   .strictObject({
     /** HTTP GET path on the container port. */
     httpPath: absolutePath.optional(),
     /** A command run in the container (for services without HTTP, e.g. a database). */
     command: z.array(z.string()).min(1).optional(),
+    initialDelaySeconds: seconds(0).optional(),
+    periodSeconds: seconds(1).optional(),
+    timeoutSeconds: seconds(1).optional(),
+    failureThreshold: z.int().min(1).max(1000).optional(),
   })
   .refine((probe) => (probe.httpPath === undefined) !== (probe.command === undefined), {
     message: "set exactly one of httpPath and command",
+  })
+  .refine((probe) => (probe.timeoutSeconds ?? 1) <= (probe.periodSeconds ?? 10), {
+    message: "timeoutSeconds must not exceed periodSeconds (default 10)",
+    path: ["timeoutSeconds"],
   });
 
 const waiverSchema = z.strictObject({
@@ -61,6 +71,8 @@ export const serviceSchema = z.strictObject({
   localPort: port.optional(),
   replicas: z.int().min(0).max(100).default(1),
   probe: probeSchema.optional(),
+  /** A probe that holds off liveness and readiness until it succeeds (a slow starter, e.g. a database restoring a dump). */
+  startupProbe: probeSchema.optional(),
   env: z.record(envName, envValue).default({}),
   /** Files mounted read-only under `secretStore.mountPath`, keyed by file name. */
   secrets: z.record(fileName, secretSchema).default({}),
@@ -76,6 +88,8 @@ export const serviceSchema = z.strictObject({
 
 export const valuesSchema = z.strictObject({
   namespace: dnsLabel,
+  /** Default container resources of the namespace, rendered as its LimitRange. */
+  defaultResources: z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }).optional(),
   ingress: z
     .strictObject({
       /** Public host name (AKS stages); local stages answer on any host. */

@@ -26,9 +26,13 @@ function located(file: string, lineCounter: LineCounter, offset: number): Source
   return { file, line, column: col };
 }
 
-/** The first syntax error of a document: the ones after it are mostly its echoes. */
+/**
+ * The first syntax error of a document (the ones after it are mostly its echoes), and every line
+ * indented with a tab (each is a problem of its own).
+ */
 function syntaxProblems(file: string, lineCounter: LineCounter, document: Document): Problem[] {
-  return document.errors.slice(0, 1).map((error) => ({
+  const reported = document.errors.filter((error, index) => index === 0 || error.code === "TAB_AS_INDENT");
+  return reported.map((error) => ({
     location: located(file, lineCounter, error.pos[0]),
     message: `invalid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
   }));
@@ -59,11 +63,36 @@ function documentValue(file: string, lineCounter: LineCounter, document: Documen
   }
 }
 
+/**
+ * Duplicate keys, each named at its second occurrence. The yaml library's own `uniqueKeys` check
+ * searches each map once per key (a values file with 40k keys took minutes): this is one pass.
+ */
+function duplicateKeyProblems(file: string, lineCounter: LineCounter, document: Document): Problem[] {
+  const problems: Problem[] = [];
+  visit(document, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        if (seen.has(name))
+          problems.push({
+            location: located(file, lineCounter, pair.key.range?.[0] ?? 0),
+            message: `invalid YAML: duplicate key '${name}' in one map`,
+          });
+        seen.add(name);
+      }
+    },
+  });
+  return problems;
+}
+
 /** Parses one YAML document; malformed YAML is an input error that names the file and line. */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: true });
+  const document = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: false });
   const problems = syntaxProblems(file, lineCounter, document);
+  if (problems.length === 0) problems.push(...duplicateKeyProblems(file, lineCounter, document));
   if (problems.length > 0) throw invalidInput(problems);
   return { file, document, lineCounter, value: documentValue(file, lineCounter, document) ?? {} };
 }
@@ -71,9 +100,12 @@ export function parseYamlSource(file: string, text: string): YamlSource {
 /** Parses a multi-document YAML stream (plain manifests); empty documents are dropped. */
 export function parseYamlStream(file: string, text: string): YamlSource[] {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
-  const problems = list.flatMap((document) => syntaxProblems(file, lineCounter, document));
+  const problems = list.flatMap((document) => {
+    const syntax = syntaxProblems(file, lineCounter, document);
+    return syntax.length > 0 ? syntax : duplicateKeyProblems(file, lineCounter, document);
+  });
   if (!Array.isArray(documents))
     problems.push({ location: { file, line: 1, column: 1 }, message: "invalid YAML stream" });
   if (problems.length > 0) throw invalidInput(problems);
@@ -110,6 +142,16 @@ export function locatePath(source: YamlSource, path: KeyPath): { depth: number; 
     depth += 1;
   }
   return { depth, location: best };
+}
+
+/** The text of the plain scalar at `path`, as written (`1.10`, not the number 1.1); undefined when not there. */
+export function scalarText(source: YamlSource, path: KeyPath): string | undefined {
+  let node: unknown = source.document.contents;
+  for (const segment of path) {
+    if (!isMap(node)) return undefined;
+    node = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment))?.value;
+  }
+  return isScalar(node) && typeof node.source === "string" ? node.source : undefined;
 }
 
 /** The location in the source, of several layered ones, that set the deepest part of `path` (later layers win ties). */

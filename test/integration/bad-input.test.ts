@@ -22,17 +22,40 @@ const edit = (dir: string, file: string, change: (text: string) => string) =>
 
 const namespaceManifest = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hsl-jore4\n";
 
+/** A shared plain manifest, as a user adds one (the shipped configuration has none). */
+const limitRange = [
+  "# Default container resources",
+  "apiVersion: v1",
+  "kind: LimitRange",
+  "metadata:",
+  "  name: defaults",
+  "  namespace: hsl-jore4",
+  "spec:",
+  "  limits:",
+  "    - type: Container",
+  "      default: {memory: 1Gi}",
+  "",
+].join("\n");
+
+function addShared(dir: string): void {
+  mkdirSync(join(dir, "manifests/all"), { recursive: true });
+  writeFileSync(join(dir, "manifests/all/limit-range.yaml"), limitRange);
+}
+
 export const cases: BadInput[] = [
   {
     name: "a manifest with the id of a generated object",
-    breakIt: (dir) => writeFileSync(join(dir, "manifests/all/namespace.yaml"), `# the namespace\n${namespaceManifest}`),
+    breakIt: (dir) => {
+      mkdirSync(join(dir, "manifests/all"));
+      writeFileSync(join(dir, "manifests/all/namespace.yaml"), `# the namespace\n${namespaceManifest}`);
+    },
     error:
       /^ {2}manifests\/all\/namespace\.yaml:2:1: stage e2e: Namespace\/hsl-jore4 is already defined by clusters\/e2e\/namespace\.yaml \(rendered from values\/common\.yaml, values\/e2e\.yaml\); an object may exist once per stage$/m,
   },
   {
     name: "two manifests with one object id",
     breakIt: (dir) => {
-      const limitRange = readFileSync(join(dir, "manifests/all/limit-range.yaml"), "utf8");
+      addShared(dir);
       mkdirSync(join(dir, "manifests/prod"));
       writeFileSync(
         join(dir, "manifests/prod/more-limits.yaml"),
@@ -40,15 +63,17 @@ export const cases: BadInput[] = [
       );
     },
     error:
-      /^error: manifests\/prod\/more-limits\.yaml:\d+:1: stage prod: LimitRange\/hsl-jore4\/jore4-default-resources is already defined by manifests\/all\/limit-range\.yaml:3; an object may exist once per stage$/m,
+      /^error: manifests\/prod\/more-limits\.yaml:\d+:1: stage prod: LimitRange\/hsl-jore4\/defaults is already defined by manifests\/all\/limit-range\.yaml:2; an object may exist once per stage$/m,
   },
   {
     name: "two shared manifests that become one file",
-    breakIt: (dir) =>
+    breakIt: (dir) => {
+      addShared(dir);
       writeFileSync(
         join(dir, "manifests/all/limit-range.yml"),
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
-      ),
+      );
+    },
     error:
       /manifests\/all\/limit-range\.yml:1:1: stage e2e: becomes clusters\/e2e\/extra-limit-range\.yaml, as manifests\/all\/limit-range\.yaml does; rename one$/m,
   },
@@ -134,6 +159,21 @@ export const cases: BadInput[] = [
     error:
       /^error: values\/test\.yaml:1:1: is a symbolic link to .*, outside the repository; copy the file into the repository$/m,
   },
+  {
+    name: "values/common.yaml that is a YAML list (blamed, not the stage files)",
+    breakIt: (dir) => writeFileSync(join(dir, "values/common.yaml"), "- namespace: hsl-jore4\n"),
+    error: /^error: values\/common\.yaml:1:1: a values file must be a map of keys, not a list$/m,
+  },
+  {
+    name: "several tab-indented lines: each reported",
+    breakIt: (dir) =>
+      writeFileSync(
+        join(dir, "values/test.yaml"),
+        "ingress:\n\thost: test.jore.hsl.fi\nsecretStore:\n\tkeyVault: hsl-jore4-test-vault\n",
+      ),
+    error:
+      /^ {2}values\/test\.yaml:2:1: invalid YAML: Tabs are not allowed as indentation\n {2}values\/test\.yaml:4:1: invalid YAML: Tabs are not allowed as indentation$/m,
+  },
 ];
 
 describe("generate refuses input that would break later, and writes nothing", () => {
@@ -161,8 +201,8 @@ describe("manifests/<stage>/x.yaml replaces manifests/all/x.yaml for that stage"
     const { dir, cleanup } = temporaryRepo();
     try {
       mkdirSync(join(dir, "manifests/dev"));
-      const shared = readFileSync(join(dir, "manifests/all/limit-range.yaml"), "utf8");
-      writeFileSync(join(dir, "manifests/dev/limit-range.yaml"), shared.replace("memory: 1Gi", "memory: 2Gi"));
+      addShared(dir);
+      writeFileSync(join(dir, "manifests/dev/limit-range.yaml"), limitRange.replace("memory: 1Gi", "memory: 2Gi"));
       const result = await runCli(dir, ["generate"]);
       assert.equal(result.exitCode, 0, result.stderr);
       const dev = readFileSync(join(dir, "clusters/dev/extra-limit-range.yaml"), "utf8");

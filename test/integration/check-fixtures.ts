@@ -309,8 +309,8 @@ export const mutations: Mutation[] = [
     rule: "kustomization-files",
     stage: "dev",
     object: "Kustomization/dev",
-    // namespace, flux-sync, flux-notifications, jore4-auth, jore4-hasura, jore4-ui
-    path: "resources[5]",
+    // namespace, limit-range, flux-sync, flux-notifications, jore4-auth, jore4-hasura, jore4-ui
+    path: "resources[6]",
   },
   {
     name: "file copied in by hand, not listed",

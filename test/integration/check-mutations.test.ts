@@ -75,10 +75,7 @@ describe("check on the shipped configuration", () => {
   });
 
   it("resources: the LimitRange fills in; without it a warning, a waiver with its reason, or an error by configuration", () => {
-    const withoutLimitRange = Object.fromEntries(
-      Object.entries(shippedConfiguration()).filter(([path]) => path !== "manifests/all/limit-range.yaml"),
-    );
-    const files = regenerate(withoutLimitRange);
+    const files = setValue(shippedConfiguration(), "values/common.yaml", ["defaultResources"], undefined);
     const warned = check(files);
     assert.equal(errorCount(warned), 0);
     assert.deepEqual(

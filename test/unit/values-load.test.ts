@@ -59,10 +59,13 @@ describe("loading the shipped configuration", () => {
   });
 
   it("includes plain manifests of manifests/all in every stage", () => {
-    for (const model of project.stages)
+    const withManifest = loadProject(
+      withChanges({ "manifests/all/quota.yaml": "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q}\n" }),
+    );
+    for (const model of withManifest.stages)
       assert.deepEqual(
         model.manifests.map((manifest) => manifest.file),
-        ["manifests/all/limit-range.yaml"],
+        ["manifests/all/quota.yaml"],
       );
   });
 });
@@ -83,7 +86,7 @@ describe("rejecting bad values, naming file, line, column and key", () => {
 
   it("reports a problem of the shared file once, not once per stage", () => {
     const problems = problemsOf({ "values/common.yaml": common.replace("containerPort: 8080", "containerPort: http") });
-    assert.deepEqual(problems, ["values/common.yaml:14:5 services.auth.containerPort: must be a whole number"]);
+    assert.deepEqual(problems, ["values/common.yaml:22:5 services.auth.containerPort: must be a whole number"]);
   });
 
   it("reports every problem of every file at once", () => {
@@ -92,7 +95,7 @@ describe("rejecting bad values, naming file, line, column and key", () => {
       "values/prod.yaml": shipped["values/prod.yaml"]!.replace("host: jore.hsl.fi", "host: Not A Host"),
     });
     assert.deepEqual(problems, [
-      "values/common.yaml:34:5 services.hasura.localPort: must be a port from 1 to 65535",
+      "values/common.yaml:42:5 services.hasura.localPort: must be a port from 1 to 65535",
       "values/prod.yaml:4:3 ingress.host: must be a host name",
     ]);
   });
@@ -129,7 +132,7 @@ describe("rejecting bad values, naming file, line, column and key", () => {
       "values/e2e.yaml": `${shipped["values/e2e.yaml"]}  ui:\n    serviceType: NodePort\n    nodePort: 30432\n    hostPort: 3300\n`,
     });
     assert.deepEqual(problems, [
-      "values/common.yaml:72:5 services.testdb.nodePort: duplicate node port 30432: already used by services.ui.nodePort",
+      "values/common.yaml:80:5 services.testdb.nodePort: duplicate node port 30432: already used by services.ui.nodePort",
       "values/e2e.yaml:46:5 services.ui.hostPort: duplicate host port 3300: already used by ingress.hostPort",
     ]);
   });

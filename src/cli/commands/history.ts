@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { findStage } from "../../config/project.ts";
@@ -7,6 +6,7 @@ import { Git } from "../../git/git.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { buildHistory, filterHistory } from "../../promotion/history.ts";
 import { readHistoryInput } from "../../promotion/read-history.ts";
+import { writeFiles } from "../../io/tree.ts";
 import { historyHtml } from "../../promotion/report-html.ts";
 import { historyText } from "../../promotion/report-text.ts";
 import { fetchRemote, remoteFor } from "../../promotion/repository.ts";
@@ -63,7 +63,7 @@ Examples:
       }
       const history = filterHistory(full, options);
       if (options.html) {
-        writeFileSync(resolve(context.cwd, options.html), historyHtml(history));
+        writeFiles("/", [{ path: resolve(context.cwd, options.html), text: historyHtml(history) }]);
         progress(context, `wrote ${options.html}`);
       }
       if (options.json) printJson(context, history);

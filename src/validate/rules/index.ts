@@ -8,6 +8,7 @@ import { kustomizeBuildRule } from "./kustomize-build.ts";
 import { kindHostPorts } from "./kind-host-ports.ts";
 import { kustomizationFiles } from "./kustomization-files.ts";
 import { nodePorts } from "./node-ports.ts";
+import { objectSize } from "./object-size.ts";
 import { plaintextSecrets } from "./plaintext-secrets.ts";
 import { podReferences } from "./pod-references.ts";
 import { probes } from "./probes.ts";
@@ -23,6 +24,7 @@ export function stageRules(schemas: SchemaIndex): StageRule[] {
     serviceSelector,
     podReferences,
     nodePorts,
+    objectSize,
     kindHostPorts,
     serviceHostnames,
     plaintextSecrets,

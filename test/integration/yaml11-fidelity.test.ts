@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { stringify } from "yaml";
@@ -73,6 +73,7 @@ describe("what kustomize reads is what was rendered: YAML 1.1 readers get the sa
         .replace('local: "0838619941439007"', 'local: "1_000"')
         .replace("local: postgres\n", 'local: "on"\n'),
     );
+    mkdirSync(join(dir, "manifests/all"), { recursive: true });
     writeFileSync(
       join(dir, "manifests/all/labelled.yaml"),
       stringify({

@@ -18,7 +18,7 @@ const interval = "5s";
 const intervalSeconds = parseSeconds(interval);
 
 interface Deployment {
-  metadata: { name: string; generation: number; labels?: Record<string, string> };
+  metadata: { name: string; namespace?: string; generation: number; labels?: Record<string, string> };
   spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
   status?: {
     observedGeneration?: number;
@@ -77,7 +77,7 @@ export function fluxSuite(testCluster: () => Cluster): void {
           }
         ).items.map((item) => [item.metadata.name, item]),
       );
-    /** The images of the Deployments in clusters/<stage> on the remote stage branch. */
+    /** The images of the services' Deployments in clusters/<stage> on the remote stage branch. */
     const branchImages = async () => {
       const files = (await git(repo.root, "ls-tree", "--name-only", `origin/${stage}`, `clusters/${stage}/`))
         .split("\n")
@@ -86,7 +86,8 @@ export function fluxSuite(testCluster: () => Cluster): void {
       for (const file of files)
         for (const document of parseAllDocuments(await git(repo.root, "show", `origin/${stage}:${file}`))) {
           const object = document.toJS() as Deployment & { kind?: string };
-          if (object?.kind === "Deployment")
+          // The stage's services (Flux's own notification Deployment lives in the Flux namespace).
+          if (object?.kind === "Deployment" && object.metadata.namespace === namespace)
             images.set(object.metadata.name, object.spec.template.spec.containers[0]!.image);
         }
       return images;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -258,6 +258,7 @@ export function fluxSuite(testCluster: () => Cluster): void {
       const hasura = before.live.get("jore4-hasura")!.spec.template.spec.containers[0]!.image;
       await cli("set-image", "hasura", "hsldevcom/jore4-hasura:flux-e2e-never");
       // Valid for jore4-flux (generate accepts it), invalid for Kubernetes: a ConfigMap key with spaces.
+      mkdirSync(join(repo.root, "manifests/all"), { recursive: true });
       writeFileSync(
         join(repo.root, "manifests/all/broken.yaml"),
         `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: ${namespace}\ndata:\n  "not a key": x\n`,

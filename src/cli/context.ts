@@ -19,7 +19,7 @@ export function findRoot(start: string): string {
 
 /** The repository a command works on: `--dir` (relative to the context's folder), or the one around it. */
 export function repositoryRoot(context: Context, command: { optsWithGlobals(): object }): string {
-  return findRoot(resolve(context.cwd, (command.optsWithGlobals() as { dir: string }).dir));
+  return findRoot(resolve(context.cwd, (command.optsWithGlobals() as { dir?: string }).dir ?? "."));
 }
 
 /** How a command that writes clusters/ reports (waiting for the lock), and the kill tests' hold point. */

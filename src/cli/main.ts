@@ -24,11 +24,7 @@ export function program(context: Context): CommandUnknownOpts {
   const root = new Command("jore4-flux")
     .description("Render, check, promote and deploy the jore4 Kubernetes stages (GitOps with Flux).")
     .version(packageVersion())
-    .option(
-      "-C, --dir <path>",
-      "the jore4-flux repository (default: the nearest folder up holding jore4-flux.yaml)",
-      ".",
-    )
+    .option("-C, --dir <path>", "the jore4-flux repository (default: the nearest folder up holding jore4-flux.yaml)")
     .showHelpAfterError("(run with --help for usage)");
   for (const command of commands(context)) root.addCommand(command);
   bind(root, context);

@@ -176,6 +176,8 @@ describe("the real binary (smoke tests; everything else runs in-process)", () =>
     const help = await runBinary(repoRoot, ["--help"]);
     assert.equal(help.exitCode, 0, help.stderr);
     assert.match(help.stdout, /^Usage: jore4-flux \[options\] \[command\]/);
+    const dirLine = help.stdout.split("\n").find((line) => line.includes("--dir"));
+    assert.equal(dirLine?.match(/\(default:/g)?.length, 1, `one default for --dir: ${dirLine}`);
     const version = await runBinary(repoRoot, ["--version"]);
     assert.equal(version.exitCode, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+$/);

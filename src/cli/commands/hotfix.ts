@@ -20,7 +20,7 @@ export function hotfixCommand(context: Context): CommandUnknownOpts {
       `
 Examples:
   $ jore4-flux hotfix start ui-crash
-  $ jore4-flux set-image ui hsldevcom/jore4-ui:hotfix--abc && git commit -am "ui: hotfix"
+  $ jore4-flux set-image ui hsldevcom/jore4-ui:hotfix--20261201-4f2a9c1 && git commit -am "ui: hotfix"
   $ jore4-flux hotfix finish --push
 
 Both prod and main move, or neither: if the fix does not apply to main, nothing changes and the

@@ -20,7 +20,7 @@ export function setImageCommand(context: Context): CommandUnknownOpts {
     .addOption(jsonOption("print the result as JSON"))
     .addHelpText(
       "after",
-      "\nExamples:\n  $ jore4-flux set-image ui hsldevcom/jore4-ui:main--20261124\n  $ jore4-flux set-image hasura hsldevcom/jore4-hasura:hotfix--abc --stage prod",
+      "\nExamples:\n  $ jore4-flux set-image ui hsldevcom/jore4-ui:main--20261124\n  $ jore4-flux set-image hasura hsldevcom/jore4-hasura:pr-123--4f2a9c1 --stage e2e",
     )
     .action((service, image, options, command) => {
       const root = repositoryRoot(context, command);

@@ -3,22 +3,14 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { edit, refusesBadInput, type BadInput } from "../support/bad-input.ts";
 import { runCli } from "../support/cli.ts";
-import { snapshot, temporaryRepo } from "../support/repo-fixture.ts";
+import { temporaryRepo } from "../support/repo-fixture.ts";
 
 /**
  * Input a new user really writes, that kustomize, git or a registry would refuse later: `generate`
  * refuses it with exit code 2 and a one-line error naming the file and line, and writes nothing.
  */
-interface BadInput {
-  name: string;
-  breakIt(dir: string): void;
-  error: RegExp;
-  command?: string[];
-}
-
-const edit = (dir: string, file: string, change: (text: string) => string) =>
-  writeFileSync(join(dir, file), change(readFileSync(join(dir, file), "utf8")));
 
 const namespaceManifest = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hsl-jore4\n";
 
@@ -176,25 +168,7 @@ export const cases: BadInput[] = [
   },
 ];
 
-describe("generate refuses input that would break later, and writes nothing", () => {
-  for (const bad of cases) {
-    it(bad.name, async () => {
-      const { dir, cleanup } = temporaryRepo();
-      try {
-        rmSync(join(dir, "clusters"), { recursive: true });
-        bad.breakIt(dir);
-        const before = snapshot(dir);
-        const result = await runCli(dir, bad.command ?? ["generate"]);
-        assert.equal(result.exitCode, 2, result.stderr);
-        assert.match(result.stderr, bad.error);
-        assert.doesNotMatch(result.stderr, /\n\s+at /, "a stack trace");
-        assert.deepEqual(snapshot(dir), before, "generate wrote files despite the error");
-      } finally {
-        cleanup();
-      }
-    });
-  }
-});
+refusesBadInput("generate refuses input that would break later, and writes nothing", cases);
 
 describe("manifests/<stage>/x.yaml replaces manifests/all/x.yaml for that stage", () => {
   it("one extra-x.yaml with the stage's content, listed once, and kustomize builds the stage", async () => {

@@ -1,23 +1,10 @@
 import assert from "node:assert/strict";
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { edit, refusesBadInput, type BadInput } from "../support/bad-input.ts";
 import { runCli } from "../support/cli.ts";
-import { snapshot, temporaryRepo } from "../support/repo-fixture.ts";
-
-/**
- * Each case breaks a copy of the shipped configuration in one realistic way, removes clusters/
- * (so a successful run would write files), and asserts the one-line error, exit code 2 and that
- * not a single file was written.
- */
-interface BadInput {
-  name: string;
-  breakIt(dir: string): void;
-  error: RegExp;
-}
-
-const edit = (dir: string, file: string, change: (text: string) => string) =>
-  writeFileSync(join(dir, file), change(readFileSync(join(dir, file), "utf8")));
+import { temporaryRepo } from "../support/repo-fixture.ts";
 
 const cases: BadInput[] = [
   {
@@ -95,24 +82,9 @@ const cases: BadInput[] = [
   },
 ];
 
-describe("generate refuses bad input and writes nothing", () => {
-  for (const bad of cases) {
-    it(bad.name, async () => {
-      const { dir, cleanup } = temporaryRepo();
-      try {
-        rmSync(join(dir, "clusters"), { recursive: true });
-        bad.breakIt(dir);
-        const before = snapshot(dir);
-        const result = await runCli(dir, ["generate"]);
-        assert.equal(result.exitCode, 2, result.stderr);
-        assert.match(result.stderr, bad.error);
-        assert.deepEqual(snapshot(dir), before, "generate wrote files despite the error");
-      } finally {
-        cleanup();
-      }
-    });
-  }
+refusesBadInput("generate refuses bad input and writes nothing", cases);
 
+describe("generate reports every problem", () => {
   it("reports several problems in one run, one line each", async () => {
     const { dir, cleanup } = temporaryRepo();
     try {

@@ -38,7 +38,7 @@ const markPx = 3;
 const style = `
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;background:#fff}
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #d5d9e0;padding:4px 8px;text-align:left;font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
+table{border-collapse:collapse;width:100%}td,th{border:1px solid #d5d9e0;padding:4px 8px;text-align:left;font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:anywhere}th{white-space:nowrap}
 .scroll{overflow-x:auto}.service{margin:18px 0}.row{display:flex;align-items:center;height:30px}
 .stage{width:70px;flex:none;font-weight:600}.track{position:relative;flex:1;height:24px;background:#f0f2f5;border-radius:3px}
 .bar{position:absolute;top:0;height:24px;color:#fff;font:11px/24px ui-monospace,monospace;overflow:hidden;white-space:nowrap;padding-left:4px;box-sizing:border-box;border-right:1px solid #fff}

@@ -97,6 +97,24 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   return { file, document, lineCounter, value: documentValue(file, lineCounter, document) ?? {} };
 }
 
+/** A plain integer with a leading zero: octal to Kubernetes' Go YAML readers, decimal to YAML 1.2. */
+const leadingZeroInteger = /^[-+]?0[0-7]+$/;
+
+/**
+ * Reads integers as kubectl, kustomize and Flux read a manifest: `defaultMode: 0644` is 420 to
+ * them (Go's YAML readers parse a leading zero as octal), where YAML 1.2 would read 644.
+ */
+function readIntegersAsKubernetesDoes(document: Document): void {
+  visit(document, {
+    Scalar(_key, node) {
+      if (node.type !== "PLAIN" || typeof node.value !== "number" || !leadingZeroInteger.test(node.source ?? ""))
+        return;
+      const text = node.source!;
+      node.value = (text.startsWith("-") ? -1 : 1) * Number.parseInt(text.replace(/^[-+]/, ""), 8);
+    },
+  });
+}
+
 /** Parses a multi-document YAML stream (plain manifests); empty documents are dropped. */
 export function parseYamlStream(file: string, text: string): YamlSource[] {
   const lineCounter = new LineCounter();
@@ -111,7 +129,10 @@ export function parseYamlStream(file: string, text: string): YamlSource[] {
   if (problems.length > 0) throw invalidInput(problems);
   return list
     .filter((document) => document.contents !== null)
-    .map((document) => ({ file, document, lineCounter, value: documentValue(file, lineCounter, document) }));
+    .map((document) => {
+      readIntegersAsKubernetesDoes(document);
+      return { file, document, lineCounter, value: documentValue(file, lineCounter, document) };
+    });
 }
 
 export function dottedPath(path: KeyPath): string {

@@ -101,6 +101,38 @@ test("the HTML report renders in headless Chromium: a timeline bar per image, in
   );
 });
 
+test("the HTML report's column headers stay whole words in a narrow window", async (context) => {
+  const dir = mkdtempSync(join(tmpdir(), "jore4-flux-report-"));
+  context.after(() => rmSync(dir, { recursive: true, force: true }));
+  const html = join(dir, "history.html");
+  const run = await runCli(repo.root, "history", "--no-fetch", "--html", html);
+  assert.equal(run.exitCode, 0, run.stderr);
+  // The report has no scripts of its own (its CSP forbids them): a copy gets one, allowed, that
+  // records after layout on how many lines each header's text lies.
+  const measure = `<script>for (const th of document.querySelectorAll("th")) {
+    const range = document.createRange(); range.selectNodeContents(th);
+    th.dataset.lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+  }</script>`;
+  const measured = join(dir, "measured.html");
+  writeFileSync(
+    measured,
+    readFileSync(html, "utf8")
+      .replace("style-src 'unsafe-inline'", "style-src 'unsafe-inline'; script-src 'unsafe-inline'")
+      .replace("</body>", `${measure}</body>`),
+  );
+  const dom = await dumpDom(measured, dir, 700);
+  const headers = [...dom.matchAll(/<th data-lines="(\d+)">([^<]*)<\/th>/g)].map((match) => [match[2], match[1]]);
+  assert.ok(
+    headers.some(([text]) => text === "image changes waiting"),
+    `headers: ${JSON.stringify(headers)}`,
+  );
+  assert.deepEqual(
+    headers.filter(([, lines]) => lines !== "1"),
+    [],
+    "every header on one line",
+  );
+});
+
 test("a force-pushed stage branch is detected: from the fetch that saw it, and from a fresh clone", async () => {
   const other = await cloneRepo(repo, "rewriter");
   await git(other, "push", "--quiet", "--force", "origin", `${commits.dev1}:refs/heads/dev`);

@@ -42,6 +42,28 @@ const ambiguous = [
   "+.5",
 ];
 
+/** Numbers as manifest authors write them: file modes in octal with a leading zero, a hex number. */
+const modesManifest = `apiVersion: v1
+kind: Pod
+metadata:
+  name: modes
+  namespace: hsl-jore4
+spec:
+  terminationGracePeriodSeconds: 0x1E
+  containers:
+    - name: main
+      image: docker.io/library/busybox:1.36
+  volumes:
+    - name: config
+      configMap:
+        name: labelled
+        defaultMode: 0644
+        items:
+          - key: bits
+            path: bits
+            mode: 0400
+`;
+
 const envOf = () => Object.fromEntries(ambiguous.map((value, index) => [`V${index}`, value]));
 
 describe("what kustomize reads is what was rendered: YAML 1.1 readers get the same strings", () => {
@@ -49,6 +71,8 @@ describe("what kustomize reads is what was rendered: YAML 1.1 readers get the sa
   let cleanup: () => void;
   let e2e: BuiltObject[];
   let dev: BuiltObject[];
+  /** kustomize's reading of the user's own manifest file, before jore4-flux touched it. */
+  let fromSource: BuiltObject[];
 
   before(async () => {
     ({ dir, cleanup } = temporaryRepo());
@@ -88,10 +112,16 @@ describe("what kustomize reads is what was rendered: YAML 1.1 readers get the sa
         data: { bits: "0b101", infinity: ".inf" },
       }),
     );
+    writeFileSync(join(dir, "manifests/all/modes.yaml"), modesManifest);
     const generated = await runCli(dir, ["generate"]);
     assert.equal(generated.exitCode, 0, generated.stderr);
     e2e = await kustomized(repoRoot, join(dir, "clusters/e2e"));
     dev = await kustomized(repoRoot, join(dir, "clusters/dev"));
+    const sourceOnly = join(dir, "source-only");
+    mkdirSync(sourceOnly);
+    writeFileSync(join(sourceOnly, "modes.yaml"), modesManifest);
+    writeFileSync(join(sourceOnly, "kustomization.yaml"), "resources:\n  - modes.yaml\n");
+    fromSource = await kustomized(repoRoot, sourceOnly);
   });
   after(() => cleanup());
 
@@ -121,5 +151,13 @@ describe("what kustomize reads is what was rendered: YAML 1.1 readers get the sa
       "example.com/none": "~",
     });
     assert.deepEqual(object.data, { bits: "0b101", infinity: ".inf" });
+  });
+
+  it("numbers of a plain manifest reach kustomize as they do from the user's own file (0644 is octal)", () => {
+    const rendered = builtObject(dev, "Pod", "modes");
+    assert.deepEqual(rendered.spec, builtObject(fromSource, "Pod", "modes").spec);
+    const volume = (rendered.spec as { volumes: { configMap: { defaultMode: number; items: { mode: number }[] } }[] })
+      .volumes[0]!.configMap;
+    assert.deepEqual([volume.defaultMode, volume.items[0]!.mode], [0o644, 0o400]);
   });
 });

@@ -28,9 +28,9 @@ export async function screenshot(html: string, png: string, dir: string, width =
   return PNG.sync.read(readFileSync(png));
 }
 
-/** The page's DOM after Chromium laid it out. */
-export async function dumpDom(html: string, dir: string): Promise<string> {
-  const dom = await execa("chromium", [...flags(dir, 1200, 1400), "--dump-dom", `file://${html}`], {
+/** The page's DOM after Chromium laid it out (and ran its scripts) in a window `width` wide. */
+export async function dumpDom(html: string, dir: string, width = 1200): Promise<string> {
+  const dom = await execa("chromium", [...flags(dir, width, 1400), "--dump-dom", `file://${html}`], {
     timeout: 120_000,
   });
   return String(dom.stdout);

@@ -1,5 +1,7 @@
 import {
+  accessSync,
   closeSync,
+  constants,
   cpSync,
   existsSync,
   mkdirSync,
@@ -13,7 +15,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 
 /** Every name this module leaves in a folder while it works starts with this (git-ignored). */
@@ -170,6 +172,14 @@ export function replaceStageFolders(
         });
     }
   }
+  for (const stage of changes.keys()) {
+    const unwritable = firstUnwritableFolder(join(full, stage));
+    if (unwritable !== undefined)
+      throw new Jore4FluxError(`cannot write ${relative(root, unwritable)}/: permission denied`, {
+        exitCode: ExitCode.failed,
+        hint: `make it writable (chmod -R u+w ${relative(root, unwritable)}); nothing was written`,
+      });
+  }
   const done: string[] = [];
   for (const [stage, change] of changes) {
     const current = join(full, stage);
@@ -209,6 +219,24 @@ export function replaceStageFolders(
     rmSync(join(full, oldName(stage)), { recursive: true, force: true });
     done.push(stage);
   }
+}
+
+/**
+ * The first folder at or below `dir` this process may not change: the old stage folder is removed
+ * after the new one is swapped in, which needs every one of its folders writable.
+ */
+function firstUnwritableFolder(dir: string): string | undefined {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    return dir;
+  }
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const found = entry.isDirectory() ? firstUnwritableFolder(join(dir, entry.name)) : undefined;
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Removes files, and the folders that removal leaves empty (up to, not including, `stopAt`). */

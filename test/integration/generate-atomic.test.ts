@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa, type ResultPromise } from "execa";
@@ -62,8 +62,8 @@ describe("generate replaces each stage folder whole: kills, concurrent runs and 
   }
   const isDeepEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-  function change(): void {
-    const common = join(dir, "values/common.yaml");
+  function change(root = dir): void {
+    const common = join(root, "values/common.yaml");
     writeFileSync(
       common,
       readFileSync(common, "utf8").replace(
@@ -201,6 +201,28 @@ describe("generate replaces each stage folder whole: kills, concurrent runs and 
     assert.deepEqual(leftovers(dir), []);
     rmSync(join(dir, "clusters/prod"));
     await assertNextRunCompletes();
+  });
+
+  it("a stage folder this user may not write (permissions): exit 3 naming it, nothing written", async (context) => {
+    const own = temporaryRepo();
+    context.after(own.cleanup);
+    change(own.dir);
+    chmodSync(join(own.dir, "clusters/prod"), 0o555);
+    const before = snapshot(join(own.dir, "clusters"));
+    // Root may write anywhere: as root, the run is made as the unprivileged user 65534 (nobody),
+    // who owns the repository but, like its owner here, lacks write permission on clusters/prod.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) await execa("chown", ["-R", "65534:65534", own.dir]);
+    const argv = [process.execPath, join(repoRoot, "bin/jore4-flux.js"), "--dir", own.dir, "generate"];
+    const user = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+    const [command, ...args] = [...user, ...argv];
+    const result = await execa(command!, args, { reject: false, stdin: "ignore", env: { HOME: own.dir } });
+    assert.equal(result.exitCode, 3, result.stderr);
+    assert.match(result.stderr, /^error: cannot write clusters\/prod\/: permission denied$/m);
+    assert.match(result.stderr, /chmod -R u\+w clusters\/prod\); nothing was written/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+    assert.deepEqual(snapshot(join(own.dir, "clusters")), before);
+    assert.deepEqual(leftovers(own.dir), []);
   });
 
   it("a temporary file left by a killed run is removed by the next run, not a crash", async () => {

@@ -58,6 +58,20 @@ const nodePortService = (name: string, nodePort: number) => ({
 
 export const mutations: Mutation[] = [
   {
+    // Every YAML reader reads 1.10 as the number 1.1: kubectl and Flux refuse it in a ConfigMap.
+    name: "unquoted number in a manifest's ConfigMap data",
+    apply: (f) =>
+      regenerate({
+        ...f,
+        "manifests/dev/versions.yaml":
+          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: versions\n  namespace: hsl-jore4\ndata:\n  VERSION: 1.10\n",
+      }),
+    rule: "schema",
+    stage: "dev",
+    object: "ConfigMap/hsl-jore4/versions",
+    path: "data.VERSION",
+  },
+  {
     name: "latest image on prod",
     apply: (f) => setValue(f, "values/prod.yaml", ["services", "ui", "image"], "hsldevcom/jore4-ui:latest"),
     rule: "image-pinned",

@@ -12,6 +12,7 @@ import {
   statusText,
   type ClusterFacts,
   type StageFacts,
+  type WantedDeployment,
 } from "../../src/status/model.ts";
 
 const head = "a".repeat(40);
@@ -34,7 +35,7 @@ function liveDeployment(
   };
 }
 
-const wanted = [
+const wanted: WantedDeployment[] = [
   { namespace: "hsl-jore4", name: "jore4-ui", images: { "jore4-ui": "ui:2" } },
   { namespace: "hsl-jore4", name: "jore4-auth", images: { "jore4-auth": "auth:1" } },
 ];

@@ -1,17 +1,22 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseAllDocuments } from "yaml";
-import { crdsDir } from "../../../src/cluster/crd-sources.ts";
 import { parseSeconds } from "../../../src/cluster/rollout.ts";
 import { diskFiles } from "../../../src/io/source-files.ts";
 import { loadProject } from "../../../src/values/load.ts";
 import { runCli } from "../../support/cli.ts";
 import type { Cluster } from "../../support/cluster.ts";
-import { repoRoot as repositoryRoot } from "../../support/repo-fixture.ts";
-import { createStageRepo, git, type StageRepo } from "../../support/stage-repo.ts";
+import {
+  commitAndPush as commitAndPushMain,
+  fluxStageRepo,
+  rejectedManifest,
+  type FluxStageRepo,
+  remoteHead as remoteHeadOf,
+} from "../../support/flux-repo.ts";
+import { git } from "../../support/stage-repo.ts";
 
 /** How often Flux looks at the stage branch in these tests (jore4-flux.yaml's flux.interval). */
 const interval = "5s";
@@ -52,7 +57,7 @@ const rolledOut = (deployment: Deployment) =>
 export function fluxSuite(testCluster: () => Cluster): void {
   describe("Flux reconciles the stage branches on the test cluster", () => {
     let cluster: Cluster;
-    let repo: StageRepo;
+    let repo: FluxStageRepo;
     const stage = "dev";
     let context: string;
     let namespace: string;
@@ -63,8 +68,7 @@ export function fluxSuite(testCluster: () => Cluster): void {
       assert.equal(result.exitCode, 0, `jore4-flux ${args.join(" ")}:\n${result.stderr}`);
       return result;
     };
-    const remoteHead = async (branch: string) =>
-      (await git(repo.root, "ls-remote", "origin", `refs/heads/${branch}`)).split(/\s/)[0]!;
+    const remoteHead = (branch: string) => remoteHeadOf(repo.root, branch);
     const kustomization = async () =>
       JSON.parse(
         await cluster.kubectl(["get", "kustomization", syncName, "-n", fluxNamespace, "-o", "json"]),
@@ -135,26 +139,13 @@ export function fluxSuite(testCluster: () => Cluster): void {
       });
       return { head, live, appliedSeconds: applied.seconds };
     }
-    const commitAndPush = async (message: string) => {
-      await git(repo.root, "add", "--all");
-      await git(repo.root, "commit", "--quiet", "-m", message);
-      await git(repo.root, "push", "--quiet", "origin", "main");
-      return git(repo.root, "rev-parse", "HEAD");
-    };
+    const commitAndPush = (message: string) => commitAndPushMain(repo.root, message);
 
     before(async () => {
       cluster = testCluster();
-      repo = await createStageRepo();
       // Flux clones over smart HTTP from the cluster's git server; the user pushes there too.
-      const url = await cluster.git.serve("jore4-flux", join(repo.dir, "remote.git"));
-      await git(repo.root, "remote", "set-url", "origin", url);
-      const configFile = join(repo.root, "jore4-flux.yaml");
-      writeFileSync(
-        configFile,
-        readFileSync(configFile, "utf8")
-          .replace(/^(\s+url:) .*$/m, `$1 ${url}`)
-          .replace(/^(\s+interval:) .*$/m, `$1 ${interval}`),
-      );
+      repo = await fluxStageRepo(cluster, "jore4-flux", interval);
+      const { url } = repo;
       const project = loadProject(diskFiles(repo.root));
       assert.equal(project.config.repository.url, url);
       assert.equal(project.config.flux.interval, interval);
@@ -163,8 +154,6 @@ export function fluxSuite(testCluster: () => Cluster): void {
       fluxNamespace = project.config.flux.namespace;
       syncName = project.config.flux.syncName;
       context = cluster.contexts[stage]!;
-      // The repository carries the committed cluster prerequisites too (deploy crds reads them).
-      cpSync(join(repositoryRoot, crdsDir), join(repo.root, crdsDir), { recursive: true });
       await cli("generate");
       await commitAndPush("Flux syncs from the test git server every 5 s");
       for (const [from, to] of [
@@ -257,12 +246,8 @@ export function fluxSuite(testCluster: () => Cluster): void {
       const before = await liveAtHead(1);
       const hasura = before.live.get("jore4-hasura")!.spec.template.spec.containers[0]!.image;
       await cli("set-image", "hasura", "hsldevcom/jore4-hasura:flux-e2e-never");
-      // Valid for jore4-flux (generate accepts it), invalid for Kubernetes: a ConfigMap key with spaces.
       mkdirSync(join(repo.root, "manifests/all"), { recursive: true });
-      writeFileSync(
-        join(repo.root, "manifests/all/broken.yaml"),
-        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: ${namespace}\ndata:\n  "not a key": x\n`,
-      );
+      writeFileSync(join(repo.root, "manifests/all/broken.yaml"), rejectedManifest(namespace));
       await cli("generate");
       await commitAndPush("hasura: flux-e2e-never, and a ConfigMap the apiserver rejects");
       await cli("promote", "main", stage, "--push", "--yes");

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { crdsDir } from "../../../src/cluster/crd-sources.ts";
 import { revisionAnnotation } from "../../../src/cluster/objects.ts";
 import type { StageStatus } from "../../../src/status/model.ts";
 import { diskFiles } from "../../../src/io/source-files.ts";
@@ -10,8 +9,14 @@ import { loadProject } from "../../../src/values/load.ts";
 import { runCli, type CliResult } from "../../support/cli.ts";
 import type { Cluster } from "../../support/cluster.ts";
 import { freePort } from "../../support/processes.ts";
-import { repoRoot as repositoryRoot } from "../../support/repo-fixture.ts";
-import { createStageRepo, git, type StageRepo } from "../../support/stage-repo.ts";
+import {
+  commitAndPush,
+  fluxStageRepo,
+  rejectedManifest,
+  remoteHead,
+  type FluxStageRepo,
+} from "../../support/flux-repo.ts";
+import { git } from "../../support/stage-repo.ts";
 
 /** Flux looks at the stage branch this often here (jore4-flux.yaml's flux.interval). */
 const interval = "5s";
@@ -29,7 +34,7 @@ interface StatusJson {
 export function statusSuite(testCluster: () => Cluster): void {
   describe("status: what runs where, on the test cluster", () => {
     let cluster: Cluster;
-    let repo: StageRepo;
+    let repo: FluxStageRepo;
     const stage = "dev";
     let kindStage: string;
     let namespace: string;
@@ -48,8 +53,6 @@ export function statusSuite(testCluster: () => Cluster): void {
       assert.equal(parsed.stages.length, 1);
       return parsed.stages[0]!;
     };
-    const remoteHead = async (branch: string) =>
-      (await git(repo.root, "ls-remote", "origin", `refs/heads/${branch}`)).split(/\s/)[0]!;
     const kustomization = async () =>
       JSON.parse(await cluster.kubectl(["get", "kustomization", syncName, "-n", fluxNamespace, "-o", "json"])) as {
         status: {
@@ -68,35 +71,19 @@ export function statusSuite(testCluster: () => Cluster): void {
         "-o",
         "jsonpath={.spec.template.spec.containers[0].image}",
       ]);
-    const commitAndPush = async (message: string) => {
-      await git(repo.root, "add", "--all");
-      await git(repo.root, "commit", "--quiet", "-m", message);
-      await git(repo.root, "push", "--quiet", "origin", "main");
-      return git(repo.root, "rev-parse", "HEAD");
-    };
     const show = (what: string, result: CliResult) =>
       process.stderr.write(`--- ${what} (exit ${result.exitCode})\n${result.stdout}\n${result.stderr}\n`);
 
     before(async () => {
       cluster = testCluster();
-      repo = await createStageRepo();
-      const url = await cluster.git.serve("jore4-flux-status", join(repo.dir, "remote.git"));
-      await git(repo.root, "remote", "set-url", "origin", url);
-      const configFile = join(repo.root, "jore4-flux.yaml");
-      writeFileSync(
-        configFile,
-        readFileSync(configFile, "utf8")
-          .replace(/^(\s+url:) .*$/m, `$1 ${url}`)
-          .replace(/^(\s+interval:) .*$/m, `$1 ${interval}`),
-      );
+      repo = await fluxStageRepo(cluster, "jore4-flux-status", interval);
       const project = loadProject(diskFiles(repo.root));
       kindStage = project.stages.find((model) => model.stage.platform === "kind")!.stage.name;
       namespace = project.stages.find((model) => model.stage.name === stage)!.values.namespace;
       fluxNamespace = project.config.flux.namespace;
       syncName = project.config.flux.syncName;
-      cpSync(join(repositoryRoot, crdsDir), join(repo.root, crdsDir), { recursive: true });
       await cli("generate");
-      await commitAndPush("Flux syncs from the test git server every 5 s");
+      await commitAndPush(repo.root, "Flux syncs from the test git server every 5 s");
       await cli("promote", "main", stage, "--push", "--yes");
       // The Flux suite's sync points at its own repository: remove it (Flux prunes what it applied).
       await cluster.kubectl([
@@ -157,7 +144,7 @@ export function statusSuite(testCluster: () => Cluster): void {
       assert.ok(status.deployments.every((report) => report.state === "rolled-out" && !report.drift));
 
       await cli("set-image", "ui", "hsldevcom/jore4-ui:status-kind-1");
-      const next = await commitAndPush("ui: status-kind-1");
+      const next = await commitAndPush(repo.root, "ui: status-kind-1");
       const behind = await run(["status", kindStage, "--context", context]);
       show("kind stage after a new commit", behind);
       assert.equal(behind.exitCode, 1);
@@ -175,7 +162,7 @@ export function statusSuite(testCluster: () => Cluster): void {
       await cli("deploy", "cluster", stage, "--context", context, "--timeout", "120");
       const watched = await run(["status", stage, "--watch", "--timeout", "90"]);
       assert.equal(watched.exitCode, 0, watched.stderr);
-      const head = await remoteHead(stage);
+      const head = await remoteHead(repo.root, stage);
       const live = (await kustomization()).status;
       assert.equal(live.lastAppliedRevision, `${stage}@sha1:${head}`, "Flux really applied the head");
       const result = await run(["status", stage, "--json"]);
@@ -201,7 +188,7 @@ export function statusSuite(testCluster: () => Cluster): void {
     test("Flux: out of sync right after a promotion is pushed (exit 1); --watch follows it until applied (exit 0)", async () => {
       // The kind test's commit on main carries the new ui image to dev.
       await cli("promote", "main", stage, "--push", "--yes");
-      const head = await remoteHead(stage);
+      const head = await remoteHead(repo.root, stage);
       const pushed = Date.now();
       const right = await run(["status", stage]);
       show("dev right after the push", right);
@@ -222,14 +209,11 @@ export function statusSuite(testCluster: () => Cluster): void {
     test("Flux: a revision the apiserver rejects: exit 1 with Flux's Ready message, --watch stops at the failure", async () => {
       const applied = (await kustomization()).status.lastAppliedRevision;
       mkdirSync(join(repo.root, "manifests/all"), { recursive: true });
-      writeFileSync(
-        join(repo.root, "manifests/all/broken.yaml"),
-        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: ${namespace}\ndata:\n  "not a key": x\n`,
-      );
+      writeFileSync(join(repo.root, "manifests/all/broken.yaml"), rejectedManifest(namespace));
       await cli("generate");
-      await commitAndPush("a ConfigMap the apiserver rejects");
+      await commitAndPush(repo.root, "a ConfigMap the apiserver rejects");
       await cli("promote", "main", stage, "--push", "--yes");
-      const head = await remoteHead(stage);
+      const head = await remoteHead(repo.root, stage);
       const watched = await run(["status", stage, "--watch", "--timeout", "60", "--json"]);
       assert.equal(watched.exitCode, 1, watched.stderr);
       const status = statusJson(watched);

@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { statusLine, type StageStatus } from "./model.ts";
 
-const pollSeconds = 2;
-
 /**
  * `status --watch`: reads the stages again and again, printing each stage's line when it changes,
  * until every stage is final (in sync, failed, unreachable) or `timeoutSeconds` have passed.
@@ -10,7 +8,7 @@ const pollSeconds = 2;
  */
 export async function followStatus(
   read: () => Promise<StageStatus[]>,
-  options: { timeoutSeconds: number; progress: (line: string) => void },
+  options: { timeoutSeconds: number; progress: (line: string) => void; pollSeconds?: number },
 ): Promise<{ statuses: StageStatus[]; timedOut: boolean }> {
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const printed = new Map<string, string>();
@@ -23,6 +21,6 @@ export async function followStatus(
     }
     if (statuses.every((status) => status.final)) return { statuses, timedOut: false };
     if (Date.now() >= deadline) return { statuses, timedOut: true };
-    await sleep(Math.min(pollSeconds * 1000, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min((options.pollSeconds ?? 2) * 1000, Math.max(0, deadline - Date.now())));
   }
 }

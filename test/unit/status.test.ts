@@ -5,6 +5,7 @@ import { recordedDeploy, revisionAnnotation, uncommittedAnnotation, withRevision
 import type { ProjectConfig } from "../../src/config/project.ts";
 import { ExitCode } from "../../src/errors.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
+import { followStatus } from "../../src/status/watch.ts";
 import {
   ago,
   overallExitCode,
@@ -348,5 +349,46 @@ describe("several stages and helpers", () => {
 
   test("durations for people", () => {
     assert.deepEqual([ago(5), ago(600), ago(3 * 3600), ago(5 * 86400)], ["5 s", "10 min", "3 h", "5 d"]);
+  });
+});
+
+describe("status --watch", () => {
+  const behind = stageStatus(
+    fluxFacts(
+      sync({ lastAppliedRevision: fluxRevision("dev", older), lastAttemptedRevision: fluxRevision("dev", older) }),
+    ),
+    now,
+  );
+  const applied = sync({
+    lastAppliedRevision: fluxRevision("dev", head),
+    lastAttemptedRevision: fluxRevision("dev", head),
+    ...ready("True", "ReconciliationSucceeded", "Applied"),
+  });
+  const inSync = stageStatus(fluxFacts(applied), now);
+
+  test("follows until every stage is final, printing a stage's line only when it changes", async () => {
+    const rounds = [[behind], [behind], [inSync], [behind]];
+    const lines: string[] = [];
+    const followed = await followStatus(async () => rounds.shift()!, {
+      timeoutSeconds: 10,
+      pollSeconds: 0.001,
+      progress: (line) => lines.push(line),
+    });
+    assert.equal(followed.timedOut, false);
+    assert.deepEqual(followed.statuses, [inSync]);
+    assert.deepEqual(lines, [`dev: behind: ${behind.reason}`, `dev: in-sync: runs dev@sha1:${head}`]);
+    assert.equal(rounds.length, 1, "stopped at the first final round");
+  });
+
+  test("gives up after the timeout with the last statuses", async () => {
+    let reads = 0;
+    const followed = await followStatus(async () => (reads++, [behind]), {
+      timeoutSeconds: 0.05,
+      pollSeconds: 0.01,
+      progress: () => {},
+    });
+    assert.equal(followed.timedOut, true);
+    assert.equal(followed.statuses[0]!.verdict, "behind");
+    assert.ok(reads >= 2, `read again until the deadline (${reads} reads)`);
   });
 });

@@ -26,8 +26,8 @@ export function statusCommand(context: Context): CommandUnknownOpts {
     .addHelpText(
       "after",
       `
-Each stage is read through its own kube context (jore4-flux.yaml: hsl-jore4-<stage>-cluster, the kind
-context for kind stages), without switching the current one; nothing is changed.
+Each stage is read through its own kube context (the one the context guard expects, named in
+jore4-flux.yaml), without using or switching the current one; nothing is changed.
 
 Exit codes: 0 every stage in sync, 1 a stage out of sync or failing (or --watch timed out),
 2 bad usage, 3 a cluster unreachable, 4 --context is not the stage's.

@@ -5,18 +5,9 @@ import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseAllDocuments } from "yaml";
 import { parseSeconds } from "../../../src/cluster/rollout.ts";
-import { diskFiles } from "../../../src/io/source-files.ts";
-import { loadProject } from "../../../src/values/load.ts";
-import { runCli } from "../../support/cli.ts";
 import type { Cluster } from "../../support/cluster.ts";
-import {
-  commitAndPush as commitAndPushMain,
-  fluxStageRepo,
-  rejectedManifest,
-  type FluxStageRepo,
-  remoteHead as remoteHeadOf,
-} from "../../support/flux-repo.ts";
-import { git } from "../../support/stage-repo.ts";
+import { fluxStage, type FluxKustomization, type FluxStage } from "../../support/flux-stage.ts";
+import { git, type StageRepo } from "../../support/stage-repo.ts";
 
 /** How often Flux looks at the stage branch in these tests (jore4-flux.yaml's flux.interval). */
 const interval = "5s";
@@ -31,14 +22,6 @@ interface Deployment {
     availableReplicas?: number;
     replicas?: number;
     conditions?: { type: string; status: string }[];
-  };
-}
-
-interface FluxKustomization {
-  status?: {
-    lastAppliedRevision?: string;
-    lastAttemptedRevision?: string;
-    conditions?: { type: string; status: string; reason: string; message: string }[];
   };
 }
 
@@ -57,22 +40,13 @@ const rolledOut = (deployment: Deployment) =>
 export function fluxSuite(testCluster: () => Cluster): void {
   describe("Flux reconciles the stage branches on the test cluster", () => {
     let cluster: Cluster;
-    let repo: FluxStageRepo;
-    const stage = "dev";
-    let context: string;
+    let flux: FluxStage;
+    let repo: StageRepo;
+    let stage: string;
     let namespace: string;
-    let fluxNamespace: string;
-    let syncName: string;
-    const cli = async (...args: string[]) => {
-      const result = await runCli(repo.root, args, cluster.env as Record<string, string>);
-      assert.equal(result.exitCode, 0, `jore4-flux ${args.join(" ")}:\n${result.stderr}`);
-      return result;
-    };
-    const remoteHead = (branch: string) => remoteHeadOf(repo.root, branch);
-    const kustomization = async () =>
-      JSON.parse(
-        await cluster.kubectl(["get", "kustomization", syncName, "-n", fluxNamespace, "-o", "json"]),
-      ) as FluxKustomization;
+    const cli = (...args: string[]) => flux.cli(...args);
+    const remoteHead = (branch: string) => flux.remoteHead(branch);
+    const kustomization = () => flux.kustomization();
     const deployments = async () =>
       new Map(
         (
@@ -139,41 +113,17 @@ export function fluxSuite(testCluster: () => Cluster): void {
       });
       return { head, live, appliedSeconds: applied.seconds };
     }
-    const commitAndPush = (message: string) => commitAndPushMain(repo.root, message);
+    const commitAndPush = (message: string) => flux.commitAndPush(message);
 
     before(async () => {
       cluster = testCluster();
-      // Flux clones over smart HTTP from the cluster's git server; the user pushes there too.
-      repo = await fluxStageRepo(cluster, "jore4-flux", interval);
-      const { url } = repo;
-      const project = loadProject(diskFiles(repo.root));
-      assert.equal(project.config.repository.url, url);
-      assert.equal(project.config.flux.interval, interval);
-      const model = project.stages.find((candidate) => candidate.stage.name === stage)!;
-      namespace = model.values.namespace;
-      fluxNamespace = project.config.flux.namespace;
-      syncName = project.config.flux.syncName;
-      context = cluster.contexts[stage]!;
-      await cli("generate");
-      await commitAndPush("Flux syncs from the test git server every 5 s");
-      for (const [from, to] of [
-        ["main", "dev"],
-        ["dev", "test"],
-        ["test", "prod"],
-      ] as const)
-        await cli("promote", from, to, "--push", "--yes");
-      // Earlier suites deployed the stages directly: start from an empty namespace and no Flux sync.
-      if ((await cluster.kubectl(["get", "crd", "-o", "name"])).includes("kustomizations.kustomize.toolkit.fluxcd.io"))
-        await cluster.kubectl(["delete", "kustomizations,gitrepositories", "--all", "-n", fluxNamespace]);
-      await cluster.kubectl(["delete", "namespace", namespace, "--ignore-not-found", "--timeout=120s"]);
+      flux = await fluxStage(cluster, { name: "jore4-flux", interval });
+      ({ repo, stage, namespace } = flux);
     });
     after(() => repo?.cleanup());
 
     test("bootstrap: deploy crds and deploy cluster; Flux applies the dev branch and every Deployment rolls out", async () => {
-      // The Secrets Store driver's Helm chart cannot be downloaded here; its CRDs are installed.
-      await cli("deploy", "crds", stage, "--context", context, "--skip", "secret-store-driver");
-      await cluster.startFlux();
-      const deployed = await cli("deploy", "cluster", stage, "--context", context);
+      const deployed = await flux.bootstrap();
       assert.match(deployed.stderr, /all \d+ Deployment\(s\) rolled out/);
       const value = await liveAtHead(60);
       const ready = (await kustomization()).status?.conditions?.find((condition) => condition.type === "Ready");
@@ -185,7 +135,11 @@ export function fluxSuite(testCluster: () => Cluster): void {
         const deployment = value.live.get(name)!;
         assert.equal(deployment.spec.template.spec.containers[0]!.image, image, name);
         assert.ok(rolledOut(deployment), `${name} is available`);
-        assert.equal(deployment.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"], syncName, `Flux owns ${name}`);
+        assert.equal(
+          deployment.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"],
+          flux.syncName,
+          `Flux owns ${name}`,
+        );
       }
     });
 
@@ -246,8 +200,12 @@ export function fluxSuite(testCluster: () => Cluster): void {
       const before = await liveAtHead(1);
       const hasura = before.live.get("jore4-hasura")!.spec.template.spec.containers[0]!.image;
       await cli("set-image", "hasura", "hsldevcom/jore4-hasura:flux-e2e-never");
+      // Valid for jore4-flux (generate accepts it), invalid for Kubernetes: a ConfigMap key with spaces.
       mkdirSync(join(repo.root, "manifests/all"), { recursive: true });
-      writeFileSync(join(repo.root, "manifests/all/broken.yaml"), rejectedManifest(namespace));
+      writeFileSync(
+        join(repo.root, "manifests/all/broken.yaml"),
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\n  namespace: ${namespace}\ndata:\n  "not a key": x\n`,
+      );
       await cli("generate");
       await commitAndPush("hasura: flux-e2e-never, and a ConfigMap the apiserver rejects");
       await cli("promote", "main", stage, "--push", "--yes");

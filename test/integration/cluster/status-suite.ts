@@ -8,15 +8,9 @@ import { diskFiles } from "../../../src/io/source-files.ts";
 import { loadProject } from "../../../src/values/load.ts";
 import { runCli, type CliResult } from "../../support/cli.ts";
 import type { Cluster } from "../../support/cluster.ts";
+import { fluxStage, type FluxStage } from "../../support/flux-stage.ts";
 import { freePort } from "../../support/processes.ts";
-import {
-  commitAndPush,
-  fluxStageRepo,
-  rejectedManifest,
-  remoteHead,
-  type FluxStageRepo,
-} from "../../support/flux-repo.ts";
-import { git } from "../../support/stage-repo.ts";
+import { git, type StageRepo } from "../../support/stage-repo.ts";
 
 /** Flux looks at the stage branch this often here (jore4-flux.yaml's flux.interval). */
 const interval = "5s";
@@ -34,33 +28,21 @@ interface StatusJson {
 export function statusSuite(testCluster: () => Cluster): void {
   describe("status: what runs where, on the test cluster", () => {
     let cluster: Cluster;
-    let repo: FluxStageRepo;
-    const stage = "dev";
+    let flux: FluxStage;
+    let repo: StageRepo;
+    let stage: string;
     let kindStage: string;
     let namespace: string;
-    let fluxNamespace: string;
-    let syncName: string;
     const run = (args: string[], env: Record<string, string> = cluster.env as Record<string, string>) =>
       runCli(repo.root, args, env);
-    const cli = async (...args: string[]) => {
-      const result = await run(args);
-      assert.equal(result.exitCode, 0, `jore4-flux ${args.join(" ")}:\n${result.stderr}`);
-      return result;
-    };
+    const cli = (...args: string[]) => flux.cli(...args);
     const statusJson = (result: CliResult) => {
       const parsed = JSON.parse(result.stdout) as StatusJson;
       assert.equal(parsed.exitCode, result.exitCode, "the JSON names the exit code");
       assert.equal(parsed.stages.length, 1);
       return parsed.stages[0]!;
     };
-    const kustomization = async () =>
-      JSON.parse(await cluster.kubectl(["get", "kustomization", syncName, "-n", fluxNamespace, "-o", "json"])) as {
-        status: {
-          lastAppliedRevision?: string;
-          lastAttemptedRevision?: string;
-          conditions: { type: string; status: string; message: string }[];
-        };
-      };
+    const kustomization = async () => (await flux.kustomization()).status ?? {};
     const liveImage = async (deployment: string) =>
       cluster.kubectl([
         "get",
@@ -76,25 +58,9 @@ export function statusSuite(testCluster: () => Cluster): void {
 
     before(async () => {
       cluster = testCluster();
-      repo = await fluxStageRepo(cluster, "jore4-flux-status", interval);
-      const project = loadProject(diskFiles(repo.root));
-      kindStage = project.stages.find((model) => model.stage.platform === "kind")!.stage.name;
-      namespace = project.stages.find((model) => model.stage.name === stage)!.values.namespace;
-      fluxNamespace = project.config.flux.namespace;
-      syncName = project.config.flux.syncName;
-      await cli("generate");
-      await commitAndPush(repo.root, "Flux syncs from the test git server every 5 s");
-      await cli("promote", "main", stage, "--push", "--yes");
-      // The Flux suite's sync points at its own repository: remove it (Flux prunes what it applied).
-      await cluster.kubectl([
-        "delete",
-        "kustomizations,gitrepositories",
-        "--all",
-        "-n",
-        fluxNamespace,
-        "--timeout=120s",
-      ]);
-      await cluster.kubectl(["delete", "namespace", namespace, "--ignore-not-found", "--timeout=120s"]);
+      flux = await fluxStage(cluster, { name: "jore4-flux-status", interval });
+      ({ repo, stage, namespace } = flux);
+      kindStage = loadProject(diskFiles(repo.root)).stages.find((model) => model.stage.platform === "kind")!.stage.name;
     });
     after(() => repo?.cleanup());
 
@@ -144,7 +110,7 @@ export function statusSuite(testCluster: () => Cluster): void {
       assert.ok(status.deployments.every((report) => report.state === "rolled-out" && !report.drift));
 
       await cli("set-image", "ui", "hsldevcom/jore4-ui:status-kind-1");
-      const next = await commitAndPush(repo.root, "ui: status-kind-1");
+      const next = await flux.commitAndPush("ui: status-kind-1");
       const behind = await run(["status", kindStage, "--context", context]);
       show("kind stage after a new commit", behind);
       assert.equal(behind.exitCode, 1);
@@ -156,14 +122,11 @@ export function statusSuite(testCluster: () => Cluster): void {
     });
 
     test("Flux: in sync once Flux applied the branch head; the JSON carries what Flux reports", async () => {
-      const context = cluster.contexts[stage]!;
-      await cli("deploy", "crds", stage, "--context", context, "--skip", "secret-store-driver");
-      await cluster.startFlux();
-      await cli("deploy", "cluster", stage, "--context", context, "--timeout", "120");
+      await flux.bootstrap();
       const watched = await run(["status", stage, "--watch", "--timeout", "90"]);
       assert.equal(watched.exitCode, 0, watched.stderr);
-      const head = await remoteHead(repo.root, stage);
-      const live = (await kustomization()).status;
+      const head = await flux.remoteHead(stage);
+      const live = await kustomization();
       assert.equal(live.lastAppliedRevision, `${stage}@sha1:${head}`, "Flux really applied the head");
       const result = await run(["status", stage, "--json"]);
       assert.equal(result.exitCode, 0, result.stderr);
@@ -176,7 +139,7 @@ export function statusSuite(testCluster: () => Cluster): void {
       assert.equal(status.flux?.kustomization?.lastAttemptedRevision, live.lastAttemptedRevision);
       assert.equal(
         status.flux?.kustomization?.ready?.message,
-        live.conditions.find((condition) => condition.type === "Ready")?.message,
+        live.conditions?.find((condition) => condition.type === "Ready")?.message,
       );
       assert.equal(status.flux?.source?.artifactRevision, `${stage}@sha1:${head}`);
       assert.ok((status.git.secondsSinceCommit ?? -1) >= 0);
@@ -188,7 +151,7 @@ export function statusSuite(testCluster: () => Cluster): void {
     test("Flux: out of sync right after a promotion is pushed (exit 1); --watch follows it until applied (exit 0)", async () => {
       // The kind test's commit on main carries the new ui image to dev.
       await cli("promote", "main", stage, "--push", "--yes");
-      const head = await remoteHead(repo.root, stage);
+      const head = await flux.remoteHead(stage);
       const pushed = Date.now();
       const right = await run(["status", stage]);
       show("dev right after the push", right);
@@ -203,17 +166,21 @@ export function statusSuite(testCluster: () => Cluster): void {
       assert.match(progress.at(-1) ?? "", new RegExp(`^${stage}: in-sync: runs ${stage}@sha1:${head}$`));
       assert.match(watched.stdout, new RegExp(`^${stage}: in-sync: `, "m"));
       assert.equal(await liveImage("jore4-ui"), "hsldevcom/jore4-ui:status-kind-1");
-      assert.equal((await kustomization()).status.lastAppliedRevision, `${stage}@sha1:${head}`);
+      assert.equal((await kustomization()).lastAppliedRevision, `${stage}@sha1:${head}`);
     });
 
     test("Flux: a revision the apiserver rejects: exit 1 with Flux's Ready message, --watch stops at the failure", async () => {
-      const applied = (await kustomization()).status.lastAppliedRevision;
+      const applied = (await kustomization()).lastAppliedRevision;
       mkdirSync(join(repo.root, "manifests/all"), { recursive: true });
-      writeFileSync(join(repo.root, "manifests/all/broken.yaml"), rejectedManifest(namespace));
+      // Valid for jore4-flux, invalid for Kubernetes: a ConfigMap key with spaces.
+      writeFileSync(
+        join(repo.root, "manifests/all/broken.yaml"),
+        `{apiVersion: v1, kind: ConfigMap, metadata: {name: broken, namespace: ${namespace}}, data: {"not a key": x}}\n`,
+      );
       await cli("generate");
-      await commitAndPush(repo.root, "a ConfigMap the apiserver rejects");
+      await flux.commitAndPush("a ConfigMap the apiserver rejects");
       await cli("promote", "main", stage, "--push", "--yes");
-      const head = await remoteHead(repo.root, stage);
+      const head = await flux.remoteHead(stage);
       const watched = await run(["status", stage, "--watch", "--timeout", "60", "--json"]);
       assert.equal(watched.exitCode, 1, watched.stderr);
       const status = statusJson(watched);

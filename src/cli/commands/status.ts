@@ -20,7 +20,10 @@ export function statusCommand(context: Context): CommandUnknownOpts {
     .argument("[stages...]", "the stages (default: every stage)")
     .addOption(contextOption("the kube context to read (one stage only; must be the stage's, as for deploy)"))
     .addOption(jsonOption("print the status of every stage as JSON"))
-    .option("--watch", "follow until every stage is in sync or cannot get there (failed, not deployed, unreachable), printing each change on stderr")
+    .option(
+      "--watch",
+      "follow until every stage is in sync or cannot get there (failed, not deployed, unreachable), printing each change on stderr",
+    )
     .addOption(timeoutOption("--timeout <duration>", "how long --watch follows", 300))
     .addOption(noFetchOption())
     .addHelpText(

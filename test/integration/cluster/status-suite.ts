@@ -86,6 +86,15 @@ export function statusSuite(testCluster: () => Cluster): void {
       assert.match(status.error ?? "", /refused/);
     });
 
+    test("--context is checked like deploy's (exit 4), and names one stage only (exit 2)", async () => {
+      const foreign = await run(["status", stage, "--context", cluster.contexts.foreign!]);
+      assert.equal(foreign.exitCode, 4);
+      assert.match(foreign.stderr, new RegExp(`but the stage's context is ${cluster.contexts[stage]}`));
+      const two = await run(["status", stage, kindStage, "--context", cluster.contexts[stage]!]);
+      assert.equal(two.exitCode, 2);
+      assert.match(two.stderr, /name exactly one stage/);
+    });
+
     test("kind stage: status shows the revision deploy cluster recorded, then out of sync after a new commit", async () => {
       const context = cluster.contexts[kindStage]!;
       await cli("deploy", "cluster", kindStage, "--context", context, "--timeout", "120");
@@ -196,6 +205,19 @@ export function statusSuite(testCluster: () => Cluster): void {
       show("dev with a failing revision", text);
       assert.equal(text.exitCode, 1);
       assert.match(text.stdout, /Ready False ReconciliationFailed: .*not a key/);
+
+      // Every stage at once, each through its own context: the exit code is the worst verdict's.
+      const all = await run(["status", "--json"]);
+      const every = JSON.parse(all.stdout) as StatusJson;
+      const verdicts = Object.fromEntries(every.stages.map((entry) => [entry.stage, entry.verdict]));
+      assert.deepEqual(
+        every.stages.map((entry) => entry.stage),
+        loadProject(diskFiles(repo.root)).config.stages.map((entry) => entry.name),
+      );
+      assert.equal(verdicts[stage], "failed");
+      assert.equal(verdicts[kindStage], "behind", "HEAD moved on since the kind deploy");
+      assert.equal(all.exitCode, 1);
+      assert.equal(every.exitCode, 1);
     });
   });
 }

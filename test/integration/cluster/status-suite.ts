@@ -128,6 +128,10 @@ export function statusSuite(testCluster: () => Cluster): void {
         new RegExp(`^${kindStage}: behind: deployed ${head.slice(0, 12)}, HEAD is ${next.slice(0, 12)}$`, "m"),
       );
       assert.match(behind.stderr, new RegExp(`error: ${kindStage} behind`));
+      // Nothing deploys it: --watch gives up at its timeout, still out of sync.
+      const watched = await run(["status", kindStage, "--watch", "--timeout", "3"]);
+      assert.equal(watched.exitCode, 1);
+      assert.match(watched.stderr, new RegExp(`^error: after 3 s, ${kindStage} behind$`, "m"));
     });
 
     test("Flux: in sync once Flux applied the branch head; the JSON carries what Flux reports", async () => {

@@ -10,10 +10,13 @@ import {
   resolveImageOverrides,
   semanticChanges,
   stageLabel,
+  withRevision,
   withStageLabel,
   type AppliedChange,
+  type DeployRevision,
   type ImageOverride,
 } from "./objects.ts";
+import { Git } from "../git/git.ts";
 import { stageValues } from "./login.ts";
 import { waitForDeployments } from "./wait.ts";
 import type { Session } from "./session.ts";
@@ -47,13 +50,23 @@ export async function desiredObjects(
   const objects = parseObjects(built.stdout, `kustomize build ${dir}`);
   if (objects.length === 0)
     throw new Jore4FluxError(`kustomize build ${dir} produced no objects`, { exitCode: ExitCode.invalid });
+  const values = stageValues(session, target.stage.name);
   const serviceImages = Object.fromEntries(
-    Object.entries(stageValues(session, target.stage.name).services).map(([name, service]) => [name, service.image]),
+    Object.entries(values.services).map(([name, service]) => [name, service.image]),
   );
   return overrideImages(
-    withStageLabel(objects, target.stage.name),
+    withRevision(withStageLabel(objects, target.stage.name), values.namespace, await deployRevision(session, dir)),
     resolveImageOverrides(options.images, serviceImages),
   );
+}
+
+/** The commit the folder is applied from, for `status` to compare with HEAD; none outside a git checkout. */
+async function deployRevision(session: Session, dir: string): Promise<DeployRevision | undefined> {
+  const git = new Git(session.context.run, session.root);
+  const commit = await git.commit("HEAD");
+  if (!commit) return undefined;
+  const changes = await git.attempt(["status", "--porcelain", "--untracked-files=normal", "--", dir]);
+  return { commit, uncommitted: changes.stdout.trim() !== "" };
 }
 
 /**

@@ -40,6 +40,53 @@ export function withStageLabel(objects: readonly KubeObject[], stage: string): K
   }));
 }
 
+/**
+ * What `deploy cluster` records on the stage's Namespace: the commit it applied, and whether the
+ * folder had uncommitted changes. `status` reads it for stages Flux does not sync (kind).
+ */
+export const revisionAnnotation = "jore4-flux.hsl.fi/revision";
+export const uncommittedAnnotation = "jore4-flux.hsl.fi/uncommitted";
+
+export interface RecordedDeploy {
+  revision?: string;
+  uncommitted: boolean;
+}
+
+export interface DeployRevision {
+  commit: string;
+  uncommitted: boolean;
+}
+
+/** Annotates the stage's Namespace with the revision applied (nothing when not deployed from a git checkout). */
+export function withRevision(
+  objects: readonly KubeObject[],
+  namespace: string,
+  revision: DeployRevision | undefined,
+): KubeObject[] {
+  if (!revision) return [...objects];
+  return objects.map((object) =>
+    object.kind === "Namespace" && object.metadata.name === namespace
+      ? {
+          ...object,
+          metadata: {
+            ...object.metadata,
+            annotations: {
+              ...(object.metadata.annotations as Record<string, string> | undefined),
+              [revisionAnnotation]: revision.commit,
+              ...(revision.uncommitted ? { [uncommittedAnnotation]: "true" } : {}),
+            },
+          },
+        }
+      : object,
+  );
+}
+
+/** The revision a live Namespace records (see `withRevision`). */
+export function recordedDeploy(namespace: KubeObject): RecordedDeploy {
+  const annotations = (namespace.metadata.annotations as Record<string, string> | undefined) ?? {};
+  return { revision: annotations[revisionAnnotation], uncommitted: annotations[uncommittedAnnotation] === "true" };
+}
+
 /** The namespaces the objects live in that they also create. */
 export function createdNamespaces(objects: readonly KubeObject[]): string[] {
   return objects.filter((object) => object.kind === "Namespace").map((object) => object.metadata.name);

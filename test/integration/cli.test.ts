@@ -120,6 +120,22 @@ describe("--json: exactly one JSON document on stdout, for every command that ha
     assert.ok(Array.isArray(((await json(["history", "--no-fetch"])) as { services: unknown[] }).services));
   });
 
+  test("status --json with no cluster to reach: exit 3, and stdout still holds only the JSON", async () => {
+    const kubeconfig = join(repo.dir, "no-such-kubeconfig");
+    const result = await runCli(repo.root, ["status", "e2e", "--json", "--no-fetch"], {
+      ...env,
+      KUBECONFIG: kubeconfig,
+    });
+    assert.equal(result.exitCode, ExitCode.failed, result.stderr);
+    seen.add("status");
+    const parsed = JSON.parse(result.stdout) as { exitCode: number; stages: { stage: string; verdict: string }[] };
+    assert.deepEqual(
+      { exitCode: parsed.exitCode, stages: parsed.stages.map(({ stage, verdict }) => ({ stage, verdict })) },
+      { exitCode: 3, stages: [{ stage: "e2e", verdict: "unreachable" }] },
+    );
+    assert.match(result.stderr, /^error: e2e unreachable$/m);
+  });
+
   test("bundle, and images against a real registry on 127.0.0.1", async () => {
     const output = mkdtempSync(join(tmpdir(), "jore4-flux-json-bundle-"));
     const registry = await startTestRegistry();

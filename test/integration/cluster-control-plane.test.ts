@@ -5,6 +5,7 @@ import { deploySuite } from "./cluster/deploy-suite.ts";
 import { fluxSuite } from "./cluster/flux-suite.ts";
 import { kindFlowSuite } from "./cluster/kind-flow-suite.ts";
 import { remoteSuite } from "./cluster/remote-suite.ts";
+import { statusSuite } from "./cluster/status-suite.ts";
 import { uninstallSuite } from "./cluster/uninstall-suite.ts";
 
 /**
@@ -33,4 +34,5 @@ deploySuite(testCluster);
 remoteSuite(testCluster);
 kindFlowSuite(testCluster);
 fluxSuite(testCluster);
+statusSuite(testCluster);
 uninstallSuite(testCluster);

@@ -17,6 +17,7 @@ import { promoteCommand } from "./promote.ts";
 import { rollbackCommand } from "./rollback.ts";
 import { schemasCommand } from "./schemas.ts";
 import { setImageCommand } from "./set-image.ts";
+import { statusCommand } from "./status.ts";
 import { tocCommand } from "./toc.ts";
 import { toolsCommand } from "./tools.ts";
 import { uninstallCommand } from "./uninstall.ts";
@@ -35,6 +36,7 @@ export function commands(context: Context): CommandUnknownOpts[] {
     rollbackCommand(context),
     hotfixCommand(context),
     historyCommand(context),
+    statusCommand(context),
     loginCommand(context),
     contextCommand(context),
     crdsCommand(context),

@@ -1,17 +1,13 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseAllDocuments } from "yaml";
-import { crdsDir } from "../../../src/cluster/crd-sources.ts";
 import { parseSeconds } from "../../../src/cluster/rollout.ts";
-import { diskFiles } from "../../../src/io/source-files.ts";
-import { loadProject } from "../../../src/values/load.ts";
-import { runCli } from "../../support/cli.ts";
 import type { Cluster } from "../../support/cluster.ts";
-import { repoRoot as repositoryRoot } from "../../support/repo-fixture.ts";
-import { createStageRepo, git, type StageRepo } from "../../support/stage-repo.ts";
+import { fluxStage, type FluxKustomization, type FluxStage } from "../../support/flux-stage.ts";
+import { git, type StageRepo } from "../../support/stage-repo.ts";
 
 /** How often Flux looks at the stage branch in these tests (jore4-flux.yaml's flux.interval). */
 const interval = "5s";
@@ -26,14 +22,6 @@ interface Deployment {
     availableReplicas?: number;
     replicas?: number;
     conditions?: { type: string; status: string }[];
-  };
-}
-
-interface FluxKustomization {
-  status?: {
-    lastAppliedRevision?: string;
-    lastAttemptedRevision?: string;
-    conditions?: { type: string; status: string; reason: string; message: string }[];
   };
 }
 
@@ -52,23 +40,13 @@ const rolledOut = (deployment: Deployment) =>
 export function fluxSuite(testCluster: () => Cluster): void {
   describe("Flux reconciles the stage branches on the test cluster", () => {
     let cluster: Cluster;
+    let flux: FluxStage;
     let repo: StageRepo;
-    const stage = "dev";
-    let context: string;
+    let stage: string;
     let namespace: string;
-    let fluxNamespace: string;
-    let syncName: string;
-    const cli = async (...args: string[]) => {
-      const result = await runCli(repo.root, args, cluster.env as Record<string, string>);
-      assert.equal(result.exitCode, 0, `jore4-flux ${args.join(" ")}:\n${result.stderr}`);
-      return result;
-    };
-    const remoteHead = async (branch: string) =>
-      (await git(repo.root, "ls-remote", "origin", `refs/heads/${branch}`)).split(/\s/)[0]!;
-    const kustomization = async () =>
-      JSON.parse(
-        await cluster.kubectl(["get", "kustomization", syncName, "-n", fluxNamespace, "-o", "json"]),
-      ) as FluxKustomization;
+    const cli = (...args: string[]) => flux.cli(...args);
+    const remoteHead = (branch: string) => flux.remoteHead(branch);
+    const kustomization = () => flux.kustomization();
     const deployments = async () =>
       new Map(
         (
@@ -135,56 +113,17 @@ export function fluxSuite(testCluster: () => Cluster): void {
       });
       return { head, live, appliedSeconds: applied.seconds };
     }
-    const commitAndPush = async (message: string) => {
-      await git(repo.root, "add", "--all");
-      await git(repo.root, "commit", "--quiet", "-m", message);
-      await git(repo.root, "push", "--quiet", "origin", "main");
-      return git(repo.root, "rev-parse", "HEAD");
-    };
+    const commitAndPush = (message: string) => flux.commitAndPush(message);
 
     before(async () => {
       cluster = testCluster();
-      repo = await createStageRepo();
-      // Flux clones over smart HTTP from the cluster's git server; the user pushes there too.
-      const url = await cluster.git.serve("jore4-flux", join(repo.dir, "remote.git"));
-      await git(repo.root, "remote", "set-url", "origin", url);
-      const configFile = join(repo.root, "jore4-flux.yaml");
-      writeFileSync(
-        configFile,
-        readFileSync(configFile, "utf8")
-          .replace(/^(\s+url:) .*$/m, `$1 ${url}`)
-          .replace(/^(\s+interval:) .*$/m, `$1 ${interval}`),
-      );
-      const project = loadProject(diskFiles(repo.root));
-      assert.equal(project.config.repository.url, url);
-      assert.equal(project.config.flux.interval, interval);
-      const model = project.stages.find((candidate) => candidate.stage.name === stage)!;
-      namespace = model.values.namespace;
-      fluxNamespace = project.config.flux.namespace;
-      syncName = project.config.flux.syncName;
-      context = cluster.contexts[stage]!;
-      // The repository carries the committed cluster prerequisites too (deploy crds reads them).
-      cpSync(join(repositoryRoot, crdsDir), join(repo.root, crdsDir), { recursive: true });
-      await cli("generate");
-      await commitAndPush("Flux syncs from the test git server every 5 s");
-      for (const [from, to] of [
-        ["main", "dev"],
-        ["dev", "test"],
-        ["test", "prod"],
-      ] as const)
-        await cli("promote", from, to, "--push", "--yes");
-      // Earlier suites deployed the stages directly: start from an empty namespace and no Flux sync.
-      if ((await cluster.kubectl(["get", "crd", "-o", "name"])).includes("kustomizations.kustomize.toolkit.fluxcd.io"))
-        await cluster.kubectl(["delete", "kustomizations,gitrepositories", "--all", "-n", fluxNamespace]);
-      await cluster.kubectl(["delete", "namespace", namespace, "--ignore-not-found", "--timeout=120s"]);
+      flux = await fluxStage(cluster, { name: "jore4-flux", interval });
+      ({ repo, stage, namespace } = flux);
     });
     after(() => repo?.cleanup());
 
     test("bootstrap: deploy crds and deploy cluster; Flux applies the dev branch and every Deployment rolls out", async () => {
-      // The Secrets Store driver's Helm chart cannot be downloaded here; its CRDs are installed.
-      await cli("deploy", "crds", stage, "--context", context, "--skip", "secret-store-driver");
-      await cluster.startFlux();
-      const deployed = await cli("deploy", "cluster", stage, "--context", context);
+      const deployed = await flux.bootstrap();
       assert.match(deployed.stderr, /all \d+ Deployment\(s\) rolled out/);
       const value = await liveAtHead(60);
       const ready = (await kustomization()).status?.conditions?.find((condition) => condition.type === "Ready");
@@ -196,7 +135,11 @@ export function fluxSuite(testCluster: () => Cluster): void {
         const deployment = value.live.get(name)!;
         assert.equal(deployment.spec.template.spec.containers[0]!.image, image, name);
         assert.ok(rolledOut(deployment), `${name} is available`);
-        assert.equal(deployment.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"], syncName, `Flux owns ${name}`);
+        assert.equal(
+          deployment.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"],
+          flux.syncName,
+          `Flux owns ${name}`,
+        );
       }
     });
 

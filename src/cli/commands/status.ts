@@ -1,0 +1,101 @@
+import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
+import { guardContext, stageContext } from "../../cluster/context-guard.ts";
+import { findStage } from "../../config/project.ts";
+import { print, printJson, progress, type Context } from "../../context.ts";
+import { ExitCode, Jore4FluxError } from "../../errors.ts";
+import { Git } from "../../git/git.ts";
+import { diskFiles } from "../../io/source-files.ts";
+import { fetchRemote, remoteFor } from "../../promotion/repository.ts";
+import { overallExitCode, stageStatus, statusText, type StageStatus } from "../../status/model.ts";
+import { readStageFacts } from "../../status/read.ts";
+import { followStatus } from "../../status/watch.ts";
+import { findStageModel, loadProject } from "../../values/load.ts";
+import { contextOption, jsonOption, noFetchOption, sessionFor, timeoutOption } from "../options.ts";
+
+export function statusCommand(context: Context): CommandUnknownOpts {
+  return new Command("status")
+    .description(
+      "what runs where: per stage, the branch head against what the cluster applied (Flux's revisions; on kind, what `deploy cluster` recorded), the roll-outs, and the images running against git; read-only",
+    )
+    .argument("[stages...]", "the stages (default: every stage)")
+    .addOption(contextOption("the kube context to read (one stage only; must be the stage's, as for deploy)"))
+    .addOption(jsonOption("print the status of every stage as JSON"))
+    .option(
+      "--watch",
+      "follow until every stage is in sync or cannot get there (failed, not deployed, unreachable), printing each change on stderr",
+    )
+    .addOption(timeoutOption("--timeout <duration>", "how long --watch follows", 300))
+    .addOption(noFetchOption())
+    .addHelpText(
+      "after",
+      `
+Each stage is read through its own kube context (the one the context guard expects, named in
+jore4-flux.yaml), without using or switching the current one; nothing is changed.
+
+Exit codes: 0 every stage in sync, 1 a stage out of sync or failing (or --watch timed out),
+2 bad usage, 3 a cluster unreachable, 4 --context is not the stage's.
+
+Examples:
+  $ jore4-flux status
+  $ jore4-flux status dev --json
+  $ jore4-flux promote main dev --push && jore4-flux status dev --watch --timeout 5m`,
+    )
+    .action(async (names, options, command) => {
+      const session = sessionFor(context, command, { json: options.json });
+      const project = loadProject(diskFiles(session.root));
+      const stages = names.length > 0 ? names.map((name) => findStage(session.config, name)) : session.config.stages;
+      if (options.context !== undefined && stages.length !== 1)
+        throw new Jore4FluxError("--context names the context of one stage: name exactly one stage", {
+          exitCode: ExitCode.invalid,
+        });
+      const targets = stages.map((stage) => {
+        const expected = stageContext(session.config, stage);
+        return {
+          stage,
+          context:
+            options.context !== undefined
+              ? guardContext(expected, { explicit: options.context }, stage.name)
+              : expected,
+          namespace: findStageModel(project, stage.name).values.namespace,
+        };
+      });
+      const git = new Git(context.run, session.root);
+      const remote = await remoteFor(git);
+      const read = async (): Promise<StageStatus[]> => {
+        if (remote && options.fetch) {
+          // A remote out of reach leaves its branches as last fetched; the clusters are still read.
+          await fetchRemote(git, remote).catch((error: unknown) =>
+            progress(
+              context,
+              `warning: could not fetch ${remote} (${String(error)}); using the branches as last fetched`,
+            ),
+          );
+        }
+        const statuses: StageStatus[] = [];
+        for (const { stage, ...target } of targets)
+          statuses.push(stageStatus(await readStageFacts(session, git, remote, stage, target), context.now()));
+        return statuses;
+      };
+      let statuses: StageStatus[];
+      let timedOut = false;
+      if (options.watch) {
+        progress(
+          context,
+          `following ${targets.map((target) => target.stage.name).join(", ")} for up to ${options.timeout} s…`,
+        );
+        ({ statuses, timedOut } = await followStatus(read, {
+          timeoutSeconds: options.timeout,
+          progress: (line) => progress(context, line),
+        }));
+      } else statuses = await read();
+      if (options.json) printJson(context, { stages: statuses, exitCode: overallExitCode(statuses) });
+      else print(context, statusText(statuses));
+      const exitCode = overallExitCode(statuses);
+      const off = statuses.filter((status) => status.exitCode !== ExitCode.ok);
+      if (exitCode !== ExitCode.ok)
+        throw new Jore4FluxError(
+          `${timedOut ? `after ${options.timeout} s, ` : ""}${off.map((status) => `${status.stage} ${status.verdict}`).join(", ")}`,
+          { exitCode },
+        );
+    });
+}

@@ -1,0 +1,134 @@
+import type { ProjectConfig } from "../config/project.ts";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { items, type KubeObject } from "../kube/object.ts";
+import { kubectlSteps } from "./kubectl.ts";
+import type { Session } from "./session.ts";
+
+/**
+ * What Flux reports about a stage's sync: the GitRepository's artifact and the Kustomization's
+ * applied and attempted revisions with their Ready condition, read from the objects
+ * `fluxSyncObjects` (src/render/flux.ts) renders.
+ */
+export interface FluxCondition {
+  type: string;
+  status: "True" | "False" | "Unknown";
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+interface FluxObjectStatus {
+  /** `Kind/namespace/name`. */
+  id: string;
+  /** False while the controller has not yet acted on the latest spec. */
+  observed: boolean;
+  suspended: boolean;
+  ready?: FluxCondition;
+}
+
+export interface FluxSourceStatus extends FluxObjectStatus {
+  url?: string;
+  branch?: string;
+  /** `<branch>@sha1:<commit>` of the artifact the source controller last fetched. */
+  artifactRevision?: string;
+}
+
+export interface FluxKustomizationStatus extends FluxObjectStatus {
+  lastAppliedRevision?: string;
+  lastAttemptedRevision?: string;
+}
+
+export interface FluxSync {
+  /** Whether the cluster knows Flux's kinds at all (`deploy crds`). */
+  installed: boolean;
+  source?: FluxSourceStatus;
+  kustomization?: FluxKustomizationStatus;
+}
+
+/** How Flux names a git revision: `<branch>@sha1:<commit>`. */
+export const fluxRevision = (branch: string, commit: string) => `${branch}@sha1:${commit}`;
+
+interface FluxObject extends KubeObject {
+  spec?: { suspend?: boolean; url?: string; ref?: { branch?: string } };
+  status?: {
+    observedGeneration?: number;
+    conditions?: FluxCondition[];
+    artifact?: { revision?: string };
+    lastAppliedRevision?: string;
+    lastAttemptedRevision?: string;
+  };
+}
+
+function objectStatus(object: FluxObject): FluxObjectStatus {
+  const generation = (object.metadata.generation as number | undefined) ?? 1;
+  const ready = object.status?.conditions?.find((condition) => condition.type === "Ready");
+  return {
+    id: `${object.kind}/${object.metadata.namespace}/${object.metadata.name}`,
+    observed: (object.status?.observedGeneration ?? 0) >= generation,
+    suspended: object.spec?.suspend === true,
+    ...(ready ? { ready } : {}),
+  };
+}
+
+/** The stage's sync from the Flux objects kubectl listed (pure). */
+export function fluxSyncOf(objects: readonly KubeObject[], config: ProjectConfig): FluxSync {
+  const { flux } = config;
+  const find = (kind: string, name: string) =>
+    objects.find(
+      (object) => object.kind === kind && object.metadata.name === name && object.metadata.namespace === flux.namespace,
+    ) as FluxObject | undefined;
+  const source = find("GitRepository", flux.sourceName);
+  const kustomization = find("Kustomization", flux.syncName);
+  return {
+    installed: true,
+    ...(source
+      ? {
+          source: {
+            ...objectStatus(source),
+            url: source.spec?.url,
+            branch: source.spec?.ref?.branch,
+            artifactRevision: source.status?.artifact?.revision,
+          },
+        }
+      : {}),
+    ...(kustomization
+      ? {
+          kustomization: {
+            ...objectStatus(kustomization),
+            lastAppliedRevision: kustomization.status?.lastAppliedRevision,
+            lastAttemptedRevision: kustomization.status?.lastAttemptedRevision,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * Reads the stage's GitRepository and Kustomization through `context` (read-only, also in a dry
+ * run). A cluster without Flux's CRDs gives `installed: false`; any other failure (unreachable
+ * server, unknown context) is an error (exit 3) with kubectl's message.
+ */
+export async function readFluxSync(session: Session, context: string, config: ProjectConfig): Promise<FluxSync> {
+  const { flux } = config;
+  const step = kubectlSteps(context).get(`read the Flux sync in ${flux.namespace}`, [
+    `gitrepositories.source.toolkit.fluxcd.io/${flux.sourceName}`,
+    `kustomizations.kustomize.toolkit.fluxcd.io/${flux.syncName}`,
+    "-n",
+    flux.namespace,
+    "--ignore-not-found",
+    "--request-timeout=10s",
+  ]);
+  const result = await session.read({ ...step, tolerateFailure: true });
+  if (result.exitCode === 0) return fluxSyncOf(items(result.stdout), config);
+  if (/doesn't have a resource type/.test(result.stderr)) return { installed: false };
+  throw new Jore4FluxError(`${step.title} through context ${context} failed: ${firstLine(result.stderr)}`, {
+    exitCode: ExitCode.failed,
+  });
+}
+
+/** kubectl's first line of complaint (it repeats itself on retries). */
+export const firstLine = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .find(Boolean) ?? "no output";

@@ -139,13 +139,18 @@ export function stageRecords(
       reason: ready.reason,
       message: ready.message,
     });
-  const times = reconciliations.flatMap((record) => (record.at ? [record.at] : [])).sort(byTime);
-  if (times[0]) stage.recordsSince = times[0];
   return { stage, reconciliations };
 }
 
 const ms = (date: string) => Date.parse(date);
 const byTime = (a: string, b: string) => ms(a) - ms(b);
+
+/** When a commit could first deploy: its push, else its commit time. */
+const deployable = (event: DeploymentEvent) => event.pushedAt ?? event.date;
+
+/** A record's time, when it is this revision's own: a time before the push belongs to an earlier revision with the same build (a snapshot keeps its first time). */
+const ownTime = (record: Reconciliation, event: DeploymentEvent) =>
+  record.at !== undefined && ms(record.at) >= ms(deployable(event)) ? record.at : undefined;
 
 function markOf(
   event: DeploymentEvent,
@@ -156,12 +161,11 @@ function markOf(
   attemptedIndex: number,
   index: number,
 ): ClusterMark {
-  // A time before the push belongs to an earlier revision with the same build (a snapshot keeps its first time).
-  const since = event.pushedAt ?? event.date;
+  const since = deployable(event);
   const firstAt = (outcome: Reconciliation["outcome"]) =>
     records
-      .filter((record) => record.outcome === outcome && record.at !== undefined && ms(record.at) >= ms(since))
-      .map((record) => record.at!)
+      .filter((record) => record.outcome === outcome)
+      .flatMap((record) => ownTime(record, event) ?? [])
       .sort(byTime)[0];
   if (records.some((record) => record.outcome === "applied")) {
     const at = firstAt("applied");
@@ -189,11 +193,18 @@ function markOf(
 /** Each stage's events marked with its cluster's word; stages not read stay git-only. */
 export function markHistory(history: DeploymentHistory, readings: readonly StageRecords[]): DeploymentHistory {
   const events = history.events.map((event) => ({ ...event }));
-  for (const { stage, reconciliations } of readings) {
-    if (stage.problem) continue;
+  const live = readings.map((reading) => ({ ...reading.stage }));
+  readings.forEach(({ reconciliations }, readingIndex) => {
+    const stage = live[readingIndex]!;
+    if (stage.problem) return;
     const byCommit = new Map<string, Reconciliation[]>();
     for (const record of reconciliations) byCommit.set(record.commit, [...(byCommit.get(record.commit) ?? []), record]);
     const line = events.filter((event) => event.stage === stage.stage);
+    // The cluster's memory reaches back to its oldest record with a time of its own.
+    const recordsSince = line
+      .flatMap((event) => (byCommit.get(event.commit) ?? []).flatMap((record) => ownTime(record, event) ?? []))
+      .sort(byTime)[0];
+    if (recordsSince) stage.recordsSince = recordsSince;
     const attempted = parseRevision(stage.lastAttemptedRevision)?.commit;
     const attemptedIndex = line.findIndex((event) => event.commit === attempted);
     line.forEach((event, index) => {
@@ -202,13 +213,13 @@ export function markHistory(history: DeploymentHistory, readings: readonly Stage
         byCommit.get(event.commit) ?? [],
         line.slice(index + 1),
         byCommit,
-        stage.recordsSince,
+        recordsSince,
         attemptedIndex,
         index,
       );
     });
-  }
-  const read = readings.filter((reading) => !reading.stage.problem).map((reading) => reading.stage.stage);
+  });
+  const read = live.filter((stage) => !stage.problem).map((stage) => stage.stage);
   const caveats = [
     read.length > 0
       ? `Marked with the cluster's word for ${read.join(", ")} (--live), from each Flux Kustomization's status and Events. A cluster keeps only recent records (Events for about an hour, status.history for the last builds): older commits are "not in the cluster's records".`
@@ -220,7 +231,7 @@ export function markHistory(history: DeploymentHistory, readings: readonly Stage
     source: read.length > 0 ? "git+cluster" : "git",
     caveats,
     events,
-    live: readings.map((reading) => reading.stage),
+    live,
   };
 }
 

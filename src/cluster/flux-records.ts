@@ -24,6 +24,11 @@ export async function readStageRecords(
   const kubeContext = stageContext(config, stage);
   const base = { stage: stage.name, context: kubeContext };
   const { namespace, syncName } = config.flux;
+  if (!stage.fluxSync)
+    return {
+      stage: { ...base, problem: "not synced by Flux (deployed directly): no Kustomization to read" },
+      reconciliations: [],
+    };
   const kubectl = kubectlSteps(kubeContext);
   try {
     const [kustomization, events] = await Promise.all([

@@ -16,6 +16,7 @@ interface SlackPayload {
   channel: string;
   username: string;
   attachments?: {
+    fallback: string;
     color: "good" | "danger";
     author_name: string;
     text: string;
@@ -102,7 +103,9 @@ export function fluxWordSuite(testCluster: () => Cluster): void {
       assert.equal(message.channel, "jore4-deployments");
       assert.equal(message.username, `jore4-flux ${flux.stage}`);
       assert.equal(field(message, "stage"), flux.stage, "the Alert's eventMetadata");
-      assert.match(message.attachments![0]!.text, new RegExp(`Deployment/${flux.namespace}/jore4-ui configured`));
+      const [attachment] = message.attachments!;
+      assert.match(attachment!.text, new RegExp(`Deployment/${flux.namespace}/jore4-ui configured`));
+      assert.equal(attachment!.fallback, `${authorName}: ${attachment!.text.split("\n")[0]}`);
     });
 
     test("two promotions pushed before Flux looks: the first is never applied, the second is", async () => {

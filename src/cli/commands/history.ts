@@ -20,7 +20,7 @@ import { jsonOption, noFetchOption } from "../options.ts";
 export function historyCommand(context: Context): CommandUnknownOpts {
   return new Command("history")
     .description(
-      "which image ran on which stage from when to when, who promoted it from which commit, and what waits on each stage; read from git",
+      "which image ran on which stage from when to when, who promoted it from which commit, and what waits on each stage; read from git, and with --live marked with each stage's cluster's word",
     )
     .option("--stage <stage>", "only this stage")
     .option("--service <service>", "only this service")

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseAllDocuments } from "yaml";
 import type { DeploymentHistory } from "../../../src/promotion/history.ts";
 import { colourCounts, screenshot } from "../../support/chromium.ts";
@@ -109,6 +110,8 @@ export function fluxWordSuite(testCluster: () => Cluster): void {
     });
 
     test("two promotions pushed before Flux looks: the first is never applied, the second is", async () => {
+      // The sync applies its own GitRepository from git and would undo a kubectl patch within an
+      // interval; Flux leaves an in-cluster object annotated reconcile: disabled alone.
       const suspend = (value: boolean) =>
         cluster.kubectl([
           "patch",
@@ -118,10 +121,23 @@ export function fluxWordSuite(testCluster: () => Cluster): void {
           flux.fluxNamespace,
           "--type=merge",
           "-p",
-          JSON.stringify({ spec: { suspend: value } }),
+          JSON.stringify({
+            metadata: { annotations: { "kustomize.toolkit.fluxcd.io/reconcile": value ? "disabled" : null } },
+            spec: { suspend: value },
+          }),
         ]);
+      const suspended = async () =>
+        (
+          JSON.parse(
+            await cluster.kubectl(["get", "gitrepository", flux.sourceName, "-n", flux.fluxNamespace, "-o", "json"]),
+          ) as { spec: { suspend?: boolean } }
+        ).spec.suspend === true;
       // As if Flux polled only after both pushes: the source does not fetch while suspended.
       await suspend(true);
+      // A reconciliation of the sync already under way when the annotation came may still undo it once.
+      await sleep((flux.intervalSeconds + 2) * 1000);
+      if (!(await suspended())) await suspend(true);
+      assert.ok(await suspended(), "the GitRepository stays suspended");
       try {
         commits.superseded = await promoteImage("flux-word-2");
         commits.replacing = await promoteImage("flux-word-3");

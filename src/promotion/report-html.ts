@@ -51,7 +51,7 @@ table{border-collapse:collapse;width:100%}td,th{border:1px solid #d5d9e0;padding
 .legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:10px;height:12px;margin-right:4px;vertical-align:-1px}
 .warning{color:#a11}.caveats{color:#556}
 .mark.live-failed{outline:2px solid #b91c1c;outline-offset:1px}.mark.live-superseded{opacity:.3}.mark.live-pending{opacity:.6}
-td.applied{background:#e7f6ec}td.failed{background:#fde8e8;color:#8a1111}td.superseded{background:#f3f4f6;color:#667}td.pending,td.unknown{color:#667}`;
+#live td:nth-child(-n+4){white-space:nowrap;word-break:normal}td.applied{background:#e7f6ec}td.failed{background:#fde8e8;color:#8a1111}td.superseded{background:#f3f4f6;color:#667}td.pending,td.unknown{color:#667}`;
 
 function dateLabel(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");

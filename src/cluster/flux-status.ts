@@ -1,5 +1,6 @@
 import type { ProjectConfig } from "../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { type FluxCondition, type FluxObject } from "../kube/flux.ts";
 import { items, type KubeObject } from "../kube/object.ts";
 import { kubectlSteps } from "./kubectl.ts";
 import type { Session } from "./session.ts";
@@ -9,14 +10,6 @@ import type { Session } from "./session.ts";
  * applied and attempted revisions with their Ready condition, read from the objects
  * `fluxSyncObjects` (src/render/flux.ts) renders.
  */
-export interface FluxCondition {
-  type: string;
-  status: "True" | "False" | "Unknown";
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
-
 interface FluxObjectStatus {
   /** `Kind/namespace/name`. */
   id: string;
@@ -43,20 +36,6 @@ export interface FluxSync {
   installed: boolean;
   source?: FluxSourceStatus;
   kustomization?: FluxKustomizationStatus;
-}
-
-/** How Flux names a git revision: `<branch>@sha1:<commit>`. */
-export const fluxRevision = (branch: string, commit: string) => `${branch}@sha1:${commit}`;
-
-interface FluxObject extends KubeObject {
-  spec?: { suspend?: boolean; url?: string; ref?: { branch?: string } };
-  status?: {
-    observedGeneration?: number;
-    conditions?: FluxCondition[];
-    artifact?: { revision?: string };
-    lastAppliedRevision?: string;
-    lastAttemptedRevision?: string;
-  };
 }
 
 function objectStatus(object: FluxObject): FluxObjectStatus {

@@ -39,6 +39,8 @@ export interface RemoteState {
   behind: number;
   /** Reflog entries of the remote-tracking branch that were not fast-forwards. */
   forcedUpdates: readonly { date: string; from: string; to: string }[];
+  /** When this clone pushed a commit to the branch (`update by push` in the reflog). */
+  pushes: readonly { commit: string; date: string }[];
 }
 
 export interface HistoryInput {
@@ -68,6 +70,35 @@ export interface DeploymentEvent {
   changes: ImageChange[];
   /** `origin` events: how many of the source branch's commits the summary stands for. */
   commits?: number;
+  /** When this clone pushed the commit (from the remote-tracking branch's reflog). */
+  pushedAt?: string;
+  /** What the stage's cluster did with the commit (`history --live`); undefined: git only. */
+  cluster?: ClusterMark;
+}
+
+/**
+ * The cluster's word on one commit of a stage branch, from its Flux Kustomization: applied (when,
+ * and how long after the push or commit), failed (why), never applied (a later commit came first),
+ * pending (not reconciled yet) or unknown (older than what the cluster keeps).
+ */
+export type ClusterMark =
+  | { state: "applied"; at?: string; lagSeconds?: number; after?: "push" | "commit" }
+  | { state: "failed"; at?: string; reason: string; message: string }
+  | { state: "superseded"; by: string }
+  | { state: "pending" }
+  | { state: "unknown" };
+
+/** How one stage's cluster was read for `history --live`. */
+export interface LiveStage {
+  stage: string;
+  context: string;
+  /** Why the cluster's word is missing (unreachable, no Kustomization, another branch). */
+  problem?: string;
+  lastAppliedRevision?: string;
+  lastAttemptedRevision?: string;
+  ready?: { status: string; reason: string; message: string; since?: string };
+  /** The oldest record the cluster still keeps: older commits are `unknown`. */
+  recordsSince?: string;
 }
 
 /** One image running on one stage for a while. */
@@ -104,16 +135,24 @@ export interface StageNow {
 }
 
 export interface DeploymentHistory {
+  /** `git`: read from git alone; `git+cluster`: marked with the clusters' word (`--live`). */
+  source: "git" | "git+cluster";
   caveats: string[];
   warnings: HistoryWarning[];
   events: DeploymentEvent[];
   periods: ImagePeriod[];
   services: string[];
   now: StageNow[];
+  /** `--live`: how each stage's cluster was read. */
+  live?: LiveStage[];
 }
 
+/** Said when no cluster was read; `history --live` replaces it with what it read. */
+export const gitOnlyCaveat =
+  "Read from git only (run with --live to mark what each stage's cluster applied, failed or never applied): a deployment that failed in the cluster is not in git.";
+
 export const historyCaveats = [
-  "Read from git: a deployment that failed in the cluster is not in git.",
+  gitOnlyCaveat,
   "A stage deploys only what was pushed; local, unpushed commits are shown but did not deploy.",
   "Times are commit times; the cluster applies a change a little later (Flux polls every interval).",
   "History rewritten with a force push cannot be trusted; what could be detected is listed under warnings.",
@@ -126,7 +165,12 @@ function kindOf(entry: StageCommit): EventKind {
   return "commit";
 }
 
-function eventOf(log: StageLog, entry: StageCommit, changes: ImageChange[]): DeploymentEvent {
+function eventOf(
+  log: StageLog,
+  entry: StageCommit,
+  changes: ImageChange[],
+  pushedAt: string | undefined,
+): DeploymentEvent {
   const kind = kindOf(entry);
   const event: DeploymentEvent = {
     stage: log.stage,
@@ -137,6 +181,7 @@ function eventOf(log: StageLog, entry: StageCommit, changes: ImageChange[]): Dep
     subject: entry.subject,
     changes,
   };
+  if (pushedAt) event.pushedAt = pushedAt;
   if (kind === "promotion" || kind === "hotfix") {
     // A plain `git merge --no-ff` made by hand has no trailers: its second parent is the source.
     event.from = trailerValue(entry.trailers, trailerKeys.promotedFrom) ?? log.promotedFrom;
@@ -305,6 +350,12 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
   const now: StageNow[] = [];
   const services = new Set<string>();
   const sourceLines = new Map(Object.entries(input.sourceLines).map(([branch, commits]) => [branch, new Set(commits)]));
+  // The first push of a commit is when it could deploy (the reflog is newest first: the oldest entry wins).
+  const pushedAt = new Map(
+    input.remotes.flatMap((remote) =>
+      remote.pushes.map((push) => [`${remote.branch}\0${push.commit}`, push.date] as const),
+    ),
+  );
   for (const log of input.stages) {
     let previous: ServiceImages = {};
     const line = splitStageLine(log, sourceLines.get(log.promotedFrom));
@@ -320,7 +371,7 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
       previous = entry.images;
       Object.keys(entry.images).forEach((service) => services.add(service));
       warnings.push(...commitWarnings(log, entry, changes, sourceLines));
-      stageEvents.push(eventOf(log, entry, changes));
+      stageEvents.push(eventOf(log, entry, changes, pushedAt.get(`${log.branch}\0${entry.commit}`)));
     }
     events.push(...stageEvents);
     periods.push(...periodsOf(log, stageEvents));
@@ -336,7 +387,7 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
   }
   const stageOf = (branch: string) => input.stages.find((log) => log.branch === branch)?.stage ?? branch;
   for (const remote of input.remotes) warnings.push(...remoteWarnings(remote, stageOf));
-  return { caveats: historyCaveats, warnings, events, periods, services: [...services].sort(), now };
+  return { source: "git", caveats: historyCaveats, warnings, events, periods, services: [...services].sort(), now };
 }
 
 export interface HistoryFilter {
@@ -358,6 +409,7 @@ export function filterHistory(history: DeploymentHistory, filter: HistoryFilter)
   const serviceChanges = (changes: ImageChange[]) =>
     filter.service ? changes.filter((change) => change.service === filter.service) : changes;
   return {
+    source: history.source,
     caveats: history.caveats,
     warnings: history.warnings.filter((warning) => inStage(warning.stage)),
     events: history.events
@@ -376,5 +428,6 @@ export function filterHistory(history: DeploymentHistory, filter: HistoryFilter)
         images: serviceImages(stage.images),
         waiting: stage.waiting && { ...stage.waiting, changes: serviceChanges(stage.waiting.changes) },
       })),
+    ...(history.live ? { live: history.live.filter((stage) => inStage(stage.stage)) } : {}),
   };
 }

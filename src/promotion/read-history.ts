@@ -103,7 +103,8 @@ function stageCommits(log: RawCommit[], dir: string, cache: ImageCache): StageCo
   });
 }
 
-async function forcedUpdates(git: Git, trackingRef: string): Promise<RemoteState["forcedUpdates"]> {
+/** The reflog of a remote-tracking branch, newest first: where it moved, when, and why (push, fetch, forced update). */
+async function trackingReflog(git: Git, trackingRef: string): Promise<{ to: string; date: string; reason: string }[]> {
   const result = await git.attempt([
     "reflog",
     "show",
@@ -113,15 +114,28 @@ async function forcedUpdates(git: Git, trackingRef: string): Promise<RemoteState
     "--",
   ]);
   if (result.exitCode !== 0) return [];
-  const entries = result.stdout
+  return result.stdout
     .split("\n")
     .filter(Boolean)
-    .map((line) => line.split("\x00") as [string, string, string]);
-  return entries.flatMap(([to, selector, reason], index) => {
-    const from = entries[index + 1]?.[0];
+    .map((line) => {
+      const [to, selector, reason] = line.split("\x00") as [string, string, string];
+      return { to, date: /@\{(.*)\}$/.exec(selector)?.[1] ?? "", reason };
+    });
+}
+
+function forcedUpdates(reflog: Awaited<ReturnType<typeof trackingReflog>>): RemoteState["forcedUpdates"] {
+  return reflog.flatMap(({ to, date, reason }, index) => {
+    const from = reflog[index + 1]?.to;
     if (!from || !/forced-update/.test(reason)) return [];
-    return [{ date: /@\{(.*)\}$/.exec(selector)?.[1] ?? "", from, to }];
+    return [{ date, from, to }];
   });
+}
+
+/** When this clone pushed each commit to the remote branch (git records `update by push` in the tracking ref's reflog). */
+function pushes(reflog: Awaited<ReturnType<typeof trackingReflog>>): RemoteState["pushes"] {
+  return reflog
+    .filter(({ reason }) => reason.startsWith("update by push"))
+    .map(({ to, date }) => ({ commit: to, date }));
 }
 
 async function aheadBehind(git: Git, local: string, tracking: string): Promise<{ ahead: number; behind: number }> {
@@ -215,13 +229,19 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
           .filter((stage) => tracking.has(`refs/remotes/${remote}/${stage.branch}`))
           .map(async (stage): Promise<RemoteState> => {
             const trackingRef = `refs/remotes/${remote}/${stage.branch}`;
-            const [counts, forced] = await Promise.all([
+            const [counts, reflog] = await Promise.all([
               heads.has(branchRef(stage.branch))
                 ? aheadBehind(git, stage.branch, trackingRef)
                 : { ahead: 0, behind: 0 },
-              forcedUpdates(git, trackingRef),
+              trackingReflog(git, trackingRef),
             ]);
-            return { branch: stage.branch, remote, ...counts, forcedUpdates: forced };
+            return {
+              branch: stage.branch,
+              remote,
+              ...counts,
+              forcedUpdates: forcedUpdates(reflog),
+              pushes: pushes(reflog),
+            };
           }),
       )
     : [];

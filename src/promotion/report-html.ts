@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DeploymentEvent, DeploymentHistory, ImagePeriod } from "./history.ts";
+import { markText } from "./live.ts";
 import { imageChangeText } from "./message.ts";
 import { shortImage } from "./report-text.ts";
 
@@ -48,7 +49,9 @@ table{border-collapse:collapse;width:100%}td,th{border:1px solid #d5d9e0;padding
 .axis{position:relative;height:32px;margin-left:70px;color:#667;font-size:11px}
 .axis span{position:absolute;top:0;white-space:nowrap;transform:translateX(-50%)}.axis span:first-child{transform:none}.axis .end{transform:translateX(-100%)}.axis .gap{top:15px;color:#99a}
 .legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:10px;height:12px;margin-right:4px;vertical-align:-1px}
-.warning{color:#a11}.caveats{color:#556}`;
+.warning{color:#a11}.caveats{color:#556}
+.mark.live-failed{outline:2px solid #b91c1c;outline-offset:1px}.mark.live-superseded{opacity:.3}.mark.live-pending{opacity:.6}
+#live td:nth-child(-n+4){white-space:nowrap;word-break:normal}td.applied{background:#e7f6ec}td.failed{background:#fde8e8;color:#8a1111}td.superseded{background:#f3f4f6;color:#667}td.pending,td.unknown{color:#667}`;
 
 function dateLabel(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
@@ -144,7 +147,8 @@ function eventTitle(event: DeploymentEvent): string {
     event.from && event.kind !== "origin"
       ? ` from ${event.from}${event.sourceCommit ? ` ${event.sourceCommit.slice(0, 12)}` : ""}`
       : "";
-  return `${event.kind}${origin} on ${event.stage}\n${event.date} by ${event.author}\ncommit ${event.commit}\n${event.subject}${event.changes.map((change) => `\n${imageChangeText(change)}`).join("")}`;
+  const cluster = event.cluster ? `\ncluster: ${markText(event.cluster)}` : "";
+  return `${event.kind}${origin} on ${event.stage}\n${event.date} by ${event.author}\ncommit ${event.commit}\n${event.subject}${event.changes.map((change) => `\n${imageChangeText(change)}`).join("")}${cluster}`;
 }
 
 /** One row per stage with a mark for each of its events: every promotion visible, whatever it changed. */
@@ -156,7 +160,7 @@ function eventsTimeline(history: DeploymentHistory, axis: TimeAxis): string {
         .filter((event) => event.stage === stage)
         .map(
           (event) =>
-            `<div class="mark ${event.kind}" data-commit="${event.commit}" style="left:${percent(axis.at(stage, event.commit), axis)}%" title="${escapeHtml(eventTitle(event))}"></div>`,
+            `<div class="mark ${event.kind}${event.cluster ? ` live-${event.cluster.state}` : ""}" data-commit="${event.commit}" style="left:${percent(axis.at(stage, event.commit), axis)}%" title="${escapeHtml(eventTitle(event))}"></div>`,
         )
         .join(""),
       axis,
@@ -181,6 +185,26 @@ function timeline(service: string, history: DeploymentHistory, axis: TimeAxis): 
     return [timelineRow(stage, bars.join(""), axis)];
   });
   return `<section class="service" data-service="${escapeHtml(service)}"><h3>${escapeHtml(service)}</h3>${rows.join("")}${axisRow(axis)}</section>`;
+}
+
+/** `--live`: every marked event with the cluster's word, newest first, and how each cluster was read. */
+function liveSection(history: DeploymentHistory): string {
+  if (!history.live)
+    return `<p class="caveats">Read from git only: run <code>history --live</code> to mark what each stage's cluster applied.</p>`;
+  const rows = history.events
+    .filter((event) => event.cluster)
+    .sort((a, b) => Date.parse(b.pushedAt ?? b.date) - Date.parse(a.pushedAt ?? a.date))
+    .map((event) => {
+      const mark = event.cluster!;
+      return `<tr data-commit="${event.commit}" data-state="${mark.state}"><td>${escapeHtml(event.stage)}</td><td>${escapeHtml(event.pushedAt ?? event.date)}</td><td>${escapeHtml(event.kind)}</td><td>${event.commit.slice(0, 12)}</td><td>${escapeHtml(event.changes.map(imageChangeText).join("; ") || "no image change")}</td><td class="${mark.state}">${escapeHtml(markText(mark))}</td></tr>`;
+    });
+  const stages = history.live
+    .map(
+      (stage) =>
+        `<li${stage.problem ? ' class="warning"' : ""}>${escapeHtml(`${stage.stage} (context ${stage.context}): ${stage.problem ?? `applied ${stage.lastAppliedRevision ?? "nothing"}${stage.ready ? `, Ready ${stage.ready.status} (${stage.ready.reason})` : ""}`}`)}</li>`,
+    )
+    .join("");
+  return `<table id="live"><tr><th>stage</th><th>pushed (or committed)</th><th>kind</th><th>commit</th><th>image changes</th><th>the cluster's word</th></tr>${rows.join("")}</table><ul>${stages}</ul>`;
 }
 
 /** The whole history as one self-contained HTML page: no scripts, fonts or anything fetched. */
@@ -212,6 +236,7 @@ export function historyHtml(history: DeploymentHistory, title = "jore4 deploymen
 <body><h1>${escapeHtml(title)}</h1>
 <h2>Now</h2>${matrix}
 <h2>Waiting (promotion debt)</h2>${waiting}
+<h2>Applied in the clusters</h2>${liveSection(history)}
 <h2>Timeline</h2>
 <p>Time runs left to right in event order: each gap between two events takes at least ${unitPx} px and grows with the logarithm of its length; gaps longer than ${durationLabel(breakAfterMs)} are breaks (≈).</p>
 <div class="scroll"><div style="min-width:${Math.ceil(axis.units * unitPx) + 70}px">

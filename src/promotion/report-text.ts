@@ -1,5 +1,6 @@
 import { parseImageReference } from "../values/image-reference.ts";
 import type { DeploymentHistory } from "./history.ts";
+import { markText } from "./live.ts";
 import { imageChangeText } from "./message.ts";
 
 /** The tag (or digest) of an image: what tells two images of one service apart. */
@@ -16,7 +17,13 @@ function table(rows: string[][]): string[] {
 
 /** `history` for a terminal: now, what waits, the events, then warnings and caveats. */
 export function historyText(history: DeploymentHistory): string {
-  const lines: string[] = ["Now (image tag per stage):"];
+  const lines: string[] = [
+    history.source === "git"
+      ? "Read from git only (--live marks what each stage's cluster applied)."
+      : "Read from git, marked with the clusters' word (--live).",
+    "",
+    "Now (image tag per stage):",
+  ];
   lines.push(
     ...table([
       ["service", ...history.now.map((stage) => stage.stage)],
@@ -47,6 +54,18 @@ export function historyText(history: DeploymentHistory): string {
     lines.push(
       `  ${event.date}  ${event.stage.padEnd(6)} ${event.kind}${origin} by ${event.author} (${event.commit.slice(0, 12)}): ${changes}`,
     );
+    if (event.cluster)
+      lines.push(`  ${" ".repeat(event.date.length)}  ${"".padEnd(6)} cluster: ${markText(event.cluster)}`);
+  }
+  if (history.live) {
+    lines.push("", "Clusters read (--live):");
+    for (const stage of history.live)
+      lines.push(
+        `  ${stage.stage} (context ${stage.context}): ${
+          stage.problem ??
+          `applied ${stage.lastAppliedRevision ?? "nothing"}${stage.ready ? `; Ready ${stage.ready.status} (${stage.ready.reason})` : ""}${stage.recordsSince ? `; records since ${stage.recordsSince}` : ""}`
+        }`,
+      );
   }
   if (history.warnings.length > 0) {
     lines.push("", "Warnings (history that cannot be trusted as it stands):");

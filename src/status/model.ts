@@ -1,4 +1,5 @@
-import { fluxRevision, type FluxCondition, type FluxSync } from "../cluster/flux-status.ts";
+import type { FluxSync } from "../cluster/flux-status.ts";
+import { fluxRevision, type FluxCondition } from "../kube/flux.ts";
 import type { RecordedDeploy } from "../cluster/objects.ts";
 import { deploymentState } from "../cluster/rollout.ts";
 import type { Platform } from "../config/project.ts";

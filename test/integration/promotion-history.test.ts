@@ -8,7 +8,9 @@ import { diskFiles } from "../../src/io/source-files.ts";
 import { buildHistory, type DeploymentHistory, type StageCommit } from "../../src/promotion/history.ts";
 import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
 import { historyHtml, imageColor } from "../../src/promotion/report-html.ts";
-import { testContext } from "../support/cli.ts";
+import { runMain, testContext } from "../support/cli.ts";
+import { repoRoot } from "../support/repo-fixture.ts";
+import { toolsBinDir } from "../../src/tools/paths.ts";
 import { loadProjectConfig } from "../../src/values/load.ts";
 import { colourCounts, dumpDom, screenshot } from "../support/chromium.ts";
 import { cloneRepo, commitImage, createStageRepo, git, runCli, type StageRepo } from "../support/stage-repo.ts";
@@ -131,6 +133,41 @@ test("the HTML report's column headers stay whole words in a narrow window", asy
     [],
     "every header on one line",
   );
+});
+
+test("a pushed promotion is dated by its push; history --live without the stage's context stays git-only and says why", async () => {
+  const report = await history(repo.root, "--stage", "dev", "--no-fetch");
+  const pushed = report.events.find((event) => event.commit === commits.dev2)!;
+  assert.ok(pushed.pushedAt && Date.parse(pushed.pushedAt) >= Date.parse(pushed.date), JSON.stringify(pushed));
+  const fresh = await cloneRepo(repo, "no-reflog-of-the-push");
+  assert.equal(
+    (await history(fresh, "--stage", "dev", "--no-fetch")).events.find((event) => event.commit === commits.dev2)!
+      .pushedAt,
+    undefined,
+  );
+
+  const dir = mkdtempSync(join(tmpdir(), "jore4-flux-kubeconfig-"));
+  try {
+    const kubeconfig = join(dir, "config");
+    writeFileSync(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
+    const env = { KUBECONFIG: kubeconfig, PATH: `${toolsBinDir(repoRoot)}:${process.env.PATH}` };
+    const live = await runMain(["history", "--live", "--json", "--no-fetch"], { cwd: repo.root, env });
+    assert.equal(live.exitCode, 0, live.stderr);
+    const marked = JSON.parse(live.stdout) as DeploymentHistory;
+    assert.equal(marked.source, "git");
+    assert.ok(marked.events.every((event) => event.cluster === undefined));
+    const byStage = new Map(marked.live!.map((stage) => [stage.stage, stage]));
+    assert.match(byStage.get("dev")!.problem!, /^the cluster could not be read: .*context.*hsl-jore4-dev-cluster/);
+    assert.equal(byStage.get("e2e")!.problem, "not synced by Flux (deployed directly): no Kustomization to read");
+    const text = await runMain(["history", "--live", "--stage", "dev", "--no-fetch"], { cwd: repo.root, env });
+    assert.match(text.stdout, /^Read from git only/);
+    assert.match(
+      text.stdout,
+      /Clusters read \(--live\):\n {2}dev \(context hsl-jore4-dev-cluster\): the cluster could not be read/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a force-pushed stage branch is detected: from the fetch that saw it, and from a fresh clone", async () => {

@@ -1,21 +1,59 @@
 import assert from "node:assert/strict";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseAllDocuments } from "yaml";
 import { crdsDir } from "../../src/cluster/crd-sources.ts";
+import { parseSeconds } from "../../src/cluster/rollout.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
+import type { FluxKustomization } from "../../src/promotion/live.ts";
 import { loadProject } from "../../src/values/load.ts";
 import { runCli, type CliResult } from "./cli.ts";
 import type { Cluster } from "./cluster.ts";
 import { repoRoot as repositoryRoot } from "./repo-fixture.ts";
 import { createStageRepo, git, type StageRepo } from "./stage-repo.ts";
 
-/** What kubectl shows of the stage's Flux Kustomization. */
-export interface FluxKustomization {
+export interface Deployment {
+  metadata: { name: string; namespace?: string; generation: number; labels?: Record<string, string> };
+  spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
   status?: {
-    lastAppliedRevision?: string;
-    lastAttemptedRevision?: string;
-    conditions?: { type: string; status: string; reason: string; message: string }[];
+    observedGeneration?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    replicas?: number;
+    conditions?: { type: string; status: string }[];
   };
+}
+
+/** Rolled out: the controller saw the latest spec, and every replica is updated and available. */
+export const rolledOut = (deployment: Deployment) =>
+  (deployment.status?.observedGeneration ?? 0) >= deployment.metadata.generation &&
+  deployment.status?.updatedReplicas === deployment.spec.replicas &&
+  deployment.status?.availableReplicas === deployment.spec.replicas &&
+  deployment.status?.replicas === deployment.spec.replicas &&
+  deployment.status?.conditions?.some((condition) => condition.type === "Available" && condition.status === "True");
+
+/** Polls `check` until it returns a value, at most `seconds`; fails with the last error and `state()`. */
+export async function eventually<T>(
+  what: string,
+  seconds: number,
+  check: () => Promise<T | undefined>,
+  state: () => Promise<string> = async () => "",
+): Promise<{ value: T; seconds: number }> {
+  const started = Date.now();
+  let last: unknown;
+  while (Date.now() - started < seconds * 1000) {
+    try {
+      const value = await check();
+      if (value !== undefined) return { value, seconds: (Date.now() - started) / 1000 };
+    } catch (error) {
+      last = error;
+    }
+    await sleep(500);
+  }
+  throw new Error(
+    `${what}: not within ${seconds} s${last ? ` (last error: ${String(last)})` : ""}\n${await state().catch(String)}`,
+  );
 }
 
 /**
@@ -30,10 +68,26 @@ export interface FluxStage {
   namespace: string;
   fluxNamespace: string;
   syncName: string;
+  sourceName: string;
+  intervalSeconds: number;
   /** Runs jore4-flux in the repository against the test cluster; fails the test on a non-zero exit. */
   cli(...args: string[]): Promise<CliResult>;
   remoteHead(branch: string): Promise<string>;
   kustomization(): Promise<FluxKustomization>;
+  deployments(): Promise<Map<string, Deployment>>;
+  /** The images of the services' Deployments in clusters/<stage> on the remote stage branch. */
+  branchImages(): Promise<Map<string, string>>;
+  /** `eventually`, failing with the Kustomization's status. */
+  eventually<T>(
+    what: string,
+    seconds: number,
+    check: () => Promise<T | undefined>,
+  ): Promise<{ value: T; seconds: number }>;
+  /**
+   * Flux applies the remote stage branch's head within `applySeconds` (its Kustomization's
+   * lastAppliedRevision), and then every Deployment of the branch rolls out with its image.
+   */
+  liveAtHead(applySeconds: number): Promise<{ head: string; live: Map<string, Deployment>; appliedSeconds: number }>;
   /** Commits everything on main and pushes it. */
   commitAndPush(message: string): Promise<string>;
   /** deploy crds and deploy cluster for the stage, with the Flux controllers running. */
@@ -61,12 +115,64 @@ export async function fluxStage(
   assert.equal(project.config.flux.interval, interval);
   const model = project.stages.find((candidate) => candidate.stage.name === stage)!;
   const namespace = model.values.namespace;
-  const { namespace: fluxNamespace, syncName } = project.config.flux;
+  const { namespace: fluxNamespace, syncName, sourceName } = project.config.flux;
   const context = cluster.contexts[stage]!;
   const cli = async (...args: string[]) => {
     const result = await runCli(repo.root, args, cluster.env as Record<string, string>);
     assert.equal(result.exitCode, 0, `jore4-flux ${args.join(" ")}:\n${result.stderr}`);
     return result;
+  };
+  const remoteHead = async (branch: string) =>
+    (await git(repo.root, "ls-remote", "origin", `refs/heads/${branch}`)).split(/\s/)[0]!;
+  const kustomization = async () =>
+    JSON.parse(
+      await cluster.kubectl(["get", "kustomization", syncName, "-n", fluxNamespace, "-o", "json"]),
+    ) as FluxKustomization;
+  const deployments = async () =>
+    new Map(
+      (
+        JSON.parse(await cluster.kubectl(["get", "deployments", "-n", namespace, "-o", "json"])) as {
+          items: Deployment[];
+        }
+      ).items.map((item) => [item.metadata.name, item]),
+    );
+  const branchImages = async () => {
+    const files = (await git(repo.root, "ls-tree", "--name-only", `origin/${stage}`, `clusters/${stage}/`))
+      .split("\n")
+      .filter((file) => file.endsWith(".yaml"));
+    const images = new Map<string, string>();
+    for (const file of files)
+      for (const document of parseAllDocuments(await git(repo.root, "show", `origin/${stage}:${file}`))) {
+        const object = document.toJS() as Deployment & { kind?: string };
+        // The stage's services (Flux's own notification Deployment lives in the Flux namespace).
+        if (object?.kind === "Deployment" && object.metadata.namespace === namespace)
+          images.set(object.metadata.name, object.spec.template.spec.containers[0]!.image);
+      }
+    return images;
+  };
+  const withStatus = <T>(what: string, seconds: number, check: () => Promise<T | undefined>) =>
+    eventually(
+      what,
+      seconds,
+      check,
+      async () => `Kustomization status: ${JSON.stringify((await kustomization()).status ?? {}, null, 2)}`,
+    );
+  const liveAtHead = async (applySeconds: number) => {
+    const head = await remoteHead(stage);
+    const wanted = await branchImages();
+    const applied = await withStatus(`Flux applies ${stage}@sha1:${head}`, applySeconds, async () =>
+      (await kustomization()).status?.lastAppliedRevision === `${stage}@sha1:${head}` ? true : undefined,
+    );
+    const { value: live } = await withStatus(`${stage}@sha1:${head} rolls out`, 60, async () => {
+      const live = await deployments();
+      for (const [name, image] of wanted) {
+        const deployment = live.get(name);
+        if (!deployment || deployment.spec.template.spec.containers[0]!.image !== image || !rolledOut(deployment))
+          return undefined;
+      }
+      return live;
+    });
+    return { head, live, appliedSeconds: applied.seconds };
   };
   const commitAndPush = async (message: string) => {
     await git(repo.root, "add", "--all");
@@ -97,12 +203,15 @@ export async function fluxStage(
     namespace,
     fluxNamespace,
     syncName,
+    sourceName,
+    intervalSeconds: parseSeconds(interval),
     cli,
-    remoteHead: async (branch) => (await git(repo.root, "ls-remote", "origin", `refs/heads/${branch}`)).split(/\s/)[0]!,
-    kustomization: async () =>
-      JSON.parse(
-        await cluster.kubectl(["get", "kustomization", syncName, "-n", fluxNamespace, "-o", "json"]),
-      ) as FluxKustomization,
+    remoteHead,
+    kustomization,
+    deployments,
+    branchImages,
+    eventually: withStatus,
+    liveAtHead,
     commitAndPush,
     bootstrap: async () => {
       // The Secrets Store driver's Helm chart cannot be downloaded here; its CRDs are installed.

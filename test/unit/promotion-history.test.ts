@@ -167,6 +167,7 @@ test("rewritten history and messages that disagree with the files are reported, 
         ahead: 1,
         behind: 2,
         forcedUpdates: [{ date: "2026-02-01T00:00:00Z", from: sha(5), to: sha(6) }],
+        pushes: [],
       },
     ],
   });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { fluxRevision, fluxSyncOf, type FluxSync } from "../../src/cluster/flux-status.ts";
+import { fluxSyncOf, type FluxSync } from "../../src/cluster/flux-status.ts";
+import { fluxRevision } from "../../src/kube/flux.ts";
 import { recordedDeploy, revisionAnnotation, uncommittedAnnotation, withRevision } from "../../src/cluster/objects.ts";
 import type { ProjectConfig } from "../../src/config/project.ts";
 import { ExitCode } from "../../src/errors.ts";

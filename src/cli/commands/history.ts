@@ -6,6 +6,8 @@ import { Git } from "../../git/git.ts";
 import { diskFiles } from "../../io/source-files.ts";
 import { buildHistory, filterHistory } from "../../promotion/history.ts";
 import { readHistoryInput } from "../../promotion/read-history.ts";
+import { markHistory } from "../../promotion/live.ts";
+import { readStageRecords } from "../../cluster/flux-records.ts";
 import { writeFiles } from "../../io/tree.ts";
 import { historyHtml } from "../../promotion/report-html.ts";
 import { historyText } from "../../promotion/report-text.ts";
@@ -18,7 +20,7 @@ import { jsonOption, noFetchOption } from "../options.ts";
 export function historyCommand(context: Context): CommandUnknownOpts {
   return new Command("history")
     .description(
-      "which image ran on which stage from when to when, who promoted it from which commit, and what waits on each stage; read from git",
+      "which image ran on which stage from when to when, who promoted it from which commit, and what waits on each stage; read from git, and with --live marked with each stage's cluster's word",
     )
     .option("--stage <stage>", "only this stage")
     .option("--service <service>", "only this service")
@@ -31,6 +33,10 @@ export function historyCommand(context: Context): CommandUnknownOpts {
     )
     .addOption(jsonOption("print the history as JSON"))
     .option("--html <file>", "also write a self-contained HTML report (timeline per service) to this file")
+    .option(
+      "--live",
+      "mark each stage's commits with its cluster's word (applied when, failed why, never applied), read from its Flux Kustomization through the stage's context",
+    )
     .addOption(noFetchOption())
     .addHelpText(
       "after",
@@ -38,11 +44,15 @@ export function historyCommand(context: Context): CommandUnknownOpts {
 Read from the first-parent history of each stage branch and the clusters/<stage> files at each
 commit (promotion messages are checked against the files, not trusted). Caveats: a failed
 deployment is not in git; rewritten history is detected where possible and reported under warnings.
+With --live, each stage's cluster is read (only read) through the stage's kube context: its Flux
+Kustomization's status and Events mark every commit applied, failed or never applied; a stage
+whose cluster cannot be read stays git-only and says why.
 
 Examples:
   $ jore4-flux history
   $ jore4-flux history --service ui --stage prod --since 2026-01-01
-  $ jore4-flux history --html history.html`,
+  $ jore4-flux history --html history.html
+  $ jore4-flux history --live --stage dev --html history.html`,
     )
     .action(async (options, command) => {
       const root = repositoryRoot(context, command);
@@ -61,7 +71,13 @@ Examples:
           { exitCode: ExitCode.invalid },
         );
       }
-      const history = filterHistory(full, options);
+      const stages = config.stages.filter((stage) => !options.stage || stage.name === options.stage);
+      const history = filterHistory(
+        options.live
+          ? markHistory(full, await Promise.all(stages.map((stage) => readStageRecords(context, root, config, stage))))
+          : full,
+        options,
+      );
       if (options.html) {
         writeFiles("/", [{ path: resolve(context.cwd, options.html), text: historyHtml(history) }]);
         progress(context, `wrote ${options.html}`);

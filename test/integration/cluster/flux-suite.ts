@@ -2,36 +2,12 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import { parseAllDocuments } from "yaml";
-import { parseSeconds } from "../../../src/cluster/rollout.ts";
 import type { Cluster } from "../../support/cluster.ts";
-import { fluxStage, type FluxKustomization, type FluxStage } from "../../support/flux-stage.ts";
+import { fluxStage, rolledOut, type FluxStage } from "../../support/flux-stage.ts";
 import { git, type StageRepo } from "../../support/stage-repo.ts";
 
 /** How often Flux looks at the stage branch in these tests (jore4-flux.yaml's flux.interval). */
 const interval = "5s";
-const intervalSeconds = parseSeconds(interval);
-
-interface Deployment {
-  metadata: { name: string; namespace?: string; generation: number; labels?: Record<string, string> };
-  spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
-  status?: {
-    observedGeneration?: number;
-    updatedReplicas?: number;
-    availableReplicas?: number;
-    replicas?: number;
-    conditions?: { type: string; status: string }[];
-  };
-}
-
-/** Rolled out: the controller saw the latest spec, and every replica is updated and available. */
-const rolledOut = (deployment: Deployment) =>
-  (deployment.status?.observedGeneration ?? 0) >= deployment.metadata.generation &&
-  deployment.status?.updatedReplicas === deployment.spec.replicas &&
-  deployment.status?.availableReplicas === deployment.spec.replicas &&
-  deployment.status?.replicas === deployment.spec.replicas &&
-  deployment.status?.conditions?.some((condition) => condition.type === "Available" && condition.status === "True");
 
 /**
  * The GitOps loop for real, driven only through the CLI as a user would: a stage repository on
@@ -39,86 +15,23 @@ const rolledOut = (deployment: Deployment) =>
  */
 export function fluxSuite(testCluster: () => Cluster): void {
   describe("Flux reconciles the stage branches on the test cluster", () => {
-    let cluster: Cluster;
     let flux: FluxStage;
     let repo: StageRepo;
     let stage: string;
     let namespace: string;
+    let syncName: string;
+    let intervalSeconds: number;
     const cli = (...args: string[]) => flux.cli(...args);
     const remoteHead = (branch: string) => flux.remoteHead(branch);
     const kustomization = () => flux.kustomization();
-    const deployments = async () =>
-      new Map(
-        (
-          JSON.parse(await cluster.kubectl(["get", "deployments", "-n", namespace, "-o", "json"])) as {
-            items: Deployment[];
-          }
-        ).items.map((item) => [item.metadata.name, item]),
-      );
-    /** The images of the services' Deployments in clusters/<stage> on the remote stage branch. */
-    const branchImages = async () => {
-      const files = (await git(repo.root, "ls-tree", "--name-only", `origin/${stage}`, `clusters/${stage}/`))
-        .split("\n")
-        .filter((file) => file.endsWith(".yaml"));
-      const images = new Map<string, string>();
-      for (const file of files)
-        for (const document of parseAllDocuments(await git(repo.root, "show", `origin/${stage}:${file}`))) {
-          const object = document.toJS() as Deployment & { kind?: string };
-          // The stage's services (Flux's own notification Deployment lives in the Flux namespace).
-          if (object?.kind === "Deployment" && object.metadata.namespace === namespace)
-            images.set(object.metadata.name, object.spec.template.spec.containers[0]!.image);
-        }
-      return images;
-    };
-    /** Polls `check` until it returns a value, at most `seconds`; fails with the last state seen. */
-    async function eventually<T>(
-      what: string,
-      seconds: number,
-      check: () => Promise<T | undefined>,
-    ): Promise<{ value: T; seconds: number }> {
-      const started = Date.now();
-      let last: unknown;
-      while (Date.now() - started < seconds * 1000) {
-        try {
-          const value = await check();
-          if (value !== undefined) return { value, seconds: (Date.now() - started) / 1000 };
-        } catch (error) {
-          last = error;
-        }
-        await sleep(500);
-      }
-      const status = JSON.stringify((await kustomization().catch((): FluxKustomization => ({}))).status ?? {}, null, 2);
-      throw new Error(
-        `${what}: not within ${seconds} s${last ? ` (last error: ${String(last)})` : ""}\nKustomization status: ${status}`,
-      );
-    }
-    /**
-     * Flux applies the remote stage branch's head within `applySeconds` (its Kustomization's
-     * lastAppliedRevision), and then every Deployment of the branch rolls out with its image.
-     */
-    async function liveAtHead(applySeconds: number) {
-      const head = await remoteHead(stage);
-      const wanted = await branchImages();
-      const applied = await eventually(`Flux applies ${stage}@sha1:${head}`, applySeconds, async () =>
-        (await kustomization()).status?.lastAppliedRevision === `${stage}@sha1:${head}` ? true : undefined,
-      );
-      const { value: live } = await eventually(`${stage}@sha1:${head} rolls out`, 60, async () => {
-        const live = await deployments();
-        for (const [name, image] of wanted) {
-          const deployment = live.get(name);
-          if (!deployment || deployment.spec.template.spec.containers[0]!.image !== image || !rolledOut(deployment))
-            return undefined;
-        }
-        return live;
-      });
-      return { head, live, appliedSeconds: applied.seconds };
-    }
+    const deployments = () => flux.deployments();
+    const branchImages = () => flux.branchImages();
+    const liveAtHead = (applySeconds: number) => flux.liveAtHead(applySeconds);
     const commitAndPush = (message: string) => flux.commitAndPush(message);
 
     before(async () => {
-      cluster = testCluster();
-      flux = await fluxStage(cluster, { name: "jore4-flux", interval });
-      ({ repo, stage, namespace } = flux);
+      flux = await fluxStage(testCluster(), { name: "jore4-flux", interval });
+      ({ repo, stage, namespace, syncName, intervalSeconds } = flux);
     });
     after(() => repo?.cleanup());
 
@@ -135,11 +48,7 @@ export function fluxSuite(testCluster: () => Cluster): void {
         const deployment = value.live.get(name)!;
         assert.equal(deployment.spec.template.spec.containers[0]!.image, image, name);
         assert.ok(rolledOut(deployment), `${name} is available`);
-        assert.equal(
-          deployment.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"],
-          flux.syncName,
-          `Flux owns ${name}`,
-        );
+        assert.equal(deployment.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"], syncName, `Flux owns ${name}`);
       }
     });
 
@@ -180,8 +89,8 @@ export function fluxSuite(testCluster: () => Cluster): void {
       await commitAndPush("ui: removed");
       await cli("promote", "main", stage, "--push", "--yes");
       await liveAtHead(2 * intervalSeconds);
-      await eventually("Flux prunes the ui's Deployment and Service", 30, async () => {
-        const gone = await cluster.kubectl([
+      await flux.eventually("Flux prunes the ui's Deployment and Service", 30, async () => {
+        const gone = await testCluster().kubectl([
           "get",
           "deployment/jore4-ui",
           "service/jore4-ui",
@@ -210,7 +119,7 @@ export function fluxSuite(testCluster: () => Cluster): void {
       await commitAndPush("hasura: flux-e2e-never, and a ConfigMap the apiserver rejects");
       await cli("promote", "main", stage, "--push", "--yes");
       const head = await remoteHead(stage);
-      const { value: failed } = await eventually(
+      const { value: failed } = await flux.eventually(
         "Flux reports the failed reconciliation",
         2 * intervalSeconds + 20,
         async () => {

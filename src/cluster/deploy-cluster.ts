@@ -12,8 +12,8 @@ import {
   stageLabel,
   withStageLabel,
   type AppliedChange,
-  type ImageOverride,
 } from "./objects.ts";
+import type { ImageOverride } from "../values/image-reference.ts";
 import { stageValues } from "./login.ts";
 import { waitForDeployments } from "./wait.ts";
 import type { Session } from "./session.ts";

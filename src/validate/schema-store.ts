@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   convertCrd,
   kindKey,
@@ -9,10 +8,11 @@ import {
   type JsonSchema,
   type KubernetesSchemas,
 } from "./schema-convert.ts";
+import { packageRoot } from "../tools/paths.ts";
 import { crdSchemaDir, kubernetesSchemaFile } from "./schema-sources.ts";
 
 /** The schemas shipped in `schemas/` (committed; `check` reads nothing from the network). */
-export const storedSchemaDir = fileURLToPath(new URL("../../schemas/", import.meta.url));
+export const storedSchemaDir = join(packageRoot, "schemas");
 
 /** Where a kind's schema comes from and how current its API version is. */
 export interface KindSchema {

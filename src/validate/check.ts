@@ -129,7 +129,7 @@ function schemaTools(set: SchemaSet): { index: SchemaIndex; validator: SchemaVal
   let tools = compiledSchemas.get(set);
   if (!tools) {
     const index = new SchemaIndex(set);
-    tools = { index, validator: new SchemaValidator(index) };
+    tools = { index, validator: new SchemaValidator(index, set.compiled) };
     compiledSchemas.set(set, tools);
   }
   return tools;

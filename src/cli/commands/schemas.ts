@@ -24,8 +24,10 @@ export function schemasCommand(context: Context): CommandUnknownOpts {
       const { applyFiles, planFiles } = await import("../../generate/committed.ts");
       const { collectSchemas, crdSchemaDir } = await import("../../validate/schema-sources.ts");
       const root = repositoryRoot(context, command);
+      const { compiledValidatorsFileFor } = await import("../../validate/schema-store.ts");
       const generated = await collectSchemas(context);
-      const expected = Object.fromEntries(generated.files.map((file) => [`${schemasDir}/${file.path}`, file.text]));
+      const files = [...generated.files, compiledValidatorsFileFor(generated.files)];
+      const expected = Object.fromEntries(files.map((file) => [`${schemasDir}/${file.path}`, file.text]));
       const plan = planFiles(root, expected, [`${schemasDir}/${crdSchemaDir}`]);
       if (!options.check) applyFiles(root, plan, schemasDir);
       reportPlan(context, plan, {

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { stringify } from "yaml";
+import { renderProject } from "../../src/generate/render-project.ts";
+import { memoryFiles } from "../../src/io/source-files.ts";
+import { kubernetesYaml } from "../../src/kube/yaml.ts";
+import { largeConfiguration } from "../../bench/large-config.ts";
+import { shippedFiles } from "../support/repo-fixture.ts";
+
+/** What kubernetesYaml must equal: yaml's own stringify with the same options. */
+const yamlText = (value: unknown) =>
+  stringify(value, { lineWidth: 0, aliasDuplicateObjects: false, compat: "yaml-1.1" });
+
+describe("kubernetesYaml writes exactly what yaml's stringify writes", () => {
+  test("nesting, empty collections, block scalars at every depth, quoting (YAML 1.1 look-alikes, keys too)", () => {
+    const values: unknown[] = [
+      { a: [1, { b: 2, c: [] }], d: {}, e: null, f: "x\ny\n", g: ["a\nb", " lead\nx"], h: [[1, 2], []] },
+      { i: { j: { k: "yes", n: "n" } }, skipped: undefined, "a b": 1, "x:y": 2, "": 3, "- z": 4 },
+      [{ a: "p\nq" }],
+      { s: "x\n\n", t: "tail  \n", n: "\n", deep: { x: { y: [{ z: "\n", w: "a\n\n  b\n" }] } } },
+      { a: -0, b: 1e21, c: NaN, d: Infinity, e: "0777", f: "1:20", g: "~", h: "2022-02-03", i: "'q'", j: '"d"' },
+      { k: "# c", l: "a #b", m: "a: b", o: "@x", p: "-", q: "---", r: " sp", s: "tab\tx", t: "ü", u: "\u0007" },
+      { x: [[]], y: [{}], z: [[{ a: 1 }]], w: [[["x"]]] },
+      { sparse: [undefined, 1], date: new Date(0) },
+      [],
+      {},
+      "a string",
+    ];
+    for (const value of values) assert.equal(kubernetesYaml(value), yamlText(value), JSON.stringify(value));
+  });
+
+  test("every object of the shipped configuration and of a generated 3 stages × 20 services one", () => {
+    const shipped = shippedFiles();
+    let count = 0;
+    for (const files of [shipped, largeConfiguration(3, 20, shipped["jore4-flux.yaml"]!)]) {
+      for (const stage of renderProject(memoryFiles(files)).stages)
+        for (const file of stage.files)
+          for (const object of file.objects) {
+            assert.equal(kubernetesYaml(object), yamlText(object), `${stage.dir}/${file.name}`);
+            count += 1;
+          }
+    }
+    assert.ok(count > 300, `${count} objects compared`);
+  });
+});

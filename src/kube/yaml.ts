@@ -13,7 +13,17 @@ type Scalar = string | number | boolean | null;
 /** Scalars as yaml writes them after `key: `; a multi-line one also depends on the key's column. */
 const scalars = new Map<string, string>();
 
+/**
+ * Strings yaml writes plain (as they are) with these options: a letter first, then name characters,
+ * no ':' last, no bool or null word; not `e` and a digit, which yaml's YAML 1.1 floats match. A fast
+ * path only: any other string is written by yaml (test/unit/kube-yaml.test.ts compares both).
+ */
+const plainString =
+  /^(?![eE][-+]?[0-9])(?!(?:y|n|yes|no|on|off|true|false|null)$)[A-Za-z](?:[A-Za-z0-9_./:@=+%~-]*[A-Za-z0-9_./@=+%~-])?$/i;
+
 function scalarText(value: Scalar, column: number): string {
+  if (typeof value === "string" ? plainString.test(value) : Number.isSafeInteger(value) && !Object.is(value, -0))
+    return String(value);
   const multiLine = typeof value === "string" && value.includes("\n");
   const key = `${multiLine ? column : ""}:${typeof value}:${String(value)}`;
   let text = scalars.get(key);

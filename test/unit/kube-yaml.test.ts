@@ -29,6 +29,21 @@ describe("kubernetesYaml writes exactly what yaml's stringify writes", () => {
     for (const value of values) assert.equal(kubernetesYaml(value), yamlText(value), JSON.stringify(value));
   });
 
+  test("20,000 short strings of letters, digits and the name characters the fast path writes plain", () => {
+    let seed = 11;
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % below;
+    };
+    const first = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const rest = "abyYnNoOtTfFeEsSlL0129_./:@=+%~- #,";
+    for (let index = 0; index < 20000; index += 1) {
+      let text = first[random(first.length)]!;
+      for (let length = random(7); length > 0; length -= 1) text += rest[random(rest.length)]!;
+      assert.equal(kubernetesYaml({ key: text }), yamlText({ key: text }), JSON.stringify(text));
+    }
+  });
+
   test("every object of the shipped configuration and of a generated 3 stages × 20 services one", () => {
     const shipped = shippedFiles();
     let count = 0;

@@ -21,15 +21,15 @@ function fileObjects(
   rendered: readonly KubeObject[] | undefined,
   cache: DocumentCache,
 ): ManifestObject[] {
-  let documents: YamlSource[] | undefined;
-  const parsed = () => (documents ??= rendered ? parseGeneratedStream(file, text, cache) : parseYamlStream(file, text));
-  if (!rendered) return parsed().map((source) => ({ file, object: source.value as KubeObject, source }));
+  if (!rendered)
+    return parseYamlStream(file, text).map((source) => ({ file, object: source.value as KubeObject, source }));
+  let generated: ((index: number) => YamlSource) | undefined;
   const objects = JSON.parse(JSON.stringify(rendered)) as KubeObject[];
   return objects.map((object, index) => ({
     file,
     object,
     get source() {
-      return parsed()[index]!;
+      return (generated ??= parseGeneratedStream(file, text, cache))(index);
     },
   }));
 }

@@ -103,15 +103,25 @@ export type DocumentCache = Map<string, { document: Document; lineCounter: LineC
 
 /**
  * The documents of a stream as `jore4-flux generate` writes it (comment lines, then `---` and one
- * document each; no other line is `---`), each distinct document parsed once per `cache`. Where
- * a document has a problem, the whole stream is parsed as any other (to report it the same way).
+ * document each; no other line is `---`), each parsed only when asked for, and each distinct
+ * document once per `cache`. Where a document has a problem, the whole stream is parsed as any
+ * other (to report it the same way).
  */
-export function parseGeneratedStream(file: string, text: string, cache: DocumentCache): YamlSource[] {
+export function parseGeneratedStream(file: string, text: string, cache: DocumentCache): (index: number) => YamlSource {
   const parts = text.split("\n---\n");
-  const sources: YamlSource[] = [];
-  let line = parts[0]!.split("\n").length + 2; // the first document's first line
-  for (const raw of parts.slice(1)) {
+  const starts: number[] = []; // the first line of each document
+  let line = parts[0]!.split("\n").length + 2;
+  const documents = parts.slice(1).map((raw) => {
     const part = raw.endsWith("\n") ? raw : `${raw}\n`;
+    starts.push(line);
+    line += part.split("\n").length;
+    return part;
+  });
+  const sources = new Map<number, YamlSource>();
+  return (index) => {
+    const known = sources.get(index);
+    if (known) return known;
+    const part = documents[index] ?? "";
     let parsed = cache.get(part);
     if (!cache.has(part)) {
       const lineCounter = new LineCounter();
@@ -123,19 +133,27 @@ export function parseGeneratedStream(file: string, text: string, cache: Document
       parsed = clean ? { document, lineCounter } : undefined;
       cache.set(part, parsed);
     }
-    if (!parsed) return parseYamlStream(file, text);
-    const first = line;
+    if (!parsed) return parseYamlStream(file, text)[index]!;
     const { document, lineCounter } = parsed;
+    const first = starts[index]!;
     const shifted = {
-      linePos: (offset: number) => ({
-        ...lineCounter.linePos(offset),
-        line: first - 1 + lineCounter.linePos(offset).line,
-      }),
+      linePos: (offset: number) => {
+        const position = lineCounter.linePos(offset);
+        return { line: first - 1 + position.line, col: position.col };
+      },
     };
-    sources.push({ file, document, lineCounter: shifted, value: documentValue(file, shifted, document) });
-    line += part.split("\n").length;
-  }
-  return sources;
+    let value: unknown;
+    const source: YamlSource = {
+      file,
+      document,
+      lineCounter: shifted,
+      get value() {
+        return (value ??= documentValue(file, shifted, document));
+      },
+    };
+    sources.set(index, source);
+    return source;
+  };
 }
 
 /** Parses a multi-document YAML stream (plain manifests); empty documents are dropped. */

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { distIsCurrent } from "../scripts/build.mjs";
+import { distIsCurrent } from "../bin/dist-stamp.js";
 import { diskFiles } from "../src/io/source-files.ts";
 import { locateTool } from "../src/tools/locate.ts";
 import { kubeconformTemplate, writeKubeconformSchemas } from "../src/validate/kubeconform-layout.ts";

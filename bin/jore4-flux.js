@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the build in dist/ (made by `npm ci`, see scripts/build.mjs) while it matches the sources;
 // otherwise the TypeScript sources directly through tsx, so the CLI never runs stale code.
-import { distIsCurrent } from "../scripts/build.mjs";
+import { distIsCurrent } from "./dist-stamp.js";
 
 let load = (module) => import(`../dist/${module}.js`);
 if (!distIsCurrent()) {

@@ -48,4 +48,17 @@ export async function build() {
   return relative(root, dist);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) console.log(`built ${await build()}/`);
+/** esbuild is a dev dependency: `npm ci --omit=dev` (the deploy workflows) has none, and runs the sources. */
+async function hasEsbuild() {
+  try {
+    await import("esbuild");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  if (await hasEsbuild()) console.log(`built ${await build()}/`);
+  else console.log("esbuild is not installed (npm ci --omit=dev?): no dist/; the CLI runs its sources through tsx");
+}

@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".tools/", "clusters/", "crds/", "schemas/"] },
+  { ignores: ["node_modules/", ".tools/", "dist/", "clusters/", "crds/", "schemas/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -36,7 +36,7 @@ export interface RunOptions {
   /** Let the program talk to the person (e.g. `az login`'s device-code prompt). */
   stdin?: "inherit";
   stderr?: "inherit";
-  /** Keep standard output as bytes (`stdoutBytes`), e.g. for `git cat-file --batch`. */
+  /** Keep standard output as bytes (`stdoutBytes`; `stdout` stays empty), e.g. for `git cat-file --batch`. */
   binary?: boolean;
 }
 

@@ -1,38 +1,52 @@
 import { createInterface } from "node:readline/promises";
-import { execa } from "execa";
+import { spawn } from "node:child_process";
 import type { Context, ProcessRunner } from "./context.ts";
 
 /**
- * The process runner over execa: the context's environment (not the process's) and working
- * folder, no rejection on failure, whole outputs kept.
+ * The process runner over Node's own child processes (execa cost more to load and per call than
+ * it gave here): the context's environment (not the process's) and working folder, no rejection
+ * on failure, whole outputs kept, standard output and error also interleaved as they arrived.
  */
 export function processRunner(env: Readonly<Record<string, string | undefined>>, cwd: string): ProcessRunner {
-  return async (file, args, options = {}) => {
-    const result = await execa(file, [...args], {
-      cwd: options.cwd ?? cwd,
-      env: { ...env, ...options.env },
-      extendEnv: false,
-      input: options.input,
-      stdin: options.stdin ?? (options.input === undefined ? "ignore" : "pipe"),
-      stderr: options.stderr ?? "pipe",
-      all: options.stderr !== "inherit",
-      reject: false,
-      stripFinalNewline: false,
-      maxBuffer: 1024 * 1024 * 1024,
-      ...(options.binary ? { encoding: "buffer" as const } : {}),
+  return (file, args, options = {}) =>
+    new Promise((resolve) => {
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      const all: Buffer[] = [];
+      const command = [file, ...args].join(" ");
+      const child = spawn(file, [...args], {
+        cwd: options.cwd ?? cwd,
+        env: { ...env, ...options.env },
+        stdio: [options.stdin ?? (options.input === undefined ? "ignore" : "pipe"), "pipe", options.stderr ?? "pipe"],
+      });
+      child.stdout?.on("data", (chunk: Buffer) => void (stdout.push(chunk), all.push(chunk)));
+      child.stderr?.on("data", (chunk: Buffer) => void (stderr.push(chunk), all.push(chunk)));
+      // A program that exits without reading its input closes the pipe: not a failure of ours.
+      child.stdin?.on("error", () => {});
+      if (options.input !== undefined) child.stdin?.end(options.input);
+      let spawnError: Error | undefined;
+      child.on("error", (error) => (spawnError = error));
+      child.on("close", (code, signal) => {
+        const out = Buffer.concat(stdout);
+        const exitCode = code ?? 1;
+        const failed = spawnError !== undefined || signal !== null || exitCode !== 0;
+        resolve({
+          stdout: options.binary ? "" : out.toString("utf8"),
+          stderr: Buffer.concat(stderr).toString("utf8"),
+          all: options.stderr === "inherit" ? "" : Buffer.concat(all).toString("utf8"),
+          exitCode: spawnError ? 1 : exitCode,
+          failed,
+          message: spawnError
+            ? `Command failed: ${command}: ${spawnError.message}`
+            : signal
+              ? `Command was killed with ${signal}: ${command}`
+              : failed
+                ? `Command failed with exit code ${exitCode}: ${command}`
+                : "",
+          ...(options.binary ? { stdoutBytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) } : {}),
+        });
+      });
     });
-    const text = (value: unknown) =>
-      value instanceof Uint8Array ? Buffer.from(value).toString("utf8") : String(value ?? "");
-    return {
-      stdout: text(result.stdout),
-      stderr: text(result.stderr),
-      all: text(result.all),
-      exitCode: result.exitCode ?? 1,
-      failed: result.failed,
-      message: result.shortMessage ?? "",
-      ...(options.binary ? { stdoutBytes: result.stdout as Uint8Array } : {}),
-    };
-  };
 }
 
 /** The real context of the `jore4-flux` binary: this process's streams, terminal, environment and folder. */

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { progress, type Context } from "../context.ts";
 import type { WriteOptions } from "../generate/generate.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { projectConfigFile } from "../values/load.ts";
+import { projectConfigFile } from "../config/project-file.ts";
 
 /** Finds the repository root: the folder given, or the nearest one up from it holding jore4-flux.yaml. */
 export function findRoot(start: string): string {

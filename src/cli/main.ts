@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, CommanderError, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { progress, type Context } from "../context.ts";
 import { ExitCode, formatProblem, Jore4FluxError } from "../errors.ts";
+import { packageRoot } from "../tools/paths.ts";
 import { commands } from "./commands/index.ts";
 
 function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as {
     version: string;
   };
   return manifest.version;

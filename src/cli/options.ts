@@ -1,9 +1,8 @@
 import { Option, type Command, type OptionValues } from "@commander-js/extra-typings";
-import { crdSteps, type CrdStep } from "../cluster/deploy-crds.ts";
-import { parseImageOverride, type ImageOverride } from "../cluster/objects.ts";
 import { parseSeconds } from "../cluster/rollout.ts";
-import { openSession } from "../cluster/session.ts";
+import { crdSteps, type CrdStep } from "../cluster/step.ts";
 import type { Context } from "../context.ts";
+import { parseImageOverride, type ImageOverride } from "../values/image-reference.ts";
 import { repositoryRoot } from "./context.ts";
 
 /**
@@ -40,11 +39,12 @@ export function withGuardOptions<Args extends unknown[], Opts extends OptionValu
 }
 
 /** The cluster session of a command; with `json`, a dry run's script goes to stderr (stdout holds the JSON). */
-export function sessionFor(
+export async function sessionFor(
   context: Context,
   command: { optsWithGlobals(): object },
   options: { dryRun?: boolean; json?: boolean },
 ) {
+  const { openSession } = await import("../cluster/session.ts");
   return openSession(context, repositoryRoot(context, command), {
     dryRun: options.dryRun ?? false,
     json: options.json ?? false,

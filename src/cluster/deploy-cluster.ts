@@ -14,9 +14,9 @@ import {
   withStageLabel,
   type AppliedChange,
   type DeployRevision,
-  type ImageOverride,
 } from "./objects.ts";
 import { Git } from "../git/git.ts";
+import type { ImageOverride } from "../values/image-reference.ts";
 import { stageValues } from "./login.ts";
 import { waitForDeployments } from "./wait.ts";
 import type { Session } from "./session.ts";

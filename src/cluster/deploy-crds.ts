@@ -5,20 +5,9 @@ import { secretStoreDriverStep } from "./helm.ts";
 import { kubectlSteps } from "./kubectl.ts";
 import { parseObjects } from "../kube/object.ts";
 import type { Session } from "./session.ts";
-import type { CommandStep } from "./step.ts";
+import type { CommandStep, CrdStep } from "./step.ts";
 import type { Target } from "./target.ts";
 import { waitForDeployments } from "./wait.ts";
-
-/** The steps of `deploy crds`, by name (for `--skip`). */
-export const crdSteps = [
-  "flux",
-  "secret-store-crds",
-  "secret-store-driver",
-  "ingress-nginx",
-  "ingress-webhook",
-  "ingress-wait",
-] as const;
-export type CrdStep = (typeof crdSteps)[number];
 
 export interface DeployCrdsOptions {
   skip: readonly CrdStep[];

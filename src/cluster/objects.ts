@@ -3,7 +3,7 @@ import { stringify } from "yaml";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { diffObjects, type ObjectChange } from "../kube/diff.ts";
 import { objectId, resourceType, type KubeObject } from "../kube/object.ts";
-import { imageName } from "../values/image-reference.ts";
+import { imageName, type ImageOverride } from "../values/image-reference.ts";
 
 /** Label put on every object `deploy cluster` applies, naming the stage: what `--prune` looks for. */
 export const stageLabel = "jore4-flux.hsl.fi/stage";
@@ -153,23 +153,6 @@ export function semanticChanges(dryRun: readonly KubeObject[], live: ReadonlyMap
           });
     return { ...change!, diff };
   });
-}
-
-/** An image override: every container image named `name` (any tag or digest) becomes `image`; `name` may also be a service of the values. */
-export interface ImageOverride {
-  name: string;
-  image: string;
-}
-
-export function parseImageOverride(text: string): ImageOverride {
-  const separator = text.indexOf("=");
-  const [name, image] = separator > 0 ? [text.slice(0, separator), text.slice(separator + 1)] : [imageName(text), text];
-  if (!image || /\s/.test(image))
-    throw new Jore4FluxError(
-      `--set-image ${text}: expected SERVICE=IMAGE, NAME=IMAGE or IMAGE (e.g. ui=hsldevcom/jore4-ui:latest)`,
-      { exitCode: ExitCode.invalid },
-    );
-  return { name, image };
 }
 
 /** An override named by service (`ui=…`) becomes one named by that service's image in the values. */

@@ -32,3 +32,14 @@ export function formatSteps(steps: readonly CommandStep[]): string {
     .join("\n\n")
     .concat("\n");
 }
+
+/** The steps of `deploy crds`, by name (for `--skip`). */
+export const crdSteps = [
+  "flux",
+  "secret-store-crds",
+  "secret-store-driver",
+  "ingress-nginx",
+  "ingress-webhook",
+  "ingress-wait",
+] as const;
+export type CrdStep = (typeof crdSteps)[number];

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { dnsLabel, duration } from "../values/fields.ts";
 

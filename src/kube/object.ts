@@ -15,10 +15,23 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** Typed models (kubernetes-models) carry their schema; this turns one into plain, checked data. */
-export function plainObject(model: { validate(): void; toJSON(): unknown }): KubeObject {
-  model.validate();
-  return model.toJSON() as KubeObject;
+function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndefined);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, inner]) => inner !== undefined)
+      .map(([key, inner]) => [key, withoutUndefined(inner)]),
+  );
+}
+
+/**
+ * An object typed by its kubernetes-models interface (`plainObject<IDeployment>({...})`: the
+ * models are types only, so no schema code loads at run time; `check` validates against the real
+ * schemas) as plain data, its undefined fields left out.
+ */
+export function plainObject<Model extends { apiVersion: string; kind: string }>(model: Model): KubeObject {
+  return withoutUndefined(model) as KubeObject;
 }
 
 /**

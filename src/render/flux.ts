@@ -1,7 +1,7 @@
-import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
-import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
-import { Alert, Provider } from "@kubernetes-models/flux-cd/notification.toolkit.fluxcd.io/v1beta3";
-import { Deployment } from "kubernetes-models/apps/v1";
+import type { IGitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
+import type { IKustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
+import type { IAlert, IProvider } from "@kubernetes-models/flux-cd/notification.toolkit.fluxcd.io/v1beta3";
+import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { ProjectConfig, StageConfig, StageNotifications } from "../config/project.ts";
 import type { Values } from "../values/schema.ts";
 import { plainObject, type KubeObject } from "../kube/object.ts";
@@ -11,23 +11,23 @@ import { keyVaultProviderSpec } from "./service.ts";
 export function fluxSyncObjects(config: ProjectConfig, stage: StageConfig): KubeObject[] {
   const { flux } = config;
   return [
-    plainObject(
-      new GitRepository({
-        metadata: { name: flux.sourceName, namespace: flux.namespace },
-        spec: { interval: flux.interval, ref: { branch: stage.branch }, url: config.repository.url },
-      }),
-    ),
-    plainObject(
-      new Kustomization({
-        metadata: { name: flux.syncName, namespace: flux.namespace },
-        spec: {
-          interval: flux.interval,
-          path: `./${config.paths.clusters}/${stage.name}`,
-          prune: flux.prune,
-          sourceRef: { kind: "GitRepository", name: flux.sourceName },
-        },
-      }),
-    ),
+    plainObject<IGitRepository>({
+      apiVersion: "source.toolkit.fluxcd.io/v1",
+      kind: "GitRepository",
+      metadata: { name: flux.sourceName, namespace: flux.namespace },
+      spec: { interval: flux.interval, ref: { branch: stage.branch }, url: config.repository.url },
+    }),
+    plainObject<IKustomization>({
+      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+      kind: "Kustomization",
+      metadata: { name: flux.syncName, namespace: flux.namespace },
+      spec: {
+        interval: flux.interval,
+        path: `./${config.paths.clusters}/${stage.name}`,
+        prune: flux.prune,
+        sourceRef: { kind: "GitRepository", name: flux.sourceName },
+      },
+    }),
   ];
 }
 
@@ -57,41 +57,41 @@ function webhookFromKeyVault(config: ProjectConfig, notifications: StageNotifica
         ],
       },
     },
-    plainObject(
-      new Deployment({
-        metadata: { name: secretSyncName, namespace, labels },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              containers: [
-                {
-                  name: "pause",
-                  image: pauseImage,
-                  resources: { requests: { cpu: "1m", memory: "8Mi" }, limits: { cpu: "10m", memory: "16Mi" } },
-                  // The image holds nothing but /pause, whose -v prints its version and exits 0.
-                  livenessProbe: { exec: { command: ["/pause", "-v"] } },
-                  readinessProbe: { exec: { command: ["/pause", "-v"] } },
-                  volumeMounts: [{ name: "webhook", mountPath: "/mnt/secrets-store", readOnly: true }],
+    plainObject<IDeployment>({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: secretSyncName, namespace, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: "pause",
+                image: pauseImage,
+                resources: { requests: { cpu: "1m", memory: "8Mi" }, limits: { cpu: "10m", memory: "16Mi" } },
+                // The image holds nothing but /pause, whose -v prints its version and exits 0.
+                livenessProbe: { exec: { command: ["/pause", "-v"] } },
+                readinessProbe: { exec: { command: ["/pause", "-v"] } },
+                volumeMounts: [{ name: "webhook", mountPath: "/mnt/secrets-store", readOnly: true }],
+              },
+            ],
+            volumes: [
+              {
+                name: "webhook",
+                csi: {
+                  driver: "secrets-store.csi.k8s.io",
+                  readOnly: true,
+                  volumeAttributes: { secretProviderClass: notifications.secretName },
                 },
-              ],
-              volumes: [
-                {
-                  name: "webhook",
-                  csi: {
-                    driver: "secrets-store.csi.k8s.io",
-                    readOnly: true,
-                    volumeAttributes: { secretProviderClass: notifications.secretName },
-                  },
-                },
-              ],
-            },
+              },
+            ],
           },
         },
-      }),
-    ),
+      },
+    }),
   ];
 }
 
@@ -106,31 +106,31 @@ export function fluxNotificationObjects(config: ProjectConfig, stage: StageConfi
   if (!notifications) return [];
   const { flux } = config;
   return [
-    plainObject(
-      new Provider({
-        metadata: { name: notificationNames.provider, namespace: flux.namespace },
-        spec: {
-          type: "slack",
-          channel: notifications.channel,
-          username: `jore4-flux ${stage.name}`,
-          secretRef: { name: notifications.secretName },
-        },
-      }),
-    ),
-    plainObject(
-      new Alert({
-        metadata: { name: notificationNames.alert, namespace: flux.namespace },
-        spec: {
-          providerRef: { name: notificationNames.provider },
-          eventSeverity: "info",
-          eventSources: [
-            { kind: "GitRepository", name: flux.sourceName },
-            { kind: "Kustomization", name: flux.syncName },
-          ],
-          eventMetadata: { stage: stage.name },
-        },
-      }),
-    ),
+    plainObject<IProvider>({
+      apiVersion: "notification.toolkit.fluxcd.io/v1beta3",
+      kind: "Provider",
+      metadata: { name: notificationNames.provider, namespace: flux.namespace },
+      spec: {
+        type: "slack",
+        channel: notifications.channel,
+        username: `jore4-flux ${stage.name}`,
+        secretRef: { name: notifications.secretName },
+      },
+    }),
+    plainObject<IAlert>({
+      apiVersion: "notification.toolkit.fluxcd.io/v1beta3",
+      kind: "Alert",
+      metadata: { name: notificationNames.alert, namespace: flux.namespace },
+      spec: {
+        providerRef: { name: notificationNames.provider },
+        eventSeverity: "info",
+        eventSources: [
+          { kind: "GitRepository", name: flux.sourceName },
+          { kind: "Kustomization", name: flux.syncName },
+        ],
+        eventMetadata: { stage: stage.name },
+      },
+    }),
     ...(stage.platform === "aks" ? webhookFromKeyVault(config, notifications, values) : []),
   ];
 }

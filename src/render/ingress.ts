@@ -1,4 +1,4 @@
-import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
+import type { IIngress } from "kubernetes-models/networking.k8s.io/v1";
 import type { IIoK8sApiNetworkingV1HTTPIngressPath as IngressPath } from "kubernetes-models/networking.k8s.io/v1";
 import type { Platform } from "../config/project.ts";
 import type { Values } from "../values/schema.ts";
@@ -77,16 +77,16 @@ export function ingressObjects(values: Values, platform: Platform): KubeObject[]
     backend: { service: { name: route.service, port: { number: route.port } } },
   }));
   return [
-    plainObject(
-      new Ingress({
-        metadata: { name: ingressName, namespace: values.namespace, annotations: annotations(platform, values) },
-        spec: {
-          ingressClassName: variant.className,
-          rules: [
-            { ...(platform === "aks" && values.ingress.host ? { host: values.ingress.host } : {}), http: { paths } },
-          ],
-        },
-      }),
-    ),
+    plainObject<IIngress>({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name: ingressName, namespace: values.namespace, annotations: annotations(platform, values) },
+      spec: {
+        ingressClassName: variant.className,
+        rules: [
+          { ...(platform === "aks" && values.ingress.host ? { host: values.ingress.host } : {}), http: { paths } },
+        ],
+      },
+    }),
   ];
 }

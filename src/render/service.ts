@@ -1,5 +1,5 @@
-import { ConfigMap, Secret, Service } from "kubernetes-models/v1";
-import { Deployment } from "kubernetes-models/apps/v1";
+import type { IConfigMap, ISecret, IService } from "kubernetes-models/v1";
+import type { IDeployment } from "kubernetes-models/apps/v1";
 import type {
   IIoK8sApiCoreV1Container as Container,
   IIoK8sApiCoreV1Probe as Probe,
@@ -27,9 +27,12 @@ function envConfigMap(name: string, service: ServiceValues, namespace: string): 
   if (Object.keys(service.env).length === 0) return [];
   const data = Object.fromEntries(sortedEntries(service.env).map(([key, value]) => [key, String(value)]));
   return [
-    plainObject(
-      new ConfigMap({ metadata: { name: envConfigMapName(name), namespace, labels: appLabels(name) }, data }),
-    ),
+    plainObject<IConfigMap>({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: envConfigMapName(name), namespace, labels: appLabels(name) },
+      data,
+    }),
   ];
 }
 
@@ -70,13 +73,13 @@ function localSecret(name: string, service: ServiceValues, namespace: string): K
   const stringData = Object.fromEntries(
     sortedEntries(service.secrets).map(([file, secret]) => [file, String(secret.local ?? "")]),
   );
-  return plainObject(
-    new Secret({
-      metadata: { name: secretsName(name), namespace, labels: appLabels(name) },
-      type: "Opaque",
-      stringData,
-    }),
-  );
+  return plainObject<ISecret>({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: secretsName(name), namespace, labels: appLabels(name) },
+    type: "Opaque",
+    stringData,
+  });
 }
 
 /** AKS stages read secrets from the Key Vault through the CSI driver; kind stages from a local Secret, at the same path. */
@@ -125,22 +128,22 @@ function container(name: string, service: ServiceValues, values: Values, mountSe
 }
 
 function deployment(name: string, service: ServiceValues, values: Values, volume: Volume | undefined): KubeObject {
-  return plainObject(
-    new Deployment({
-      metadata: { name: objectName(name), namespace: values.namespace, labels: appLabels(name) },
-      spec: {
-        replicas: service.replicas,
-        selector: { matchLabels: appLabels(name) },
-        template: {
-          metadata: { labels: appLabels(name) },
-          spec: {
-            containers: [container(name, service, values, volume !== undefined)],
-            ...(volume ? { volumes: [volume] } : {}),
-          },
+  return plainObject<IDeployment>({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: objectName(name), namespace: values.namespace, labels: appLabels(name) },
+    spec: {
+      replicas: service.replicas,
+      selector: { matchLabels: appLabels(name) },
+      template: {
+        metadata: { labels: appLabels(name) },
+        spec: {
+          containers: [container(name, service, values, volume !== undefined)],
+          ...(volume ? { volumes: [volume] } : {}),
         },
       },
-    }),
-  );
+    },
+  });
 }
 
 function kubeService(name: string, service: ServiceValues, namespace: string): KubeObject {
@@ -150,12 +153,12 @@ function kubeService(name: string, service: ServiceValues, namespace: string): K
     protocol: "TCP" as const,
     ...(service.nodePort ? { nodePort: service.nodePort } : {}),
   };
-  return plainObject(
-    new Service({
-      metadata: { name: objectName(name), namespace, labels: appLabels(name) },
-      spec: { type: service.serviceType, selector: appLabels(name), ports: [port] },
-    }),
-  );
+  return plainObject<IService>({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: objectName(name), namespace, labels: appLabels(name) },
+    spec: { type: service.serviceType, selector: appLabels(name), ports: [port] },
+  });
 }
 
 /** All objects of one service: env ConfigMap, secrets, Deployment and Service. */

@@ -1,4 +1,4 @@
-import { LimitRange, Namespace } from "kubernetes-models/v1";
+import type { ILimitRange, INamespace } from "kubernetes-models/v1";
 import type { ProjectConfig } from "../config/project.ts";
 import { baseName, type StageModel } from "../values/load.ts";
 import { fluxNotificationObjects, fluxSyncObjects } from "./flux.ts";
@@ -37,7 +37,7 @@ export function renderStage(config: ProjectConfig, model: StageModel): RenderedS
   const files: RenderedFile[] = [
     {
       name: "namespace.yaml",
-      objects: [plainObject(new Namespace({ metadata: { name: values.namespace } }))],
+      objects: [plainObject<INamespace>({ apiVersion: "v1", kind: "Namespace", metadata: { name: values.namespace } })],
       sources: valuesFiles,
     },
   ];
@@ -45,20 +45,20 @@ export function renderStage(config: ProjectConfig, model: StageModel): RenderedS
     files.push({
       name: "limit-range.yaml",
       objects: [
-        plainObject(
-          new LimitRange({
-            metadata: { name: defaultResourcesName, namespace: values.namespace },
-            spec: {
-              limits: [
-                {
-                  type: "Container",
-                  ...(values.defaultResources.requests ? { defaultRequest: values.defaultResources.requests } : {}),
-                  ...(values.defaultResources.limits ? { default: values.defaultResources.limits } : {}),
-                },
-              ],
-            },
-          }),
-        ),
+        plainObject<ILimitRange>({
+          apiVersion: "v1",
+          kind: "LimitRange",
+          metadata: { name: defaultResourcesName, namespace: values.namespace },
+          spec: {
+            limits: [
+              {
+                type: "Container",
+                ...(values.defaultResources.requests ? { defaultRequest: values.defaultResources.requests } : {}),
+                ...(values.defaultResources.limits ? { default: values.defaultResources.limits } : {}),
+              },
+            ],
+          },
+        }),
       ],
       sources: valuesFiles,
     });

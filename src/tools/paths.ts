@@ -1,11 +1,20 @@
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Context } from "../context.ts";
 import type { GoTool } from "./catalog.ts";
 
-/** The jore4-flux package itself, whose tools/go/ holds the wrapper modules (wherever the configuration lives). */
-export const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
+/** The nearest folder up from `dir` holding a package.json. */
+function packageFolder(dir: string): string {
+  return existsSync(join(dir, "package.json")) || dirname(dir) === dir ? dir : packageFolder(dirname(dir));
+}
+
+/**
+ * The jore4-flux package itself, whose tools/go/ holds the wrapper modules (wherever the
+ * configuration lives): found upwards, as this module runs from src/tools/ or from a chunk in dist/.
+ */
+export const packageRoot = packageFolder(dirname(fileURLToPath(import.meta.url)));
 
 /** Git-ignored folder in the repository where installed tools are linked. */
 export const toolsBinDir = (root: string) => join(root, ".tools", "bin");

@@ -5,7 +5,13 @@ import { filesBelow, type SourceFiles } from "../io/source-files.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
-import { locateInLayers, locatePath, parseYamlSource, type YamlSource } from "../values/yaml-source.ts";
+import {
+  locateInLayers,
+  locatePath,
+  parseYamlSource,
+  type DocumentCache,
+  type YamlSource,
+} from "../values/yaml-source.ts";
 import {
   fieldPath,
   type Finding,
@@ -103,11 +109,16 @@ function applySeverity(finding: Finding, severity: Readonly<Record<string, Sever
 }
 
 /** Parses each values file once per check, however many stages share it. */
-type ValuesSourceCache = Map<string, YamlSource>;
+/** What one check parses once: values files by name, rendered documents by text. */
+interface ParseCache {
+  values: Map<string, YamlSource>;
+  documents: DocumentCache;
+}
 
-function stageInput(input: CheckInput, model: StageModel, parsedValues: ValuesSourceCache): StageInput {
+function stageInput(input: CheckInput, model: StageModel, cache: ParseCache): StageInput {
+  const parsedValues = cache.values;
   const dir = `${input.config.paths.clusters}/${model.stage.name}`;
-  const folder = readStageFolder(input.files, dir, input.rendered);
+  const folder = readStageFolder(input.files, dir, input.rendered, cache.documents);
   const parse = (file: string) =>
     parsedValues.get(file) ?? parsedValues.set(file, parseYamlSource(file, input.files.read(file) ?? "")).get(file)!;
   const valuesSources = model.valuesFiles.map(parse);
@@ -129,7 +140,7 @@ function schemaTools(set: SchemaSet): { index: SchemaIndex; validator: SchemaVal
   let tools = compiledSchemas.get(set);
   if (!tools) {
     const index = new SchemaIndex(set);
-    tools = { index, validator: new SchemaValidator(index) };
+    tools = { index, validator: new SchemaValidator(index, set.compiled) };
     compiledSchemas.set(set, tools);
   }
   return tools;
@@ -245,9 +256,9 @@ export function checkProject(input: CheckInput, only: readonly string[] = []): C
   );
   let objects = 0;
   const parityInput = [];
-  const parsedValues: ValuesSourceCache = new Map();
+  const cache: ParseCache = { values: new Map(), documents: new Map() };
   for (const model of models) {
-    const stage = stageInput(input, model, parsedValues);
+    const stage = stageInput(input, model, cache);
     objects += stage.objects.length;
     findings.push(...stageFindings(input, model, stage));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });

@@ -35,15 +35,18 @@ export async function kustomizeStages(
       hint: `${error.hint ?? "install kustomize"}, or skip that rule with \`check --no-kustomize\``,
     });
   }
-  const outputs = new Map<string, KustomizeOutput>();
-  for (const [stage, dir] of dirs) {
-    if (!existsSync(join(root, dir, kustomizationFileName))) continue;
-    try {
-      outputs.set(stage, { objects: readKustomizeOutput(await kustomizeBuild(context, root, join(root, dir))) });
-    } catch (error) {
-      if (!(error instanceof Jore4FluxError)) throw error;
-      outputs.set(stage, { error: error.message.split("\n").slice(1).join(" ").trim() || error.message });
-    }
-  }
-  return outputs;
+  // The builds run side by side: each is a separate kustomize process.
+  const built = await Promise.all(
+    [...dirs]
+      .filter(([, dir]) => existsSync(join(root, dir, kustomizationFileName)))
+      .map(async ([stage, dir]): Promise<[string, KustomizeOutput]> => {
+        try {
+          return [stage, { objects: readKustomizeOutput(await kustomizeBuild(context, root, join(root, dir))) }];
+        } catch (error) {
+          if (!(error instanceof Jore4FluxError)) throw error;
+          return [stage, { error: error.message.split("\n").slice(1).join(" ").trim() || error.message }];
+        }
+      }),
+  );
+  return new Map(built);
 }

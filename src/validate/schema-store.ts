@@ -1,6 +1,6 @@
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   convertCrd,
   kindKey,
@@ -9,10 +9,25 @@ import {
   type JsonSchema,
   type KubernetesSchemas,
 } from "./schema-convert.ts";
+import { packageRoot } from "../tools/paths.ts";
+import { compiledValidatorsSource, loadCompiledValidators, type CompiledValidators } from "./schema-check.ts";
 import { crdSchemaDir, kubernetesSchemaFile } from "./schema-sources.ts";
 
+/** The validators of every stored kind, compiled ahead by `schemas update` (see compiledValidatorsSource). */
+export const compiledValidatorsFile = "validators.cjs";
+
+/** V8's code caches of the compiled validators (node_modules/.cache, as other tools keep theirs). */
+const codeCacheDir = join(packageRoot, "node_modules", ".cache", "jore4-flux");
+
+/** What compiled validators are checked against: the stored schema texts, Kubernetes first, then the CRDs by name. */
+export function schemaDigest(texts: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const text of texts) hash.update(`${text.length}\n${text}`);
+  return hash.digest("hex");
+}
+
 /** The schemas shipped in `schemas/` (committed; `check` reads nothing from the network). */
-export const storedSchemaDir = fileURLToPath(new URL("../../schemas/", import.meta.url));
+export const storedSchemaDir = join(packageRoot, "schemas");
 
 /** Where a kind's schema comes from and how current its API version is. */
 export interface KindSchema {
@@ -27,15 +42,44 @@ export interface KindSchema {
 export interface SchemaSet {
   kubernetes: KubernetesSchemas;
   crds: CrdSchemas[];
+  /** Validators compiled ahead for these schemas, by `apiVersion/kind` (absent: compiled when used). */
+  compiled?: CompiledValidators;
 }
 
 export function loadStoredSchemas(dir: string = storedSchemaDir): SchemaSet {
-  const kubernetes = JSON.parse(readFileSync(join(dir, kubernetesSchemaFile), "utf8")) as KubernetesSchemas;
-  const crds = readdirSync(join(dir, crdSchemaDir))
+  const kubernetesText = readFileSync(join(dir, kubernetesSchemaFile), "utf8");
+  const crdTexts = readdirSync(join(dir, crdSchemaDir))
     .filter((name) => name.endsWith(".json"))
     .sort()
-    .map((name) => JSON.parse(readFileSync(join(dir, crdSchemaDir, name), "utf8")) as CrdSchemas);
-  return { kubernetes, crds };
+    .map((name) => readFileSync(join(dir, crdSchemaDir, name), "utf8"));
+  const compiled = loadCompiledValidators(
+    join(dir, compiledValidatorsFile),
+    schemaDigest([kubernetesText, ...crdTexts]),
+    codeCacheDir,
+  );
+  return {
+    kubernetes: JSON.parse(kubernetesText) as KubernetesSchemas,
+    crds: crdTexts.map((text) => JSON.parse(text) as CrdSchemas),
+    ...(compiled ? { compiled } : {}),
+  };
+}
+
+/** schemas/validators.cjs for the other generated files of schemas/ (paths relative to it), as loadStoredSchemas reads them. */
+export function compiledValidatorsFileFor(files: readonly { path: string; text: string }[]): {
+  path: string;
+  text: string;
+} {
+  const text = (path: string) => files.find((file) => file.path === path)?.text ?? "";
+  const crdTexts = files
+    .filter((file) => file.path.startsWith(`${crdSchemaDir}/`) && file.path.endsWith(".json"))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((file) => file.text);
+  const texts = [text(kubernetesSchemaFile), ...crdTexts];
+  const index = new SchemaIndex({
+    kubernetes: JSON.parse(texts[0]!) as KubernetesSchemas,
+    crds: crdTexts.map((crd) => JSON.parse(crd) as CrdSchemas),
+  });
+  return { path: compiledValidatorsFile, text: compiledValidatorsSource(index, schemaDigest(texts)) };
 }
 
 /** Adds the CRDs a stage ships itself (objects of kind CustomResourceDefinition). */
@@ -49,7 +93,15 @@ export function withCrdObjects(set: SchemaSet, objects: readonly unknown[]): Sch
     )
     .map((object) => convertCrd(object as Parameters<typeof convertCrd>[0]))
     .filter((crd): crd is CrdSchemas => crd !== undefined);
-  return own.length === 0 ? set : { ...set, crds: [...set.crds, ...own] };
+  if (own.length === 0) return set;
+  // A kind the stage defines itself is validated against its own CRD, not a validator compiled ahead.
+  const ownKinds = new Set(
+    own.flatMap((crd) =>
+      Object.keys(crd.versions).map((version) => kindKey(apiVersionOf({ group: crd.group, version }), crd.kind)),
+    ),
+  );
+  const compiled = set.compiled && new Map([...set.compiled].filter(([key]) => !ownKinds.has(key)));
+  return { ...set, crds: [...set.crds, ...own], ...(compiled ? { compiled } : {}) };
 }
 
 /** Looks kinds up by apiVersion and kind; served CRD versions only. */

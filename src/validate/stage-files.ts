@@ -1,7 +1,7 @@
 import type { SourceFiles } from "../io/source-files.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { kustomizationFileName } from "../render/stage.ts";
-import { parseYamlStream, type YamlSource } from "../values/yaml-source.ts";
+import { parseGeneratedStream, parseYamlStream, type DocumentCache, type YamlSource } from "../values/yaml-source.ts";
 import type { ManifestObject } from "./finding.ts";
 
 export interface StageFolder {
@@ -15,16 +15,21 @@ export interface StageFolder {
  * the rendered objects are taken as they are and the YAML is parsed only if a finding needs a
  * line number; otherwise the file is parsed now (malformed YAML: an input error naming the line).
  */
-function fileObjects(file: string, text: string, rendered: readonly KubeObject[] | undefined): ManifestObject[] {
-  let documents: YamlSource[] | undefined;
-  const parsed = () => (documents ??= parseYamlStream(file, text));
-  if (!rendered) return parsed().map((source) => ({ file, object: source.value as KubeObject, source }));
+function fileObjects(
+  file: string,
+  text: string,
+  rendered: readonly KubeObject[] | undefined,
+  cache: DocumentCache,
+): ManifestObject[] {
+  if (!rendered)
+    return parseYamlStream(file, text).map((source) => ({ file, object: source.value as KubeObject, source }));
+  let generated: ((index: number) => YamlSource) | undefined;
   const objects = JSON.parse(JSON.stringify(rendered)) as KubeObject[];
   return objects.map((object, index) => ({
     file,
     object,
     get source() {
-      return parsed()[index]!;
+      return (generated ??= parseGeneratedStream(file, text, cache))(index);
     },
   }));
 }
@@ -34,13 +39,14 @@ export function readStageFolder(
   files: SourceFiles,
   dir: string,
   rendered: ReadonlyMap<string, readonly KubeObject[]> = new Map(),
+  cache: DocumentCache = new Map(),
 ): StageFolder {
   const fileNames = files.listFiles(dir);
   const objects: ManifestObject[] = [];
   let kustomization: ManifestObject | undefined;
   for (const name of fileNames.filter((file) => /\.ya?ml$/.test(file))) {
     const file = `${dir}/${name}`;
-    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file))) {
+    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file), cache)) {
       if (name === kustomizationFileName) kustomization = item;
       else objects.push(item);
     }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isImageReference, repositoryPath } from "./image-reference.ts";
 import { goDuration } from "./duration.ts";
 

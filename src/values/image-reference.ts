@@ -1,3 +1,5 @@
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+
 /**
  * Container image references, after the grammar of the distribution project's `reference`
  * package (the one Docker and containerd parse with): [domain/]path[:tag][@digest].
@@ -48,4 +50,21 @@ export function imageName(reference: string): string {
   const withoutDigest = reference.split("@")[0]!;
   const colon = withoutDigest.lastIndexOf(":");
   return colon > withoutDigest.lastIndexOf("/") ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+
+/** An image override: every container image named `name` (any tag or digest) becomes `image`; `name` may also be a service of the values. */
+export interface ImageOverride {
+  name: string;
+  image: string;
+}
+
+export function parseImageOverride(text: string): ImageOverride {
+  const separator = text.indexOf("=");
+  const [name, image] = separator > 0 ? [text.slice(0, separator), text.slice(separator + 1)] : [imageName(text), text];
+  if (!image || /\s/.test(image))
+    throw new Jore4FluxError(
+      `--set-image ${text}: expected SERVICE=IMAGE, NAME=IMAGE or IMAGE (e.g. ui=hsldevcom/jore4-ui:latest)`,
+      { exitCode: ExitCode.invalid },
+    );
+  return { name, image };
 }

@@ -15,8 +15,8 @@ import {
   type KeyPath,
   type YamlSource,
 } from "./yaml-source.ts";
+import { projectConfigFile } from "../config/project-file.ts";
 
-export const projectConfigFile = "jore4-flux.yaml";
 export const sharedValuesName = "common";
 
 /** A plain manifest included as it is, after validation. */

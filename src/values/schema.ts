@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { absolutePath, dnsLabel, imageReference, nodePort, port } from "./fields.ts";
 
 /**

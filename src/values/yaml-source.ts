@@ -17,11 +17,12 @@ export type KeyPath = readonly (string | number)[];
 export interface YamlSource {
   file: string;
   document: Document;
-  lineCounter: LineCounter;
+  /** Line and column (1-based) of an offset into the document's nodes' ranges. */
+  lineCounter: Pick<LineCounter, "linePos">;
   value: unknown;
 }
 
-function located(file: string, lineCounter: LineCounter, offset: number): SourceLocation {
+function located(file: string, lineCounter: Pick<LineCounter, "linePos">, offset: number): SourceLocation {
   const { line, col } = lineCounter.linePos(offset);
   return { file, line, column: col };
 }
@@ -30,7 +31,7 @@ function located(file: string, lineCounter: LineCounter, offset: number): Source
  * The first syntax error of a document (the ones after it are mostly its echoes), and every line
  * indented with a tab (each is a problem of its own).
  */
-function syntaxProblems(file: string, lineCounter: LineCounter, document: Document): Problem[] {
+function syntaxProblems(file: string, lineCounter: Pick<LineCounter, "linePos">, document: Document): Problem[] {
   const reported = document.errors.filter((error, index) => index === 0 || error.code === "TAB_AS_INDENT");
   return reported.map((error) => ({
     location: located(file, lineCounter, error.pos[0]),
@@ -42,7 +43,7 @@ function syntaxProblems(file: string, lineCounter: LineCounter, document: Docume
 export const maxAliasCount = 100;
 
 /** The document's value; an alias bomb is an input error at its first alias, not a crash. */
-function documentValue(file: string, lineCounter: LineCounter, document: Document): unknown {
+function documentValue(file: string, lineCounter: Pick<LineCounter, "linePos">, document: Document): unknown {
   try {
     return document.toJS({ maxAliasCount });
   } catch (error) {
@@ -67,7 +68,7 @@ function documentValue(file: string, lineCounter: LineCounter, document: Documen
  * Duplicate keys, each named at its second occurrence. The yaml library's own `uniqueKeys` check
  * searches each map once per key (a values file with 40k keys took minutes): this is one pass.
  */
-function duplicateKeyProblems(file: string, lineCounter: LineCounter, document: Document): Problem[] {
+function duplicateKeyProblems(file: string, lineCounter: Pick<LineCounter, "linePos">, document: Document): Problem[] {
   const problems: Problem[] = [];
   visit(document, {
     Map(_key, map) {
@@ -113,6 +114,64 @@ function readIntegersAsKubernetesDoes(document: Document): void {
       node.value = (text.startsWith("-") ? -1 : 1) * Number.parseInt(text.replace(/^[-+]/, ""), 8);
     },
   });
+}
+
+/** Documents parsed from text, by that text: files of many stages repeat the same documents. */
+export type DocumentCache = Map<string, { document: Document; lineCounter: LineCounter } | undefined>;
+
+/**
+ * The documents of a stream as `jore4-flux generate` writes it (comment lines, then `---` and one
+ * document each; no other line is `---`), each parsed only when asked for, and each distinct
+ * document once per `cache`. Where a document has a problem, the whole stream is parsed as any
+ * other (to report it the same way).
+ */
+export function parseGeneratedStream(file: string, text: string, cache: DocumentCache): (index: number) => YamlSource {
+  const parts = text.split("\n---\n");
+  const starts: number[] = []; // the first line of each document
+  let line = parts[0]!.split("\n").length + 2;
+  const documents = parts.slice(1).map((raw) => {
+    const part = raw.endsWith("\n") ? raw : `${raw}\n`;
+    starts.push(line);
+    line += part.split("\n").length;
+    return part;
+  });
+  const sources = new Map<number, YamlSource>();
+  return (index) => {
+    const known = sources.get(index);
+    if (known) return known;
+    const part = documents[index] ?? "";
+    let parsed = cache.get(part);
+    if (!cache.has(part)) {
+      const lineCounter = new LineCounter();
+      const document = parseDocument(part, { lineCounter, uniqueKeys: false });
+      const clean =
+        document.contents !== null &&
+        syntaxProblems(file, lineCounter, document).length === 0 &&
+        duplicateKeyProblems(file, lineCounter, document).length === 0;
+      parsed = clean ? { document, lineCounter } : undefined;
+      cache.set(part, parsed);
+    }
+    if (!parsed) return parseYamlStream(file, text)[index]!;
+    const { document, lineCounter } = parsed;
+    const first = starts[index]!;
+    const shifted = {
+      linePos: (offset: number) => {
+        const position = lineCounter.linePos(offset);
+        return { line: first - 1 + position.line, col: position.col };
+      },
+    };
+    let value: unknown;
+    const source: YamlSource = {
+      file,
+      document,
+      lineCounter: shifted,
+      get value() {
+        return (value ??= documentValue(file, shifted, document));
+      },
+    };
+    sources.set(index, source);
+    return source;
+  };
 }
 
 /** Parses a multi-document YAML stream (plain manifests); empty documents are dropped. */

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   overrideImages,
-  parseImageOverride,
   prunableTypes,
   pruneCandidates,
   resolveImageOverrides,
@@ -10,6 +9,7 @@ import {
   stageLabel,
   withStageLabel,
 } from "../../src/cluster/objects.ts";
+import { parseImageOverride } from "../../src/values/image-reference.ts";
 import { objectId, parseObjects, type KubeObject } from "../../src/kube/object.ts";
 import { imageName } from "../../src/values/image-reference.ts";
 import { formatCommand, formatSteps } from "../../src/cluster/step.ts";

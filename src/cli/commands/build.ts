@@ -2,10 +2,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { findStage } from "../../config/project.ts";
-import { diskFiles } from "../../io/source-files.ts";
-import { kustomizeBuild } from "../../tools/run.ts";
-import { loadProjectConfig } from "../../values/load.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, type Context } from "../../context.ts";
 
@@ -15,6 +11,10 @@ export function buildCommand(context: Context): CommandUnknownOpts {
     .argument("<stage>", "stage name from jore4-flux.yaml")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux build dev\n  $ jore4-flux build e2e | kubectl diff -f -")
     .action(async (stageName, _options, command) => {
+      const { findStage } = await import("../../config/project.ts");
+      const { diskFiles } = await import("../../io/source-files.ts");
+      const { kustomizeBuild } = await import("../../tools/run.ts");
+      const { loadProjectConfig } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const stage = findStage(config, stageName);

@@ -1,11 +1,8 @@
 import { resolve } from "node:path";
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { jsonOption } from "../options.ts";
-import { packBundle } from "../../compose/archive.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { renderProject } from "../../generate/render-project.ts";
-import { diskFiles } from "../../io/source-files.ts";
 import { repositoryRoot } from "../context.ts";
 
 export function bundleCommand(context: Context): CommandUnknownOpts {
@@ -22,6 +19,9 @@ export function bundleCommand(context: Context): CommandUnknownOpts {
         "\nThe archive holds the folder's files at its root: unpack it and run `docker compose up -d` there.",
     )
     .action(async (stageName, options, command) => {
+      const { packBundle } = await import("../../compose/archive.ts");
+      const { renderProject } = await import("../../generate/render-project.ts");
+      const { diskFiles } = await import("../../io/source-files.ts");
       const root = repositoryRoot(context, command);
       const { bundles } = renderProject(diskFiles(root));
       const bundle =

@@ -1,12 +1,5 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { diskFiles } from "../../io/source-files.ts";
-import { allRules, checkRepository, errorCount } from "../../validate/check.ts";
-import { kustomizeStages } from "../../validate/kustomized.ts";
-import { kustomizeBuildRule } from "../../validate/rules/kustomize-build.ts";
-import { loadProjectConfig } from "../../values/load.ts";
-import { formatReport, formatRules, summarize } from "../../validate/report.ts";
-import { loadStoredSchemas, SchemaIndex } from "../../validate/schema-store.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { jsonOption } from "../options.ts";
@@ -35,6 +28,13 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       ].join("\n"),
     )
     .action(async (stages, options, command) => {
+      const { diskFiles } = await import("../../io/source-files.ts");
+      const { allRules, checkRepository, errorCount } = await import("../../validate/check.ts");
+      const { kustomizeStages } = await import("../../validate/kustomized.ts");
+      const { kustomizeBuildRule } = await import("../../validate/rules/kustomize-build.ts");
+      const { loadProjectConfig } = await import("../../values/load.ts");
+      const { formatReport, formatRules, summarize } = await import("../../validate/report.ts");
+      const { loadStoredSchemas, SchemaIndex } = await import("../../validate/schema-store.ts");
       const root = repositoryRoot(context, command);
       const schemas = loadStoredSchemas();
       if (options.rules) {

@@ -1,7 +1,4 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { guardContext, stageContext } from "../../cluster/context-guard.ts";
-import { findStage } from "../../config/project.ts";
-import { currentContext } from "../../cluster/target.ts";
 import { print, printJson, type Context } from "../../context.ts";
 import { contextOption, jsonOption, sessionFor } from "../options.ts";
 
@@ -18,7 +15,10 @@ export function contextCommand(context: Context): CommandUnknownOpts {
       "\nExamples:\n  $ jore4-flux context check dev\n  $ jore4-flux context check e2e --context kind-jore4-local-cluster",
     )
     .action(async (stageName, options, command) => {
-      const session = sessionFor(context, command, {});
+      const { guardContext, stageContext } = await import("../../cluster/context-guard.ts");
+      const { findStage } = await import("../../config/project.ts");
+      const { currentContext } = await import("../../cluster/target.ts");
+      const session = await sessionFor(context, command, {});
       const stage = findStage(session.config, stageName);
       const expected = stageContext(session.config, stage);
       const used = options.context ?? (await currentContext(session));

@@ -1,8 +1,5 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { buildCrdFiles } from "../../cluster/crds-build.ts";
 import type { Context } from "../../context.ts";
-import { applyFiles, planFiles } from "../../generate/committed.ts";
-import { reportPlan } from "../committed.ts";
 import { repositoryRoot } from "../context.ts";
 import { checkOption } from "../options.ts";
 
@@ -16,6 +13,9 @@ export function crdsCommand(context: Context): CommandUnknownOpts {
     .addOption(checkOption("crds/"))
     .addHelpText("after", "\nExamples:\n  $ jore4-flux crds build\n  $ jore4-flux crds build --check")
     .action(async (options, command) => {
+      const { reportPlan } = await import("../committed.ts");
+      const { buildCrdFiles } = await import("../../cluster/crds-build.ts");
+      const { applyFiles, planFiles } = await import("../../generate/committed.ts");
       const root = repositoryRoot(context, command);
       const plan = planFiles(root, await buildCrdFiles(context, root), ["crds"]);
       if (!options.check) applyFiles(root, plan, "crds");

@@ -1,7 +1,4 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { deployCluster } from "../../cluster/deploy-cluster.ts";
-import { deployCrds } from "../../cluster/deploy-crds.ts";
-import { resolveTarget } from "../../cluster/target.ts";
 import {
   clusterDeployOptions,
   clusterOptions,
@@ -29,7 +26,9 @@ export function deployCommand(context: Context): CommandUnknownOpts {
       .addOption(timeoutOption("--timeout <duration>", "how long to wait for the ingress controller", 180))
       .addHelpText("after", "\nExamples:\n  $ jore4-flux deploy crds dev --dry-run\n  $ jore4-flux deploy crds e2e"),
   ).action(async (stage, options, command) => {
-    const session = sessionFor(context, command, options);
+    const { deployCrds } = await import("../../cluster/deploy-crds.ts");
+    const { resolveTarget } = await import("../../cluster/target.ts");
+    const session = await sessionFor(context, command, options);
     const target = await resolveTarget(session, stage, options);
     await deployCrds(session, target, {
       skip: options.skip,
@@ -52,7 +51,9 @@ export function deployCommand(context: Context): CommandUnknownOpts {
   )
     .addOption(jsonOption("print what changed (or would change) per object as JSON"))
     .action(async (stage, options, command) => {
-      const session = sessionFor(context, command, options);
+      const { deployCluster } = await import("../../cluster/deploy-cluster.ts");
+      const { resolveTarget } = await import("../../cluster/target.ts");
+      const session = await sessionFor(context, command, options);
       const target = await resolveTarget(session, stage, options);
       const result = await deployCluster(session, target, clusterDeployOptions(options));
       if (options.json)

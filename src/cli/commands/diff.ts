@@ -1,12 +1,7 @@
 import { Command, Option, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { diffObjects } from "../../kube/diff.ts";
-import { diskFiles } from "../../io/source-files.ts";
-import { findStageModel, loadProject, type Project } from "../../values/load.ts";
-import { countChanges, formatDiffMarkdown, formatDiffText } from "../../validate/diff-report.ts";
-import { filesAtRef } from "../../git/files-at-ref.ts";
-import { Git } from "../../git/git.ts";
-import { diffStages, renderedObjects, type StageDiff } from "../../validate/stage-diff.ts";
+import type { Project } from "../../values/load.ts";
+import type { StageDiff } from "../../validate/stage-diff.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { jsonOption } from "../options.ts";
@@ -19,6 +14,11 @@ async function diffAgainstRef(
   ref: string,
   stages: string[],
 ): Promise<StageDiff[]> {
+  const { filesAtRef } = await import("../../git/files-at-ref.ts");
+  const { Git } = await import("../../git/git.ts");
+  const { diffObjects } = await import("../../kube/diff.ts");
+  const { findStageModel, loadProject } = await import("../../values/load.ts");
+  const { renderedObjects } = await import("../../validate/stage-diff.ts");
   progress(context, `rendering ${ref}…`);
   const files = await filesAtRef(new Git(context.run, root), ref, current.config.paths.clusters);
   let other: Project;
@@ -76,6 +76,10 @@ export function diffCommand(context: Context): CommandUnknownOpts {
       ].join("\n"),
     )
     .action(async (stages, options, command) => {
+      const { diskFiles } = await import("../../io/source-files.ts");
+      const { findStageModel, loadProject } = await import("../../values/load.ts");
+      const { countChanges, formatDiffMarkdown, formatDiffText } = await import("../../validate/diff-report.ts");
+      const { diffStages } = await import("../../validate/stage-diff.ts");
       const root = repositoryRoot(context, command);
       const project = loadProject(diskFiles(root));
       let diffs: StageDiff[];

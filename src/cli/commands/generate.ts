@@ -1,8 +1,5 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { printJson, type Context } from "../../context.ts";
-import { generate } from "../../generate/generate.ts";
-import { isUpToDate } from "../../generate/plan.ts";
-import { failStale, reportPlan } from "../committed.ts";
 import { repositoryRoot, writeOptions } from "../context.ts";
 import { checkOption, jsonOption } from "../options.ts";
 
@@ -16,7 +13,10 @@ export function generateCommand(context: Context): CommandUnknownOpts {
     .addOption(checkOption("clusters/"))
     .addOption(jsonOption("print the plan as JSON"))
     .addHelpText("after", "\nExamples:\n  $ jore4-flux generate\n  $ jore4-flux generate --check   # in CI")
-    .action((options, command) => {
+    .action(async (options, command) => {
+      const { failStale, reportPlan } = await import("../committed.ts");
+      const { generate } = await import("../../generate/generate.ts");
+      const { isUpToDate } = await import("../../generate/plan.ts");
       const check = options.check ?? false;
       const root = repositoryRoot(context, command);
       const plan = check ? generate(root, { write: false }) : generate(root, { write: true, ...writeOptions(context) });

@@ -1,18 +1,6 @@
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { findStage } from "../../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { Git } from "../../git/git.ts";
-import { diskFiles } from "../../io/source-files.ts";
-import { buildHistory, filterHistory } from "../../promotion/history.ts";
-import { readHistoryInput } from "../../promotion/read-history.ts";
-import { markHistory } from "../../promotion/live.ts";
-import { readStageRecords } from "../../cluster/flux-records.ts";
-import { writeFiles } from "../../io/tree.ts";
-import { historyHtml } from "../../promotion/report-html.ts";
-import { historyText } from "../../promotion/report-text.ts";
-import { fetchRemote, remoteFor } from "../../promotion/repository.ts";
-import { loadProjectConfig } from "../../values/load.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { jsonOption, noFetchOption } from "../options.ts";
@@ -55,6 +43,18 @@ Examples:
   $ jore4-flux history --live --stage dev --html history.html`,
     )
     .action(async (options, command) => {
+      const { findStage } = await import("../../config/project.ts");
+      const { Git } = await import("../../git/git.ts");
+      const { diskFiles } = await import("../../io/source-files.ts");
+      const { buildHistory, filterHistory } = await import("../../promotion/history.ts");
+      const { readHistoryInput } = await import("../../promotion/read-history.ts");
+      const { markHistory } = await import("../../promotion/live.ts");
+      const { readStageRecords } = await import("../../cluster/flux-records.ts");
+      const { writeFiles } = await import("../../io/tree.ts");
+      const { historyHtml } = await import("../../promotion/report-html.ts");
+      const { historyText } = await import("../../promotion/report-text.ts");
+      const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
+      const { loadProjectConfig } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       if (options.stage) findStage(config, options.stage);

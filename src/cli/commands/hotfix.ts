@@ -1,13 +1,12 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { Git } from "../../git/git.ts";
-import { diskFiles } from "../../io/source-files.ts";
-import { finishHotfix, startHotfix } from "../../promotion/hotfix.ts";
-import { loadProjectConfig } from "../../values/load.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { jsonOption, noFetchOption, pushOption, yesOption } from "../options.ts";
 
-function repository(context: Context, command: { optsWithGlobals(): object }) {
+async function repository(context: Context, command: { optsWithGlobals(): object }) {
+  const { Git } = await import("../../git/git.ts");
+  const { diskFiles } = await import("../../io/source-files.ts");
+  const { loadProjectConfig } = await import("../../values/load.ts");
   const root = repositoryRoot(context, command);
   return { git: new Git(context.run, root), config: loadProjectConfig(diskFiles(root)).config };
 }
@@ -32,7 +31,8 @@ commands to back-port by hand are printed. Prefer fixing on main and promoting t
     .argument("<name>", "short name, e.g. ui-crash")
     .addOption(noFetchOption())
     .action(async (name, options, command) => {
-      const { git, config } = repository(context, command);
+      const { startHotfix } = await import("../../promotion/hotfix.ts");
+      const { git, config } = await repository(context, command);
       const started = await startHotfix(git, config, name, {
         fetch: options.fetch,
         context,
@@ -48,7 +48,8 @@ commands to back-port by hand are printed. Prefer fixing on main and promoting t
     .addOption(noFetchOption())
     .addOption(jsonOption("print the result as JSON"))
     .action(async (name, options, command) => {
-      const { git, config } = repository(context, command);
+      const { finishHotfix } = await import("../../promotion/hotfix.ts");
+      const { git, config } = await repository(context, command);
       const result = await finishHotfix(git, config, name, {
         push: Boolean(options.push),
         fetch: options.fetch,

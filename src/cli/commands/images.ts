@@ -1,16 +1,16 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { dryRunOption, jsonOption } from "../options.ts";
-import { applyImages, planImages } from "../../generate/set-images.ts";
-import { findLatestImage, trackedImages, type LatestImage } from "../../images/latest.ts";
-import { imageRegistry } from "../../images/registry.ts";
-import { diskFiles } from "../../io/source-files.ts";
-import { loadProject, sharedValuesName } from "../../values/load.ts";
-import { parseYamlSource } from "../../values/yaml-source.ts";
+import type { LatestImage } from "../../images/latest.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { repositoryRoot, writeOptions } from "../context.ts";
 
 /** Looks up the newest image of each tracked service (all of them, or the named ones); nothing is written. */
 async function lookUp(context: Context, root: string, names: string[]) {
+  const { findLatestImage, trackedImages } = await import("../../images/latest.ts");
+  const { imageRegistry } = await import("../../images/registry.ts");
+  const { diskFiles } = await import("../../io/source-files.ts");
+  const { loadProject, sharedValuesName } = await import("../../values/load.ts");
+  const { parseYamlSource } = await import("../../values/yaml-source.ts");
   const files = diskFiles(root);
   const { config } = loadProject(files);
   const valuesFile = `${config.paths.values}/${sharedValuesName}.yaml`;
@@ -68,6 +68,7 @@ export function imagesCommand(context: Context): CommandUnknownOpts {
       `\nExamples:\n  $ jore4-flux images update ui\n  $ jore4-flux images update --dry-run --json${credentialsHelp}`,
     )
     .action(async (names, options, command) => {
+      const { applyImages, planImages } = await import("../../generate/set-images.ts");
       const root = repositoryRoot(context, command);
       const { files, config, valuesFile, images: found } = await lookUp(context, root, names);
       const changes = found

@@ -2,13 +2,6 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, Option, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { ProjectConfig } from "../../config/project.ts";
-import { kindStage } from "../../cluster/context-guard.ts";
-import { deployCluster } from "../../cluster/deploy-cluster.ts";
-import { deployCrds } from "../../cluster/deploy-crds.ts";
-import { renderKindConfig, renderKindDiagram } from "../../cluster/kind.ts";
-import { kindClusterExists, startKind, stopKind } from "../../cluster/kind-cluster.ts";
-import { loginSteps, stageValues } from "../../cluster/login.ts";
-import { resolveTarget } from "../../cluster/target.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { print, type Context } from "../../context.ts";
 import {
@@ -26,12 +19,13 @@ const kindconfigOption = () =>
   new Option("--kindconfig <file>", "a kind configuration file to use instead of the one rendered from the values");
 
 /** `--cluster` of the seed: a stage name, or a kustomize folder applied as the kind stage. */
-function clusterChoice(
+async function clusterChoice(
   config: ProjectConfig,
   root: string,
   cluster: string | undefined,
   cwd: string,
-): { stage: string; cluster?: string } {
+): Promise<{ stage: string; cluster?: string }> {
+  const { kindStage } = await import("../../cluster/context-guard.ts");
   if (cluster && config.stages.some((candidate) => candidate.name === cluster))
     return { stage: kindStage(config, cluster).name };
   if (cluster && !existsSync(join(root, cluster, "kustomization.yaml")) && !existsSync(resolve(cwd, cluster))) {
@@ -52,8 +46,11 @@ export function kindCommand(context: Context): CommandUnknownOpts {
       "print the kind configuration rendered from the values (port mappings from ingress.hostPort and the services' hostPort/nodePort)",
     )
     .addOption(stageOption())
-    .action((options, command) => {
-      const session = sessionFor(context, command, { dryRun: true });
+    .action(async (options, command) => {
+      const { kindStage } = await import("../../cluster/context-guard.ts");
+      const { renderKindConfig } = await import("../../cluster/kind.ts");
+      const { stageValues } = await import("../../cluster/login.ts");
+      const session = await sessionFor(context, command, { dryRun: true });
       print(
         context,
         renderKindConfig(session.config, stageValues(session, kindStage(session.config, options.stage).name)),
@@ -67,8 +64,11 @@ export function kindCommand(context: Context): CommandUnknownOpts {
       "after",
       "\nExample:\n  $ jore4-flux kind diagram > docs/kindcluster.dot && dot -Tsvg docs/kindcluster.dot -o docs/kindcluster.svg",
     )
-    .action((options, command) => {
-      const session = sessionFor(context, command, { dryRun: true });
+    .action(async (options, command) => {
+      const { kindStage } = await import("../../cluster/context-guard.ts");
+      const { renderKindDiagram } = await import("../../cluster/kind.ts");
+      const { stageValues } = await import("../../cluster/login.ts");
+      const session = await sessionFor(context, command, { dryRun: true });
       print(
         context,
         renderKindDiagram(session.config, stageValues(session, kindStage(session.config, options.stage).name)),
@@ -82,21 +82,28 @@ export function kindCommand(context: Context): CommandUnknownOpts {
     .addOption(dryRunOption("print the kind command and configuration; run nothing"))
     .addHelpText("after", "\nExamples:\n  $ jore4-flux kind start\n  $ jore4-flux kind start --kindconfig my-kind.yaml")
     .action(async (options, command) => {
-      const session = sessionFor(context, command, options);
+      const { kindStage } = await import("../../cluster/context-guard.ts");
+      const { startKind } = await import("../../cluster/kind-cluster.ts");
+      const session = await sessionFor(context, command, options);
       await startKind(session, kindStage(session.config, options.stage), options.kindconfig);
     });
   kind
     .command("stop")
     .description("delete the kind cluster")
     .addOption(dryRunOption("print the kind command; run nothing"))
-    .action(async (options, command) => stopKind(sessionFor(context, command, options)));
+    .action(async (options, command) => {
+      const { stopKind } = await import("../../cluster/kind-cluster.ts");
+      await stopKind(await sessionFor(context, command, options));
+    });
   kind
     .command("login")
     .description("write the kind cluster's kube context and make the stage's namespace its default")
     .addOption(stageOption())
     .addOption(dryRunOption("print the commands; run nothing"))
     .action(async (options, command) => {
-      const session = sessionFor(context, command, options);
+      const { kindStage } = await import("../../cluster/context-guard.ts");
+      const { loginSteps } = await import("../../cluster/login.ts");
+      const session = await sessionFor(context, command, options);
       for (const step of loginSteps(session, kindStage(session.config, options.stage))) await session.run(step);
     });
   kind
@@ -104,7 +111,10 @@ export function kindCommand(context: Context): CommandUnknownOpts {
     .description("exit 0 when the kind cluster runs and the current kube context is its context")
     .addOption(contextOption("check this context instead of the current one"))
     .action(async (options, command) => {
-      const session = sessionFor(context, command, {});
+      const { kindStage } = await import("../../cluster/context-guard.ts");
+      const { kindClusterExists } = await import("../../cluster/kind-cluster.ts");
+      const { resolveTarget } = await import("../../cluster/target.ts");
+      const session = await sessionFor(context, command, {});
       if (!(await kindClusterExists(session))) {
         throw new Jore4FluxError(`kind cluster ${session.config.kind.cluster} is not running`, {
           exitCode: ExitCode.findings,
@@ -130,8 +140,14 @@ export function kindCommand(context: Context): CommandUnknownOpts {
       "\nExamples:\n  $ jore4-flux kind up\n  $ jore4-flux kind up --cluster clusters/e2e --set-image hsldevcom/jore4-ui:latest\n  $ jore4-flux kind up --dry-run",
     ),
   ).action(async (options, command) => {
-    const session = sessionFor(context, command, options);
-    const choice = clusterChoice(session.config, session.root, options.cluster, context.cwd);
+    const { kindStage } = await import("../../cluster/context-guard.ts");
+    const { deployCluster } = await import("../../cluster/deploy-cluster.ts");
+    const { deployCrds } = await import("../../cluster/deploy-crds.ts");
+    const { startKind } = await import("../../cluster/kind-cluster.ts");
+    const { loginSteps } = await import("../../cluster/login.ts");
+    const { resolveTarget } = await import("../../cluster/target.ts");
+    const session = await sessionFor(context, command, options);
+    const choice = await clusterChoice(session.config, session.root, options.cluster, context.cwd);
     const stage = kindStage(session.config, choice.stage);
     if (!options.existingCluster) {
       await startKind(session, stage, options.kindconfig);
@@ -151,7 +167,10 @@ export function kindCommand(context: Context): CommandUnknownOpts {
       .description("deploy crds for the kind stage (the seed's `kindcluster.sh deploy:crd`)")
       .option("--no-wait", "do not wait for the ingress controller"),
   ).action(async (options, command) => {
-    const session = sessionFor(context, command, options);
+    const { kindStage } = await import("../../cluster/context-guard.ts");
+    const { deployCrds } = await import("../../cluster/deploy-crds.ts");
+    const { resolveTarget } = await import("../../cluster/target.ts");
+    const session = await sessionFor(context, command, options);
     const target = await resolveTarget(session, kindStage(session.config).name, options);
     await deployCrds(session, target, { skip: [], wait: options.wait, timeoutSeconds: 180 });
   });
@@ -162,8 +181,10 @@ export function kindCommand(context: Context): CommandUnknownOpts {
         .description("deploy cluster for the kind stage (the seed's `kindcluster.sh deploy:cluster --cluster=…`)"),
     ),
   ).action(async (options, command) => {
-    const session = sessionFor(context, command, options);
-    const choice = clusterChoice(session.config, session.root, options.cluster, context.cwd);
+    const { deployCluster } = await import("../../cluster/deploy-cluster.ts");
+    const { resolveTarget } = await import("../../cluster/target.ts");
+    const session = await sessionFor(context, command, options);
+    const choice = await clusterChoice(session.config, session.root, options.cluster, context.cwd);
     const target = await resolveTarget(session, choice.stage, options);
     await deployCluster(session, target, { ...clusterDeployOptions(options), cluster: choice.cluster });
   });

@@ -1,6 +1,4 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { findStage } from "../../config/project.ts";
-import { loginSteps } from "../../cluster/login.ts";
 import type { Context } from "../../context.ts";
 import { dryRunOption, sessionFor } from "../options.ts";
 
@@ -13,7 +11,9 @@ export function loginCommand(context: Context): CommandUnknownOpts {
     .addOption(dryRunOption("print the commands; run nothing"))
     .addHelpText("after", "\nExamples:\n  $ jore4-flux login dev\n  $ jore4-flux login prod --dry-run")
     .action(async (stageName, options, command) => {
-      const session = sessionFor(context, command, options);
+      const { findStage } = await import("../../config/project.ts");
+      const { loginSteps } = await import("../../cluster/login.ts");
+      const session = await sessionFor(context, command, options);
       const stage = findStage(session.config, stageName);
       for (const step of loginSteps(session, stage)) await session.run(step);
     });

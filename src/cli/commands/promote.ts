@@ -1,9 +1,6 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { Git } from "../../git/git.ts";
-import { diskFiles } from "../../io/source-files.ts";
 import { imageChangeText } from "../../promotion/message.ts";
-import { applyPromotion, planPromotion, type PromotionPlan } from "../../promotion/promote.ts";
-import { loadProjectConfig } from "../../values/load.ts";
+import type { PromotionPlan } from "../../promotion/promote.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { dryRunOption, jsonOption, noFetchOption, pushOption, yesOption } from "../options.ts";
@@ -49,6 +46,10 @@ Examples:
   $ jore4-flux promote test prod --push --yes   # in CI`,
     )
     .action(async (from, to, options, command) => {
+      const { Git } = await import("../../git/git.ts");
+      const { diskFiles } = await import("../../io/source-files.ts");
+      const { applyPromotion, planPromotion } = await import("../../promotion/promote.ts");
+      const { loadProjectConfig } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const git = new Git(context.run, root);

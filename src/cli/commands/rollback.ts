@@ -1,10 +1,4 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { Git } from "../../git/git.ts";
-import { diskFiles } from "../../io/source-files.ts";
-import { applyPromotion, planPromotion } from "../../promotion/promote.ts";
-import { rollback } from "../../promotion/rollback.ts";
-import { findStage } from "../../config/project.ts";
-import { loadProjectConfig } from "../../values/load.ts";
 import { repositoryRoot } from "../context.ts";
 import { confirm, print, printJson, progress, type Context } from "../../context.ts";
 import { jsonOption, noFetchOption, pushOption, yesOption } from "../options.ts";
@@ -31,6 +25,12 @@ Examples:
   $ jore4-flux rollback 1a2b3c4 --through prod --push --yes`,
     )
     .action(async (rev, options, command) => {
+      const { Git } = await import("../../git/git.ts");
+      const { diskFiles } = await import("../../io/source-files.ts");
+      const { applyPromotion, planPromotion } = await import("../../promotion/promote.ts");
+      const { rollback } = await import("../../promotion/rollback.ts");
+      const { findStage } = await import("../../config/project.ts");
+      const { loadProjectConfig } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const git = new Git(context.run, root);

@@ -1,8 +1,5 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { Context } from "../../context.ts";
-import { applyFiles, planFiles } from "../../generate/committed.ts";
-import { collectSchemas, crdSchemaDir } from "../../validate/schema-sources.ts";
-import { reportPlan } from "../committed.ts";
 import { repositoryRoot } from "../context.ts";
 import { checkOption } from "../options.ts";
 
@@ -23,9 +20,14 @@ export function schemasCommand(context: Context): CommandUnknownOpts {
       "\nExamples:\n  $ jore4-flux schemas update   # then commit schemas/\n  $ jore4-flux schemas update --check",
     )
     .action(async (options, command) => {
+      const { reportPlan } = await import("../committed.ts");
+      const { applyFiles, planFiles } = await import("../../generate/committed.ts");
+      const { collectSchemas, crdSchemaDir } = await import("../../validate/schema-sources.ts");
       const root = repositoryRoot(context, command);
+      const { compiledValidatorsFileFor } = await import("../../validate/schema-store.ts");
       const generated = await collectSchemas(context);
-      const expected = Object.fromEntries(generated.files.map((file) => [`${schemasDir}/${file.path}`, file.text]));
+      const files = [...generated.files, compiledValidatorsFileFor(generated.files)];
+      const expected = Object.fromEntries(files.map((file) => [`${schemasDir}/${file.path}`, file.text]));
       const plan = planFiles(root, expected, [`${schemasDir}/${crdSchemaDir}`]);
       if (!options.check) applyFiles(root, plan, schemasDir);
       reportPlan(context, plan, {

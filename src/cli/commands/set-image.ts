@@ -1,9 +1,4 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { findStage } from "../../config/project.ts";
-import { isUpToDate, planDiff } from "../../generate/plan.ts";
-import { applyImages, planImages } from "../../generate/set-images.ts";
-import { diskFiles } from "../../io/source-files.ts";
-import { loadProjectConfig, sharedValuesName } from "../../values/load.ts";
 import { repositoryRoot, writeOptions } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { dryRunOption, jsonOption } from "../options.ts";
@@ -22,7 +17,12 @@ export function setImageCommand(context: Context): CommandUnknownOpts {
       "after",
       "\nExamples:\n  $ jore4-flux set-image ui hsldevcom/jore4-ui:main--20261124\n  $ jore4-flux set-image hasura hsldevcom/jore4-hasura:pr-123--4f2a9c1 --stage e2e",
     )
-    .action((service, image, options, command) => {
+    .action(async (service, image, options, command) => {
+      const { findStage } = await import("../../config/project.ts");
+      const { isUpToDate, planDiff } = await import("../../generate/plan.ts");
+      const { applyImages, planImages } = await import("../../generate/set-images.ts");
+      const { diskFiles } = await import("../../io/source-files.ts");
+      const { loadProjectConfig, sharedValuesName } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
       const files = diskFiles(root);
       const { config } = loadProjectConfig(files);

@@ -1,15 +1,7 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { guardContext, stageContext } from "../../cluster/context-guard.ts";
-import { findStage } from "../../config/project.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { Git } from "../../git/git.ts";
-import { diskFiles } from "../../io/source-files.ts";
-import { fetchRemote, remoteFor } from "../../promotion/repository.ts";
-import { overallExitCode, stageStatus, statusText, type StageStatus } from "../../status/model.ts";
-import { readStageFacts } from "../../status/read.ts";
-import { followStatus } from "../../status/watch.ts";
-import { findStageModel, loadProject } from "../../values/load.ts";
+import type { StageStatus } from "../../status/model.ts";
 import { contextOption, jsonOption, noFetchOption, sessionFor, timeoutOption } from "../options.ts";
 
 export function statusCommand(context: Context): CommandUnknownOpts {
@@ -41,7 +33,16 @@ Examples:
   $ jore4-flux promote main dev --push && jore4-flux status dev --watch --timeout 5m`,
     )
     .action(async (names, options, command) => {
-      const session = sessionFor(context, command, { json: options.json });
+      const { guardContext, stageContext } = await import("../../cluster/context-guard.ts");
+      const { findStage } = await import("../../config/project.ts");
+      const { Git } = await import("../../git/git.ts");
+      const { diskFiles } = await import("../../io/source-files.ts");
+      const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
+      const { overallExitCode, stageStatus, statusText } = await import("../../status/model.ts");
+      const { readStageFacts } = await import("../../status/read.ts");
+      const { followStatus } = await import("../../status/watch.ts");
+      const { findStageModel, loadProject } = await import("../../values/load.ts");
+      const session = await sessionFor(context, command, { json: options.json });
       const project = loadProject(diskFiles(session.root));
       const stages = names.length > 0 ? names.map((name) => findStage(session.config, name)) : session.config.stages;
       if (options.context !== undefined && stages.length !== 1)

@@ -2,10 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import type { Context } from "../../context.ts";
-import { refreshedToc } from "../../docs/toc.ts";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { applyFiles, planFiles } from "../../generate/committed.ts";
-import { reportPlan } from "../committed.ts";
 import { repositoryRoot } from "../context.ts";
 import { checkOption } from "../options.ts";
 
@@ -17,7 +14,10 @@ export function tocCommand(context: Context): CommandUnknownOpts {
     .argument("[file]", "Markdown file, relative to the repository", "README.md")
     .addOption(checkOption("the table of contents"))
     .addHelpText("after", "\nExamples:\n  $ jore4-flux toc\n  $ jore4-flux toc --check   # in CI")
-    .action((file, options, command) => {
+    .action(async (file, options, command) => {
+      const { reportPlan } = await import("../committed.ts");
+      const { refreshedToc } = await import("../../docs/toc.ts");
+      const { applyFiles, planFiles } = await import("../../generate/committed.ts");
       const root = repositoryRoot(context, command);
       let text: string;
       try {

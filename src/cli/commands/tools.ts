@@ -1,11 +1,9 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { goTool, goTools, type GoTool } from "../../tools/catalog.ts";
-import { installTools } from "../../tools/install.ts";
 import { locateTool, type ResolvedTool } from "../../tools/locate.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
-import { toolVersion } from "../../tools/version.ts";
 import { jsonOption } from "../options.ts";
 
 function selected(names: string[]): GoTool[] {
@@ -41,6 +39,7 @@ export function toolsCommand(context: Context): CommandUnknownOpts {
     .argument("[names...]", "tools to install")
     .addHelpText("after", "\nExamples:\n  $ jore4-flux tools install\n  $ jore4-flux tools install kustomize helm")
     .action(async (names, _options, command) => {
+      const { installTools } = await import("../../tools/install.ts");
       const root = repositoryRoot(context, command);
       const tools = selected(names);
       const outcomes = await installTools(context, root, tools);
@@ -58,6 +57,7 @@ export function toolsCommand(context: Context): CommandUnknownOpts {
     .description("list the pinned tools and where each is found")
     .addOption(jsonOption("print as JSON"))
     .action(async (options, command) => {
+      const { toolVersion } = await import("../../tools/version.ts");
       const root = repositoryRoot(context, command);
       const rows = [];
       for (const tool of goTools) {

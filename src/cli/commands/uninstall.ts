@@ -1,6 +1,4 @@
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { resolveTarget } from "../../cluster/target.ts";
-import { uninstallFlux } from "../../cluster/uninstall-flux.ts";
 import { printJson, type Context } from "../../context.ts";
 import { jsonOption, sessionFor, timeoutOption, withGuardOptions } from "../options.ts";
 
@@ -35,7 +33,9 @@ Examples:
   $ jore4-flux uninstall flux prod --yes`,
       ),
   ).action(async (stage, options, command) => {
-    const session = sessionFor(context, command, options);
+    const { resolveTarget } = await import("../../cluster/target.ts");
+    const { uninstallFlux } = await import("../../cluster/uninstall-flux.ts");
+    const session = await sessionFor(context, command, options);
     const target = await resolveTarget(session, stage, options);
     const result = await uninstallFlux(session, target, { timeoutSeconds: options.timeout });
     if (options.json) printJson(context, { stage, context: target.context, applied: !session.dryRun, ...result });

@@ -16,12 +16,16 @@ interface RawCommit {
   date: string;
   subject: string;
   trailers: string;
-  /** [path, blob or undefined when deleted] for every file the commit changed (against its first parent). */
+  /** [path, blob or undefined when deleted] for every file below the log's folder the commit changed (against its first parent). */
   files: [string, string | undefined][];
 }
 
-/** One `git log` pass over a branch's first-parent line, with the files each commit changed. */
-async function firstParentLog(git: Git, rev: string): Promise<RawCommit[]> {
+/**
+ * One `git log` pass over a branch's first-parent line, with the files below `dir` each commit
+ * changed. `--full-history --sparse` keeps every commit, also those that leave `dir` alone; the
+ * path only narrows the diffs (git then compares only that folder's trees).
+ */
+async function firstParentLog(git: Git, rev: string, dir: string): Promise<RawCommit[]> {
   const format = "%x1e%H%x00%P%x00%an%x00%ae%x00%cI%x00%s%x00%(trailers:only,unfold)%x00";
   const text = await git.run([
     "log",
@@ -30,9 +34,12 @@ async function firstParentLog(git: Git, rev: string): Promise<RawCommit[]> {
     "--no-renames",
     "--raw",
     "--no-abbrev",
+    "--full-history",
+    "--sparse",
     `--format=${format}`,
     rev,
     "--",
+    dir,
   ]);
   return text
     .split("\x1e")
@@ -79,12 +86,12 @@ class ImageCache {
   }
 }
 
-function stageCommits(log: RawCommit[], dir: string, cache: ImageCache): StageCommit[] {
+function stageCommits(log: RawCommit[], cache: ImageCache): StageCommit[] {
   const files = new Map<string, string>();
   let images: ServiceImages = {};
   return log.map((raw) => {
     // Flux's own objects (e.g. the notifications' secret-sync pod) are not the stage's services.
-    const mine = raw.files.filter(([path]) => path.startsWith(dir) && !isFluxFile(path));
+    const mine = raw.files.filter(([path]) => !isFluxFile(path));
     for (const [path, blob] of mine) {
       if (blob === undefined) files.delete(path);
       else files.set(path, blob);
@@ -158,6 +165,7 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
         ? `${remote}/${branch}`
         : undefined;
   const clusters = config.paths.clusters;
+  const stageDir = (stage: { name: string }) => `${clusters}/${stage.name}/`;
   const sourceBranches = [...new Set(config.stages.map((stage) => stage.promotedFrom))];
   const mainLines = sourceBranches.filter(
     (branch) => !config.stages.some((stage) => stage.branch === branch) && revOf(branch),
@@ -167,7 +175,7 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
     Promise.all(
       config.stages.map(async (stage) => {
         const rev = revOf(stage.branch);
-        return rev ? firstParentLog(git, rev) : [];
+        return rev ? firstParentLog(git, rev, stageDir(stage)) : [];
       }),
     ),
     Promise.all(
@@ -198,12 +206,10 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
   const treeOf = new Map(sourceTrees);
   const waitingFiles = config.stages.map((stage) => {
     const files = treeOf.get(stage.promotedFrom);
-    const dir = `${clusters}/${stage.name}/`;
+    const dir = stageDir(stage);
     return files && new Map([...files].filter(([path]) => path.startsWith(dir) && !isFluxFile(path)));
   });
-  const blobs = logs.flatMap((log) =>
-    log.flatMap((raw) => raw.files.filter(([path]) => path.startsWith(`${clusters}/`)).map(([, blob]) => blob)),
-  );
+  const blobs = logs.flatMap((log) => log.flatMap((raw) => raw.files.map(([, blob]) => blob)));
   blobs.push(...waitingFiles.flatMap((files) => [...(files?.values() ?? [])]));
   const cache = new ImageCache(await git.readObjects(blobs.filter((blob): blob is string => blob !== undefined)));
 
@@ -214,7 +220,7 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
       stage: stage.name,
       branch: stage.branch,
       promotedFrom: stage.promotedFrom,
-      commits: stageCommits(logs[index]!, `${clusters}/${stage.name}/`, cache),
+      commits: stageCommits(logs[index]!, cache),
       waiting: files && count !== undefined ? { images: cache.imagesOf(files), commits: count } : undefined,
     };
   });

@@ -3,7 +3,7 @@ import type { Git } from "../git/git.ts";
 import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./history.ts";
 import { imagesInManifest, type ServiceImages } from "./images.ts";
 import { parseTrailerLines } from "./message.ts";
-import { branchRef, remoteFor } from "./repository.ts";
+import { branchRef } from "./repository.ts";
 import { isFluxFile } from "../render/stage.ts";
 
 const deletedBlob = /^0+$/;
@@ -81,22 +81,58 @@ class ImageCache {
     return images;
   }
 
+  /** The files' images merged in the files' order (a later file wins), as Object.assign would. */
   imagesOf(files: ReadonlyMap<string, string>): ServiceImages {
-    return Object.assign({}, ...[...files.values()].map((blob) => this.of(blob))) as ServiceImages;
+    const images: Record<string, string> = {};
+    for (const blob of files.values()) {
+      const own = this.of(blob);
+      for (const service in own) images[service] = own[service]!;
+    }
+    return images;
+  }
+}
+
+const sameKeys = (a: ServiceImages, b: ServiceImages) => {
+  const [left, right] = [Object.keys(a), Object.keys(b)];
+  return left.length === right.length && left.every((key, index) => key === right[index]);
+};
+
+/** A stage folder's files and the images they hold, kept up to date commit by commit. */
+class StageImages {
+  private readonly files = new Map<string, string>();
+  images: ServiceImages = {};
+  /** Services named over all files, repeats counted: the merged count when no service is in two files. */
+  private named = 0;
+  private distinct = 0;
+  constructor(private readonly cache: ImageCache) {}
+
+  apply(changes: readonly (readonly [string, string | undefined])[]): void {
+    // Files changed in place that name the same services, none of them in another file, are only patched in.
+    let patch: Record<string, string> | undefined = this.named === this.distinct ? {} : undefined;
+    for (const [path, blob] of changes) {
+      const before = this.files.get(path);
+      const old = before === undefined ? undefined : this.cache.of(before);
+      const now = blob === undefined ? undefined : this.cache.of(blob);
+      this.named += (now ? Object.keys(now).length : 0) - (old ? Object.keys(old).length : 0);
+      if (blob === undefined) this.files.delete(path);
+      else this.files.set(path, blob);
+      if (patch && old && now && sameKeys(old, now)) Object.assign(patch, now);
+      else patch = undefined;
+    }
+    if (patch) this.images = { ...this.images, ...patch };
+    else {
+      this.images = this.cache.imagesOf(this.files);
+      this.distinct = Object.keys(this.images).length;
+    }
   }
 }
 
 function stageCommits(log: RawCommit[], cache: ImageCache): StageCommit[] {
-  const files = new Map<string, string>();
-  let images: ServiceImages = {};
+  const state = new StageImages(cache);
   return log.map((raw) => {
     // Flux's own objects (e.g. the notifications' secret-sync pod) are not the stage's services.
     const mine = raw.files.filter(([path]) => !isFluxFile(path));
-    for (const [path, blob] of mine) {
-      if (blob === undefined) files.delete(path);
-      else files.set(path, blob);
-    }
-    if (mine.length > 0) images = cache.imagesOf(files);
+    if (mine.length > 0) state.apply(mine);
     return {
       commit: raw.commit,
       parents: raw.parents,
@@ -105,7 +141,7 @@ function stageCommits(log: RawCommit[], cache: ImageCache): StageCommit[] {
       date: raw.date,
       subject: raw.subject,
       trailers: parseTrailerLines(raw.trailers),
-      images,
+      images: state.images,
     };
   });
 }
@@ -153,10 +189,14 @@ async function aheadBehind(git: Git, local: string, tracking: string): Promise<{
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
-/** Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files; git runs in parallel. */
-export async function readHistoryInput(git: Git, config: ProjectConfig): Promise<HistoryInput> {
-  const [heads, remote] = await Promise.all([git.refs("refs/heads/"), remoteFor(git)]);
-  const tracking = remote ? await git.refs(`refs/remotes/${remote}/`) : new Map<string, string>();
+/**
+ * Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files;
+ * git runs in parallel. `remote`: the one the command found (`remoteFor`).
+ */
+export async function readHistoryInput(git: Git, config: ProjectConfig, remote: string | undefined): Promise<HistoryInput> {
+  const refs = await git.refs("refs/heads/", ...(remote ? [`refs/remotes/${remote}/`] : []));
+  const heads = new Map([...refs].filter(([ref]) => ref.startsWith("refs/heads/")));
+  const tracking = new Map([...refs].filter(([ref]) => !ref.startsWith("refs/heads/")));
   // A stage with no local branch is read from the remote-tracking branch, when there is one.
   const revOf = (branch: string) =>
     heads.has(branchRef(branch))

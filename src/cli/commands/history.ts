@@ -64,7 +64,7 @@ Examples:
         progress(context, `fetching ${remote}…`);
         await fetchRemote(git, remote);
       }
-      const full = buildHistory(await readHistoryInput(git, config));
+      const full = buildHistory(await readHistoryInput(git, config, remote));
       if (options.service && !full.services.includes(options.service)) {
         throw new Jore4FluxError(
           `no service '${options.service}' in the history; services: ${full.services.join(", ")}`,

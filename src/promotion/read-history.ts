@@ -193,7 +193,11 @@ async function aheadBehind(git: Git, local: string, tracking: string): Promise<{
  * Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files;
  * git runs in parallel. `remote`: the one the command found (`remoteFor`).
  */
-export async function readHistoryInput(git: Git, config: ProjectConfig, remote: string | undefined): Promise<HistoryInput> {
+export async function readHistoryInput(
+  git: Git,
+  config: ProjectConfig,
+  remote: string | undefined,
+): Promise<HistoryInput> {
   const refs = await git.refs("refs/heads/", ...(remote ? [`refs/remotes/${remote}/`] : []));
   const heads = new Map([...refs].filter(([ref]) => ref.startsWith("refs/heads/")));
   const tracking = new Map([...refs].filter(([ref]) => !ref.startsWith("refs/heads/")));

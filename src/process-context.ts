@@ -33,7 +33,10 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
         resolve({
           stdout: options.binary ? "" : out.toString("utf8"),
           stderr: Buffer.concat(stderr).toString("utf8"),
-          all: options.stderr === "inherit" ? "" : Buffer.concat(all).toString("utf8"),
+          // Decoded only when read: most callers want stdout alone, and history's outputs are megabytes.
+          get all() {
+            return options.stderr === "inherit" ? "" : Buffer.concat(all).toString("utf8");
+          },
           exitCode: spawnError ? 1 : exitCode,
           failed,
           message: spawnError

@@ -76,9 +76,9 @@ export class Git {
     return result.exitCode === 0 ? result.stdout.trim() : undefined;
   }
 
-  /** Every ref under `prefix` (e.g. `refs/heads/`) with the commit it points to. */
-  async refs(prefix: string): Promise<Map<string, string>> {
-    const text = await this.run(["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
+  /** Every ref under the prefixes (e.g. `refs/heads/`) with the commit it points to. */
+  async refs(...prefixes: string[]): Promise<Map<string, string>> {
+    const text = await this.run(["for-each-ref", "--format=%(refname) %(objectname)", ...prefixes]);
     return new Map(
       text
         .split("\n")
@@ -125,12 +125,12 @@ export class Git {
     }
   }
 
-  /** The contents of many objects in one `git cat-file --batch` pass. */
+  /** The contents of many objects in one `git cat-file --batch` pass (`--buffer`: one write per full buffer, not per object). */
   async readObjects(ids: readonly string[]): Promise<Map<string, string>> {
     const wanted = [...new Set(ids)];
     const contents = new Map<string, string>();
     if (wanted.length === 0) return contents;
-    const result = await this.runner("git", ["cat-file", "--batch"], {
+    const result = await this.runner("git", ["cat-file", "--batch", "--buffer"], {
       cwd: this.cwd,
       input: `${wanted.join("\n")}\n`,
       env: gitEnv,

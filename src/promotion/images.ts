@@ -72,11 +72,13 @@ export function imagesInManifests(files: ReadonlyMap<string, string>): ServiceIm
   return Object.assign({}, ...texts.map(imagesInManifest)) as ServiceImages;
 }
 
+/** The services whose image differs, by service name. */
 export function imageChanges(before: ServiceImages, after: ServiceImages): ImageChange[] {
-  const services = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  return services
-    .filter((service) => before[service] !== after[service])
-    .map((service) => ({ service, from: before[service], to: after[service] }));
+  if (before === after) return [];
+  // history calls this once per commit: only the few changed names are sorted.
+  const changed = Object.keys(after).filter((service) => before[service] !== after[service]);
+  for (const service in before) if (!Object.hasOwn(after, service)) changed.push(service);
+  return changed.sort().map((service) => ({ service, from: before[service], to: after[service] }));
 }
 
 /** An object a promotion changes, and the file of the stage's folder it is in. */

@@ -107,10 +107,15 @@ export function parseTrailerLines(text: string): Trailers {
     .map((match) => [match[1]!, match[2]!.trim()] as const);
 }
 
+/** Trailer keys compare case-insensitively, as git's do. */
+const sameKey = (name: string, lowerKey: string) => name.length === lowerKey.length && name.toLowerCase() === lowerKey;
+
 export function trailerValue(trailers: Trailers, key: string): string | undefined {
-  return trailers.find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
+  const lowerKey = key.toLowerCase();
+  return trailers.find(([name]) => sameKey(name, lowerKey))?.[1];
 }
 
 export function trailerValues(trailers: Trailers, key: string): string[] {
-  return trailers.filter(([name]) => name.toLowerCase() === key.toLowerCase()).map(([, value]) => value);
+  const lowerKey = key.toLowerCase();
+  return trailers.filter(([name]) => sameKey(name, lowerKey)).map(([, value]) => value);
 }

@@ -3,7 +3,7 @@ import type { Git } from "../git/git.ts";
 import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./history.ts";
 import { imagesInManifest, type ServiceImages } from "./images.ts";
 import { parseTrailerLines } from "./message.ts";
-import { branchRef, remoteFor } from "./repository.ts";
+import { branchRef } from "./repository.ts";
 import { isFluxFile } from "../render/stage.ts";
 
 const deletedBlob = /^0+$/;
@@ -16,12 +16,16 @@ interface RawCommit {
   date: string;
   subject: string;
   trailers: string;
-  /** [path, blob or undefined when deleted] for every file the commit changed (against its first parent). */
+  /** [path, blob or undefined when deleted] for every file below the log's folder the commit changed (against its first parent). */
   files: [string, string | undefined][];
 }
 
-/** One `git log` pass over a branch's first-parent line, with the files each commit changed. */
-async function firstParentLog(git: Git, rev: string): Promise<RawCommit[]> {
+/**
+ * One `git log` pass over a branch's first-parent line, with the files below `dir` each commit
+ * changed. `--full-history --sparse` keeps every commit, also those that leave `dir` alone; the
+ * path only narrows the diffs (git then compares only that folder's trees).
+ */
+async function firstParentLog(git: Git, rev: string, dir: string): Promise<RawCommit[]> {
   const format = "%x1e%H%x00%P%x00%an%x00%ae%x00%cI%x00%s%x00%(trailers:only,unfold)%x00";
   const text = await git.run([
     "log",
@@ -30,9 +34,12 @@ async function firstParentLog(git: Git, rev: string): Promise<RawCommit[]> {
     "--no-renames",
     "--raw",
     "--no-abbrev",
+    "--full-history",
+    "--sparse",
     `--format=${format}`,
     rev,
     "--",
+    dir,
   ]);
   return text
     .split("\x1e")
@@ -74,22 +81,58 @@ class ImageCache {
     return images;
   }
 
+  /** The files' images merged in the files' order (a later file wins), as Object.assign would. */
   imagesOf(files: ReadonlyMap<string, string>): ServiceImages {
-    return Object.assign({}, ...[...files.values()].map((blob) => this.of(blob))) as ServiceImages;
+    const images: Record<string, string> = {};
+    for (const blob of files.values()) {
+      const own = this.of(blob);
+      for (const service in own) images[service] = own[service]!;
+    }
+    return images;
   }
 }
 
-function stageCommits(log: RawCommit[], dir: string, cache: ImageCache): StageCommit[] {
-  const files = new Map<string, string>();
-  let images: ServiceImages = {};
+const sameKeys = (a: ServiceImages, b: ServiceImages) => {
+  const [left, right] = [Object.keys(a), Object.keys(b)];
+  return left.length === right.length && left.every((key, index) => key === right[index]);
+};
+
+/** A stage folder's files and the images they hold, kept up to date commit by commit. */
+class StageImages {
+  private readonly files = new Map<string, string>();
+  images: ServiceImages = {};
+  /** Services named over all files, repeats counted: the merged count when no service is in two files. */
+  private named = 0;
+  private distinct = 0;
+  constructor(private readonly cache: ImageCache) {}
+
+  apply(changes: readonly (readonly [string, string | undefined])[]): void {
+    // Files changed in place that name the same services, none of them in another file, are only patched in.
+    let patch: Record<string, string> | undefined = this.named === this.distinct ? {} : undefined;
+    for (const [path, blob] of changes) {
+      const before = this.files.get(path);
+      const old = before === undefined ? undefined : this.cache.of(before);
+      const now = blob === undefined ? undefined : this.cache.of(blob);
+      this.named += (now ? Object.keys(now).length : 0) - (old ? Object.keys(old).length : 0);
+      if (blob === undefined) this.files.delete(path);
+      else this.files.set(path, blob);
+      if (patch && old && now && sameKeys(old, now)) Object.assign(patch, now);
+      else patch = undefined;
+    }
+    if (patch) this.images = { ...this.images, ...patch };
+    else {
+      this.images = this.cache.imagesOf(this.files);
+      this.distinct = Object.keys(this.images).length;
+    }
+  }
+}
+
+function stageCommits(log: RawCommit[], cache: ImageCache): StageCommit[] {
+  const state = new StageImages(cache);
   return log.map((raw) => {
     // Flux's own objects (e.g. the notifications' secret-sync pod) are not the stage's services.
-    const mine = raw.files.filter(([path]) => path.startsWith(dir) && !isFluxFile(path));
-    for (const [path, blob] of mine) {
-      if (blob === undefined) files.delete(path);
-      else files.set(path, blob);
-    }
-    if (mine.length > 0) images = cache.imagesOf(files);
+    const mine = raw.files.filter(([path]) => !isFluxFile(path));
+    if (mine.length > 0) state.apply(mine);
     return {
       commit: raw.commit,
       parents: raw.parents,
@@ -98,7 +141,7 @@ function stageCommits(log: RawCommit[], dir: string, cache: ImageCache): StageCo
       date: raw.date,
       subject: raw.subject,
       trailers: parseTrailerLines(raw.trailers),
-      images,
+      images: state.images,
     };
   });
 }
@@ -146,10 +189,18 @@ async function aheadBehind(git: Git, local: string, tracking: string): Promise<{
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
-/** Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files; git runs in parallel. */
-export async function readHistoryInput(git: Git, config: ProjectConfig): Promise<HistoryInput> {
-  const [heads, remote] = await Promise.all([git.refs("refs/heads/"), remoteFor(git)]);
-  const tracking = remote ? await git.refs(`refs/remotes/${remote}/`) : new Map<string, string>();
+/**
+ * Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files;
+ * git runs in parallel. `remote`: the one the command found (`remoteFor`).
+ */
+export async function readHistoryInput(
+  git: Git,
+  config: ProjectConfig,
+  remote: string | undefined,
+): Promise<HistoryInput> {
+  const refs = await git.refs("refs/heads/", ...(remote ? [`refs/remotes/${remote}/`] : []));
+  const heads = new Map([...refs].filter(([ref]) => ref.startsWith("refs/heads/")));
+  const tracking = new Map([...refs].filter(([ref]) => !ref.startsWith("refs/heads/")));
   // A stage with no local branch is read from the remote-tracking branch, when there is one.
   const revOf = (branch: string) =>
     heads.has(branchRef(branch))
@@ -158,6 +209,7 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
         ? `${remote}/${branch}`
         : undefined;
   const clusters = config.paths.clusters;
+  const stageDir = (stage: { name: string }) => `${clusters}/${stage.name}/`;
   const sourceBranches = [...new Set(config.stages.map((stage) => stage.promotedFrom))];
   const mainLines = sourceBranches.filter(
     (branch) => !config.stages.some((stage) => stage.branch === branch) && revOf(branch),
@@ -167,7 +219,7 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
     Promise.all(
       config.stages.map(async (stage) => {
         const rev = revOf(stage.branch);
-        return rev ? firstParentLog(git, rev) : [];
+        return rev ? firstParentLog(git, rev, stageDir(stage)) : [];
       }),
     ),
     Promise.all(
@@ -198,12 +250,10 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
   const treeOf = new Map(sourceTrees);
   const waitingFiles = config.stages.map((stage) => {
     const files = treeOf.get(stage.promotedFrom);
-    const dir = `${clusters}/${stage.name}/`;
+    const dir = stageDir(stage);
     return files && new Map([...files].filter(([path]) => path.startsWith(dir) && !isFluxFile(path)));
   });
-  const blobs = logs.flatMap((log) =>
-    log.flatMap((raw) => raw.files.filter(([path]) => path.startsWith(`${clusters}/`)).map(([, blob]) => blob)),
-  );
+  const blobs = logs.flatMap((log) => log.flatMap((raw) => raw.files.map(([, blob]) => blob)));
   blobs.push(...waitingFiles.flatMap((files) => [...(files?.values() ?? [])]));
   const cache = new ImageCache(await git.readObjects(blobs.filter((blob): blob is string => blob !== undefined)));
 
@@ -214,7 +264,7 @@ export async function readHistoryInput(git: Git, config: ProjectConfig): Promise
       stage: stage.name,
       branch: stage.branch,
       promotedFrom: stage.promotedFrom,
-      commits: stageCommits(logs[index]!, `${clusters}/${stage.name}/`, cache),
+      commits: stageCommits(logs[index]!, cache),
       waiting: files && count !== undefined ? { images: cache.imagesOf(files), commits: count } : undefined,
     };
   });

@@ -138,7 +138,15 @@ function configProblems(config: ProjectConfig, source: YamlSource): Problem[] {
   return problems;
 }
 
+/**
+ * The last configuration read, by its text: a command reads it, then the generation it plans reads
+ * it again (set-image, promote …); the same text is parsed and checked once. Neither is changed after.
+ */
+let lastConfig: { text: string; loaded: { config: ProjectConfig; source: YamlSource } } | undefined;
+
 export function loadProjectConfig(files: SourceFiles): { config: ProjectConfig; source: YamlSource } {
+  const text = files.read(projectConfigFile);
+  if (text !== undefined && lastConfig?.text === text) return lastConfig.loaded;
   const source = readSource(
     files,
     projectConfigFile,
@@ -150,7 +158,8 @@ export function loadProjectConfig(files: SourceFiles): { config: ProjectConfig; 
   const config = resolveStages(raw!);
   problems.problems.push(...configProblems(config, source));
   problems.throwIfAny(projectConfigFile);
-  return { config, source };
+  lastConfig = { text: text!, loaded: { config, source } };
+  return lastConfig.loaded;
 }
 
 function serviceNamesOf(source: YamlSource): string[] {

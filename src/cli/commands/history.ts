@@ -48,11 +48,6 @@ Examples:
       const { diskFiles } = await import("../../io/source-files.ts");
       const { buildHistory, filterHistory } = await import("../../promotion/history.ts");
       const { readHistoryInput } = await import("../../promotion/read-history.ts");
-      const { markHistory } = await import("../../promotion/live.ts");
-      const { readStageRecords } = await import("../../cluster/flux-records.ts");
-      const { writeFiles } = await import("../../io/tree.ts");
-      const { historyHtml } = await import("../../promotion/report-html.ts");
-      const { historyText } = await import("../../promotion/report-text.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
       const { loadProjectConfig } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
@@ -64,7 +59,7 @@ Examples:
         progress(context, `fetching ${remote}…`);
         await fetchRemote(git, remote);
       }
-      const full = buildHistory(await readHistoryInput(git, config));
+      const full = buildHistory(await readHistoryInput(git, config, remote));
       if (options.service && !full.services.includes(options.service)) {
         throw new Jore4FluxError(
           `no service '${options.service}' in the history; services: ${full.services.join(", ")}`,
@@ -72,17 +67,24 @@ Examples:
         );
       }
       const stages = config.stages.filter((stage) => !options.stage || stage.name === options.stage);
-      const history = filterHistory(
-        options.live
-          ? markHistory(full, await Promise.all(stages.map((stage) => readStageRecords(context, root, config, stage))))
-          : full,
-        options,
-      );
+      // The cluster, HTML and text modules are loaded only when asked for (a large history is read fast).
+      let marked = full;
+      if (options.live) {
+        const { markHistory } = await import("../../promotion/live.ts");
+        const { readStageRecords } = await import("../../cluster/flux-records.ts");
+        marked = markHistory(
+          full,
+          await Promise.all(stages.map((stage) => readStageRecords(context, root, config, stage))),
+        );
+      }
+      const history = filterHistory(marked, options);
       if (options.html) {
+        const { writeFiles } = await import("../../io/tree.ts");
+        const { historyHtml } = await import("../../promotion/report-html.ts");
         writeFiles("/", [{ path: resolve(context.cwd, options.html), text: historyHtml(history) }]);
         progress(context, `wrote ${options.html}`);
       }
       if (options.json) printJson(context, history);
-      else print(context, historyText(history));
+      else print(context, (await import("../../promotion/report-text.ts")).historyText(history));
     });
 }

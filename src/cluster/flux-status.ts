@@ -1,6 +1,6 @@
 import type { ProjectConfig } from "../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { type FluxCondition, type FluxObject } from "../kube/flux.ts";
+import { readyCondition, type FluxCondition, type FluxObject } from "../kube/flux.ts";
 import { items, type KubeObject } from "../kube/object.ts";
 import { kubectlSteps } from "./kubectl.ts";
 import type { Session } from "./session.ts";
@@ -40,7 +40,7 @@ export interface FluxSync {
 
 function objectStatus(object: FluxObject): FluxObjectStatus {
   const generation = (object.metadata.generation as number | undefined) ?? 1;
-  const ready = object.status?.conditions?.find((condition) => condition.type === "Ready");
+  const ready = readyCondition(object.status);
   return {
     id: `${object.kind}/${object.metadata.namespace}/${object.metadata.name}`,
     observed: (object.status?.observedGeneration ?? 0) >= generation,
@@ -82,6 +82,9 @@ export function fluxSyncOf(objects: readonly KubeObject[], config: ProjectConfig
   };
 }
 
+/** How long each kubectl read of `status` may wait: a cluster out of reach is reported in seconds, not minutes. */
+export const statusReadTimeout = "--request-timeout=10s";
+
 /**
  * Reads the stage's GitRepository and Kustomization through `context` (read-only, also in a dry
  * run). A cluster without Flux's CRDs gives `installed: false`; any other failure (unreachable
@@ -95,7 +98,7 @@ export async function readFluxSync(session: Session, context: string, config: Pr
     "-n",
     flux.namespace,
     "--ignore-not-found",
-    "--request-timeout=10s",
+    statusReadTimeout,
   ]);
   const result = await session.read({ ...step, tolerateFailure: true });
   if (result.exitCode === 0) return fluxSyncOf(items(result.stdout), config);

@@ -32,6 +32,10 @@ export interface FluxStatus {
   }[];
 }
 
+/** The condition Flux's controllers sum their state up in. */
+export const readyCondition = (status: FluxStatus | undefined): FluxCondition | undefined =>
+  status?.conditions?.find((condition) => condition.type === "Ready");
+
 /** A GitRepository or Kustomization as kubectl returns it. */
 export interface FluxObject extends KubeObject {
   spec?: { suspend?: boolean; url?: string; ref?: { branch?: string } };

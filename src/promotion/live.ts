@@ -1,4 +1,4 @@
-import { fluxRevisionAnnotation, parseRevision, type FluxObject } from "../kube/flux.ts";
+import { fluxRevisionAnnotation, parseRevision, readyCondition, type FluxObject } from "../kube/flux.ts";
 import {
   gitOnlyCaveat,
   type ClusterMark,
@@ -58,7 +58,7 @@ export function stageRecords(
   events: readonly FluxEvent[],
 ): StageRecords {
   const status = kustomization.status ?? {};
-  const ready = status.conditions?.find((condition) => condition.type === "Ready");
+  const ready = readyCondition(status);
   const stage: LiveStage = { ...base };
   if (status.lastAppliedRevision) stage.lastAppliedRevision = status.lastAppliedRevision;
   if (status.lastAttemptedRevision) stage.lastAttemptedRevision = status.lastAttemptedRevision;

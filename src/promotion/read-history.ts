@@ -146,8 +146,14 @@ function stageCommits(log: RawCommit[], cache: ImageCache): StageCommit[] {
   });
 }
 
+interface ReflogEntry {
+  to: string;
+  date: string;
+  reason: string;
+}
+
 /** The reflog of a remote-tracking branch, newest first: where it moved, when, and why (push, fetch, forced update). */
-async function trackingReflog(git: Git, trackingRef: string): Promise<{ to: string; date: string; reason: string }[]> {
+async function trackingReflog(git: Git, trackingRef: string): Promise<ReflogEntry[]> {
   const result = await git.attempt([
     "reflog",
     "show",
@@ -166,7 +172,7 @@ async function trackingReflog(git: Git, trackingRef: string): Promise<{ to: stri
     });
 }
 
-function forcedUpdates(reflog: Awaited<ReturnType<typeof trackingReflog>>): RemoteState["forcedUpdates"] {
+function forcedUpdates(reflog: readonly ReflogEntry[]): RemoteState["forcedUpdates"] {
   return reflog.flatMap(({ to, date, reason }, index) => {
     const from = reflog[index + 1]?.to;
     if (!from || !/forced-update/.test(reason)) return [];
@@ -175,7 +181,7 @@ function forcedUpdates(reflog: Awaited<ReturnType<typeof trackingReflog>>): Remo
 }
 
 /** When this clone pushed each commit to the remote branch (git records `update by push` in the tracking ref's reflog). */
-function pushes(reflog: Awaited<ReturnType<typeof trackingReflog>>): RemoteState["pushes"] {
+function pushes(reflog: readonly ReflogEntry[]): RemoteState["pushes"] {
   return reflog
     .filter(({ reason }) => reason.startsWith("update by push"))
     .map(({ to, date }) => ({ commit: to, date }));

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { firstLine, readFluxSync } from "../cluster/flux-status.ts";
+import { firstLine, readFluxSync, statusReadTimeout } from "../cluster/flux-status.ts";
 import { kubectlSteps } from "../cluster/kubectl.ts";
 import { recordedDeploy } from "../cluster/objects.ts";
 import type { Session } from "../cluster/session.ts";
@@ -53,7 +53,7 @@ export async function readWantedDeployments(git: Git, commit: string, dir: strin
 
 /** Every kubectl call of `status` is bounded; a failure is the cluster being out of reach. */
 async function readJson(session: Session, step: { title: string; argv: string[] }): Promise<KubeObject[]> {
-  const result = await session.read({ ...step, argv: [...step.argv, "--request-timeout=10s"], tolerateFailure: true });
+  const result = await session.read({ ...step, argv: [...step.argv, statusReadTimeout], tolerateFailure: true });
   if (result.exitCode !== 0)
     throw new Jore4FluxError(`${step.title} failed: ${firstLine(result.stderr)}`, { exitCode: ExitCode.failed });
   return items(result.stdout);

@@ -57,3 +57,7 @@ export function invalidInput(problems: readonly Problem[], summary?: string): Jo
     problems.length === 1 && first ? formatProblem(first) : (summary ?? `${problems.length} problems in the input`);
   return new Jore4FluxError(message, { exitCode: ExitCode.invalid, problems });
 }
+
+/** A failed tool's own message, on one line: the error without its first line (the step and command). */
+export const toolMessage = (error: Jore4FluxError): string =>
+  error.message.split("\n").slice(1).join(" ").trim() || error.message;

@@ -1,6 +1,6 @@
 import type { ProjectConfig, StageConfig } from "../config/project.ts";
 import type { Context } from "../context.ts";
-import { Jore4FluxError } from "../errors.ts";
+import { Jore4FluxError, toolMessage } from "../errors.ts";
 import { items } from "../kube/object.ts";
 import { stageRecords, type FluxEvent, type FluxKustomization, type StageRecords } from "../promotion/live.ts";
 import { stageContext } from "./context-guard.ts";
@@ -65,7 +65,6 @@ export async function readStageRecords(
     return stageRecords(base, stage.branch, found, items<FluxEvent>(events.stdout));
   } catch (error) {
     if (!(error instanceof Jore4FluxError)) throw error;
-    const detail = error.message.split("\n").slice(1).join(" ").trim() || error.message;
-    return { stage: { ...base, problem: `the cluster could not be read: ${detail}` }, reconciliations: [] };
+    return { stage: { ...base, problem: `the cluster could not be read: ${toolMessage(error)}` }, reconciliations: [] };
   }
 }

@@ -108,8 +108,7 @@ function applySeverity(finding: Finding, severity: Readonly<Record<string, Sever
   return setting ? { ...finding, severity: setting } : finding;
 }
 
-/** Parses each values file once per check, however many stages share it. */
-/** What one check parses once: values files by name, rendered documents by text. */
+/** What one check parses once, however many stages share it: values files by name, rendered documents by text. */
 interface ParseCache {
   values: Map<string, YamlSource>;
   documents: DocumentCache;

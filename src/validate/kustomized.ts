@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { Context } from "../context.ts";
-import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { ExitCode, Jore4FluxError, toolMessage } from "../errors.ts";
 import { kustomizationFileName } from "../render/stage.ts";
 import { locateTool } from "../tools/locate.ts";
 import { kustomizeBuild } from "../tools/run.ts";
@@ -44,7 +44,7 @@ export async function kustomizeStages(
           return [stage, { objects: readKustomizeOutput(await kustomizeBuild(context, root, join(root, dir))) }];
         } catch (error) {
           if (!(error instanceof Jore4FluxError)) throw error;
-          return [stage, { error: error.message.split("\n").slice(1).join(" ").trim() || error.message }];
+          return [stage, { error: toolMessage(error) }];
         }
       }),
   );

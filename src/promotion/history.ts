@@ -399,6 +399,8 @@ export interface HistoryFilter {
 
 /** Narrows a history to one stage, one service and/or a time window. */
 export function filterHistory(history: DeploymentHistory, filter: HistoryFilter): DeploymentHistory {
+  // Without a filter, the history as it is (a large one is not copied event by event).
+  if (!filter.stage && !filter.service && !filter.since) return history;
   const since = filter.since ? Date.parse(filter.since) : undefined;
   const inStage = (stage: string) => !filter.stage || stage === filter.stage;
   const recent = (date: string | undefined) => since === undefined || date === undefined || Date.parse(date) >= since;

@@ -107,15 +107,14 @@ export function parseTrailerLines(text: string): Trailers {
     .map((match) => [match[1]!, match[2]!.trim()] as const);
 }
 
-/** Trailer keys compare case-insensitively, as git's do. */
-const sameKey = (name: string, lowerKey: string) => name.length === lowerKey.length && name.toLowerCase() === lowerKey;
+/** Trailer keys compare case-insensitively, as git's do; history asks thousands of times, so the same spelling first. */
+const sameKey = (name: string, key: string) =>
+  name === key || (name.length === key.length && name.toLowerCase() === key.toLowerCase());
 
 export function trailerValue(trailers: Trailers, key: string): string | undefined {
-  const lowerKey = key.toLowerCase();
-  return trailers.find(([name]) => sameKey(name, lowerKey))?.[1];
+  return trailers.find(([name]) => sameKey(name, key))?.[1];
 }
 
 export function trailerValues(trailers: Trailers, key: string): string[] {
-  const lowerKey = key.toLowerCase();
-  return trailers.filter(([name]) => sameKey(name, lowerKey)).map(([, value]) => value);
+  return trailers.filter(([name]) => sameKey(name, key)).map(([, value]) => value);
 }

@@ -46,14 +46,6 @@ async function firstParentLog(git: Git, rev: string, dir: string): Promise<RawCo
     .slice(1)
     .map((record) => {
       const [commit, parents, author, email, date, subject, trailers, raw] = record.split("\x00") as string[];
-      const files = (raw ?? "")
-        .split("\n")
-        .filter((line) => line.startsWith(":"))
-        .map((line): [string, string | undefined] => {
-          const [meta, path] = line.split("\t") as [string, string];
-          const blob = meta.split(" ")[3]!;
-          return [path, deletedBlob.test(blob) ? undefined : blob];
-        });
       return {
         commit: commit!,
         parents: parents!.split(" ").filter(Boolean),
@@ -62,9 +54,23 @@ async function firstParentLog(git: Git, rev: string, dir: string): Promise<RawCo
         date: date!,
         subject: subject!,
         trailers: trailers!,
-        files,
+        files: rawFiles(raw ?? ""),
       };
     });
+}
+
+/** The `--raw` lines `:<mode> <mode> <blob> <blob> <status>\t<path>`: path and new blob (undefined when deleted). */
+function rawFiles(raw: string): [string, string | undefined][] {
+  const files: [string, string | undefined][] = [];
+  // Read in place (history reads tens of thousands of these lines): the new blob is the fourth field.
+  for (let at = raw.indexOf(":"); at >= 0; at = raw.indexOf("\n:", at) + 1 || -1) {
+    const tab = raw.indexOf("\t", at);
+    const end = raw.indexOf("\n", tab);
+    const blobEnd = raw.lastIndexOf(" ", tab);
+    const blob = raw.slice(raw.lastIndexOf(" ", blobEnd - 1) + 1, blobEnd);
+    files.push([raw.slice(tab + 1, end < 0 ? undefined : end), deletedBlob.test(blob) ? undefined : blob]);
+  }
+  return files;
 }
 
 /** Images per blob, each blob parsed once however many commits and stages share it. */
@@ -195,6 +201,50 @@ async function aheadBehind(git: Git, local: string, tracking: string): Promise<{
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
+/** The parents of every commit reachable from `tips`, in one `git rev-list --parents` pass. */
+async function commitParents(git: Git, tips: readonly string[]): Promise<Map<string, readonly string[]>> {
+  const parents = new Map<string, readonly string[]>();
+  if (tips.length === 0) return parents;
+  for (const line of (await git.run(["rev-list", "--parents", ...new Set(tips), "--"])).split("\n")) {
+    const [commit, ...own] = line.split(" ");
+    if (commit) parents.set(commit, own);
+  }
+  return parents;
+}
+
+/** Every commit reachable from `tip` (through all parents) that `stop` lets in; `stop` is asked once per commit. */
+function reachable(
+  parents: ReadonlyMap<string, readonly string[]>,
+  tip: string,
+  stop: (commit: string) => boolean = () => false,
+): Set<string> {
+  const found = new Set<string>();
+  const stack = [tip];
+  while (stack.length > 0) {
+    const commit = stack.pop()!;
+    if (found.has(commit) || stop(commit)) continue;
+    found.add(commit);
+    stack.push(...(parents.get(commit) ?? []));
+  }
+  return found;
+}
+
+/** `git rev-list --count --no-merges <base>..<tip>`: the non-merge commits reachable from `tip` and not from `base`. */
+export function commitsOnlyIn(parents: ReadonlyMap<string, readonly string[]>, tip: string, base: string): number {
+  const inBase = reachable(parents, base);
+  let count = 0;
+  for (const commit of reachable(parents, tip, (commit) => inBase.has(commit)))
+    if ((parents.get(commit)?.length ?? 0) <= 1) count += 1;
+  return count;
+}
+
+/** `git rev-list --first-parent <tip>`: the tip and its first parents, newest first. */
+function firstParentLine(parents: ReadonlyMap<string, readonly string[]>, tip: string): string[] {
+  const line: string[] = [];
+  for (let commit: string | undefined = tip; commit !== undefined; commit = parents.get(commit)?.[0]) line.push(commit);
+  return line;
+}
+
 /**
  * Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files;
  * git runs in parallel. `remote`: the one the command found (`remoteFor`).
@@ -214,14 +264,24 @@ export async function readHistoryInput(
       : tracking.has(`refs/remotes/${remote}/${branch}`)
         ? `${remote}/${branch}`
         : undefined;
+  const tipOf = (branch: string) => heads.get(branchRef(branch)) ?? tracking.get(`refs/remotes/${remote}/${branch}`);
   const clusters = config.paths.clusters;
   const stageDir = (stage: { name: string }) => `${clusters}/${stage.name}/`;
   const sourceBranches = [...new Set(config.stages.map((stage) => stage.promotedFrom))];
   const mainLines = sourceBranches.filter(
     (branch) => !config.stages.some((stage) => stage.branch === branch) && revOf(branch),
   );
+  // What waits on a stage: the source's commits the stage's branch does not have.
+  const waitingRanges = config.stages.map((stage) => {
+    const [tip, source] = [tipOf(stage.branch), tipOf(stage.promotedFrom)];
+    return tip && source ? { tip, source } : undefined;
+  });
+  const graphTips = [
+    ...waitingRanges.flatMap((range) => (range ? [range.tip, range.source] : [])),
+    ...mainLines.map((branch) => tipOf(branch)!),
+  ];
 
-  const [logs, sourceTrees, waitingCounts, mainCommits] = await Promise.all([
+  const [logs, sourceTrees, parents] = await Promise.all([
     Promise.all(
       config.stages.map(async (stage) => {
         const rev = revOf(stage.branch);
@@ -234,25 +294,10 @@ export async function readHistoryInput(
         return [branch, rev ? await git.filesAt(rev, clusters) : undefined] as const;
       }),
     ),
-    Promise.all(
-      config.stages.map(async (stage) => {
-        const rev = revOf(stage.branch);
-        const source = revOf(stage.promotedFrom);
-        return rev && source
-          ? Number((await git.run(["rev-list", "--count", "--no-merges", `${rev}..${source}`])).trim())
-          : undefined;
-      }),
-    ),
-    Promise.all(
-      mainLines.map(
-        async (branch) =>
-          [
-            branch,
-            (await git.run(["rev-list", "--first-parent", revOf(branch)!, "--"])).split("\n").filter(Boolean),
-          ] as const,
-      ),
-    ),
+    commitParents(git, graphTips),
   ]);
+  const waitingCounts = waitingRanges.map((range) => range && commitsOnlyIn(parents, range.source, range.tip));
+  const mainCommits = mainLines.map((branch) => [branch, firstParentLine(parents, tipOf(branch)!)] as const);
   const treeOf = new Map(sourceTrees);
   const waitingFiles = config.stages.map((stage) => {
     const files = treeOf.get(stage.promotedFrom);

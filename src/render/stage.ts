@@ -27,7 +27,8 @@ export const kustomizationFileName = "kustomization.yaml";
 
 /** Files of a stage folder that hold Flux's own objects (sync, notifications), not the stage's services. */
 export const fluxFiles = { sync: "flux-sync.yaml", notifications: "flux-notifications.yaml" } as const;
-export const isFluxFile = (path: string) => Object.values(fluxFiles).some((name) => path.endsWith(`/${name}`));
+const fluxSuffixes = Object.values(fluxFiles).map((name) => `/${name}`);
+export const isFluxFile = (path: string) => fluxSuffixes.some((suffix) => path.endsWith(suffix));
 /** The namespace's LimitRange rendered from `defaultResources`. */
 export const defaultResourcesName = "jore4-default-resources";
 

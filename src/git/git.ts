@@ -127,8 +127,13 @@ export class Git {
 
   /** The contents of many objects in one `git cat-file --batch` pass (`--buffer`: one write per full buffer, not per object). */
   async readObjects(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.readObjectsAs(ids, (text) => text);
+  }
+
+  /** `readObjects` keeping only what `read` makes of each text (history reads thousands: the texts need not stay in memory). */
+  async readObjectsAs<T>(ids: readonly string[], read: (text: string) => T): Promise<Map<string, T>> {
     const wanted = [...new Set(ids)];
-    const contents = new Map<string, string>();
+    const contents = new Map<string, T>();
     if (wanted.length === 0) return contents;
     const result = await this.runner("git", ["cat-file", "--batch", "--buffer"], {
       cwd: this.cwd,
@@ -150,7 +155,7 @@ export class Git {
         continue;
       }
       const length = Number(size);
-      contents.set(id!, output.subarray(headerEnd + 1, headerEnd + 1 + length).toString("utf8"));
+      contents.set(id!, read(output.subarray(headerEnd + 1, headerEnd + 1 + length).toString("utf8")));
       at = headerEnd + 1 + length + 1;
     }
     return contents;

@@ -158,20 +158,54 @@ export const historyCaveats = [
   "History rewritten with a force push cannot be trusted; what could be detected is listed under warnings.",
 ];
 
-function kindOf(entry: StageCommit): EventKind {
-  if (trailerValue(entry.trailers, trailerKeys.hotfix)) return "hotfix";
-  if (trailerValue(entry.trailers, trailerKeys.promotedFrom) || entry.parents.length > 1) return "promotion";
-  if (trailerValue(entry.trailers, trailerKeys.rollbackOf)) return "rollback";
+/** The trailers history reads from a commit's message, each looked up once. */
+interface Claims {
+  hotfix: string | undefined;
+  promotedFrom: string | undefined;
+  promotedTo: string | undefined;
+  sourceCommit: string | undefined;
+  targetCommit: string | undefined;
+  rollbackOf: string | undefined;
+  imageChanged: string[];
+}
+
+/** A stage commit with the claims of its message. */
+interface ReadCommit {
+  entry: StageCommit;
+  claims: Claims;
+}
+
+function readCommit(entry: StageCommit): ReadCommit {
+  const { trailers } = entry;
+  return {
+    entry,
+    claims: {
+      hotfix: trailerValue(trailers, trailerKeys.hotfix),
+      promotedFrom: trailerValue(trailers, trailerKeys.promotedFrom),
+      promotedTo: trailerValue(trailers, trailerKeys.promotedTo),
+      sourceCommit: trailerValue(trailers, trailerKeys.sourceCommit),
+      targetCommit: trailerValue(trailers, trailerKeys.targetCommit),
+      rollbackOf: trailerValue(trailers, trailerKeys.rollbackOf),
+      imageChanged: trailerValues(trailers, trailerKeys.imageChanged),
+    },
+  };
+}
+
+function kindOf({ entry, claims }: ReadCommit): EventKind {
+  if (claims.hotfix) return "hotfix";
+  if (claims.promotedFrom || entry.parents.length > 1) return "promotion";
+  if (claims.rollbackOf) return "rollback";
   return "commit";
 }
 
 function eventOf(
   log: StageLog,
-  entry: StageCommit,
+  read: ReadCommit,
   changes: ImageChange[],
   pushedAt: string | undefined,
 ): DeploymentEvent {
-  const kind = kindOf(entry);
+  const { entry, claims } = read;
+  const kind = kindOf(read);
   const event: DeploymentEvent = {
     stage: log.stage,
     commit: entry.commit,
@@ -184,8 +218,8 @@ function eventOf(
   if (pushedAt) event.pushedAt = pushedAt;
   if (kind === "promotion" || kind === "hotfix") {
     // A plain `git merge --no-ff` made by hand has no trailers: its second parent is the source.
-    event.from = trailerValue(entry.trailers, trailerKeys.promotedFrom) ?? log.promotedFrom;
-    const source = trailerValue(entry.trailers, trailerKeys.sourceCommit) ?? entry.parents[1];
+    event.from = claims.promotedFrom ?? log.promotedFrom;
+    const source = claims.sourceCommit ?? entry.parents[1];
     if (source) event.sourceCommit = source;
   }
   return event;
@@ -198,43 +232,40 @@ function changeKey(change: ImageChange): string {
 /** Checks a commit's own claims (message trailers) against the files and the other branches. */
 function commitWarnings(
   log: StageLog,
-  entry: StageCommit,
+  { entry, claims }: ReadCommit,
   changes: ImageChange[],
   sourceLines: ReadonlyMap<string, ReadonlySet<string>>,
-): HistoryWarning[] {
-  const warnings: HistoryWarning[] = [];
-  const at = { stage: log.stage, commit: entry.commit };
-  const claimed = trailerValues(entry.trailers, trailerKeys.imageChanged)
-    .map(parseImageChange)
-    .filter((change) => change !== undefined);
-  const hasTrailers = trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined;
-  if (hasTrailers) {
+  warnings: HistoryWarning[],
+): void {
+  // A literal each, not `{ ...at, message }`: V8 gives every object made that way a hidden class of its own.
+  const warn = (message: string) => warnings.push({ stage: log.stage, commit: entry.commit, message });
+  if (claims.promotedTo !== undefined) {
     const actual = new Set(changes.map(changeKey));
-    const said = new Set(claimed.map(changeKey));
+    const said = new Set(
+      claims.imageChanged
+        .map(parseImageChange)
+        .filter((change) => change !== undefined)
+        .map(changeKey),
+    );
     if (actual.size !== said.size || [...actual].some((key) => !said.has(key))) {
-      warnings.push({
-        ...at,
-        message: `the message claims image changes [${[...said].join("; ") || "none"}] but the files show [${[...actual].join("; ") || "none"}]; the files are used`,
-      });
+      warn(
+        `the message claims image changes [${[...said].join("; ") || "none"}] but the files show [${[...actual].join("; ") || "none"}]; the files are used`,
+      );
     }
   }
-  const recordedTarget = trailerValue(entry.trailers, trailerKeys.targetCommit);
+  const recordedTarget = claims.targetCommit;
   if (recordedTarget && entry.parents[0] !== recordedTarget) {
-    warnings.push({
-      ...at,
-      message: `made on top of ${recordedTarget.slice(0, 12)} but now follows ${entry.parents[0]?.slice(0, 12) ?? "nothing"}: ${log.branch} was rewritten after this promotion`,
-    });
+    warn(
+      `made on top of ${recordedTarget.slice(0, 12)} but now follows ${entry.parents[0]?.slice(0, 12) ?? "nothing"}: ${log.branch} was rewritten after this promotion`,
+    );
   }
-  const from = trailerValue(entry.trailers, trailerKeys.promotedFrom);
-  const source = trailerValue(entry.trailers, trailerKeys.sourceCommit);
+  const { promotedFrom: from, sourceCommit: source } = claims;
   const line = from ? sourceLines.get(from) : undefined;
-  if (line && source && !trailerValue(entry.trailers, trailerKeys.hotfix) && !line.has(source)) {
-    warnings.push({
-      ...at,
-      message: `promoted ${source.slice(0, 12)} from ${from}, which is no longer on ${from}: ${from} was rewritten (force-pushed or rebased) after this promotion`,
-    });
+  if (line && source && !claims.hotfix && !line.has(source)) {
+    warn(
+      `promoted ${source.slice(0, 12)} from ${from}, which is no longer on ${from}: ${from} was rewritten (force-pushed or rebased) after this promotion`,
+    );
   }
-  return warnings;
 }
 
 function remoteWarnings(remote: RemoteState, stageOf: (branch: string) => string): HistoryWarning[] {
@@ -296,7 +327,7 @@ interface StageLine {
   /** Whether `before` ran on the stage (a branch made by hand from its source) or not (`promote` created the branch). */
   beforeDeployed: boolean;
   /** The stage's own commits: promotions, rollbacks, hotfixes and direct commits. */
-  own: readonly StageCommit[];
+  own: readonly ReadCommit[];
 }
 
 /**
@@ -307,19 +338,19 @@ interface StageLine {
  * stage started with.
  */
 function splitStageLine(log: StageLog, sourceLine: ReadonlySet<string> | undefined): StageLine {
-  const { commits } = log;
-  const creation = commits
-    .map(
-      (entry) =>
-        trailerValue(entry.trailers, trailerKeys.promotedTo) !== undefined &&
-        trailerValue(entry.trailers, trailerKeys.targetCommit) === undefined,
-    )
+  const read = log.commits.map(readCommit);
+  const line = (split: number, beforeDeployed: boolean): StageLine => ({
+    before: log.commits.slice(0, split),
+    beforeDeployed,
+    own: read.slice(split),
+  });
+  const creation = read
+    .map(({ claims }) => claims.promotedTo !== undefined && claims.targetCommit === undefined)
     .lastIndexOf(true);
-  if (creation >= 0) return { before: commits.slice(0, creation), beforeDeployed: false, own: commits.slice(creation) };
-  if (!sourceLine) return { before: [], beforeDeployed: false, own: commits };
-  const own = commits.findIndex((entry) => !sourceLine.has(entry.commit));
-  const split = own < 0 ? commits.length : own;
-  return { before: commits.slice(0, split), beforeDeployed: true, own: commits.slice(split) };
+  if (creation >= 0) return line(creation, false);
+  if (!sourceLine) return line(0, false);
+  const own = log.commits.findIndex((entry) => !sourceLine.has(entry.commit));
+  return line(own < 0 ? log.commits.length : own, true);
 }
 
 function originEvent(log: StageLog, line: StageLine, changes: ImageChange[]): DeploymentEvent {
@@ -366,12 +397,13 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
       previous = started;
       Object.keys(started).forEach((service) => services.add(service));
     }
-    for (const entry of line.own) {
+    for (const read of line.own) {
+      const { entry } = read;
       const changes = imageChanges(previous, entry.images);
       previous = entry.images;
       Object.keys(entry.images).forEach((service) => services.add(service));
-      warnings.push(...commitWarnings(log, entry, changes, sourceLines));
-      stageEvents.push(eventOf(log, entry, changes, pushedAt.get(`${log.branch}\0${entry.commit}`)));
+      commitWarnings(log, read, changes, sourceLines, warnings);
+      stageEvents.push(eventOf(log, read, changes, pushedAt.get(`${log.branch}\0${entry.commit}`)));
     }
     events.push(...stageEvents);
     periods.push(...periodsOf(log, stageEvents));

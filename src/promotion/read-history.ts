@@ -73,18 +73,14 @@ function rawFiles(raw: string): [string, string | undefined][] {
   return files;
 }
 
-/** Images per blob, each blob parsed once however many commits and stages share it. */
+const noImages: ServiceImages = {};
+
+/** Images per blob, each blob parsed once (as git reads it) however many commits and stages share it. */
 class ImageCache {
-  private readonly parsed = new Map<string, ServiceImages>();
-  constructor(private readonly texts: Map<string, string>) {}
+  constructor(private readonly parsed: ReadonlyMap<string, ServiceImages>) {}
 
   of(blob: string): ServiceImages {
-    let images = this.parsed.get(blob);
-    if (!images) {
-      images = imagesInManifest(this.texts.get(blob) ?? "");
-      this.parsed.set(blob, images);
-    }
-    return images;
+    return this.parsed.get(blob) ?? noImages;
   }
 
   /** The files' images merged in the files' order (a later file wins), as Object.assign would. */
@@ -306,7 +302,12 @@ export async function readHistoryInput(
   });
   const blobs = logs.flatMap((log) => log.flatMap((raw) => raw.files.map(([, blob]) => blob)));
   blobs.push(...waitingFiles.flatMap((files) => [...(files?.values() ?? [])]));
-  const cache = new ImageCache(await git.readObjects(blobs.filter((blob): blob is string => blob !== undefined)));
+  const cache = new ImageCache(
+    await git.readObjectsAs(
+      blobs.filter((blob): blob is string => blob !== undefined),
+      imagesInManifest,
+    ),
+  );
 
   const stages: StageLog[] = config.stages.map((stage, index) => {
     const files = waitingFiles[index];

@@ -1,12 +1,5 @@
 import { imageChanges, type ImageChange, type ServiceImages } from "./images.ts";
-import {
-  imageChangeText,
-  parseImageChange,
-  trailerKeys,
-  trailerValue,
-  trailerValues,
-  type Trailers,
-} from "./message.ts";
+import { imageChangeText, parseImageChange, readClaims, type Claims, type Trailers } from "./message.ts";
 
 /** One commit on a stage branch's first-parent line, with the images its clusters/<stage> holds. */
 export interface StageCommit {
@@ -158,38 +151,13 @@ export const historyCaveats = [
   "History rewritten with a force push cannot be trusted; what could be detected is listed under warnings.",
 ];
 
-/** The trailers history reads from a commit's message, each looked up once. */
-interface Claims {
-  hotfix: string | undefined;
-  promotedFrom: string | undefined;
-  promotedTo: string | undefined;
-  sourceCommit: string | undefined;
-  targetCommit: string | undefined;
-  rollbackOf: string | undefined;
-  imageChanged: string[];
-}
-
 /** A stage commit with the claims of its message. */
 interface ReadCommit {
   entry: StageCommit;
   claims: Claims;
 }
 
-function readCommit(entry: StageCommit): ReadCommit {
-  const { trailers } = entry;
-  return {
-    entry,
-    claims: {
-      hotfix: trailerValue(trailers, trailerKeys.hotfix),
-      promotedFrom: trailerValue(trailers, trailerKeys.promotedFrom),
-      promotedTo: trailerValue(trailers, trailerKeys.promotedTo),
-      sourceCommit: trailerValue(trailers, trailerKeys.sourceCommit),
-      targetCommit: trailerValue(trailers, trailerKeys.targetCommit),
-      rollbackOf: trailerValue(trailers, trailerKeys.rollbackOf),
-      imageChanged: trailerValues(trailers, trailerKeys.imageChanged),
-    },
-  };
-}
+const readCommit = (entry: StageCommit): ReadCommit => ({ entry, claims: readClaims(entry.trailers) });
 
 function kindOf({ entry, claims }: ReadCommit): EventKind {
   if (claims.hotfix) return "hotfix";
@@ -382,11 +350,12 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
   const services = new Set<string>();
   const sourceLines = new Map(Object.entries(input.sourceLines).map(([branch, commits]) => [branch, new Set(commits)]));
   // The first push of a commit is when it could deploy (the reflog is newest first: the oldest entry wins).
-  const pushedAt = new Map(
-    input.remotes.flatMap((remote) =>
-      remote.pushes.map((push) => [`${remote.branch}\0${push.commit}`, push.date] as const),
-    ),
-  );
+  const pushedAt = new Map<string, Map<string, string>>();
+  for (const remote of input.remotes) {
+    const pushes = pushedAt.get(remote.branch) ?? new Map<string, string>();
+    for (const push of remote.pushes) pushes.set(push.commit, push.date);
+    pushedAt.set(remote.branch, pushes);
+  }
   for (const log of input.stages) {
     let previous: ServiceImages = {};
     const line = splitStageLine(log, sourceLines.get(log.promotedFrom));
@@ -397,13 +366,15 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
       previous = started;
       Object.keys(started).forEach((service) => services.add(service));
     }
+    const pushes = pushedAt.get(log.branch);
     for (const read of line.own) {
       const { entry } = read;
       const changes = imageChanges(previous, entry.images);
       previous = entry.images;
-      Object.keys(entry.images).forEach((service) => services.add(service));
+      // A service new to the stage is a change to it: the services seen so far hold every other one.
+      for (const change of changes) if (change.to !== undefined) services.add(change.service);
       commitWarnings(log, read, changes, sourceLines, warnings);
-      stageEvents.push(eventOf(log, read, changes, pushedAt.get(`${log.branch}\0${entry.commit}`)));
+      stageEvents.push(eventOf(log, read, changes, pushes?.get(entry.commit)));
     }
     events.push(...stageEvents);
     periods.push(...periodsOf(log, stageEvents));

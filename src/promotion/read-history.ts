@@ -197,47 +197,62 @@ async function aheadBehind(git: Git, local: string, tracking: string): Promise<{
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
-/** The parents of every commit reachable from `tips`, in one `git rev-list --parents` pass. */
-async function commitParents(git: Git, tips: readonly string[]): Promise<Map<string, readonly string[]>> {
-  const parents = new Map<string, readonly string[]>();
-  if (tips.length === 0) return parents;
-  for (const line of (await git.run(["rev-list", "--parents", ...new Set(tips), "--"])).split("\n")) {
-    const [commit, ...own] = line.split(" ");
-    if (commit) parents.set(commit, own);
-  }
-  return parents;
+/** Commits and their parents by index: walked once per stage, so integers, not ids. */
+export interface CommitGraph {
+  ids: string[];
+  index: Map<string, number>;
+  parents: number[][];
 }
 
-/** Every commit reachable from `tip` (through all parents) that `stop` lets in; `stop` is asked once per commit. */
-function reachable(
-  parents: ReadonlyMap<string, readonly string[]>,
-  tip: string,
-  stop: (commit: string) => boolean = () => false,
-): Set<string> {
-  const found = new Set<string>();
+/** Reads `git rev-list --parents` output: one commit and its parents per line. */
+export function parseCommitGraph(text: string): CommitGraph {
+  const graph: CommitGraph = { ids: [], index: new Map(), parents: [] };
+  const indexOf = (id: string) => {
+    let at = graph.index.get(id);
+    if (at === undefined) {
+      at = graph.ids.push(id) - 1;
+      graph.index.set(id, at);
+      graph.parents.push([]);
+    }
+    return at;
+  };
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const [commit, ...parents] = line.split(" ");
+    graph.parents[indexOf(commit!)] = parents.map(indexOf);
+  }
+  return graph;
+}
+
+/** Every commit reachable from `tips`, with its parents, in one `git rev-list --parents` pass. */
+async function commitGraph(git: Git, tips: readonly string[]): Promise<CommitGraph> {
+  return parseCommitGraph(tips.length === 0 ? "" : await git.run(["rev-list", "--parents", ...new Set(tips), "--"]));
+}
+
+/** Marks every commit reachable from `tip` (through all parents), not walking past those marked in `stop`. */
+function reachable(graph: CommitGraph, tip: number, stop?: Uint8Array): Uint8Array {
+  const found = new Uint8Array(graph.ids.length);
   const stack = [tip];
   while (stack.length > 0) {
     const commit = stack.pop()!;
-    if (found.has(commit) || stop(commit)) continue;
-    found.add(commit);
-    stack.push(...(parents.get(commit) ?? []));
+    if (found[commit] || stop?.[commit]) continue;
+    found[commit] = 1;
+    for (const parent of graph.parents[commit]!) stack.push(parent);
   }
   return found;
 }
 
 /** `git rev-list --count --no-merges <base>..<tip>`: the non-merge commits reachable from `tip` and not from `base`. */
-export function commitsOnlyIn(parents: ReadonlyMap<string, readonly string[]>, tip: string, base: string): number {
-  const inBase = reachable(parents, base);
-  let count = 0;
-  for (const commit of reachable(parents, tip, (commit) => inBase.has(commit)))
-    if ((parents.get(commit)?.length ?? 0) <= 1) count += 1;
-  return count;
+export function commitsOnlyIn(graph: CommitGraph, tip: string, base: string): number {
+  const only = reachable(graph, graph.index.get(tip)!, reachable(graph, graph.index.get(base)!));
+  return only.reduce((count, marked, commit) => count + (marked && graph.parents[commit]!.length <= 1 ? 1 : 0), 0);
 }
 
 /** `git rev-list --first-parent <tip>`: the tip and its first parents, newest first. */
-function firstParentLine(parents: ReadonlyMap<string, readonly string[]>, tip: string): string[] {
+function firstParentLine(graph: CommitGraph, tip: string): string[] {
   const line: string[] = [];
-  for (let commit: string | undefined = tip; commit !== undefined; commit = parents.get(commit)?.[0]) line.push(commit);
+  for (let commit = graph.index.get(tip); commit !== undefined; commit = graph.parents[commit]![0])
+    line.push(graph.ids[commit]!);
   return line;
 }
 
@@ -277,7 +292,7 @@ export async function readHistoryInput(
     ...mainLines.map((branch) => tipOf(branch)!),
   ];
 
-  const [logs, sourceTrees, parents] = await Promise.all([
+  const [logs, sourceTrees, graph] = await Promise.all([
     Promise.all(
       config.stages.map(async (stage) => {
         const rev = revOf(stage.branch);
@@ -290,10 +305,10 @@ export async function readHistoryInput(
         return [branch, rev ? await git.filesAt(rev, clusters) : undefined] as const;
       }),
     ),
-    commitParents(git, graphTips),
+    commitGraph(git, graphTips),
   ]);
-  const waitingCounts = waitingRanges.map((range) => range && commitsOnlyIn(parents, range.source, range.tip));
-  const mainCommits = mainLines.map((branch) => [branch, firstParentLine(parents, tipOf(branch)!)] as const);
+  const waitingCounts = waitingRanges.map((range) => range && commitsOnlyIn(graph, range.source, range.tip));
+  const mainCommits = mainLines.map((branch) => [branch, firstParentLine(graph, tipOf(branch)!)] as const);
   const treeOf = new Map(sourceTrees);
   const waitingFiles = config.stages.map((stage) => {
     const files = treeOf.get(stage.promotedFrom);

@@ -4,6 +4,8 @@ import {
   parseImageChange,
   parseTrailerLines,
   promotionMessage,
+  readClaims,
+  trailerKeys,
   trailerValue,
   trailerValues,
 } from "../../src/promotion/message.ts";
@@ -56,4 +58,28 @@ test("a promotion with no image change says so, and a creating promotion has no 
   assert.match(message, /No image changes on dev; this merge records that dev was promoted\./);
   assert.equal(trailerValue(parseTrailerLines(message), "Target-Commit"), undefined);
   assert.equal(parseImageChange("not a change"), undefined);
+});
+
+test("readClaims says what trailerValue and trailerValues say for every promotion trailer: any case, the first value, every image change", () => {
+  const trailers = parseTrailerLines(
+    [
+      "promoted-from: main",
+      "Signed-off-by: Alice <alice@example.invalid>",
+      "PROMOTED-TO: dev",
+      "Source-Commit: " + source,
+      "Image-Changed: ui (none) -> hsldevcom/jore4-ui:v1",
+      "Promoted-From: test",
+      "image-changed: auth (none) -> hsldevcom/jore4-auth:v1",
+      "Hotfix:",
+    ].join("\n"),
+  );
+  const claims = readClaims(trailers);
+  const { imageChanged, ...single } = trailerKeys;
+  for (const [claim, key] of Object.entries(single))
+    assert.equal(claims[claim as keyof typeof single], trailerValue(trailers, key), key);
+  assert.deepEqual(claims.imageChanged, trailerValues(trailers, imageChanged));
+  assert.deepEqual(
+    [claims.promotedFrom, claims.promotedTo, claims.hotfix, claims.targetCommit, claims.imageChanged.length],
+    ["main", "dev", "", undefined, 2],
+  );
 });

@@ -63,7 +63,9 @@ export function print(context: Context, text: string): void {
 
 /** The one JSON document a `--json` command prints. */
 export function printJson(context: Context, value: unknown): void {
-  context.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  // Two writes: appending the newline would copy a large document (history's are megabytes) once more.
+  context.stdout.write(JSON.stringify(value, null, 2));
+  context.stdout.write("\n");
 }
 
 /** A progress or diagnostic line on standard error. */

@@ -76,7 +76,8 @@ export function imagesInManifests(files: ReadonlyMap<string, string>): ServiceIm
 export function imageChanges(before: ServiceImages, after: ServiceImages): ImageChange[] {
   if (before === after) return [];
   // history calls this once per commit: only the few changed names are sorted.
-  const changed = Object.keys(after).filter((service) => before[service] !== after[service]);
+  const changed: string[] = [];
+  for (const service in after) if (before[service] !== after[service]) changed.push(service);
   for (const service in before) if (!Object.hasOwn(after, service)) changed.push(service);
   return changed.sort().map((service) => ({ service, from: before[service], to: after[service] }));
 }

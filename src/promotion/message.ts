@@ -98,13 +98,17 @@ export function withTrailer(message: string, key: string, value: string): string
   return `${message.trimEnd()}\n\n${key}: ${value}\n`;
 }
 
+const trailerLine = /^([A-Za-z0-9-]+):\s*(.*)$/;
+
 /** Parses the `Key: value` lines git prints for `%(trailers:only,unfold)`. */
 export function parseTrailerLines(text: string): Trailers {
-  return text
-    .split("\n")
-    .map((line) => /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => [match[1]!, match[2]!.trim()] as const);
+  const trailers: (readonly [string, string])[] = [];
+  // One pass, no intermediate arrays: history parses every commit's trailers.
+  for (const line of text.split("\n")) {
+    const match = trailerLine.exec(line);
+    if (match) trailers.push([match[1]!, match[2]!.trim()]);
+  }
+  return trailers;
 }
 
 /** Trailer keys compare case-insensitively, as git's do. */
@@ -141,7 +145,9 @@ export function readClaims(trailers: Trailers): Claims {
     rollbackOf: undefined,
     imageChanged: [],
   };
-  for (const [name, value] of trailers) {
+  for (let index = 0; index < trailers.length; index += 1) {
+    const name = trailers[index]![0];
+    const value = trailers[index]![1];
     const claim = claimOfKey.get(name) ?? claimOfLowerKey.get(name.toLowerCase());
     if (claim === "imageChanged") claims.imageChanged.push(value);
     else if (claim !== undefined && claims[claim] === undefined) claims[claim] = value;

@@ -16,7 +16,7 @@ interface RawCommit {
   date: string;
   subject: string;
   trailers: string;
-  /** [path, blob or undefined when deleted] for every file below the log's folder the commit changed (against its first parent). */
+  /** [path, blob or undefined when deleted] for every file below the log's folder the commit changed (against its first parent), Flux's own left out. */
   files: [string, string | undefined][];
 }
 
@@ -45,21 +45,26 @@ async function firstParentLog(git: Git, rev: string, dir: string): Promise<RawCo
     .split("\x1e")
     .slice(1)
     .map((record) => {
-      const [commit, parents, author, email, date, subject, trailers, raw] = record.split("\x00") as string[];
+      // By index, not destructured: history reads thousands of records, and a destructuring walks an iterator.
+      const fields = record.split("\x00");
       return {
-        commit: commit!,
-        parents: parents!.split(" ").filter(Boolean),
-        author: author!,
-        email: email!,
-        date: date!,
-        subject: subject!,
-        trailers: trailers!,
-        files: rawFiles(raw ?? ""),
+        commit: fields[0]!,
+        parents: fields[1]!.split(" ").filter(Boolean),
+        author: fields[2]!,
+        email: fields[3]!,
+        date: fields[4]!,
+        subject: fields[5]!,
+        trailers: fields[6]!,
+        files: rawFiles(fields[7] ?? ""),
       };
     });
 }
 
-/** The `--raw` lines `:<mode> <mode> <blob> <blob> <status>\t<path>`: path and new blob (undefined when deleted). */
+/**
+ * The `--raw` lines `:<mode> <mode> <blob> <blob> <status>\t<path>`: path and new blob (undefined
+ * when deleted). Flux's own objects (e.g. the notifications' secret-sync pod) are not the stage's
+ * services: their files are left out.
+ */
 function rawFiles(raw: string): [string, string | undefined][] {
   const files: [string, string | undefined][] = [];
   // Read in place (history reads tens of thousands of these lines): the new blob is the fourth field.
@@ -68,18 +73,30 @@ function rawFiles(raw: string): [string, string | undefined][] {
     const end = raw.indexOf("\n", tab);
     const blobEnd = raw.lastIndexOf(" ", tab);
     const blob = raw.slice(raw.lastIndexOf(" ", blobEnd - 1) + 1, blobEnd);
-    files.push([raw.slice(tab + 1, end < 0 ? undefined : end), deletedBlob.test(blob) ? undefined : blob]);
+    const path = raw.slice(tab + 1, end < 0 ? undefined : end);
+    if (!isFluxFile(path)) files.push([path, deletedBlob.test(blob) ? undefined : blob]);
   }
   return files;
 }
 
-const noImages: ServiceImages = {};
+/** A file's images, and the services it names in order (compared for every change of the file). */
+interface FileImages {
+  images: ServiceImages;
+  services: readonly string[];
+}
+
+function fileImages(text: string): FileImages {
+  const images = imagesInManifest(text);
+  return { images, services: Object.keys(images) };
+}
+
+const noImages: FileImages = { images: {}, services: [] };
 
 /** Images per blob, each blob parsed once (as git reads it) however many commits and stages share it. */
 class ImageCache {
-  constructor(private readonly parsed: ReadonlyMap<string, ServiceImages>) {}
+  constructor(private readonly parsed: ReadonlyMap<string, FileImages>) {}
 
-  of(blob: string): ServiceImages {
+  of(blob: string): FileImages {
     return this.parsed.get(blob) ?? noImages;
   }
 
@@ -87,17 +104,15 @@ class ImageCache {
   imagesOf(files: ReadonlyMap<string, string>): ServiceImages {
     const images: Record<string, string> = {};
     for (const blob of files.values()) {
-      const own = this.of(blob);
+      const own = this.of(blob).images;
       for (const service in own) images[service] = own[service]!;
     }
     return images;
   }
 }
 
-const sameKeys = (a: ServiceImages, b: ServiceImages) => {
-  const [left, right] = [Object.keys(a), Object.keys(b)];
-  return left.length === right.length && left.every((key, index) => key === right[index]);
-};
+const sameServices = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((service, index) => service === b[index]);
 
 /** A stage folder's files and the images they hold, kept up to date commit by commit. */
 class StageImages {
@@ -111,14 +126,16 @@ class StageImages {
   apply(changes: readonly (readonly [string, string | undefined])[]): void {
     // Files changed in place that name the same services, none of them in another file, are only patched in.
     let patch: Record<string, string> | undefined = this.named === this.distinct ? {} : undefined;
-    for (const [path, blob] of changes) {
+    for (let index = 0; index < changes.length; index += 1) {
+      const path = changes[index]![0];
+      const blob = changes[index]![1];
       const before = this.files.get(path);
       const old = before === undefined ? undefined : this.cache.of(before);
       const now = blob === undefined ? undefined : this.cache.of(blob);
-      this.named += (now ? Object.keys(now).length : 0) - (old ? Object.keys(old).length : 0);
+      this.named += (now?.services.length ?? 0) - (old?.services.length ?? 0);
       if (blob === undefined) this.files.delete(path);
       else this.files.set(path, blob);
-      if (patch && old && now && sameKeys(old, now)) Object.assign(patch, now);
+      if (patch && old && now && sameServices(old.services, now.services)) Object.assign(patch, now.images);
       else patch = undefined;
     }
     if (patch) this.images = { ...this.images, ...patch };
@@ -132,9 +149,7 @@ class StageImages {
 function stageCommits(log: RawCommit[], cache: ImageCache): StageCommit[] {
   const state = new StageImages(cache);
   return log.map((raw) => {
-    // Flux's own objects (e.g. the notifications' secret-sync pod) are not the stage's services.
-    const mine = raw.files.filter(([path]) => !isFluxFile(path));
-    if (mine.length > 0) state.apply(mine);
+    if (raw.files.length > 0) state.apply(raw.files);
     return {
       commit: raw.commit,
       parents: raw.parents,
@@ -218,8 +233,8 @@ export function parseCommitGraph(text: string): CommitGraph {
   };
   for (const line of text.split("\n")) {
     if (!line) continue;
-    const [commit, ...parents] = line.split(" ");
-    graph.parents[indexOf(commit!)] = parents.map(indexOf);
+    const ids = line.split(" ");
+    graph.parents[indexOf(ids[0]!)] = ids.slice(1).map(indexOf);
   }
   return graph;
 }
@@ -237,7 +252,7 @@ function reachable(graph: CommitGraph, tip: number, stop?: Uint8Array): Uint8Arr
     const commit = stack.pop()!;
     if (found[commit] || stop?.[commit]) continue;
     found[commit] = 1;
-    for (const parent of graph.parents[commit]!) stack.push(parent);
+    stack.push(...graph.parents[commit]!);
   }
   return found;
 }
@@ -320,7 +335,7 @@ export async function readHistoryInput(
   const cache = new ImageCache(
     await git.readObjectsAs(
       blobs.filter((blob): blob is string => blob !== undefined),
-      imagesInManifest,
+      fileImages,
     ),
   );
 

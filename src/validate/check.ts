@@ -1,7 +1,7 @@
 import { findStage, type ProjectConfig } from "../config/project.ts";
 import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject } from "../generate/render-project.ts";
-import { filesBelow, type SourceFiles } from "../io/source-files.ts";
+import { filesBelow, readOnce, type SourceFiles } from "../io/source-files.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
@@ -93,13 +93,24 @@ export function runRule(rule: StageRule, stage: StageInput): { finding: Finding;
     .map((raw) => ({ finding: located(rule, stage.stage.name, raw), ...(raw.object ? { item: raw.object } : {}) }));
 }
 
-/** The service whose values an object is rendered from (its `app` label or name), for waivers. */
-function owningService(item: ManifestObject | undefined, model: StageModel): string | undefined {
-  if (!item) return undefined;
-  const labels = (item.object.metadata.labels as Record<string, string> | undefined) ?? {};
-  return Object.keys(model.values.services).find(
-    (name) => labels.app === objectName(name) || item.object.metadata.name === objectName(name),
-  );
+/**
+ * The service whose values an object is rendered from (its `app` label or name; the first such
+ * service in the values), for waivers: looked up by object name, not searched per finding.
+ */
+function owningService(model: StageModel): (item: ManifestObject | undefined) => string | undefined {
+  const services = Object.keys(model.values.services);
+  const byObjectName = new Map<string, number>();
+  services.forEach((name, index) => {
+    if (!byObjectName.has(objectName(name))) byObjectName.set(objectName(name), index);
+  });
+  return (item) => {
+    if (!item) return undefined;
+    const labels = (item.object.metadata.labels as Record<string, string> | undefined) ?? {};
+    const byLabel = typeof labels.app === "string" ? byObjectName.get(labels.app) : undefined;
+    const byName = byObjectName.get(item.object.metadata.name);
+    const index = byLabel === undefined ? byName : byName === undefined ? byLabel : Math.min(byLabel, byName);
+    return index === undefined ? undefined : services[index];
+  };
 }
 
 function applySeverity(finding: Finding, severity: Readonly<Record<string, SeveritySetting>>): Finding | undefined {
@@ -178,8 +189,9 @@ function stageFindings(input: CheckInput, model: StageModel, stage: StageInput):
       });
     });
   }
+  const owner = owningService(model);
   return found.map(({ finding, item }) => {
-    const service = owningService(item, model);
+    const service = owner(item);
     const waiver = service
       ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule)
       : undefined;
@@ -215,11 +227,12 @@ function staleFindings(plan: GeneratePlan, stages: readonly string[], outputDirs
 
 /** Loads, renders and checks a repository given as files (disk or memory), the named stages or all. */
 export function checkRepository(
-  files: SourceFiles,
+  repository: SourceFiles,
   schemas: SchemaSet,
   only: readonly string[] = [],
   kustomized?: ReadonlyMap<string, KustomizeOutput>,
 ): CheckReport {
+  const files = readOnce(repository);
   const { project, stages, bundles } = renderProject(files);
   const { clusters, compose } = project.config.paths;
   const plan = planGenerate(stages, [...filesBelow(files, clusters), ...filesBelow(files, compose)], bundles);

@@ -24,8 +24,7 @@ function fileObjects(
   if (!rendered)
     return parseYamlStream(file, text).map((source) => ({ file, object: source.value as KubeObject, source }));
   let generated: ((index: number) => YamlSource) | undefined;
-  const objects = JSON.parse(JSON.stringify(rendered)) as KubeObject[];
-  return objects.map((object, index) => ({
+  return rendered.map((object, index) => ({
     file,
     object,
     get source() {

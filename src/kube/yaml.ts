@@ -98,21 +98,75 @@ function sequence(items: readonly unknown[], column: number, out: string[], firs
   });
 }
 
+/** The lines the direct writer writes for a non-empty map or list, undefined for what goes to yaml whole. */
+function directLines(value: unknown): string[] | undefined {
+  try {
+    const out: string[] = [];
+    if (Array.isArray(value) && value.length > 0) sequence(value, 0, out);
+    else if (typeof value === "object" && value !== null && !Array.isArray(value) && entries(value).length > 0)
+      mapping(entries(value), 0, out);
+    else return undefined;
+    return out;
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    return undefined;
+  }
+}
+
 /**
  * The same text as yaml's `stringify` with the options above, written directly for the plain data
  * of Kubernetes objects (yaml builds a node tree first; this was most of `generate`'s time). Each
  * distinct scalar is still written by yaml, once; anything else goes to yaml whole.
  */
 export function kubernetesYaml(value: unknown): string {
-  try {
-    const out: string[] = [];
-    if (Array.isArray(value) && value.length > 0) sequence(value, 0, out);
-    else if (typeof value === "object" && value !== null && !Array.isArray(value) && entries(value).length > 0)
-      mapping(entries(value), 0, out);
-    else return stringify(value, options);
-    return `${out.join("\n")}\n`;
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    return stringify(value, options);
+  const lines = directLines(value);
+  return lines ? `${lines.join("\n")}\n` : stringify(value, options);
+}
+
+/** How many lines written lines span (a multi-line scalar is one entry, with its newlines). */
+function lineCount(out: readonly string[]): number {
+  let lines = out.length;
+  for (const text of out) for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lines += 1;
+  return lines;
+}
+
+/**
+ * Where kubernetesYaml writes the deepest part of `path` that `value` has, as yaml's parse of the
+ * text locates it (locatePath in src/values/yaml-source.ts): the line and column (1-based, in the
+ * document) of a map entry's key or of a list item's first character. Counted from what the
+ * entries before it write, so no YAML is parsed; undefined for a value written by yaml whole.
+ */
+export function kubernetesYamlPosition(
+  value: unknown,
+  path: readonly (string | number)[],
+): { line: number; column: number } | undefined {
+  if (!directLines(value)) return undefined;
+  // Where the current node's entries start: its first line, and the column of its keys or dashes.
+  let line = 1;
+  let column = 0;
+  let at = { line: 1, column: 1 };
+  let node = value;
+  for (const segment of path) {
+    const before: string[] = [];
+    if (Array.isArray(node)) {
+      if (typeof segment !== "number" || !Number.isInteger(segment) || segment < 0 || segment >= node.length) break;
+      sequence(node.slice(0, segment), column, before);
+      line += lineCount(before);
+      column += 2;
+      at = { line, column: column + 1 };
+      node = node[segment];
+    } else if (typeof node === "object" && node !== null) {
+      const pairs = entries(node);
+      const index = pairs.findIndex(([key]) => key === String(segment));
+      if (index === -1) break;
+      mapping(pairs.slice(0, index), column, before);
+      line += lineCount(before);
+      at = { line, column: column + 1 };
+      node = pairs[index]![1];
+      // A non-empty map or list under a key starts on the next line, two columns in.
+      line += 1;
+      column += 2;
+    } else break;
   }
+  return at;
 }

@@ -5,13 +5,7 @@ import { filesBelow, readOnce, type SourceFiles } from "../io/source-files.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
-import {
-  locateInLayers,
-  locatePath,
-  parseYamlSource,
-  type DocumentCache,
-  type YamlSource,
-} from "../values/yaml-source.ts";
+import { locateInLayers } from "../values/yaml-source.ts";
 import {
   fieldPath,
   type Finding,
@@ -48,7 +42,7 @@ export const waiverRule: RuleInfo = {
 export interface CheckInput {
   config: ProjectConfig;
   models: readonly StageModel[];
-  /** The repository's files: values and `clusters/` are read through it. */
+  /** The repository's files: `clusters/` is read through it. */
   files: SourceFiles;
   schemas: SchemaSet;
   /** `generate --check`'s plan; stale files become findings. */
@@ -72,7 +66,7 @@ export function allRules(schemas: SchemaIndex): RuleInfo[] {
 }
 
 function located(rule: RuleInfo, stage: string, raw: RawFinding): Finding {
-  const at = raw.object ? locatePath(raw.object.source, raw.path ?? []).location : raw.location;
+  const at = raw.object ? raw.object.locate(raw.path ?? []) : raw.location;
   return {
     rule: rule.id,
     category: rule.category,
@@ -119,24 +113,14 @@ function applySeverity(finding: Finding, severity: Readonly<Record<string, Sever
   return setting ? { ...finding, severity: setting } : finding;
 }
 
-/** What one check parses once, however many stages share it: values files by name, rendered documents by text. */
-interface ParseCache {
-  values: Map<string, YamlSource>;
-  documents: DocumentCache;
-}
-
-function stageInput(input: CheckInput, model: StageModel, cache: ParseCache): StageInput {
-  const parsedValues = cache.values;
+function stageInput(input: CheckInput, model: StageModel): StageInput {
   const dir = `${input.config.paths.clusters}/${model.stage.name}`;
-  const folder = readStageFolder(input.files, dir, input.rendered, cache.documents);
-  const parse = (file: string) =>
-    parsedValues.get(file) ?? parsedValues.set(file, parseYamlSource(file, input.files.read(file) ?? "")).get(file)!;
-  const valuesSources = model.valuesFiles.map(parse);
+  const folder = readStageFolder(input.files, dir, input.rendered);
   const kustomized = input.kustomized?.get(model.stage.name);
   return {
     stage: model.stage,
     values: model.values,
-    valuesSources,
+    valuesSources: model.valuesSources,
     dir,
     ...folder,
     ...(kustomized ? { kustomized } : {}),
@@ -268,9 +252,8 @@ export function checkProject(input: CheckInput, only: readonly string[] = []): C
   );
   let objects = 0;
   const parityInput = [];
-  const cache: ParseCache = { values: new Map(), documents: new Map() };
   for (const model of models) {
-    const stage = stageInput(input, model, cache);
+    const stage = stageInput(input, model);
     objects += stage.objects.length;
     findings.push(...stageFindings(input, model, stage));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });

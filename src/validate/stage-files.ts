@@ -1,7 +1,8 @@
 import type { SourceFiles } from "../io/source-files.ts";
 import type { KubeObject } from "../kube/object.ts";
+import { kubernetesYamlPosition } from "../kube/yaml.ts";
 import { kustomizationFileName } from "../render/stage.ts";
-import { parseGeneratedStream, parseYamlStream, type DocumentCache, type YamlSource } from "../values/yaml-source.ts";
+import { locatePath, parseYamlStream, type YamlSource } from "../values/yaml-source.ts";
 import type { ManifestObject } from "./finding.ts";
 
 export interface StageFolder {
@@ -10,25 +11,45 @@ export interface StageFolder {
   kustomization: ManifestObject | undefined;
 }
 
+/** An object parsed from a file, located in its parsed YAML. */
+export function parsedObject(file: string, source: YamlSource): ManifestObject {
+  return { file, object: source.value as KubeObject, locate: (path) => locatePath(source, path).location };
+}
+
+/**
+ * The first line of each document of a file as `generate` writes it: comment lines, then `---`
+ * and one document each (no other line is `---`).
+ */
+function documentLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  for (let at = 0; at < text.length; line += 1) {
+    const end = text.indexOf("\n", at);
+    if (end === at + 3 && text.startsWith("---", at)) lines.push(line + 1);
+    if (end === -1) break;
+    at = end + 1;
+  }
+  return lines;
+}
+
 /**
  * The objects of one file. When the file is byte for byte what was just rendered (`rendered`),
- * the rendered objects are taken as they are and the YAML is parsed only if a finding needs a
- * line number; otherwise the file is parsed now (malformed YAML: an input error naming the line).
+ * the rendered objects are taken as they are and a finding's line is counted from how they are
+ * written, no YAML parsed; otherwise the file is parsed now (malformed YAML: an input error
+ * naming the line).
  */
-function fileObjects(
-  file: string,
-  text: string,
-  rendered: readonly KubeObject[] | undefined,
-  cache: DocumentCache,
-): ManifestObject[] {
-  if (!rendered)
-    return parseYamlStream(file, text).map((source) => ({ file, object: source.value as KubeObject, source }));
-  let generated: ((index: number) => YamlSource) | undefined;
+function fileObjects(file: string, text: string, rendered: readonly KubeObject[] | undefined): ManifestObject[] {
+  if (!rendered) return parseYamlStream(file, text).map((source) => parsedObject(file, source));
+  let lines: number[] | undefined;
+  let parsed: YamlSource[] | undefined;
   return rendered.map((object, index) => ({
     file,
     object,
-    get source() {
-      return (generated ??= parseGeneratedStream(file, text, cache))(index);
+    locate(path) {
+      const at = kubernetesYamlPosition(object, path);
+      // An object yaml wrote whole (kubernetesYaml's fallback) is located in the parsed file.
+      if (!at) return locatePath((parsed ??= parseYamlStream(file, text))[index]!, path).location;
+      return { file, line: (lines ??= documentLines(text))[index]! - 1 + at.line, column: at.column };
     },
   }));
 }
@@ -38,14 +59,13 @@ export function readStageFolder(
   files: SourceFiles,
   dir: string,
   rendered: ReadonlyMap<string, readonly KubeObject[]> = new Map(),
-  cache: DocumentCache = new Map(),
 ): StageFolder {
   const fileNames = files.listFiles(dir);
   const objects: ManifestObject[] = [];
   let kustomization: ManifestObject | undefined;
   for (const name of fileNames.filter((file) => /\.ya?ml$/.test(file))) {
     const file = `${dir}/${name}`;
-    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file), cache)) {
+    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file))) {
       if (name === kustomizationFileName) kustomization = item;
       else objects.push(item);
     }

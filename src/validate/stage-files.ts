@@ -17,19 +17,19 @@ export function parsedObject(file: string, source: YamlSource): ManifestObject {
 }
 
 /**
- * The first line of each document of a file as `generate` writes it: comment lines, then `---`
- * and one document each (no other line is `---`).
+ * The first line and offset of each document of a file as `generate` writes it: comment lines,
+ * then `---` and one document each (no other line is `---`).
  */
-function documentLines(text: string): number[] {
-  const lines: number[] = [];
+function documentStarts(text: string): { line: number; offset: number }[] {
+  const starts: { line: number; offset: number }[] = [];
   let line = 1;
   for (let at = 0; at < text.length; line += 1) {
     const end = text.indexOf("\n", at);
-    if (end === at + 3 && text.startsWith("---", at)) lines.push(line + 1);
+    if (end === at + 3 && text.startsWith("---", at)) starts.push({ line: line + 1, offset: end + 1 });
     if (end === -1) break;
     at = end + 1;
   }
-  return lines;
+  return starts;
 }
 
 /**
@@ -40,7 +40,7 @@ function documentLines(text: string): number[] {
  */
 function fileObjects(file: string, text: string, rendered: readonly KubeObject[] | undefined): ManifestObject[] {
   if (!rendered) return parseYamlStream(file, text).map((source) => parsedObject(file, source));
-  let lines: number[] | undefined;
+  let starts: { line: number; offset: number }[] | undefined;
   let parsed: YamlSource[] | undefined;
   return rendered.map((object, index) => ({
     file,
@@ -49,7 +49,12 @@ function fileObjects(file: string, text: string, rendered: readonly KubeObject[]
       const at = kubernetesYamlPosition(object, path);
       // An object yaml wrote whole (kubernetesYaml's fallback) is located in the parsed file.
       if (!at) return locatePath((parsed ??= parseYamlStream(file, text))[index]!, path).location;
-      return { file, line: (lines ??= documentLines(text))[index]! - 1 + at.line, column: at.column };
+      return { file, line: (starts ??= documentStarts(text))[index]!.line - 1 + at.line, column: at.column };
+    },
+    get document() {
+      starts ??= documentStarts(text);
+      const next = starts[index + 1];
+      return text.slice(starts[index]!.offset, next ? next.offset - "---\n".length : text.length);
     },
   }));
 }

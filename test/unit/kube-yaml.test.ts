@@ -8,6 +8,7 @@ import { fileText } from "../../src/render/yaml-text.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
 import type { RenderedFile } from "../../src/render/stage.ts";
 import { readStageFolder, type StageFolder } from "../../src/validate/stage-files.ts";
+import { parseYamlStream } from "../../src/values/yaml-source.ts";
 import { largeConfiguration } from "../../bench/large-config.ts";
 import { shippedFiles } from "../support/repo-fixture.ts";
 
@@ -87,6 +88,7 @@ describe("a file equal to its rendering: each field located where yaml's parse o
     const all = (folder: StageFolder) => [...folder.objects, ...(folder.kustomization ? [folder.kustomization] : [])];
     let located = 0;
     all(parsed).forEach((item, index) => {
+      assert.equal(all(counted)[index]!.document, kubernetesYaml(all(counted)[index]!.object), item.file);
       for (const path of paths(item.object)) {
         assert.deepEqual(all(counted)[index]!.locate(path), item.locate(path), `${item.file} ${path.join(".")}`);
         located += 1;
@@ -99,8 +101,16 @@ describe("a file equal to its rendering: each field located where yaml's parse o
     const shipped = shippedFiles();
     let located = 0;
     for (const files of [shipped, largeConfiguration(3, 20, shipped["jore4-flux.yaml"]!)])
-      for (const stage of renderProject(memoryFiles(files)).stages)
+      for (const stage of renderProject(memoryFiles(files)).stages) {
+        // check validates the rendered objects in place of the file's: they must be what the file holds.
+        for (const file of stage.files)
+          assert.deepStrictEqual(
+            parseYamlStream(file.name, fileText(file)).map((source) => source.value),
+            file.objects,
+            `${stage.dir}/${file.name}`,
+          );
         located += assertLocatedAsParsed(stage.files, stage.dir);
+      }
     assert.ok(located > 10000, `${located} paths located`);
   });
 

@@ -21,7 +21,7 @@ import { stageRules } from "./rules/index.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
 import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
 import type { KustomizeOutput } from "./kustomized.ts";
-import { readStageFolder } from "./stage-files.ts";
+import { readStageFolder, type PositionCache } from "./stage-files.ts";
 
 export const generatedRule: RuleInfo = {
   id: "generated-up-to-date",
@@ -113,9 +113,9 @@ function applySeverity(finding: Finding, severity: Readonly<Record<string, Sever
   return setting ? { ...finding, severity: setting } : finding;
 }
 
-function stageInput(input: CheckInput, model: StageModel): StageInput {
+function stageInput(input: CheckInput, model: StageModel, positions: PositionCache): StageInput {
   const dir = `${input.config.paths.clusters}/${model.stage.name}`;
-  const folder = readStageFolder(input.files, dir, input.rendered);
+  const folder = readStageFolder(input.files, dir, input.rendered, positions);
   const kustomized = input.kustomized?.get(model.stage.name);
   return {
     stage: model.stage,
@@ -252,8 +252,9 @@ export function checkProject(input: CheckInput, only: readonly string[] = []): C
   );
   let objects = 0;
   const parityInput = [];
+  const positions: PositionCache = new Map();
   for (const model of models) {
-    const stage = stageInput(input, model);
+    const stage = stageInput(input, model, positions);
     objects += stage.objects.length;
     findings.push(...stageFindings(input, model, stage));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });

@@ -32,31 +32,51 @@ function documentStarts(text: string): { line: number; offset: number }[] {
   return starts;
 }
 
+/** Positions of paths inside documents, by document text and path: stages repeat the same objects. */
+export type PositionCache = Map<string, Map<string, { line: number; column: number } | undefined>>;
+
 /**
  * The objects of one file. When the file is byte for byte what was just rendered (`rendered`),
  * the rendered objects are taken as they are and a finding's line is counted from how they are
  * written, no YAML parsed; otherwise the file is parsed now (malformed YAML: an input error
  * naming the line).
  */
-function fileObjects(file: string, text: string, rendered: readonly KubeObject[] | undefined): ManifestObject[] {
-  if (!rendered) return parseYamlStream(file, text).map((source) => parsedObject(file, source));
+function fileObjects(
+  file: string,
+  fileText: string,
+  rendered: readonly KubeObject[] | undefined,
+  positions: PositionCache,
+): ManifestObject[] {
+  if (!rendered) return parseYamlStream(file, fileText).map((source) => parsedObject(file, source));
   let starts: { line: number; offset: number }[] | undefined;
   let parsed: YamlSource[] | undefined;
-  return rendered.map((object, index) => ({
-    file,
-    object,
-    locate(path) {
-      const at = kubernetesYamlPosition(object, path);
-      // An object yaml wrote whole (kubernetesYaml's fallback) is located in the parsed file.
-      if (!at) return locatePath((parsed ??= parseYamlStream(file, text))[index]!, path).location;
-      return { file, line: (starts ??= documentStarts(text))[index]!.line - 1 + at.line, column: at.column };
-    },
-    get document() {
-      starts ??= documentStarts(text);
-      const next = starts[index + 1];
-      return text.slice(starts[index]!.offset, next ? next.offset - "---\n".length : text.length);
-    },
-  }));
+  return rendered.map((object, index) => {
+    let document: string | undefined;
+    // Reading `document` finds where the file's documents start (`starts`), which `locate` uses.
+    const item: ManifestObject = {
+      file,
+      object,
+      locate(path) {
+        const text = item.document!;
+        const byPath = positions.get(text) ?? positions.set(text, new Map()).get(text)!;
+        const key = JSON.stringify(path);
+        if (!byPath.has(key)) byPath.set(key, kubernetesYamlPosition(object, path));
+        const at = byPath.get(key);
+        // An object yaml wrote whole (kubernetesYaml's fallback) is located in the parsed file.
+        if (!at) return locatePath((parsed ??= parseYamlStream(file, fileText))[index]!, path).location;
+        return { file, line: starts![index]!.line - 1 + at.line, column: at.column };
+      },
+      get document() {
+        starts ??= documentStarts(fileText);
+        const next = starts[index + 1];
+        return (document ??= fileText.slice(
+          starts[index]!.offset,
+          next ? next.offset - "---\n".length : fileText.length,
+        ));
+      },
+    };
+    return item;
+  });
 }
 
 /** Reads `clusters/<stage>/` as it is on disk. `rendered`: objects of the files known to equal their rendering. */
@@ -64,13 +84,14 @@ export function readStageFolder(
   files: SourceFiles,
   dir: string,
   rendered: ReadonlyMap<string, readonly KubeObject[]> = new Map(),
+  positions: PositionCache = new Map(),
 ): StageFolder {
   const fileNames = files.listFiles(dir);
   const objects: ManifestObject[] = [];
   let kustomization: ManifestObject | undefined;
   for (const name of fileNames.filter((file) => /\.ya?ml$/.test(file))) {
     const file = `${dir}/${name}`;
-    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file))) {
+    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file), positions)) {
       if (name === kustomizationFileName) kustomization = item;
       else objects.push(item);
     }

@@ -177,7 +177,8 @@ export function renderHealthChecks(values: Values, sources: readonly string[]): 
 /** Every file of the stage's bundle: the compose file, the proxy's nginx configuration, one file per secret. */
 export function renderBundle(config: ProjectConfig, model: StageModel): RenderedBundle {
   const dir = bundleDir(config, model.stage.name);
-  const { values, valuesFiles } = model;
+  const { values } = model;
+  const valuesFiles = model.valuesSources.map((source) => source.file);
   const compose = `${generatedHeader(valuesFiles)}\n${stringify(renderComposeFile(model), { lineWidth: 0 })}`;
   const secrets = sorted(values.services)
     .filter(([, service]) => service.enabled)

@@ -69,7 +69,7 @@ export function diskFiles(root: string): SourceFiles {
   const realRoot = existsSync(root) ? realpathSync(root) : root;
   /** A symlink may point within the repository; one that leaves it is refused (the input would not be in git). */
   const inside = (path: string, full: string) => {
-    const target = relative(realRoot, realpathSync(full));
+    const target = relative(realRoot, realpathSync.native(full));
     if (target === ".." || target.startsWith(`..${sep}`) || target.startsWith(sep))
       throw invalidInput([
         {
@@ -94,6 +94,19 @@ export function diskFiles(root: string): SourceFiles {
     },
     listFiles: (dir) => kindOf(dir, false),
     listDirs: (dir) => kindOf(dir, true),
+  };
+}
+
+/** `files` with each file read at most once (check reads clusters/ for the stale check, then per stage). */
+export function readOnce(files: SourceFiles): SourceFiles {
+  const texts = new Map<string, string | undefined>();
+  return {
+    read: (path) => {
+      if (!texts.has(path)) texts.set(path, files.read(path));
+      return texts.get(path);
+    },
+    listFiles: (dir) => files.listFiles(dir),
+    listDirs: (dir) => files.listDirs(dir),
   };
 }
 

@@ -15,14 +15,25 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
+/** A deep copy without undefined fields; a loop, not entries → fromEntries: render spends its time here. */
 function withoutUndefined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutUndefined);
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, inner]) => inner !== undefined)
-      .map(([key, inner]) => [key, withoutUndefined(inner)]),
-  );
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (inner === undefined) continue;
+    // An own "__proto__" key stays a key (as Object.fromEntries made it), not the prototype.
+    if (key === "__proto__")
+      Object.defineProperty(copy, key, {
+        value: withoutUndefined(inner),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[key] = withoutUndefined(inner);
+  }
+  return copy;
 }
 
 /**

@@ -10,35 +10,68 @@ const options = { lineWidth: 0, aliasDuplicateObjects: false, compat: "yaml-1.1"
 
 type Scalar = string | number | boolean | null;
 
-/** Scalars as yaml writes them after `key: `; a multi-line one also depends on the key's column. */
-const scalars = new Map<string, string>();
+/**
+ * Scalars as yaml writes them after `key: `: strings by text (a multi-line one also depends on the
+ * key's column: one map per column), other scalars by value.
+ */
+const strings = new Map<string, string>();
+const multiLineStrings: Map<string, string>[] = [];
+const otherScalars = new Map<Scalar, string>();
+
+/** Character codes of the name characters (letters, digits, `_./:@=+%~-`). */
+const nameCharacter = new Uint8Array(128);
+for (const character of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:@=+%~-")
+  nameCharacter[character.charCodeAt(0)] = 1;
+const isLetter = (code: number) => (code | 32) >= 97 && (code | 32) <= 122;
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const boolOrNull = new Set(["y", "n", "yes", "no", "on", "off", "true", "false", "null"]);
 
 /**
  * Strings yaml writes plain (as they are) with these options: a letter first, then name characters,
- * no ':' last, no bool or null word; not `e` and a digit, which yaml's YAML 1.1 floats match. A fast
- * path only: any other string is written by yaml (test/unit/kube-yaml.test.ts compares both).
+ * no ':' last, no bool or null word (any case); not `e` and a digit, which yaml's YAML 1.1 floats
+ * match. A fast path only (a loop: a regular expression was a tenth of `generate`): any other string
+ * is written by yaml (test/unit/kube-yaml.test.ts compares both).
  */
-const plainString =
-  /^(?![eE][-+]?[0-9])(?!(?:y|n|yes|no|on|off|true|false|null)$)[A-Za-z](?:[A-Za-z0-9_./:@=+%~-]*[A-Za-z0-9_./@=+%~-])?$/i;
+function isPlainString(text: string): boolean {
+  const length = text.length;
+  const first = text.charCodeAt(0);
+  if (length === 0 || !isLetter(first)) return false;
+  if ((first | 32) === 101 && length > 1) {
+    const next = text.charCodeAt(1);
+    if (isDigit(next) || ((next === 43 || next === 45) && length > 2 && isDigit(text.charCodeAt(2)))) return false;
+  }
+  for (let index = 1; index < length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 128 || nameCharacter[code] === 0) return false;
+  }
+  if (text.charCodeAt(length - 1) === 58) return false;
+  return length > 5 || !boolOrNull.has(text.toLowerCase());
+}
+
+/** Asks yaml itself, with the scalar under a key at this column, and keeps what follows `k: `. */
+function yamlScalar(value: Scalar, column: number): string {
+  let wrapped: unknown = { k: value };
+  let prefix = `${" ".repeat(column)}k: `;
+  for (let depth = column / 2 - 1; depth >= 0; depth -= 1) {
+    wrapped = { k: wrapped };
+    prefix = `${" ".repeat(depth * 2)}k:\n${prefix}`;
+  }
+  const full = stringify(wrapped, options);
+  if (!full.startsWith(prefix)) throw new Unsupported();
+  return full.slice(prefix.length, -1);
+}
 
 function scalarText(value: Scalar, column: number): string {
-  if (typeof value === "string" ? plainString.test(value) : Number.isSafeInteger(value) && !Object.is(value, -0))
-    return String(value);
-  const multiLine = typeof value === "string" && value.includes("\n");
-  const key = `${multiLine ? column : ""}:${typeof value}:${String(value)}`;
-  let text = scalars.get(key);
+  let cache: Map<Scalar, string>;
+  if (typeof value === "string") {
+    if (isPlainString(value)) return value;
+    cache = value.includes("\n") ? (multiLineStrings[column] ??= new Map()) : strings;
+  } else if (typeof value === "number" && Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+  else cache = otherScalars;
+  let text = cache.get(value);
   if (text === undefined) {
-    // Ask yaml itself, with the scalar under a key at this column, and keep what follows `k: `.
-    let wrapped: unknown = { k: value };
-    let prefix = `${" ".repeat(column)}k: `;
-    for (let depth = column / 2 - 1; depth >= 0; depth -= 1) {
-      wrapped = { k: wrapped };
-      prefix = `${" ".repeat(depth * 2)}k:\n${prefix}`;
-    }
-    const full = stringify(wrapped, options);
-    if (!full.startsWith(prefix)) throw new Unsupported();
-    text = full.slice(prefix.length, -1);
-    scalars.set(key, text);
+    text = yamlScalar(value, column);
+    cache.set(value, text);
   }
   return text;
 }
@@ -49,10 +82,19 @@ class Unsupported extends Error {}
 const isScalar = (value: unknown): value is Scalar =>
   value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number";
 
-function entries(value: object): [string, unknown][] {
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null)
-    throw new Unsupported();
-  return Object.entries(value).filter(([, inner]) => inner !== undefined);
+const indents: string[] = [];
+const indent = (column: number) => (indents[column] ??= " ".repeat(column));
+
+type PlainMap = Record<string, unknown>;
+
+/** The keys of a map that are written (those with a value); a map that is not plain data goes to yaml whole. */
+function writtenKeys(value: object): string[] {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) throw new Unsupported();
+  const keys = Object.keys(value);
+  for (const key of keys)
+    if ((value as PlainMap)[key] === undefined) return keys.filter((name) => (value as PlainMap)[name] !== undefined);
+  return keys;
 }
 
 function keyText(key: string): string {
@@ -69,33 +111,56 @@ function afterKey(value: unknown, column: number, out: string[], line: string): 
     return sequence(value, column + 2, out);
   }
   if (typeof value !== "object") throw new Unsupported();
-  const pairs = entries(value);
-  if (pairs.length === 0) return void out.push(`${line} {}`);
+  const keys = writtenKeys(value);
+  if (keys.length === 0) return void out.push(`${line} {}`);
   out.push(line);
-  mapping(pairs, column + 2, out);
+  mapping(value as PlainMap, keys, column + 2, out);
 }
 
-function mapping(pairs: [string, unknown][], column: number, out: string[], first = " ".repeat(column)): void {
-  const indent = " ".repeat(column);
-  pairs.forEach(([key, value], index) =>
-    afterKey(value, column, out, `${index === 0 ? first : indent}${keyText(key)}:`),
-  );
+function mapping(map: PlainMap, keys: readonly string[], column: number, out: string[], first = indent(column)): void {
+  const pad = indent(column);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    afterKey(map[key], column, out, `${index === 0 ? first : pad}${keyText(key)}:`);
+  }
 }
 
-function sequence(items: readonly unknown[], column: number, out: string[], first = " ".repeat(column)): void {
-  const indent = " ".repeat(column);
-  items.forEach((item, index) => {
-    const dash = `${index === 0 ? first : indent}- `;
-    if (isScalar(item)) return void out.push(`${dash}${scalarText(item, column)}`);
+function sequence(items: readonly unknown[], column: number, out: string[], first = indent(column)): void {
+  const pad = indent(column);
+  for (let index = 0; index < items.length; index += 1) {
+    const item = items[index];
+    const dash = `${index === 0 ? first : pad}- `;
+    if (isScalar(item)) {
+      out.push(`${dash}${scalarText(item, column)}`);
+      continue;
+    }
     if (Array.isArray(item)) {
-      if (item.length === 0) return void out.push(`${dash}[]`);
-      return sequence(item, column + 2, out, dash);
+      if (item.length === 0) out.push(`${dash}[]`);
+      else sequence(item, column + 2, out, dash);
+      continue;
     }
     if (item === undefined || typeof item !== "object") throw new Unsupported();
-    const pairs = entries(item);
-    if (pairs.length === 0) return void out.push(`${dash}{}`);
-    mapping(pairs, column + 2, out, dash);
-  });
+    const keys = writtenKeys(item);
+    if (keys.length === 0) out.push(`${dash}{}`);
+    else mapping(item as PlainMap, keys, column + 2, out, dash);
+  }
+}
+
+/** The lines the direct writer writes for a non-empty map or list, undefined for what goes to yaml whole. */
+function directLines(value: unknown): string[] | undefined {
+  try {
+    const out: string[] = [];
+    if (Array.isArray(value) && value.length > 0) sequence(value, 0, out);
+    else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      const keys = writtenKeys(value);
+      if (keys.length === 0) return undefined;
+      mapping(value as PlainMap, keys, 0, out);
+    } else return undefined;
+    return out;
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    return undefined;
+  }
 }
 
 /**
@@ -104,15 +169,54 @@ function sequence(items: readonly unknown[], column: number, out: string[], firs
  * distinct scalar is still written by yaml, once; anything else goes to yaml whole.
  */
 export function kubernetesYaml(value: unknown): string {
-  try {
-    const out: string[] = [];
-    if (Array.isArray(value) && value.length > 0) sequence(value, 0, out);
-    else if (typeof value === "object" && value !== null && !Array.isArray(value) && entries(value).length > 0)
-      mapping(entries(value), 0, out);
-    else return stringify(value, options);
-    return `${out.join("\n")}\n`;
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    return stringify(value, options);
+  const lines = directLines(value);
+  return lines ? `${lines.join("\n")}\n` : stringify(value, options);
+}
+
+/** How many lines written lines span (a multi-line scalar is one entry, with its newlines). */
+function lineCount(out: readonly string[]): number {
+  let lines = out.length;
+  for (const text of out) for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lines += 1;
+  return lines;
+}
+
+/**
+ * Where kubernetesYaml writes the deepest part of `path` that `value` has, as yaml's parse of the
+ * text locates it (locatePath in src/values/yaml-source.ts): the line and column (1-based, in the
+ * document) of a map entry's key or of a list item's first character. Counted from what the
+ * entries before it write, so no YAML is parsed; undefined for a value written by yaml whole.
+ */
+export function kubernetesYamlPosition(
+  value: unknown,
+  path: readonly (string | number)[],
+): { line: number; column: number } | undefined {
+  if (!directLines(value)) return undefined;
+  // Where the current node's entries start: its first line, and the column of its keys or dashes.
+  let line = 1;
+  let column = 0;
+  let at = { line: 1, column: 1 };
+  let node = value;
+  for (const segment of path) {
+    const before: string[] = [];
+    if (Array.isArray(node)) {
+      if (typeof segment !== "number" || !Number.isInteger(segment) || segment < 0 || segment >= node.length) break;
+      sequence(node.slice(0, segment), column, before);
+      line += lineCount(before);
+      column += 2;
+      at = { line, column: column + 1 };
+      node = node[segment];
+    } else if (typeof node === "object" && node !== null) {
+      const keys = writtenKeys(node);
+      const index = keys.indexOf(String(segment));
+      if (index === -1) break;
+      mapping(node as PlainMap, keys.slice(0, index), column, before);
+      line += lineCount(before);
+      at = { line, column: column + 1 };
+      node = (node as PlainMap)[keys[index]!];
+      // A non-empty map or list under a key starts on the next line, two columns in.
+      line += 1;
+      column += 2;
+    } else break;
   }
+  return at;
 }

@@ -53,17 +53,19 @@ function secretProviderClass(name: string, service: ServiceValues, values: Value
 export function keyVaultProviderSpec(
   values: Values,
   secrets: readonly { keyVault: string | undefined; alias: string }[],
-): { provider: "azure"; parameters: Record<string, string | undefined> } {
+): { provider: "azure"; parameters: Record<string, string> } {
   const objects = secrets.map((secret) =>
     kubernetesYaml({ objectName: secret.keyVault, objectType: "secret", objectAlias: secret.alias }),
   );
+  const { keyVault, tenantId } = values.secretStore;
+  // Plain data without undefined fields, as check validates the rendered objects themselves.
   return {
     provider: "azure",
     parameters: {
       usePodIdentity: "false",
       useVMManagedIdentity: "true",
-      keyvaultName: values.secretStore.keyVault,
-      tenantId: values.secretStore.tenantId,
+      ...(keyVault !== undefined ? { keyvaultName: keyVault } : {}),
+      ...(tenantId !== undefined ? { tenantId } : {}),
       objects: kubernetesYaml({ array: objects }),
     },
   };

@@ -34,7 +34,8 @@ export const defaultResourcesName = "jore4-default-resources";
 
 /** Renders one stage's folder from its validated model: pure, no disk, same input same output. */
 export function renderStage(config: ProjectConfig, model: StageModel): RenderedStage {
-  const { stage, values, valuesFiles } = model;
+  const { stage, values } = model;
+  const valuesFiles = model.valuesSources.map((source) => source.file);
   const files: RenderedFile[] = [
     {
       name: "namespace.yaml",

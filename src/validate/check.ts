@@ -1,17 +1,11 @@
 import { findStage, type ProjectConfig } from "../config/project.ts";
 import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject } from "../generate/render-project.ts";
-import { filesBelow, type SourceFiles } from "../io/source-files.ts";
+import { filesBelow, readOnce, type SourceFiles } from "../io/source-files.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
-import {
-  locateInLayers,
-  locatePath,
-  parseYamlSource,
-  type DocumentCache,
-  type YamlSource,
-} from "../values/yaml-source.ts";
+import { locateInLayers } from "../values/yaml-source.ts";
 import {
   fieldPath,
   type Finding,
@@ -27,7 +21,7 @@ import { stageRules } from "./rules/index.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
 import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
 import type { KustomizeOutput } from "./kustomized.ts";
-import { readStageFolder } from "./stage-files.ts";
+import { readStageFolder, type PositionCache } from "./stage-files.ts";
 
 export const generatedRule: RuleInfo = {
   id: "generated-up-to-date",
@@ -48,7 +42,7 @@ export const waiverRule: RuleInfo = {
 export interface CheckInput {
   config: ProjectConfig;
   models: readonly StageModel[];
-  /** The repository's files: values and `clusters/` are read through it. */
+  /** The repository's files: `clusters/` is read through it. */
   files: SourceFiles;
   schemas: SchemaSet;
   /** `generate --check`'s plan; stale files become findings. */
@@ -72,7 +66,7 @@ export function allRules(schemas: SchemaIndex): RuleInfo[] {
 }
 
 function located(rule: RuleInfo, stage: string, raw: RawFinding): Finding {
-  const at = raw.object ? locatePath(raw.object.source, raw.path ?? []).location : raw.location;
+  const at = raw.object ? raw.object.locate(raw.path ?? []) : raw.location;
   return {
     rule: rule.id,
     category: rule.category,
@@ -93,13 +87,24 @@ export function runRule(rule: StageRule, stage: StageInput): { finding: Finding;
     .map((raw) => ({ finding: located(rule, stage.stage.name, raw), ...(raw.object ? { item: raw.object } : {}) }));
 }
 
-/** The service whose values an object is rendered from (its `app` label or name), for waivers. */
-function owningService(item: ManifestObject | undefined, model: StageModel): string | undefined {
-  if (!item) return undefined;
-  const labels = (item.object.metadata.labels as Record<string, string> | undefined) ?? {};
-  return Object.keys(model.values.services).find(
-    (name) => labels.app === objectName(name) || item.object.metadata.name === objectName(name),
-  );
+/**
+ * The service whose values an object is rendered from (its `app` label or name; the first such
+ * service in the values), for waivers: looked up by object name, not searched per finding.
+ */
+function owningService(model: StageModel): (item: ManifestObject | undefined) => string | undefined {
+  const services = Object.keys(model.values.services);
+  const byObjectName = new Map<string, number>();
+  services.forEach((name, index) => {
+    if (!byObjectName.has(objectName(name))) byObjectName.set(objectName(name), index);
+  });
+  return (item) => {
+    if (!item) return undefined;
+    const labels = (item.object.metadata.labels as Record<string, string> | undefined) ?? {};
+    const byLabel = typeof labels.app === "string" ? byObjectName.get(labels.app) : undefined;
+    const byName = byObjectName.get(item.object.metadata.name);
+    const index = byLabel === undefined ? byName : byName === undefined ? byLabel : Math.min(byLabel, byName);
+    return index === undefined ? undefined : services[index];
+  };
 }
 
 function applySeverity(finding: Finding, severity: Readonly<Record<string, SeveritySetting>>): Finding | undefined {
@@ -108,24 +113,14 @@ function applySeverity(finding: Finding, severity: Readonly<Record<string, Sever
   return setting ? { ...finding, severity: setting } : finding;
 }
 
-/** What one check parses once, however many stages share it: values files by name, rendered documents by text. */
-interface ParseCache {
-  values: Map<string, YamlSource>;
-  documents: DocumentCache;
-}
-
-function stageInput(input: CheckInput, model: StageModel, cache: ParseCache): StageInput {
-  const parsedValues = cache.values;
+function stageInput(input: CheckInput, model: StageModel, positions: PositionCache): StageInput {
   const dir = `${input.config.paths.clusters}/${model.stage.name}`;
-  const folder = readStageFolder(input.files, dir, input.rendered, cache.documents);
-  const parse = (file: string) =>
-    parsedValues.get(file) ?? parsedValues.set(file, parseYamlSource(file, input.files.read(file) ?? "")).get(file)!;
-  const valuesSources = model.valuesFiles.map(parse);
+  const folder = readStageFolder(input.files, dir, input.rendered, positions);
   const kustomized = input.kustomized?.get(model.stage.name);
   return {
     stage: model.stage,
     values: model.values,
-    valuesSources,
+    valuesSources: model.valuesSources,
     dir,
     ...folder,
     ...(kustomized ? { kustomized } : {}),
@@ -178,8 +173,9 @@ function stageFindings(input: CheckInput, model: StageModel, stage: StageInput):
       });
     });
   }
+  const owner = owningService(model);
   return found.map(({ finding, item }) => {
-    const service = owningService(item, model);
+    const service = owner(item);
     const waiver = service
       ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule)
       : undefined;
@@ -215,11 +211,12 @@ function staleFindings(plan: GeneratePlan, stages: readonly string[], outputDirs
 
 /** Loads, renders and checks a repository given as files (disk or memory), the named stages or all. */
 export function checkRepository(
-  files: SourceFiles,
+  repository: SourceFiles,
   schemas: SchemaSet,
   only: readonly string[] = [],
   kustomized?: ReadonlyMap<string, KustomizeOutput>,
 ): CheckReport {
+  const files = readOnce(repository);
   const { project, stages, bundles } = renderProject(files);
   const { clusters, compose } = project.config.paths;
   const plan = planGenerate(stages, [...filesBelow(files, clusters), ...filesBelow(files, compose)], bundles);
@@ -255,9 +252,9 @@ export function checkProject(input: CheckInput, only: readonly string[] = []): C
   );
   let objects = 0;
   const parityInput = [];
-  const cache: ParseCache = { values: new Map(), documents: new Map() };
+  const positions: PositionCache = new Map();
   for (const model of models) {
-    const stage = stageInput(input, model, cache);
+    const stage = stageInput(input, model, positions);
     objects += stage.objects.length;
     findings.push(...stageFindings(input, model, stage));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });

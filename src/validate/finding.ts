@@ -24,7 +24,10 @@ export interface ManifestObject {
   /** Path relative to the repository root. */
   file: string;
   object: KubeObject;
-  source: YamlSource;
+  /** Where a field path of the object is in the file: the deepest part of the path the object has. */
+  locate(path: KeyPath): SourceLocation;
+  /** Its YAML document's text, when the file is what was rendered (equal texts are equal objects). */
+  readonly document?: string;
 }
 
 export interface StageInput {

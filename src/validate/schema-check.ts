@@ -169,11 +169,26 @@ export class SchemaValidator {
         },
       ];
     }
-    if (validate(item.object)) return [];
-    return violations(validate.errors ?? []).map((finding) => ({
+    return this.violationsOf(validate, item).map((finding) => ({
       rule: schemaRule,
       finding: { object: item, ...finding },
     }));
+  }
+
+  /** Violations by the document text they were found in (stages repeat the same objects): each validated once. */
+  private readonly found = new Map<ValidateFunction, Map<string, { path: KeyPath; message: string }[]>>();
+
+  private violationsOf(validate: ValidateFunction, item: ManifestObject): { path: KeyPath; message: string }[] {
+    const validated = () => (validate(item.object) ? [] : violations(validate.errors ?? []));
+    const text = item.document;
+    if (text === undefined) return validated();
+    const byText = this.found.get(validate) ?? this.found.set(validate, new Map()).get(validate)!;
+    let found = byText.get(text);
+    if (!found) {
+      found = validated();
+      byText.set(text, found);
+    }
+    return found;
   }
 }
 

@@ -1,7 +1,8 @@
 import type { SourceFiles } from "../io/source-files.ts";
 import type { KubeObject } from "../kube/object.ts";
+import { kubernetesYamlPosition } from "../kube/yaml.ts";
 import { kustomizationFileName } from "../render/stage.ts";
-import { parseGeneratedStream, parseYamlStream, type DocumentCache, type YamlSource } from "../values/yaml-source.ts";
+import { locatePath, parseYamlStream, type YamlSource } from "../values/yaml-source.ts";
 import type { ManifestObject } from "./finding.ts";
 
 export interface StageFolder {
@@ -10,28 +11,72 @@ export interface StageFolder {
   kustomization: ManifestObject | undefined;
 }
 
+/** An object parsed from a file, located in its parsed YAML. */
+export function parsedObject(file: string, source: YamlSource): ManifestObject {
+  return { file, object: source.value as KubeObject, locate: (path) => locatePath(source, path).location };
+}
+
+/**
+ * The first line and offset of each document of a file as `generate` writes it: comment lines,
+ * then `---` and one document each (no other line is `---`).
+ */
+function documentStarts(text: string): { line: number; offset: number }[] {
+  const starts: { line: number; offset: number }[] = [];
+  let line = 1;
+  for (let at = 0; at < text.length; line += 1) {
+    const end = text.indexOf("\n", at);
+    if (end === at + 3 && text.startsWith("---", at)) starts.push({ line: line + 1, offset: end + 1 });
+    if (end === -1) break;
+    at = end + 1;
+  }
+  return starts;
+}
+
+/** Positions of paths inside documents, by document text and path: stages repeat the same objects. */
+export type PositionCache = Map<string, Map<string, { line: number; column: number } | undefined>>;
+
 /**
  * The objects of one file. When the file is byte for byte what was just rendered (`rendered`),
- * the rendered objects are taken as they are and the YAML is parsed only if a finding needs a
- * line number; otherwise the file is parsed now (malformed YAML: an input error naming the line).
+ * the rendered objects are taken as they are and a finding's line is counted from how they are
+ * written, no YAML parsed; otherwise the file is parsed now (malformed YAML: an input error
+ * naming the line).
  */
 function fileObjects(
   file: string,
-  text: string,
+  fileText: string,
   rendered: readonly KubeObject[] | undefined,
-  cache: DocumentCache,
+  positions: PositionCache,
 ): ManifestObject[] {
-  if (!rendered)
-    return parseYamlStream(file, text).map((source) => ({ file, object: source.value as KubeObject, source }));
-  let generated: ((index: number) => YamlSource) | undefined;
-  const objects = JSON.parse(JSON.stringify(rendered)) as KubeObject[];
-  return objects.map((object, index) => ({
-    file,
-    object,
-    get source() {
-      return (generated ??= parseGeneratedStream(file, text, cache))(index);
-    },
-  }));
+  if (!rendered) return parseYamlStream(file, fileText).map((source) => parsedObject(file, source));
+  let starts: { line: number; offset: number }[] | undefined;
+  let parsed: YamlSource[] | undefined;
+  return rendered.map((object, index) => {
+    let document: string | undefined;
+    // Reading `document` finds where the file's documents start (`starts`), which `locate` uses.
+    const item: ManifestObject = {
+      file,
+      object,
+      locate(path) {
+        const text = item.document!;
+        const byPath = positions.get(text) ?? positions.set(text, new Map()).get(text)!;
+        const key = JSON.stringify(path);
+        if (!byPath.has(key)) byPath.set(key, kubernetesYamlPosition(object, path));
+        const at = byPath.get(key);
+        // An object yaml wrote whole (kubernetesYaml's fallback) is located in the parsed file.
+        if (!at) return locatePath((parsed ??= parseYamlStream(file, fileText))[index]!, path).location;
+        return { file, line: starts![index]!.line - 1 + at.line, column: at.column };
+      },
+      get document() {
+        starts ??= documentStarts(fileText);
+        const next = starts[index + 1];
+        return (document ??= fileText.slice(
+          starts[index]!.offset,
+          next ? next.offset - "---\n".length : fileText.length,
+        ));
+      },
+    };
+    return item;
+  });
 }
 
 /** Reads `clusters/<stage>/` as it is on disk. `rendered`: objects of the files known to equal their rendering. */
@@ -39,14 +84,14 @@ export function readStageFolder(
   files: SourceFiles,
   dir: string,
   rendered: ReadonlyMap<string, readonly KubeObject[]> = new Map(),
-  cache: DocumentCache = new Map(),
+  positions: PositionCache = new Map(),
 ): StageFolder {
   const fileNames = files.listFiles(dir);
   const objects: ManifestObject[] = [];
   let kustomization: ManifestObject | undefined;
   for (const name of fileNames.filter((file) => /\.ya?ml$/.test(file))) {
     const file = `${dir}/${name}`;
-    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file), cache)) {
+    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file), positions)) {
       if (name === kustomizationFileName) kustomization = item;
       else objects.push(item);
     }

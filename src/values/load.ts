@@ -32,8 +32,8 @@ export interface ExtraManifest {
 export interface StageModel {
   stage: StageConfig;
   values: Values;
-  /** The values files merged for this stage, shared file first. */
-  valuesFiles: string[];
+  /** The values files merged for this stage, shared file first, as parsed (check locates keys in them). */
+  valuesSources: YamlSource[];
   manifests: ExtraManifest[];
 }
 
@@ -335,7 +335,7 @@ export function loadProject(files: SourceFiles): Project {
     const manifests = [...commonManifests.filter((manifest) => !ownNames.has(baseName(manifest.file))), ...own];
     if (!shared || !override) return [];
     const values = loadStageValues(shared, override, stage, problems);
-    return values ? [{ stage, values, valuesFiles: [shared.file, override.file], manifests }] : [];
+    return values ? [{ stage, values, valuesSources: [shared, override], manifests }] : [];
   });
   problems.throwIfAny("invalid values");
   return { config, stages };

@@ -116,64 +116,6 @@ function readIntegersAsKubernetesDoes(document: Document): void {
   });
 }
 
-/** Documents parsed from text, by that text: files of many stages repeat the same documents. */
-export type DocumentCache = Map<string, { document: Document; lineCounter: LineCounter } | undefined>;
-
-/**
- * The documents of a stream as `jore4-flux generate` writes it (comment lines, then `---` and one
- * document each; no other line is `---`), each parsed only when asked for, and each distinct
- * document once per `cache`. Where a document has a problem, the whole stream is parsed as any
- * other (to report it the same way).
- */
-export function parseGeneratedStream(file: string, text: string, cache: DocumentCache): (index: number) => YamlSource {
-  const parts = text.split("\n---\n");
-  const starts: number[] = []; // the first line of each document
-  let line = parts[0]!.split("\n").length + 2;
-  const documents = parts.slice(1).map((raw) => {
-    const part = raw.endsWith("\n") ? raw : `${raw}\n`;
-    starts.push(line);
-    line += part.split("\n").length;
-    return part;
-  });
-  const sources = new Map<number, YamlSource>();
-  return (index) => {
-    const known = sources.get(index);
-    if (known) return known;
-    const part = documents[index] ?? "";
-    let parsed = cache.get(part);
-    if (!cache.has(part)) {
-      const lineCounter = new LineCounter();
-      const document = parseDocument(part, { lineCounter, uniqueKeys: false });
-      const clean =
-        document.contents !== null &&
-        syntaxProblems(file, lineCounter, document).length === 0 &&
-        duplicateKeyProblems(file, lineCounter, document).length === 0;
-      parsed = clean ? { document, lineCounter } : undefined;
-      cache.set(part, parsed);
-    }
-    if (!parsed) return parseYamlStream(file, text)[index]!;
-    const { document, lineCounter } = parsed;
-    const first = starts[index]!;
-    const shifted = {
-      linePos: (offset: number) => {
-        const position = lineCounter.linePos(offset);
-        return { line: first - 1 + position.line, col: position.col };
-      },
-    };
-    let value: unknown;
-    const source: YamlSource = {
-      file,
-      document,
-      lineCounter: shifted,
-      get value() {
-        return (value ??= documentValue(file, shifted, document));
-      },
-    };
-    sources.set(index, source);
-    return source;
-  };
-}
-
 /** Parses a multi-document YAML stream (plain manifests); empty documents are dropped. */
 export function parseYamlStream(file: string, text: string): YamlSource[] {
   const lineCounter = new LineCounter();

@@ -74,6 +74,19 @@ describe("check on the shipped configuration", () => {
     );
   });
 
+  it("an invalid object rendered alike into every stage is reported in each stage, at its own file and line", () => {
+    const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "extra", namespace: "hsl-jore4" } };
+    const files = regenerate({
+      ...shippedConfiguration(),
+      "manifests/all/extra.yaml": stringify({ ...configMap, dta: { a: "b" } }),
+    });
+    const found = check(files).findings.map((finding) => [finding.stage, finding.file, finding.line, finding.path]);
+    assert.deepEqual(
+      found,
+      ["e2e", "playg", "dev", "test", "prod"].map((stage) => [stage, `clusters/${stage}/extra-extra.yaml`, 9, "dta"]),
+    );
+  });
+
   it("resources: the LimitRange fills in; without it a warning, a waiver with its reason, or an error by configuration", () => {
     const files = setValue(shippedConfiguration(), "values/common.yaml", ["defaultResources"], undefined);
     const warned = check(files);

@@ -22,6 +22,7 @@ import { probes } from "../../src/validate/rules/probes.ts";
 import { resources } from "../../src/validate/rules/resources.ts";
 import { serviceHostnames } from "../../src/validate/rules/service-hostnames.ts";
 import { serviceSelector } from "../../src/validate/rules/service-selector.ts";
+import { parsedObject } from "../../src/validate/stage-files.ts";
 import { SchemaIndex } from "../../src/validate/schema-store.ts";
 
 /** A small, correct stage: every rule passes on it; each test breaks one thing. */
@@ -110,11 +111,7 @@ function stageOf(
 ): StageInput {
   const file = "clusters/s/all.yaml";
   const text = objects.map((object) => `---\n${stringify(object)}`).join("");
-  const items: ManifestObject[] = parseYamlStream(file, text).map((source) => ({
-    file,
-    object: source.value as KubeObject,
-    source,
-  }));
+  const items: ManifestObject[] = parseYamlStream(file, text).map((source) => parsedObject(file, source));
   const kustomizationText = stringify({
     apiVersion: "kustomize.config.k8s.io/v1beta1",
     kind: "Kustomization",
@@ -136,11 +133,7 @@ function stageOf(
     dir: "clusters/s",
     fileNames: options.fileNames ?? ["all.yaml", "kustomization.yaml"],
     objects: items,
-    kustomization: {
-      file: "clusters/s/kustomization.yaml",
-      object: kustomizationSource.value as KubeObject,
-      source: kustomizationSource,
-    },
+    kustomization: parsedObject("clusters/s/kustomization.yaml", kustomizationSource),
   };
 }
 

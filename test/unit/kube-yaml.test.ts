@@ -5,7 +5,10 @@ import { renderProject } from "../../src/generate/render-project.ts";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { kubernetesYaml } from "../../src/kube/yaml.ts";
 import { fileText } from "../../src/render/yaml-text.ts";
-import { locatePath, parseGeneratedStream, parseYamlStream, type DocumentCache } from "../../src/values/yaml-source.ts";
+import type { KubeObject } from "../../src/kube/object.ts";
+import type { RenderedFile } from "../../src/render/stage.ts";
+import { readStageFolder, type StageFolder } from "../../src/validate/stage-files.ts";
+import { parseYamlStream } from "../../src/values/yaml-source.ts";
 import { largeConfiguration } from "../../bench/large-config.ts";
 import { shippedFiles } from "../support/repo-fixture.ts";
 
@@ -13,22 +16,24 @@ import { shippedFiles } from "../support/repo-fixture.ts";
 const yamlText = (value: unknown) =>
   stringify(value, { lineWidth: 0, aliasDuplicateObjects: false, compat: "yaml-1.1" });
 
+/** Values the direct writer must write as yaml does (and locate as yaml parses them). */
+const writerCases: unknown[] = [
+  { a: [1, { b: 2, c: [] }], d: {}, e: null, f: "x\ny\n", g: ["a\nb", " lead\nx"], h: [[1, 2], []] },
+  { i: { j: { k: "yes", n: "n" } }, skipped: undefined, "a b": 1, "x:y": 2, "": 3, "- z": 4 },
+  [{ a: "p\nq" }],
+  { s: "x\n\n", t: "tail  \n", n: "\n", deep: { x: { y: [{ z: "\n", w: "a\n\n  b\n" }] } } },
+  { a: -0, b: 1e21, c: NaN, d: Infinity, e: "0777", f: "1:20", g: "~", h: "2022-02-03", i: "'q'", j: '"d"' },
+  { k: "# c", l: "a #b", m: "a: b", o: "@x", p: "-", q: "---", r: " sp", s: "tab\tx", t: "ü", u: "\u0007" },
+  { x: [[]], y: [{}], z: [[{ a: 1 }]], w: [[["x"]]] },
+  { sparse: [undefined, 1], date: new Date(0) },
+  [],
+  {},
+  "a string",
+];
+
 describe("kubernetesYaml writes exactly what yaml's stringify writes", () => {
   test("nesting, empty collections, block scalars at every depth, quoting (YAML 1.1 look-alikes, keys too)", () => {
-    const values: unknown[] = [
-      { a: [1, { b: 2, c: [] }], d: {}, e: null, f: "x\ny\n", g: ["a\nb", " lead\nx"], h: [[1, 2], []] },
-      { i: { j: { k: "yes", n: "n" } }, skipped: undefined, "a b": 1, "x:y": 2, "": 3, "- z": 4 },
-      [{ a: "p\nq" }],
-      { s: "x\n\n", t: "tail  \n", n: "\n", deep: { x: { y: [{ z: "\n", w: "a\n\n  b\n" }] } } },
-      { a: -0, b: 1e21, c: NaN, d: Infinity, e: "0777", f: "1:20", g: "~", h: "2022-02-03", i: "'q'", j: '"d"' },
-      { k: "# c", l: "a #b", m: "a: b", o: "@x", p: "-", q: "---", r: " sp", s: "tab\tx", t: "ü", u: "\u0007" },
-      { x: [[]], y: [{}], z: [[{ a: 1 }]], w: [[["x"]]] },
-      { sparse: [undefined, 1], date: new Date(0) },
-      [],
-      {},
-      "a string",
-    ];
-    for (const value of values) assert.equal(kubernetesYaml(value), yamlText(value), JSON.stringify(value));
+    for (const value of writerCases) assert.equal(kubernetesYaml(value), yamlText(value), JSON.stringify(value));
   });
 
   test("20,000 short strings of letters, digits and the name characters the fast path writes plain", () => {
@@ -61,35 +66,57 @@ describe("kubernetesYaml writes exactly what yaml's stringify writes", () => {
   });
 });
 
-describe("parseGeneratedStream: each distinct document parsed once, located as in the whole stream", () => {
-  test("the same values and the same line and column for every key path of every shipped file", () => {
-    const cache: DocumentCache = new Map();
-    let paths = 0;
-    for (const stage of renderProject(memoryFiles(shippedFiles())).stages)
-      for (const file of stage.files) {
-        const text = fileText(file);
-        const whole = parseYamlStream(file.name, text);
-        const generated = parseGeneratedStream(file.name, text, cache);
-        const split = whole.map((_, index) => generated(index));
-        assert.deepEqual(
-          split.map((source) => source.value),
-          whole.map((source) => source.value),
-        );
-        const walk = (value: unknown, path: (string | number)[], index: number): void => {
-          paths += 1;
-          assert.deepEqual(locatePath(split[index]!, path), locatePath(whole[index]!, path), path.join("."));
-          if (typeof value === "object" && value !== null)
-            for (const [key, inner] of Object.entries(value))
-              walk(inner, [...path, Array.isArray(value) ? Number(key) : key], index);
-        };
-        whole.forEach((source, index) => walk(source.value, [], index));
+describe("a file equal to its rendering: each field located where yaml's parse of the file puts it", () => {
+  /** Every key path of a value, and one segment past each (a path a rule names but the object lacks). */
+  const paths = (value: unknown, path: (string | number)[] = []): (string | number)[][] => [
+    path,
+    [...path, "absent"],
+    [...path, 7],
+    ...(typeof value === "object" && value !== null
+      ? Object.entries(value).flatMap(([key, inner]) =>
+          paths(inner, [...path, Array.isArray(value) ? Number(key) : key]),
+        )
+      : []),
+  ];
+
+  /** readStageFolder with the rendered objects (located from the writer) against parsing the file. */
+  function assertLocatedAsParsed(files: RenderedFile[], dir: string): number {
+    const disk = memoryFiles(Object.fromEntries(files.map((file) => [`${dir}/${file.name}`, fileText(file)])));
+    const rendered = new Map(files.map((file) => [`${dir}/${file.name}`, file.objects] as const));
+    const parsed = readStageFolder(disk, dir);
+    const counted = readStageFolder(disk, dir, rendered);
+    const all = (folder: StageFolder) => [...folder.objects, ...(folder.kustomization ? [folder.kustomization] : [])];
+    let located = 0;
+    all(parsed).forEach((item, index) => {
+      assert.equal(all(counted)[index]!.document, kubernetesYaml(all(counted)[index]!.object), item.file);
+      for (const path of paths(item.object)) {
+        assert.deepEqual(all(counted)[index]!.locate(path), item.locate(path), `${item.file} ${path.join(".")}`);
+        located += 1;
       }
-    assert.ok(paths > 1000, `${paths} paths located`);
-    assert.ok(cache.size > 0);
+    });
+    return located;
+  }
+
+  test("every path of every object of the shipped configuration and of a generated 3 stages × 20 services one", () => {
+    const shipped = shippedFiles();
+    let located = 0;
+    for (const files of [shipped, largeConfiguration(3, 20, shipped["jore4-flux.yaml"]!)])
+      for (const stage of renderProject(memoryFiles(files)).stages) {
+        // check validates the rendered objects in place of the file's: they must be what the file holds.
+        for (const file of stage.files)
+          assert.deepStrictEqual(
+            parseYamlStream(file.name, fileText(file)).map((source) => source.value),
+            file.objects,
+            `${stage.dir}/${file.name}`,
+          );
+        located += assertLocatedAsParsed(stage.files, stage.dir);
+      }
+    assert.ok(located > 10000, `${located} paths located`);
   });
 
-  test("a document with a problem: the whole stream is parsed and reported as before", () => {
-    const text = "# Generated by jore4-flux from x.\n---\na: 1\n---\nb: 1\nb: 2\n";
-    assert.throws(() => parseGeneratedStream("f.yaml", text, new Map())(1), /f\.yaml:6/);
+  test("nesting, empty collections, block scalars, quoted keys; an object yaml writes whole is located in the parsed file", () => {
+    const objects = [...writerCases.filter((value) => typeof value === "object" && value !== null), { a: [1], b: "x" }];
+    const file = { name: "all.yaml", objects: objects as KubeObject[], sources: ["values/x.yaml"] };
+    assert.ok(assertLocatedAsParsed([file], "clusters/x") > 100);
   });
 });

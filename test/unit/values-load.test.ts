@@ -42,7 +42,10 @@ describe("loading the shipped configuration", () => {
     assert.equal(dev.values.services.auth!.env.SELF_PUBLIC_BASE_URL, "https://dev.jore.hsl.fi");
     assert.equal(dev.values.services.auth!.env.OIDC_PROVIDER_BASE_URL, "https://hslid-dev.t5.fi");
     assert.equal(dev.values.services.testdb!.enabled, false);
-    assert.deepEqual(dev.valuesFiles, ["values/common.yaml", "values/dev.yaml"]);
+    assert.deepEqual(
+      dev.valuesSources.map((source) => source.file),
+      ["values/common.yaml", "values/dev.yaml"],
+    );
   });
 
   it("lets a stage drop a key with null: e2e has local secrets and no Key Vault names", () => {

@@ -20,16 +20,18 @@ export const kustomizationFiles: StageRule = {
       ? (kustomization.object.resources as unknown[]).map(String)
       : [];
     const present = stage.fileNames.filter((name) => name !== kustomizationFileName);
+    const presentSet = new Set(present);
+    const listed = new Set(resources);
     const missing = resources
       .map((name, index) => ({ name, index }))
-      .filter(({ name }) => !present.includes(name))
+      .filter(({ name }) => !presentSet.has(name))
       .map(({ name, index }) => ({
         object: kustomization,
         path: ["resources", index],
         message: `lists ${name}, which is not in ${stage.dir}/`,
       }));
     const unlisted = present
-      .filter((name) => !resources.includes(name))
+      .filter((name) => !listed.has(name))
       .map((name) => ({
         object: kustomization,
         path: ["resources"],

@@ -54,7 +54,19 @@ export function valueAt(value: unknown, path: KeyPath): unknown {
   return current;
 }
 
-export function podTemplates(objects: readonly ManifestObject[]): PodTemplate[] {
+/** Each stage's pod templates, found once for the several rules that read them. */
+const templatesOf = new WeakMap<readonly ManifestObject[], readonly PodTemplate[]>();
+
+export function podTemplates(objects: readonly ManifestObject[]): readonly PodTemplate[] {
+  let templates = templatesOf.get(objects);
+  if (!templates) {
+    templates = findPodTemplates(objects);
+    templatesOf.set(objects, templates);
+  }
+  return templates;
+}
+
+function findPodTemplates(objects: readonly ManifestObject[]): PodTemplate[] {
   return objects.flatMap((item): PodTemplate[] => {
     const kind = item.object.kind;
     if (kind === "Pod") {
@@ -91,17 +103,33 @@ export function objectsOfKind(objects: readonly ManifestObject[], kind: string):
   return objects.filter((item) => item.object.kind === kind);
 }
 
-/** Objects of `kind` by name within `namespace`. */
+type NameIndex = Map<unknown, Map<unknown, Map<unknown, ManifestObject>>>;
+
+/** Each stage's objects by kind, namespace and name (the first of each), indexed once: rules look up thousands. */
+const nameIndexes = new WeakMap<readonly ManifestObject[], NameIndex>();
+
+function nameIndex(objects: readonly ManifestObject[]): NameIndex {
+  let index = nameIndexes.get(objects);
+  if (index) return index;
+  index = new Map();
+  for (const item of objects) {
+    const { kind, metadata } = item.object;
+    const byNamespace = index.get(kind) ?? index.set(kind, new Map()).get(kind)!;
+    const namespace = metadata?.namespace ?? undefined;
+    const byName = byNamespace.get(namespace) ?? byNamespace.set(namespace, new Map()).get(namespace)!;
+    if (!byName.has(metadata?.name)) byName.set(metadata?.name, item);
+  }
+  nameIndexes.set(objects, index);
+  return index;
+}
+
+/** The object of `kind` by name within `namespace` (compared with ===, so NaN names nothing). */
 export function named(
   objects: readonly ManifestObject[],
   kind: string,
   namespace: string | undefined,
   name: string | undefined,
 ): ManifestObject | undefined {
-  return objects.find(
-    (item) =>
-      item.object.kind === kind &&
-      item.object.metadata.name === name &&
-      (item.object.metadata.namespace ?? undefined) === namespace,
-  );
+  if ([kind, namespace, name].some((part) => Number.isNaN(part))) return undefined;
+  return nameIndex(objects).get(kind)?.get(namespace)?.get(name);
 }

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { distIsCurrent } from "../bin/dist-stamp.js";
+import { currentBuild } from "../bin/dist-stamp.js";
 import { diskFiles } from "../src/io/source-files.ts";
 import { locateTool } from "../src/tools/locate.ts";
 import { kubeconformTemplate, writeKubeconformSchemas } from "../src/validate/kubeconform-layout.ts";
@@ -103,7 +103,7 @@ const timeRow = (name: string, run: Run, refName: string, ref: Run, most: number
 
 process.stderr.write(
   `bench:targets on ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}, best of ${rounds}; ` +
-    `CLI ${cli} from ${process.env.BENCH_CLI ? "BENCH_CLI" : distIsCurrent() ? "dist/ (current)" : "the sources through tsx (dist/ missing or stale: npm run build)"}\n`,
+    `CLI ${cli} from ${process.env.BENCH_CLI ? "BENCH_CLI" : currentBuild() ? "dist/ (current)" : "the sources through tsx (dist/ missing or stale: npm run build)"}\n`,
 );
 
 // Startup.

@@ -1,5 +1,8 @@
 /** Types of bin/dist-stamp.js (plain JavaScript: the binary runs it before tsx is loaded). */
 export declare const root: string;
 export declare const stampFile: string;
+export declare const bundleFile: string;
+export declare const bundleCodeCache: string;
 export declare function inputStamp(path: string): { size: number; mtimeMs: number; sha: string };
-export declare function distIsCurrent(): boolean;
+/** A digest of dist/stamp.json while dist/ matches its inputs; undefined when missing or stale. */
+export declare function currentBuild(): string | undefined;

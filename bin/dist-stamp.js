@@ -7,6 +7,10 @@ import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 export const stampFile = join(root, "dist", "stamp.json");
+/** The CLI in one CommonJS file (scripts/build.mjs). */
+export const bundleFile = join(root, "dist", "jore4-flux.cjs");
+/** V8's code cache of the bundle, for this Node version (V8 refuses another's). */
+export const bundleCodeCache = join(root, "dist", `jore4-flux-${process.version}-${process.arch}.v8`);
 
 const sha = (path) =>
   createHash("sha256")
@@ -19,20 +23,25 @@ export function inputStamp(path) {
   return { size: stats.size, mtimeMs: stats.mtimeMs, sha: sha(path) };
 }
 
-/** True when dist/ was built from the files as they are now: same size, and same mtime or same content. */
-export function distIsCurrent() {
-  let stamp;
+/**
+ * The build in dist/, named by a digest of its stamp, when it was built from the files as they are
+ * now (same size, and same mtime or same content); undefined when it is missing or stale.
+ */
+export function currentBuild() {
+  let text;
   try {
-    stamp = JSON.parse(readFileSync(stampFile, "utf8"));
+    text = readFileSync(stampFile, "utf8");
   } catch {
-    return false;
+    return undefined;
   }
   try {
-    return Object.entries(stamp.inputs).every(([path, input]) => {
-      const stats = statSync(join(root, path));
+    // Every start runs this: `root` ends with a slash, and path.join cost more than the stat calls.
+    const current = Object.entries(JSON.parse(text).inputs).every(([path, input]) => {
+      const stats = statSync(root + path);
       return stats.size === input.size && (stats.mtimeMs === input.mtimeMs || sha(path) === input.sha);
     });
+    return current ? createHash("sha256").update(text).digest("hex").slice(0, 32) : undefined;
   } catch {
-    return false; // an input is gone
+    return undefined; // an input is gone
   }
 }

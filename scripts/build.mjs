@@ -1,42 +1,50 @@
-// The CLI's build: one esbuild bundle of src/ in dist/ (split per command, so a command loads only
-// what it runs), and dist/stamp.json naming every input it was built from. `npm ci` runs it
-// (`prepare`); bin/jore4-flux.js runs dist/ only while the stamp matches the files (bin/dist-stamp.js),
-// else the sources.
+// The CLI's build: src/ bundled by esbuild into one CommonJS file, dist/jore4-flux.cjs, whose
+// commands still load their modules only when run (esbuild keeps each dynamic import a lazy
+// initializer); V8's code cache of it, saved after a few commands have run in the build process
+// so their functions are compiled already; and dist/stamp.json naming every input it was built from.
+// `npm ci` runs it (`prepare`); bin/jore4-flux.js runs dist/ only while the stamp matches the files
+// (bin/dist-stamp.js), else the sources.
 import { rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { inputStamp, root, stampFile } from "../bin/dist-stamp.js";
+import { loadCommonJs } from "../bin/code-cache.js";
+import { bundleCodeCache, bundleFile, inputStamp, root, stampFile } from "../bin/dist-stamp.js";
 
-const dist = join(root, "dist");
-/** Entry points, relative to src/ (bin/jore4-flux.js imports these two). */
-export const entries = ["cli/main", "process-context"];
 /** Besides the bundled sources: what else decides the bundle's content. */
-const extraInputs = ["package.json", "package-lock.json", "scripts/build.mjs", "bin/dist-stamp.js"];
+const extraInputs = [
+  "package.json",
+  "package-lock.json",
+  "scripts/build.mjs",
+  "bin/dist-stamp.js",
+  "bin/code-cache.js",
+  "bin/jore4-flux.js",
+];
 /** Loaded from node_modules as they are: used by one rare command each, and read files of their own. */
 const external = ["doctoc", "@snyk/docker-registry-v2-client", "tar"];
+/**
+ * What the build runs once on this repository (the shipped configuration) before saving the code
+ * cache: the commands that run most, in CI and hooks. Each writes nothing.
+ */
+const warmUp = [["--help"], ["generate", "--check"], ["check", "--no-kustomize"], ["diff", "dev", "prod"]];
 
 export async function build() {
   const { build: esbuild } = await import("esbuild");
-  rmSync(dist, { recursive: true, force: true });
+  rmSync(dirname(bundleFile), { recursive: true, force: true });
   const result = await esbuild({
     absWorkingDir: root,
-    entryPoints: entries.map((entry) => ({ in: `src/${entry}.ts`, out: entry })),
-    outbase: "src",
-    outdir: dist,
+    entryPoints: ["src/entry.ts"],
+    outfile: bundleFile,
     bundle: true,
-    splitting: true,
-    format: "esm",
+    format: "cjs",
     platform: "node",
     target: "node20",
     packages: "bundle",
     external,
     metafile: true,
     sourcemap: "linked",
-    chunkNames: "chunks/[name]-[hash]",
-    // CommonJS dependencies inside an ES module bundle still call require() for Node's own modules.
-    banner: {
-      js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
-    },
+    // The sources find the package (and its tools/) from their own address.
+    define: { "import.meta.url": "importMetaUrl" },
+    banner: { js: 'const importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
     logLevel: "warning",
   });
   const inputs = Object.keys(result.metafile.inputs)
@@ -44,8 +52,17 @@ export async function build() {
     .concat(extraInputs);
   const stamp = Object.fromEntries([...new Set(inputs)].sort().map((path) => [path, inputStamp(path)]));
   writeFileSync(stampFile, `${JSON.stringify({ inputs: stamp }, null, 1)}\n`);
-  writeFileSync(join(dist, "meta.json"), JSON.stringify(result.metafile));
-  return relative(root, dist);
+  await saveWarmCodeCache();
+  return relative(root, bundleFile);
+}
+
+/** Runs the warm-up commands in this process, output discarded, then saves what V8 compiled. */
+async function saveWarmCodeCache() {
+  const bundle = loadCommonJs(bundleFile, bundleCodeCache);
+  const { main, processContext } = bundle.exports;
+  const quiet = { ...processContext(), cwd: root, stdout: { write() {} }, stderr: { write() {} } };
+  for (const argv of warmUp) await main(argv, quiet);
+  bundle.saveCache();
 }
 
 /** esbuild is a dev dependency: `npm ci --omit=dev` (the deploy workflows) has none, and runs the sources. */
@@ -59,6 +76,6 @@ async function hasEsbuild() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  if (await hasEsbuild()) console.log(`built ${await build()}/`);
+  if (await hasEsbuild()) console.log(`built ${await build()}`);
   else console.log("esbuild is not installed (npm ci --omit=dev?): no dist/; the CLI runs its sources through tsx");
 }

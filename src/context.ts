@@ -21,6 +21,11 @@ export interface Context {
   readonly cwd: string;
   readonly stdinIsTTY: boolean;
   readonly stderrIsTTY: boolean;
+  /**
+   * The running build (a digest of dist/stamp.json): answers kept between runs are keyed by it.
+   * Undefined when the sources run (through tsx, or in tests), and then nothing is kept.
+   */
+  readonly build?: string | undefined;
 }
 
 export interface Writer {

@@ -53,7 +53,7 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
 }
 
 /** The real context of the `jore4-flux` binary: this process's streams, terminal, environment and folder. */
-export function processContext(): Context {
+export function processContext(build?: string): Context {
   const env = { ...process.env };
   const cwd = process.cwd();
   return {
@@ -74,5 +74,6 @@ export function processContext(): Context {
     cwd,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    build,
   };
 }

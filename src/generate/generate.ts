@@ -1,6 +1,7 @@
-import { diskFiles, filesBelow, type SourceFiles } from "../io/source-files.ts";
+import { diskFiles, filesBelow, tracingFiles, type SourceFiles } from "../io/source-files.ts";
+import { keepUpToDate } from "./check-memo.ts";
 import { cleanLeftovers, replaceStageFolders, withLock, type StageChange } from "../io/tree.ts";
-import { planGenerate, type GeneratePlan } from "./plan.ts";
+import { isUpToDate, planGenerate, type GeneratePlan } from "./plan.ts";
 import { renderProject } from "./render-project.ts";
 import { loadProjectConfig } from "../values/load.ts";
 
@@ -10,12 +11,38 @@ export interface ProjectPlan {
   outputDirs: string[];
 }
 
-/** Renders every stage in memory from `files` (default: the work tree) and compares with `clusters/` and `compose/`. */
-export function planProject(root: string, files: SourceFiles = diskFiles(root)): ProjectPlan {
+/**
+ * Renders every stage in memory from `files` (default: the work tree) and compares with the
+ * generated folders as `output` has them (default: the work tree's `clusters/` and `compose/`).
+ */
+export function planProject(
+  root: string,
+  files: SourceFiles = diskFiles(root),
+  output: SourceFiles = diskFiles(root),
+): ProjectPlan {
   const { project, stages, bundles } = renderProject(files);
   const outputDirs = [project.config.paths.clusters, project.config.paths.compose];
-  const existing = outputDirs.flatMap((dir) => filesBelow(diskFiles(root), dir));
+  const existing = outputDirs.flatMap((dir) => filesBelow(output, dir));
   return { plan: planGenerate(stages, existing, bundles), outputDirs };
+}
+
+/**
+ * `generate --check`: the plan against the work tree; with a `build`, an up-to-date answer is
+ * kept for the next check of the same build (see check-memo.ts).
+ */
+export function checkProject(root: string, build: string | undefined): GeneratePlan {
+  if (!build) return planProject(root).plan;
+  const traced = tracingFiles(diskFiles(root));
+  const { plan } = planProject(root, traced.files, traced.files);
+  if (isUpToDate(plan))
+    keepUpToDate(root, {
+      build,
+      questions: traced.questions(),
+      digest: traced.digest(),
+      unchanged: plan.unchanged,
+      foreign: plan.foreign,
+    });
+  return plan;
 }
 
 /** Where a write reports (waiting for the lock), and the kill tests' hold point (src/io/tree.ts). */
@@ -60,9 +87,8 @@ export function applyPlan(root: string, { plan, outputDirs }: ProjectPlan, optio
   writeLocked(root, outputDirs, () => plan, options);
 }
 
-/** Plans, and writes only if asked: an invalid input throws before anything is written. */
-export function generate(root: string, options: { write: false } | ({ write: true } & WriteOptions)): GeneratePlan {
-  if (!options.write) return planProject(root).plan;
+/** Writes what the plan changes: an invalid input throws before anything is written. */
+export function generate(root: string, options: WriteOptions): GeneratePlan {
   const files = diskFiles(root);
   const { clusters, compose } = loadProjectConfig(files).config.paths;
   // The plan is made holding the lock, after the cleanup, so it sees the folders as they really are.

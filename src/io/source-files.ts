@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { invalidInput } from "../errors.ts";
@@ -138,4 +139,53 @@ export function filesBelow(files: SourceFiles, dir: string): { path: string; tex
       .flatMap((sub) => walk(`${at}/${sub}`)),
   ];
   return walk(dir).sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** One question a run asked of its files. */
+export type FileQuestion = { read: string } | { listFiles: string } | { listDirs: string };
+type Answer = string | undefined | string[];
+
+function answer(files: SourceFiles, question: FileQuestion): Answer {
+  if ("read" in question) return files.read(question.read);
+  return "listFiles" in question ? files.listFiles(question.listFiles) : files.listDirs(question.listDirs);
+}
+
+function digestOf(answered: Iterable<readonly [FileQuestion, Answer]>): string {
+  const hash = createHash("sha256");
+  for (const [question, text] of answered) hash.update(`${JSON.stringify([question, text ?? null])}\n`);
+  return hash.digest("hex");
+}
+
+/** A digest of the answers `files` gives to `questions` now, asked in order (throws as reading does). */
+export function answersDigest(files: SourceFiles, questions: readonly FileQuestion[]): string {
+  return digestOf(questions.map((question) => [question, answer(files, question)] as const));
+}
+
+/**
+ * `base`, keeping every distinct question asked of it, in order, with the answer it got (asked
+ * again, the same answer): a deterministic run (rendering) that gets the same answers to the same
+ * questions again has read the same inputs, and so gives the same result. `digest()` is
+ * answersDigest of those answers.
+ */
+export function tracingFiles(base: SourceFiles): {
+  files: SourceFiles;
+  questions(): FileQuestion[];
+  digest(): string;
+} {
+  const answered = new Map<string, readonly [FileQuestion, Answer]>();
+  const ask = (question: FileQuestion): Answer => {
+    const key = JSON.stringify(question);
+    const known = answered.get(key) ?? ([question, answer(base, question)] as const);
+    answered.set(key, known);
+    return known[1];
+  };
+  return {
+    files: {
+      read: (path) => ask({ read: path }) as string | undefined,
+      listFiles: (dir) => [...(ask({ listFiles: dir }) as string[])],
+      listDirs: (dir) => [...(ask({ listDirs: dir }) as string[])],
+    },
+    questions: () => [...answered.values()].map(([question]) => question),
+    digest: () => digestOf(answered.values()),
+  };
 }

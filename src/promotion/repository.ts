@@ -1,4 +1,4 @@
-import { generate } from "../generate/generate.ts";
+import { planProject } from "../generate/generate.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { trailerKeys } from "./message.ts";
@@ -62,7 +62,7 @@ export async function commitsMissingFrom(git: Git, source: string, target: strin
 
 /** Generated files that `generate --check` reports stale in a work tree. */
 export function staleGeneratedFiles(root: string): string[] {
-  const plan = generate(root, { write: false });
+  const { plan } = planProject(root);
   return [...plan.writes.map((write) => write.path), ...plan.removals.map((file) => file.path)];
 }
 

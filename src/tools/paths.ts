@@ -16,6 +16,9 @@ function packageFolder(dir: string): string {
  */
 export const packageRoot = packageFolder(dirname(fileURLToPath(import.meta.url)));
 
+/** What the package keeps between runs (V8 code caches, generate --check's last answers): node_modules/.cache, as other tools keep theirs. */
+export const packageCacheDir = join(packageRoot, "node_modules", ".cache", "jore4-flux");
+
 /** Git-ignored folder in the repository where installed tools are linked. */
 export const toolsBinDir = (root: string) => join(root, ".tools", "bin");
 

@@ -1,7 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { Script } from "node:vm";
+import { join } from "node:path";
+import { loadCommonJs } from "../../bin/code-cache.js";
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from "ajv";
 import type { KeyPath } from "../values/yaml-source.ts";
 import type { RawFinding, ManifestObject, RuleInfo } from "./finding.ts";
@@ -82,47 +81,15 @@ export function compiledValidatorsSource(index: SchemaIndex, digest: string): st
 /** Validators compiled ahead, by `apiVersion/kind`. */
 export type CompiledValidators = ReadonlyMap<string, ValidateFunction>;
 
-/**
- * Runs a CommonJS file through V8 with a code cache: the validators are 3 MB of JavaScript, and
- * parsing them took most of a cold `check`. The cache is made on first use (V8 rejects one that
- * does not match the source or the Node version; then the file is simply parsed again).
- */
-function loadWithCodeCache(file: string, cacheFile: string): Record<string, unknown> {
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
-  const module = { exports: {} as Record<string, unknown> };
-  (script.runInThisContext() as (...args: unknown[]) => void)(
-    module.exports,
-    createRequire(file),
-    module,
-    file,
-    dirname(file),
-  );
-  if (!cachedData || script.cachedDataRejected) {
-    try {
-      mkdirSync(dirname(cacheFile), { recursive: true });
-      const partial = `${cacheFile}.${process.pid}`;
-      writeFileSync(partial, script.createCachedData());
-      renameSync(partial, cacheFile);
-    } catch {
-      // No cache (a read-only install): the next check parses the file again.
-    }
-  }
-  return module.exports;
-}
-
 /** The validators of a compiled-validators file (see compiledValidatorsSource), when compiled from `digest`. */
 export function loadCompiledValidators(file: string, digest: string, cacheDir: string): CompiledValidators | undefined {
   let module: { digest?: unknown; kinds?: Record<string, string> } & Record<string, unknown>;
   try {
     const cacheFile = join(cacheDir, `validators-${digest.slice(0, 16)}-${process.version}-${process.arch}.v8`);
-    module = loadWithCodeCache(file, cacheFile) as typeof module;
+    // 3 MB of JavaScript, whose parsing took most of a cold `check`: the code cache is made on first use.
+    const loaded = loadCommonJs(file, cacheFile);
+    if (!loaded.cacheAccepted) loaded.saveCache();
+    module = loaded.exports as typeof module;
   } catch {
     return undefined;
   }

@@ -9,15 +9,12 @@ import {
   type JsonSchema,
   type KubernetesSchemas,
 } from "./schema-convert.ts";
-import { packageRoot } from "../tools/paths.ts";
+import { packageCacheDir, packageRoot } from "../tools/paths.ts";
 import { compiledValidatorsSource, loadCompiledValidators, type CompiledValidators } from "./schema-check.ts";
 import { crdSchemaDir, kubernetesSchemaFile } from "./schema-sources.ts";
 
 /** The validators of every stored kind, compiled ahead by `schemas update` (see compiledValidatorsSource). */
 export const compiledValidatorsFile = "validators.cjs";
-
-/** V8's code caches of the compiled validators (node_modules/.cache, as other tools keep theirs). */
-const codeCacheDir = join(packageRoot, "node_modules", ".cache", "jore4-flux");
 
 /** What compiled validators are checked against: the stored schema texts, Kubernetes first, then the CRDs by name. */
 export function schemaDigest(texts: readonly string[]): string {
@@ -55,7 +52,7 @@ export function loadStoredSchemas(dir: string = storedSchemaDir): SchemaSet {
   const compiled = loadCompiledValidators(
     join(dir, compiledValidatorsFile),
     schemaDigest([kubernetesText, ...crdTexts]),
-    codeCacheDir,
+    packageCacheDir,
   );
   return {
     kubernetes: JSON.parse(kubernetesText) as KubernetesSchemas,

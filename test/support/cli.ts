@@ -20,6 +20,8 @@ export interface TestContextOptions {
   answers?: string[];
   /** Replaces the real process runner (e.g. one that fails, to test the unexpected-error path). */
   run?: Context["run"];
+  /** The running build, as the binary gives it from dist/ (answers kept between runs are keyed by it). */
+  build?: string;
 }
 
 /** The environment a test's CLI run gets: this process's, without what would change the tool's behaviour. */
@@ -53,6 +55,7 @@ export function testContext(
     cwd,
     stdinIsTTY: answers !== undefined,
     stderrIsTTY: answers !== undefined,
+    build: options.build,
     stdoutText: () => stdout.join(""),
     stderrText: () => stderr.join(""),
   };

@@ -88,7 +88,7 @@ export async function commitImage(
     path,
     setImageInText(file, readFileSync(path, "utf8"), service, image, sharedServiceNames(diskFiles(root), "values")),
   );
-  generate(root, { write: true, progress: () => {} });
+  generate(root, { progress: () => {} });
   await git(root, "add", "--all");
   await git(root, "commit", "--quiet", "-m", options.message ?? `${service}: ${image}`);
   return git(root, "rev-parse", "HEAD");

@@ -2,8 +2,22 @@ import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { printJson, type Context } from "../../context.ts";
 import { repositoryRoot, writeOptions } from "../context.ts";
 import { checkOption, jsonOption } from "../options.ts";
+import type { GeneratePlan } from "../../generate/plan.ts";
 
 const fix = { what: "clusters/", fix: "npx jore4-flux generate" };
+
+/** The last up-to-date check of this build, while it stands (read without loading the renderer). */
+async function standingCheck(root: string, build: string | undefined): Promise<GeneratePlan | undefined> {
+  if (!build) return undefined;
+  const { standingUpToDate } = await import("../../generate/check-memo.ts");
+  const standing = standingUpToDate(root, build);
+  return standing && { writes: [], removals: [], ...standing };
+}
+
+async function planned(root: string, check: boolean, context: Context): Promise<GeneratePlan> {
+  const { checkProject, generate } = await import("../../generate/generate.ts");
+  return check ? checkProject(root, context.build) : generate(root, writeOptions(context));
+}
 
 export function generateCommand(context: Context): CommandUnknownOpts {
   return new Command("generate")
@@ -15,11 +29,10 @@ export function generateCommand(context: Context): CommandUnknownOpts {
     .addHelpText("after", "\nExamples:\n  $ jore4-flux generate\n  $ jore4-flux generate --check   # in CI")
     .action(async (options, command) => {
       const { failStale, reportPlan } = await import("../committed.ts");
-      const { generate } = await import("../../generate/generate.ts");
       const { isUpToDate } = await import("../../generate/plan.ts");
       const check = options.check ?? false;
       const root = repositoryRoot(context, command);
-      const plan = check ? generate(root, { write: false }) : generate(root, { write: true, ...writeOptions(context) });
+      const plan = (check && (await standingCheck(root, context.build))) || (await planned(root, check, context));
       if (!options.json) return reportPlan(context, plan, { check, ...fix });
       printJson(context, {
         upToDate: isUpToDate(plan),

@@ -1,0 +1,40 @@
+// Loads a CommonJS file through V8 with a code cache: the CLI's bundle (bin/jore4-flux.js) and the
+// compiled schema validators (src/validate/schema-check.ts). Plain JavaScript: the binary runs it
+// before anything else is loaded.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { Script } from "node:vm";
+
+/**
+ * Runs `file` as a CommonJS module, its compiled code taken from `cacheFile` when V8 accepts it
+ * (same source, same Node version and flags); `saveCache` writes what V8 has compiled of it so far,
+ * so a cache saved after a run also holds the functions that run called. Writing is best effort:
+ * a read-only install just compiles again next time.
+ */
+export function loadCommonJs(file, cacheFile) {
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
+  const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  return {
+    exports: module.exports,
+    cacheAccepted: cachedData !== undefined && !script.cachedDataRejected,
+    saveCache() {
+      try {
+        mkdirSync(dirname(cacheFile), { recursive: true });
+        const partial = `${cacheFile}.${process.pid}`;
+        writeFileSync(partial, script.createCachedData());
+        renameSync(partial, cacheFile);
+      } catch {
+        // Not writable: no cache.
+      }
+    },
+  };
+}

@@ -1,0 +1,3 @@
+// What bin/jore4-flux.js runs: the CLI and the real process context (one bundle in dist/, or these sources).
+export { main } from "./cli/main.ts";
+export { processContext } from "./process-context.ts";

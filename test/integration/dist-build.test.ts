@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { repoRoot } from "../support/repo-fixture.ts";
+
+/**
+ * The build `npm ci` makes (scripts/build.mjs) and how bin/jore4-flux.js runs it, on a copy of
+ * this work tree (the build replaces dist/, which other tests' binary runs use).
+ */
+describe("the CLI's build (dist/)", () => {
+  let copy: string;
+  const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: copy, encoding: "utf8" });
+  const cli = (...args: string[]) => node([join(copy, "bin", "jore4-flux.js"), ...args]);
+  const codeCache = () => join(copy, "dist", `jore4-flux-${process.version}-${process.arch}.v8`);
+
+  before(() => {
+    copy = mkdtempSync(join(tmpdir(), "jore4-flux-build-"));
+    const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: repoRoot, encoding: "utf8" });
+    for (const path of files.split("\n").filter((line) => line && existsSync(join(repoRoot, line)))) {
+      mkdirSync(dirname(join(copy, path)), { recursive: true });
+      cpSync(join(repoRoot, path), join(copy, path));
+    }
+    symlinkSync(join(repoRoot, "node_modules"), join(copy, "node_modules"));
+    node([join(copy, "scripts", "build.mjs")]);
+  });
+  after(() => rmSync(copy, { recursive: true, force: true }));
+
+  it("makes one bundle, its stamp and V8's code cache, saved after the warm-up commands ran", () => {
+    for (const file of ["jore4-flux.cjs", "stamp.json"]) assert.ok(existsSync(join(copy, "dist", file)), file);
+    // The warm-up compiled the commands' functions too: far more than the bundle's top level.
+    assert.ok(statSync(codeCache()).size > 200_000, `code cache of ${statSync(codeCache()).size} bytes`);
+  });
+
+  it("runs the bundle through its code cache, and writes the cache again only when V8 had none to take", () => {
+    const before = statSync(codeCache()).mtimeMs;
+    assert.match(cli("generate", "--check", "--json"), /"upToDate": true/);
+    assert.equal(statSync(codeCache()).mtimeMs, before, "an accepted cache is left as it is");
+    rmSync(codeCache());
+    assert.equal(cli("--version").trim(), JSON.parse(readFileSync(join(copy, "package.json"), "utf8")).version);
+    assert.ok(existsSync(codeCache()), "a missing cache is saved after the run");
+    writeFileSync(codeCache(), "not a code cache");
+    assert.match(cli("--help"), /Usage: jore4-flux/);
+    assert.notEqual(readFileSync(codeCache(), "utf8"), "not a code cache", "a cache V8 refused is replaced");
+  });
+
+  it("runs the sources instead when one of them changed since the build", () => {
+    const main = join(copy, "src", "cli", "main.ts");
+    writeFileSync(main, readFileSync(main, "utf8").replace("(GitOps with Flux)", "(GitOps, edited)"));
+    assert.match(cli("--help"), /GitOps, edited/);
+  });
+});

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { appendFileSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { packageCacheDir } from "../../src/tools/paths.ts";
+import { runCli } from "../support/cli.ts";
+import { temporaryRepo } from "../support/repo-fixture.ts";
+
+/**
+ * generate --check's kept "up to date" (src/generate/check-memo.ts): the record of a real check
+ * is doctored to name one file only, so a run that trusts it says "1 unchanged" where a render
+ * says 53; every change to what the render read must make the next check render again.
+ */
+describe("generate --check: the last up-to-date answer, kept per build", () => {
+  let repo: ReturnType<typeof temporaryRepo>;
+  const build = "test-build-1";
+  const record = () =>
+    join(
+      packageCacheDir,
+      "generate-check",
+      `${createHash("sha256").update(realpathSync(repo.dir)).digest("hex").slice(0, 32)}.json`,
+    );
+  const check = (options: { build?: string } = { build }) => runCli(repo.dir, ["generate", "--check"], {}, options);
+  /** Checks for real, then doctors the kept record: a check that trusts it reports 1 unchanged. */
+  async function keptAndDoctored(): Promise<void> {
+    const first = await check();
+    assert.equal(first.exitCode, 0, first.stderr);
+    assert.match(first.stderr, /0 files stale, 53 unchanged/);
+    const kept = JSON.parse(readFileSync(record(), "utf8")) as { unchanged: string[] };
+    writeFileSync(record(), JSON.stringify({ ...kept, unchanged: ["clusters/dev/kustomization.yaml"] }));
+  }
+
+  beforeEach(() => (repo = temporaryRepo()));
+  afterEach(() => {
+    rmSync(record(), { force: true });
+    repo.cleanup();
+  });
+
+  it("answers from the record while the same build reads the same files", async () => {
+    await keptAndDoctored();
+    const again = await check();
+    assert.equal(again.exitCode, 0);
+    assert.match(again.stderr, /0 files stale, 1 unchanged/);
+  });
+
+  it("keeps nothing when the sources run (no build) and ignores the record for another build", async () => {
+    await keptAndDoctored();
+    assert.match((await check({})).stderr, /53 unchanged/);
+    assert.match((await check({ build: "test-build-2" })).stderr, /53 unchanged/);
+  });
+
+  const changes: [string, (dir: string) => void, RegExp][] = [
+    [
+      "a comment in the shared values",
+      (dir) => appendFileSync(join(dir, "values/common.yaml"), "# note\n"),
+      /53 unchanged/,
+    ],
+    [
+      "a manifest added to a stage's manifests folder",
+      (dir) => {
+        mkdirSync(join(dir, "manifests/dev"), { recursive: true });
+        writeFileSync(
+          join(dir, "manifests/dev/extra.yaml"),
+          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  a: b\n",
+        );
+      },
+      /files stale/,
+    ],
+    [
+      "a generated file edited",
+      (dir) => appendFileSync(join(dir, "clusters/dev/kustomization.yaml"), "# edited\n"),
+      /changed: clusters\/dev\/kustomization.yaml/,
+    ],
+    [
+      "a file added to a stage folder",
+      (dir) => writeFileSync(join(dir, "clusters/dev/extra.yaml"), "kind: ConfigMap\n"),
+      /not generated, left alone: clusters\/dev\/extra.yaml/,
+    ],
+    [
+      "a generated file removed",
+      (dir) => rmSync(join(dir, "clusters/prod/kustomization.yaml")),
+      /missing: clusters\/prod/,
+    ],
+  ];
+  for (const [what, change, expected] of changes)
+    it(`renders again after ${what}`, async () => {
+      await keptAndDoctored();
+      change(repo.dir);
+      const result = await check();
+      assert.match(result.stderr, expected);
+      assert.doesNotMatch(result.stderr, /1 unchanged/);
+    });
+});

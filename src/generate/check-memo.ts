@@ -1,16 +1,8 @@
 import { createHash } from "node:crypto";
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { answersDigest, diskFiles, type FileQuestion } from "../io/source-files.ts";
+import { writeFiles } from "../io/tree.ts";
 import { packageCacheDir } from "../tools/paths.ts";
 
 /**
@@ -33,13 +25,16 @@ const recordsDir = join(packageCacheDir, "generate-check");
 /** Records kept (one per repository; test runs make many): the oldest beyond this are removed. */
 const keptRecords = 50;
 
-const recordFile = (root: string) =>
-  join(recordsDir, `${createHash("sha256").update(realpathSync(root)).digest("hex").slice(0, 32)}.json`);
+const recordName = (root: string) =>
+  `${createHash("sha256").update(realpathSync(root)).digest("hex").slice(0, 32)}.json`;
+
+/** Where a repository's record is kept. */
+export const upToDateRecordFile = (root: string) => join(recordsDir, recordName(root));
 
 /** The unchanged and foreign files of the last up-to-date check, when it still stands; else undefined. */
 export function standingUpToDate(root: string, build: string): { unchanged: string[]; foreign: string[] } | undefined {
   try {
-    const record = JSON.parse(readFileSync(recordFile(root), "utf8")) as UpToDateRecord;
+    const record = JSON.parse(readFileSync(upToDateRecordFile(root), "utf8")) as UpToDateRecord;
     if (record.build !== build || answersDigest(diskFiles(root), record.questions) !== record.digest) return undefined;
     return { unchanged: record.unchanged, foreign: record.foreign };
   } catch {
@@ -50,12 +45,10 @@ export function standingUpToDate(root: string, build: string): { unchanged: stri
 /** Keeps an up-to-date answer (best effort: a read-only install keeps none). */
 export function keepUpToDate(root: string, record: UpToDateRecord): void {
   try {
-    mkdirSync(recordsDir, { recursive: true });
-    const file = recordFile(root);
-    const partial = `${file}.${process.pid}`;
-    writeFileSync(partial, JSON.stringify(record));
-    renameSync(partial, file);
-    const records = readdirSync(recordsDir).map((name) => join(recordsDir, name));
+    writeFiles(recordsDir, [{ path: recordName(root), text: JSON.stringify(record) }]);
+    const records = readdirSync(recordsDir)
+      .filter((name) => name.endsWith(".json"))
+      .map((name) => join(recordsDir, name));
     if (records.length <= keptRecords) return;
     const byAge = records.map((path) => ({ path, mtime: statSync(path).mtimeMs })).sort((a, b) => a.mtime - b.mtime);
     for (const { path } of byAge.slice(0, records.length - keptRecords)) rmSync(path, { force: true });

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { appendFileSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { packageCacheDir } from "../../src/tools/paths.ts";
+import { upToDateRecordFile } from "../../src/generate/check-memo.ts";
 import { runCli } from "../support/cli.ts";
 import { temporaryRepo } from "../support/repo-fixture.ts";
 
@@ -15,12 +14,7 @@ import { temporaryRepo } from "../support/repo-fixture.ts";
 describe("generate --check: the last up-to-date answer, kept per build", () => {
   let repo: ReturnType<typeof temporaryRepo>;
   const build = "test-build-1";
-  const record = () =>
-    join(
-      packageCacheDir,
-      "generate-check",
-      `${createHash("sha256").update(realpathSync(repo.dir)).digest("hex").slice(0, 32)}.json`,
-    );
+  const record = () => upToDateRecordFile(repo.dir);
   const check = (options: { build?: string } = { build }) => runCli(repo.dir, ["generate", "--check"], {}, options);
   /** Checks for real, then doctors the kept record: a check that trusts it reports 1 unchanged. */
   async function keptAndDoctored(): Promise<void> {

@@ -175,8 +175,8 @@ export function tracingFiles(base: SourceFiles): {
   const answered = new Map<string, readonly [FileQuestion, Answer]>();
   const ask = (question: FileQuestion): Answer => {
     const key = JSON.stringify(question);
-    const known = answered.get(key) ?? ([question, answer(base, question)] as const);
-    answered.set(key, known);
+    let known = answered.get(key);
+    if (!known) answered.set(key, (known = [question, answer(base, question)]));
     return known[1];
   };
   return {

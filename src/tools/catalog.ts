@@ -62,6 +62,17 @@ export const goTools: readonly GoTool[] = [
     forTests: true,
   },
   {
+    name: "kustomize-json",
+    // The kustomize library kustomize v5.8.1 is built from (tool-versions.test.ts holds them equal).
+    version: "v0.21.1",
+    goPackage: "jore4-flux/tools/kustomize-json",
+    wrapperModule: "tools/go/kustomize-json",
+    pinnedModule: "sigs.k8s.io/kustomize/api",
+    purpose: "builds every stage with kustomize's library in one process, read as kubectl and Flux read it (check)",
+    versionArgs: ["--version"],
+    forTests: true,
+  },
+  {
     name: "kubeconform",
     version: "v0.7.0",
     goPackage: "github.com/yannh/kubeconform/cmd/kubeconform",

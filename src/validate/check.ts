@@ -209,13 +209,8 @@ function staleFindings(plan: GeneratePlan, stages: readonly string[], outputDirs
   ].filter((item) => stages.includes(item.stage));
 }
 
-/** Loads, renders and checks a repository given as files (disk or memory), the named stages or all. */
-export function checkRepository(
-  repository: SourceFiles,
-  schemas: SchemaSet,
-  only: readonly string[] = [],
-  kustomized?: ReadonlyMap<string, KustomizeOutput>,
-): CheckReport {
+/** Loads and renders a repository given as files (disk or memory) and compares the rendering with clusters/ and compose/. */
+export function renderedInput(repository: SourceFiles, schemas: SchemaSet): CheckInput {
   const files = readOnce(repository);
   const { project, stages, bundles } = renderProject(files);
   const { clusters, compose } = project.config.paths;
@@ -226,18 +221,17 @@ export function checkRepository(
       .flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, file.objects] as const))
       .filter(([path]) => unchanged.has(path)),
   );
-  return checkProject(
-    {
-      config: project.config,
-      models: project.stages,
-      files,
-      schemas,
-      plan,
-      rendered,
-      ...(kustomized ? { kustomized } : {}),
-    },
-    only,
-  );
+  return { config: project.config, models: project.stages, files, schemas, plan, rendered };
+}
+
+/** Loads, renders and checks a repository given as files (disk or memory), the named stages or all. */
+export function checkRepository(
+  repository: SourceFiles,
+  schemas: SchemaSet,
+  only: readonly string[] = [],
+  kustomized?: ReadonlyMap<string, KustomizeOutput>,
+): CheckReport {
+  return checkProject({ ...renderedInput(repository, schemas), ...(kustomized ? { kustomized } : {}) }, only);
 }
 
 /** Checks the named stages (all when empty). Pure given its input: no disk, no network. */

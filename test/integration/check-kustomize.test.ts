@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Finding } from "../../src/validate/finding.ts";
-import { runCli } from "../support/cli.ts";
+import { parseAllDocuments } from "yaml";
+import { kustomizeBuild } from "../../src/tools/run.ts";
+import { kustomizeFolders } from "../../src/validate/kustomized.ts";
+import { runCli, testContext } from "../support/cli.ts";
 import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
 
 const stages = ["e2e", "playg", "dev", "test", "prod"];
@@ -42,6 +45,24 @@ describe("check's kustomize-build rule: the real kustomize build equals what was
     assert.deepEqual(report!.kustomized, stages);
     assert.equal(report!.errors, 0);
     assert.ok(report!.findings.every((finding) => finding.rule !== "kustomize-build"));
+  });
+
+  it("kustomize-json returns what `kustomize build` prints, document by document and in its order, read as YAML 1.1", async () => {
+    const dirs = [...stages.map((stage) => join(dir, "clusters", stage)), join(dir, "no-such-folder")];
+    const built = await kustomizeFolders(testContext(), repoRoot, dirs);
+    assert.deepEqual([...built.keys()], dirs);
+    for (const stage of stages) {
+      const folder = join(dir, "clusters", stage);
+      const printed = parseAllDocuments(await kustomizeBuild(testContext(), repoRoot, folder), { version: "1.1" }).map(
+        (document) => document.toJS() as unknown,
+      );
+      assert.ok(printed.length > 10, stage);
+      assert.deepEqual(built.get(folder), { objects: printed }, stage);
+    }
+    assert.match(
+      (built.get(join(dir, "no-such-folder")) as { error: string }).error,
+      /must build at directory: not a valid directory/,
+    );
   });
 
   it("a value kustomize reads as something else is an error naming file, object, field path and both values", async () => {
@@ -111,8 +132,8 @@ describe("check without kustomize", () => {
   it("says so and how to install it, with exit code 3: the rule is never skipped silently", async () => {
     const result = await runCli(dir, ["check"], env);
     assert.equal(result.exitCode, 3, result.stderr);
-    assert.match(result.stderr, /kustomize is not installed/);
-    assert.match(result.stderr, /npx jore4-flux tools install kustomize/);
+    assert.match(result.stderr, /kustomize is not installed: .*, nor is kustomize-json/);
+    assert.match(result.stderr, /npx jore4-flux tools install kustomize-json/);
     assert.match(result.stderr, /check --no-kustomize/);
     assert.equal(result.stdout, "");
   });

@@ -76,6 +76,15 @@ describe("the pinned versions agree", () => {
         `${binary} embeds ${toolModule(tool)} ${tool.version}`,
       );
     }
+    // check's kustomize-json and the kustomize CLI are the same kustomize library.
+    const kustomizeLibrary = goTool("kustomize-json")!;
+    assert.match(
+      String((await execa("go", ["version", "-m", join(toolsBinDir(repoRoot), "kustomize")])).stdout),
+      new RegExp(
+        `^\\s+dep\\s+${toolModule(kustomizeLibrary).replaceAll(".", "\\.")}\\s+${kustomizeLibrary.version}\\s`,
+        "m",
+      ),
+    );
     for (const name of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]) {
       const reported = await execa(join(toolsBinDir(repoRoot), name), ["--version"]);
       assert.equal(String(reported.stdout).trim(), `Kubernetes ${kubernetesVersion}`, name);

@@ -1,5 +1,4 @@
-import { kustomizeBuild } from "../../src/tools/run.ts";
-import { readKustomizeOutput } from "../../src/validate/kustomized.ts";
+import { kustomizeFolders } from "../../src/validate/kustomized.ts";
 import { testContext } from "./cli.ts";
 
 export interface BuiltObject {
@@ -14,9 +13,11 @@ export interface BuiltObject {
   [key: string]: unknown;
 }
 
-/** The real `kustomize build` of a stage folder, read as its consumers read it (YAML 1.1). */
+/** The real kustomize build of a stage folder, read as its consumers read it (kustomize-json: sigs.k8s.io/yaml, YAML 1.1). */
 export async function kustomized(root: string, dir: string): Promise<BuiltObject[]> {
-  return readKustomizeOutput(await kustomizeBuild(testContext(), root, dir)) as BuiltObject[];
+  const output = (await kustomizeFolders(testContext(), root, [dir])).get(dir)!;
+  if ("error" in output) throw new Error(`kustomize build ${dir}: ${output.error}`);
+  return output.objects as BuiltObject[];
 }
 
 export function builtObject(objects: readonly BuiltObject[], kind: string, name: string): BuiltObject {

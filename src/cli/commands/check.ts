@@ -29,16 +29,15 @@ export function checkCommand(context: Context): CommandUnknownOpts {
     )
     .action(async (stages, options, command) => {
       const { diskFiles } = await import("../../io/source-files.ts");
-      const { allRules, checkRepository, errorCount } = await import("../../validate/check.ts");
+      const { allRules, checkProject, errorCount, renderedInput } = await import("../../validate/check.ts");
       const { kustomizeStages } = await import("../../validate/kustomized.ts");
       const { kustomizeBuildRule } = await import("../../validate/rules/kustomize-build.ts");
       const { loadProjectConfig } = await import("../../values/load.ts");
       const { formatReport, formatRules, summarize } = await import("../../validate/report.ts");
       const { loadStoredSchemas, SchemaIndex } = await import("../../validate/schema-store.ts");
       const root = repositoryRoot(context, command);
-      const schemas = loadStoredSchemas();
       if (options.rules) {
-        const rules = allRules(new SchemaIndex(schemas));
+        const rules = allRules(new SchemaIndex(loadStoredSchemas()));
         if (options.json) printJson(context, rules);
         else print(context, formatRules(rules));
         return;
@@ -50,10 +49,15 @@ export function checkCommand(context: Context): CommandUnknownOpts {
           .filter((stage) => stages.length === 0 || stages.includes(stage.name))
           .map((stage) => [stage.name, `${config.paths.clusters}/${stage.name}`]),
       );
-      const kustomized = compare ? await kustomizeStages(context, root, dirs) : undefined;
+      // kustomize builds on another core while this process renders.
+      const building = compare ? kustomizeStages(context, root, dirs) : undefined;
+      // Awaited below; a render error thrown first must not leave the builds' failure unhandled.
+      building?.catch(() => undefined);
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
-      const report = checkRepository(diskFiles(root), schemas, stages, kustomized);
+      const input = renderedInput(diskFiles(root), loadStoredSchemas());
+      const kustomized = await building;
+      const report = checkProject({ ...input, ...(kustomized ? { kustomized } : {}) }, stages);
       if (options.json) printJson(context, { ...summarize(report), ...report });
       else print(context, formatReport(report));
       const errors = errorCount(report);

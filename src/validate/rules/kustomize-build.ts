@@ -50,7 +50,7 @@ export const kustomizeBuildRule: StageRule = {
   category: "generated",
   severity: "error",
   summary:
-    "the real `kustomize build` of the stage succeeds and returns, field by field, the objects that were rendered (needs kustomize; `check --no-kustomize` skips it)",
+    "the real `kustomize build` of the stage succeeds and returns, field by field, the objects that were rendered (needs kustomize-json, kustomize or kubectl; `check --no-kustomize` skips it)",
   hint: "quote the value in the values file or manifest, or remove the duplicate object; see the message",
   run(stage) {
     const output = stage.kustomized;

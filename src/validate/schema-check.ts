@@ -82,13 +82,20 @@ export function compiledValidatorsSource(index: SchemaIndex, digest: string): st
 export type CompiledValidators = ReadonlyMap<string, ValidateFunction>;
 
 /** The validators of a compiled-validators file (see compiledValidatorsSource), when compiled from `digest`. */
+/** Code caches to write at exit: one per file, however often an in-process caller loads the validators. */
+const savingAtExit = new Set<string>();
+
 export function loadCompiledValidators(file: string, digest: string, cacheDir: string): CompiledValidators | undefined {
   let module: { digest?: unknown; kinds?: Record<string, string> } & Record<string, unknown>;
   try {
     const cacheFile = join(cacheDir, `validators-${digest.slice(0, 16)}-${process.version}-${process.arch}.v8`);
-    // 3 MB of JavaScript, whose parsing took most of a cold `check`: the code cache is made on first use.
+    // 3 MB of JavaScript, whose parsing took most of a cold `check`: the code cache is made on first
+    // use, written as the process exits so that it holds the validators this run called, compiled.
     const loaded = loadCommonJs(file, cacheFile);
-    if (!loaded.cacheAccepted) loaded.saveCache();
+    if (!loaded.cacheAccepted && !savingAtExit.has(cacheFile)) {
+      savingAtExit.add(cacheFile);
+      process.once("exit", () => loaded.saveCache());
+    }
     module = loaded.exports as typeof module;
   } catch {
     return undefined;

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -54,6 +55,26 @@ describe("the CLI's build (dist/)", () => {
     writeFileSync(codeCache(), "not a code cache");
     assert.match(cli("--help"), /Usage: jore4-flux/);
     assert.notEqual(readFileSync(codeCache(), "utf8"), "not a code cache", "a cache V8 refused is replaced");
+  });
+
+  it("writes the validators' code cache as the first check exits, with the validators it ran", () => {
+    const cacheDir = join(copy, "node_modules", ".cache", "jore4-flux");
+    const validatorsCache = () => {
+      const name = readdirSync(cacheDir).find((file) => file.startsWith("validators-") && file.endsWith(".v8"));
+      assert.ok(name, "a code cache of the validators");
+      return statSync(join(cacheDir, name)).size;
+    };
+    const firstRun = (...args: string[]) => {
+      for (const file of readdirSync(cacheDir, { withFileTypes: true }))
+        if (file.name.startsWith("validators-")) rmSync(join(cacheDir, file.name));
+      cli(...args);
+      return validatorsCache();
+    };
+    mkdirSync(cacheDir, { recursive: true });
+    // --rules loads the validators and runs none; check runs those of every kind the stages hold.
+    const loadedOnly = firstRun("check", "--rules");
+    const ran = firstRun("check", "--no-kustomize");
+    assert.ok(ran > loadedOnly * 1.3, `${ran} bytes after check, ${loadedOnly} after check --rules`);
   });
 
   it("runs the sources instead when one of them changed since the build", () => {

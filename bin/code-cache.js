@@ -1,6 +1,7 @@
 // Loads a CommonJS file through V8 with a code cache: the CLI's bundle (bin/jore4-flux.js) and the
 // compiled schema validators (src/validate/schema-check.ts). Plain JavaScript: the binary runs it
 // before anything else is loaded.
+import { isAscii } from "node:buffer";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
@@ -19,7 +20,10 @@ export function loadCommonJs(file, cacheFile) {
   } catch {
     cachedData = undefined;
   }
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
+  const bytes = readFileSync(file);
+  // ASCII text (the 3 MB of validators) decodes as latin1 without UTF-8's checks: several times faster.
+  const text = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
+  const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));

@@ -56,7 +56,11 @@ export async function build() {
   return relative(root, bundleFile);
 }
 
-/** Runs the warm-up commands in this process, output discarded, then saves what V8 compiled. */
+/**
+ * Runs the warm-up commands in this process, output discarded, then saves what V8 compiled. The
+ * validators' code cache (node_modules/.cache/jore4-flux) is written as this process exits, with
+ * the validators the warm-up's check ran: so an install's first check has it too.
+ */
 async function saveWarmCodeCache() {
   const bundle = loadCommonJs(bundleFile, bundleCodeCache);
   const { main, processContext } = bundle.exports;

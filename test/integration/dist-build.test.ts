@@ -26,6 +26,13 @@ describe("the CLI's build (dist/)", () => {
   const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: copy, encoding: "utf8" });
   const cli = (...args: string[]) => node([join(copy, "bin", "jore4-flux.js"), ...args]);
   const codeCache = () => join(copy, "dist", `jore4-flux-${process.version}-${process.arch}.v8`);
+  const cacheDir = () => join(copy, "node_modules", ".cache", "jore4-flux");
+  /** The size of the validators' code cache. */
+  const validatorsCache = () => {
+    const name = readdirSync(cacheDir()).find((file) => file.startsWith("validators-") && file.endsWith(".v8"));
+    assert.ok(name, "a code cache of the validators");
+    return statSync(join(cacheDir(), name)).size;
+  };
 
   before(() => {
     copy = mkdtempSync(join(tmpdir(), "jore4-flux-build-"));
@@ -46,6 +53,8 @@ describe("the CLI's build (dist/)", () => {
     for (const file of ["jore4-flux.cjs", "stamp.json"]) assert.ok(existsSync(join(copy, "dist", file)), file);
     // The warm-up compiled the commands' functions too: far more than the bundle's top level.
     assert.ok(statSync(codeCache()).size > 200_000, `code cache of ${statSync(codeCache()).size} bytes`);
+    // And its check made the validators' code cache, so an install's first check has it.
+    assert.ok(validatorsCache() > 0);
   });
 
   it("runs the bundle through its code cache, and writes the cache again only when V8 had none to take", () => {
@@ -61,19 +70,11 @@ describe("the CLI's build (dist/)", () => {
   });
 
   it("writes the validators' code cache as the first check exits, with the validators it ran", () => {
-    const cacheDir = join(copy, "node_modules", ".cache", "jore4-flux");
-    const validatorsCache = () => {
-      const name = readdirSync(cacheDir).find((file) => file.startsWith("validators-") && file.endsWith(".v8"));
-      assert.ok(name, "a code cache of the validators");
-      return statSync(join(cacheDir, name)).size;
-    };
     const firstRun = (...args: string[]) => {
-      for (const file of readdirSync(cacheDir, { withFileTypes: true }))
-        if (file.name.startsWith("validators-")) rmSync(join(cacheDir, file.name));
+      for (const file of readdirSync(cacheDir())) if (file.startsWith("validators-")) rmSync(join(cacheDir(), file));
       cli(...args);
       return validatorsCache();
     };
-    mkdirSync(cacheDir, { recursive: true });
     // --rules loads the validators and runs none; check runs those of every kind the stages hold.
     const loadedOnly = firstRun("check", "--rules");
     const ran = firstRun("check", "--no-kustomize");

@@ -98,18 +98,8 @@ export function diskFiles(root: string): SourceFiles {
   };
 }
 
-/** `files` with each file read at most once (check reads clusters/ for the stale check, then per stage). */
-export function readOnce(files: SourceFiles): SourceFiles {
-  const texts = new Map<string, string | undefined>();
-  return {
-    read: (path) => {
-      if (!texts.has(path)) texts.set(path, files.read(path));
-      return texts.get(path);
-    },
-    listFiles: (dir) => files.listFiles(dir),
-    listDirs: (dir) => files.listDirs(dir),
-  };
-}
+/** `files` with each file read and each folder listed at most once (check reads clusters/ for the stale check, then per stage). */
+export const readOnce = (files: SourceFiles): SourceFiles => tracingFiles(files).files;
 
 /** `base` with some files replaced: how a planned edit is validated before it is written. */
 export function overlayFiles(base: SourceFiles, changed: Readonly<Record<string, string>>): SourceFiles {
@@ -173,17 +163,16 @@ export function tracingFiles(base: SourceFiles): {
   digest(): string;
 } {
   const answered = new Map<string, readonly [FileQuestion, Answer]>();
-  const ask = (question: FileQuestion): Answer => {
-    const key = JSON.stringify(question);
+  const ask = (key: string, question: FileQuestion): Answer => {
     let known = answered.get(key);
     if (!known) answered.set(key, (known = [question, answer(base, question)]));
     return known[1];
   };
   return {
     files: {
-      read: (path) => ask({ read: path }) as string | undefined,
-      listFiles: (dir) => [...(ask({ listFiles: dir }) as string[])],
-      listDirs: (dir) => [...(ask({ listDirs: dir }) as string[])],
+      read: (path) => ask(`read ${path}`, { read: path }) as string | undefined,
+      listFiles: (dir) => [...(ask(`listFiles ${dir}`, { listFiles: dir }) as string[])],
+      listDirs: (dir) => [...(ask(`listDirs ${dir}`, { listDirs: dir }) as string[])],
     },
     questions: () => [...answered.values()].map(([question]) => question),
     digest: () => digestOf(answered.values()),

@@ -79,6 +79,13 @@ function rawFiles(raw: string): [string, string | undefined][] {
   return files;
 }
 
+/** The blobs a log's commits wrote (history reads tens of thousands: a loop, not nested flatMaps). */
+function blobsOf(log: readonly RawCommit[]): string[] {
+  const blobs: string[] = [];
+  for (const raw of log) for (const file of raw.files) if (file[1] !== undefined) blobs.push(file[1]);
+  return blobs;
+}
+
 /** A file's images, and the services it names in order (compared for every change of the file). */
 interface FileImages {
   images: ServiceImages;
@@ -342,13 +349,14 @@ export async function readHistoryInput(
   // each stage's files are read, and its commits built, while the other stages' logs still run.
   const objects = git.objectReader(fileImages);
   try {
-    const [logs, rangeChanges, graph, remotes] = await Promise.all([
+    // The graph first: its walk over every commit is the longest git command here.
+    const [graph, logs, rangeChanges, remotes] = await Promise.all([
+      commitGraph(git, graphTips),
       Promise.all(
         config.stages.map(async (stage) => {
           const rev = revOf(stage.branch);
           const log = rev ? await firstParentLog(git, rev, stageDir(stage)) : [];
-          const blobs = log.flatMap((raw) => raw.files.flatMap(([, blob]) => (blob === undefined ? [] : [blob])));
-          return { log, commits: stageCommits(log, new ImageCache(await objects.read(blobs))) };
+          return { log, commits: stageCommits(log, new ImageCache(await objects.read(blobsOf(log)))) };
         }),
       ),
       treeChanges(
@@ -356,7 +364,6 @@ export async function readHistoryInput(
         ranges.map((range) => [range.tip, range.source] as const),
         clusters,
       ),
-      commitGraph(git, graphTips),
       remote ? remoteStates(git, config, remote, heads, tracking) : [],
     ]);
 

@@ -2,7 +2,7 @@ import type { ProjectConfig } from "../config/project.ts";
 import type { Git } from "../git/git.ts";
 import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./history.ts";
 import { imagesInManifest, type ServiceImages } from "./images.ts";
-import { parseTrailerLines } from "./message.ts";
+import { parseTrailerLines, readClaims } from "./message.ts";
 import { branchRef } from "./repository.ts";
 import { isFluxFile } from "../render/stage.ts";
 
@@ -164,7 +164,7 @@ function stageCommits(log: RawCommit[], cache: ImageCache): StageCommit[] {
       email: raw.email,
       date: raw.date,
       subject: raw.subject,
-      trailers: parseTrailerLines(raw.trailers),
+      claims: readClaims(parseTrailerLines(raw.trailers)),
       images: state.images,
     };
   });

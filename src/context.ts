@@ -43,8 +43,8 @@ export interface RunOptions {
   stdin?: "inherit";
   stderr?: "inherit";
   /**
-   * Hands standard output over as it arrives instead of keeping it (`stdout` stays empty), e.g.
-   * `git cat-file --batch` answers read while more questions are asked.
+   * Hands standard output over as it arrives instead of keeping it (`stdout` stays empty, `all`
+   * holds standard error only), e.g. `git cat-file --batch` answers read while more are asked.
    */
   onStdout?: (chunk: Uint8Array) => void;
 }

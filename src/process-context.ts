@@ -6,7 +6,8 @@ import type { Context, ProcessRunner } from "./context.ts";
 /**
  * The process runner over Node's own child processes (execa cost more to load and per call than
  * it gave here): the context's environment (not the process's) and working folder, no rejection
- * on failure, whole outputs kept (or standard output handed over as it arrives), standard output and error also interleaved as they arrived.
+ * on failure, whole outputs kept (or standard output handed over as it arrives), standard output
+ * and error also interleaved as they arrived.
  */
 export function processRunner(env: Readonly<Record<string, string | undefined>>, cwd: string): ProcessRunner {
   return (file, args, options = {}) =>

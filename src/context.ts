@@ -37,12 +37,16 @@ export interface RunOptions {
   cwd?: string;
   /** Added to (and overriding) the context's environment. */
   env?: Readonly<Record<string, string | undefined>>;
-  input?: string;
+  /** Standard input: the whole text, or pieces written as they come (the program reads while more are made). */
+  input?: string | AsyncIterable<string>;
   /** Let the program talk to the person (e.g. `az login`'s device-code prompt). */
   stdin?: "inherit";
   stderr?: "inherit";
-  /** Keep standard output as bytes (`stdoutBytes`; `stdout` stays empty), e.g. for `git cat-file --batch`. */
-  binary?: boolean;
+  /**
+   * Hands standard output over as it arrives instead of keeping it (`stdout` stays empty, `all`
+   * holds standard error only), e.g. `git cat-file --batch` answers read while more are asked.
+   */
+  onStdout?: (chunk: Uint8Array) => void;
 }
 
 export interface RunResult {
@@ -55,7 +59,6 @@ export interface RunResult {
   failed: boolean;
   /** A short description of the failure (e.g. `spawn kind ENOENT`). */
   message: string;
-  stdoutBytes?: Uint8Array;
 }
 
 /** Runs `file` with `args`; never rejects for a failing program (see `failed`). */

@@ -1,11 +1,13 @@
 import { createInterface } from "node:readline/promises";
 import { spawn } from "node:child_process";
+import { Readable } from "node:stream";
 import type { Context, ProcessRunner } from "./context.ts";
 
 /**
  * The process runner over Node's own child processes (execa cost more to load and per call than
  * it gave here): the context's environment (not the process's) and working folder, no rejection
- * on failure, whole outputs kept, standard output and error also interleaved as they arrived.
+ * on failure, whole outputs kept (or standard output handed over as it arrives), standard output
+ * and error also interleaved as they arrived.
  */
 export function processRunner(env: Readonly<Record<string, string | undefined>>, cwd: string): ProcessRunner {
   return (file, args, options = {}) =>
@@ -19,11 +21,12 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
         env: { ...env, ...options.env },
         stdio: [options.stdin ?? (options.input === undefined ? "ignore" : "pipe"), "pipe", options.stderr ?? "pipe"],
       });
-      child.stdout?.on("data", (chunk: Buffer) => void (stdout.push(chunk), all.push(chunk)));
+      child.stdout?.on("data", options.onStdout ?? ((chunk: Buffer) => void (stdout.push(chunk), all.push(chunk))));
       child.stderr?.on("data", (chunk: Buffer) => void (stderr.push(chunk), all.push(chunk)));
       // A program that exits without reading its input closes the pipe: not a failure of ours.
       child.stdin?.on("error", () => {});
-      if (options.input !== undefined) child.stdin?.end(options.input);
+      if (typeof options.input === "string") child.stdin?.end(options.input);
+      else if (options.input !== undefined && child.stdin) Readable.from(options.input).pipe(child.stdin);
       let spawnError: Error | undefined;
       child.on("error", (error) => (spawnError = error));
       child.on("close", (code, signal) => {
@@ -31,7 +34,7 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
         const exitCode = code ?? 1;
         const failed = spawnError !== undefined || signal !== null || exitCode !== 0;
         resolve({
-          stdout: options.binary ? "" : out.toString("utf8"),
+          stdout: out.toString("utf8"),
           stderr: Buffer.concat(stderr).toString("utf8"),
           // Decoded only when read: most callers want stdout alone, and history's outputs are megabytes.
           get all() {
@@ -46,7 +49,6 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
               : failed
                 ? `Command failed with exit code ${exitCode}: ${command}`
                 : "",
-          ...(options.binary ? { stdoutBytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) } : {}),
         });
       });
     });

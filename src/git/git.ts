@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import type { ProcessRunner } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 
@@ -23,6 +24,53 @@ export interface GitResult {
 const gitEnv = { GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C", GIT_EDITOR: "true" };
 
 const zeroId = "0000000000000000000000000000000000000000";
+
+/** What `Git.objectReader` gives. */
+export interface ObjectReader<T> {
+  /** What was made of every object read so far, once git has answered `ids` (a missing object is left out). */
+  read(ids: readonly string[]): Promise<ReadonlyMap<string, T>>;
+  /** Ends git's input and waits for it to exit; a failure shows in the reads it left unanswered. */
+  close(): Promise<void>;
+}
+
+/**
+ * Reads `git cat-file --batch` output chunk by chunk: `<id> <type> <size>` and the contents, or
+ * `<id> missing`. Chunks are joined only when a record is complete (a large object arrives in
+ * many pieces, and joining each one to the rest would copy it over and over).
+ */
+function batchOutputReader(answer: (id: string, text: string | undefined) => void): (chunk: Uint8Array) => void {
+  let pieces: Buffer[] = [];
+  let length = 0;
+  /** Bytes the record being read needs in all (0: its header line is not complete yet). */
+  let needed = 0;
+  return (chunk) => {
+    pieces.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    length += chunk.byteLength;
+    if (length < needed) return;
+    const output = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length);
+    let at = 0;
+    needed = 0;
+    for (;;) {
+      const headerEnd = output.indexOf(10, at);
+      if (headerEnd < 0) break;
+      const header = output.toString("latin1", at, headerEnd).split(" ");
+      if (header[1] === "missing" || header[2] === undefined) {
+        answer(header[0]!, undefined);
+        at = headerEnd + 1;
+        continue;
+      }
+      const end = headerEnd + 1 + Number(header[2]);
+      if (end >= output.length) {
+        needed = end + 1 - at;
+        break;
+      }
+      answer(header[0]!, output.toString("utf8", headerEnd + 1, end));
+      at = end + 1;
+    }
+    pieces = at < output.length ? [output.subarray(at)] : [];
+    length = output.length - at;
+  };
+}
 
 /**
  * The only place that runs git. Every other module asks this one, so the rules (no pager, no
@@ -125,40 +173,84 @@ export class Git {
     }
   }
 
-  /** The contents of many objects in one `git cat-file --batch` pass (`--buffer`: one write per full buffer, not per object). */
-  async readObjects(ids: readonly string[]): Promise<Map<string, string>> {
-    return this.readObjectsAs(ids, (text) => text);
+  /** The contents of many objects in one `git cat-file --batch` pass. */
+  async readObjects(ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    if (ids.length === 0) return new Map();
+    const reader = this.objectReader((text) => text);
+    try {
+      return await reader.read(ids);
+    } finally {
+      await reader.close();
+    }
   }
 
-  /** `readObjects` keeping only what `read` makes of each text (history reads thousands: the texts need not stay in memory). */
-  async readObjectsAs<T>(ids: readonly string[], read: (text: string) => T): Promise<Map<string, T>> {
-    const wanted = [...new Set(ids)];
-    const contents = new Map<string, T>();
-    if (wanted.length === 0) return contents;
-    const result = await this.runner("git", ["cat-file", "--batch", "--buffer"], {
-      cwd: this.cwd,
-      input: `${wanted.join("\n")}\n`,
-      env: gitEnv,
-      binary: true,
-    });
-    if (result.failed)
-      throw new Jore4FluxError(`git cat-file --batch failed: ${result.stderr.trim() || result.message}`, {
-        exitCode: ExitCode.failed,
-      });
-    const output = Buffer.from(result.stdoutBytes ?? new Uint8Array());
-    let at = 0;
-    while (at < output.length) {
-      const headerEnd = output.indexOf(10, at);
-      const [id, type, size] = output.subarray(at, headerEnd).toString("utf8").split(" ");
-      if (type === "missing" || size === undefined) {
-        at = headerEnd + 1;
-        continue;
+  /**
+   * One `git cat-file --batch` kept open from now on: objects are asked for as their ids become
+   * known and each is made into what `read` makes of its text as it arrives (history reads
+   * thousands while other git commands still run). `close` after the last `read`.
+   */
+  objectReader<T>(read: (text: string) => T): ObjectReader<T> {
+    const questions = new PassThrough();
+    const answers = new Map<string, T>();
+    const asked = new Set<string>();
+    let answered = 0;
+    let failure: Error | undefined;
+    /** Reads waiting for the first `until` objects asked, in the order they were asked. */
+    const waiting: { until: number; done: () => void; fail: (error: Error) => void }[] = [];
+    const settle = () => {
+      while (waiting.length > 0 && (failure || waiting[0]!.until <= answered)) {
+        const next = waiting.shift()!;
+        if (failure) next.fail(failure);
+        else next.done();
       }
-      const length = Number(size);
-      contents.set(id!, read(output.subarray(headerEnd + 1, headerEnd + 1 + length).toString("utf8")));
-      at = headerEnd + 1 + length + 1;
-    }
-    return contents;
+    };
+    const output = batchOutputReader((id, text) => {
+      answered += 1;
+      if (text !== undefined) answers.set(id, read(text));
+    });
+    const finished = this.runner("git", ["cat-file", "--batch"], {
+      cwd: this.cwd,
+      input: questions,
+      env: gitEnv,
+      onStdout: (chunk) => {
+        try {
+          output(chunk);
+        } catch (error) {
+          failure ??= error as Error;
+        }
+        settle();
+      },
+    }).then((result) => {
+      failure ??= result.failed
+        ? new Jore4FluxError(`git cat-file --batch failed: ${result.stderr.trim() || result.message}`, {
+            exitCode: ExitCode.failed,
+          })
+        : answered < asked.size
+          ? new Jore4FluxError("git cat-file --batch ended before it answered every question", {
+              exitCode: ExitCode.failed,
+            })
+          : undefined;
+      settle();
+    });
+    return {
+      read: (ids) => {
+        let fresh = "";
+        for (const id of ids) {
+          if (asked.has(id)) continue;
+          asked.add(id);
+          fresh += `${id}\n`;
+        }
+        if (fresh) questions.write(fresh);
+        return new Promise((done, fail) => {
+          waiting.push({ until: asked.size, done: () => done(answers), fail });
+          settle();
+        });
+      },
+      close: async () => {
+        questions.end();
+        await finished;
+      },
+    };
   }
 
   /** Blob ids of the files below `dir` at `rev` (the whole tree without `dir`), by path. */

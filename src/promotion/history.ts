@@ -1,5 +1,5 @@
 import { imageChanges, type ImageChange, type ServiceImages } from "./images.ts";
-import { imageChangeText, parseImageChange, readClaims, type Claims, type Trailers } from "./message.ts";
+import { imageChangeText, parseImageChange, type Claims } from "./message.ts";
 
 /** One commit on a stage branch's first-parent line, with the images its clusters/<stage> holds. */
 export interface StageCommit {
@@ -10,7 +10,8 @@ export interface StageCommit {
   /** Committer date, ISO 8601: when the commit (the promotion) was made. */
   date: string;
   subject: string;
-  trailers: Trailers;
+  /** What the message's trailers claim (read once, where the log is read). */
+  claims: Claims;
   images: ServiceImages;
 }
 
@@ -151,29 +152,21 @@ export const historyCaveats = [
   "History rewritten with a force push cannot be trusted; what could be detected is listed under warnings.",
 ];
 
-/** A stage commit with the claims of its message. */
-interface ReadCommit {
-  entry: StageCommit;
-  claims: Claims;
-}
-
-const readCommit = (entry: StageCommit): ReadCommit => ({ entry, claims: readClaims(entry.trailers) });
-
-function kindOf({ entry, claims }: ReadCommit): EventKind {
+function kindOf({ claims, parents }: StageCommit): EventKind {
   if (claims.hotfix) return "hotfix";
-  if (claims.promotedFrom || entry.parents.length > 1) return "promotion";
+  if (claims.promotedFrom || parents.length > 1) return "promotion";
   if (claims.rollbackOf) return "rollback";
   return "commit";
 }
 
 function eventOf(
   log: StageLog,
-  read: ReadCommit,
+  entry: StageCommit,
   changes: ImageChange[],
   pushedAt: string | undefined,
 ): DeploymentEvent {
-  const { entry, claims } = read;
-  const kind = kindOf(read);
+  const { claims } = entry;
+  const kind = kindOf(entry);
   const event: DeploymentEvent = {
     stage: log.stage,
     commit: entry.commit,
@@ -200,13 +193,14 @@ function changeKey(change: ImageChange): string {
 /** Checks a commit's own claims (message trailers) against the files and the other branches. */
 function commitWarnings(
   log: StageLog,
-  { entry, claims }: ReadCommit,
+  entry: StageCommit,
   changes: ImageChange[],
   sourceLines: ReadonlyMap<string, ReadonlySet<string>>,
   warnings: HistoryWarning[],
 ): void {
   // A literal each, not `{ ...at, message }`: V8 gives every object made that way a hidden class of its own.
   const warn = (message: string) => warnings.push({ stage: log.stage, commit: entry.commit, message });
+  const { claims } = entry;
   if (claims.promotedTo !== undefined) {
     const actual = new Set(changes.map(changeKey));
     const said = new Set(
@@ -295,7 +289,7 @@ interface StageLine {
   /** Whether `before` ran on the stage (a branch made by hand from its source) or not (`promote` created the branch). */
   beforeDeployed: boolean;
   /** The stage's own commits: promotions, rollbacks, hotfixes and direct commits. */
-  own: readonly ReadCommit[];
+  own: readonly StageCommit[];
 }
 
 /**
@@ -306,13 +300,12 @@ interface StageLine {
  * stage started with.
  */
 function splitStageLine(log: StageLog, sourceLine: ReadonlySet<string> | undefined): StageLine {
-  const read = log.commits.map(readCommit);
   const line = (split: number, beforeDeployed: boolean): StageLine => ({
     before: log.commits.slice(0, split),
     beforeDeployed,
-    own: read.slice(split),
+    own: log.commits.slice(split),
   });
-  const creation = read
+  const creation = log.commits
     .map(({ claims }) => claims.promotedTo !== undefined && claims.targetCommit === undefined)
     .lastIndexOf(true);
   if (creation >= 0) return line(creation, false);
@@ -367,14 +360,13 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
       Object.keys(started).forEach((service) => services.add(service));
     }
     const pushes = pushedAt.get(log.branch);
-    for (const read of line.own) {
-      const { entry } = read;
+    for (const entry of line.own) {
       const changes = imageChanges(previous, entry.images);
       previous = entry.images;
       // A service new to the stage is a change to it: the services seen so far hold every other one.
       for (const change of changes) if (change.to !== undefined) services.add(change.service);
-      commitWarnings(log, read, changes, sourceLines, warnings);
-      stageEvents.push(eventOf(log, read, changes, pushes?.get(entry.commit)));
+      commitWarnings(log, entry, changes, sourceLines, warnings);
+      stageEvents.push(eventOf(log, entry, changes, pushes?.get(entry.commit)));
     }
     events.push(...stageEvents);
     periods.push(...periodsOf(log, stageEvents));

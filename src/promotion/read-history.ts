@@ -2,7 +2,7 @@ import type { ProjectConfig } from "../config/project.ts";
 import type { Git } from "../git/git.ts";
 import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./history.ts";
 import { imagesInManifest, type ServiceImages } from "./images.ts";
-import { parseTrailerLines } from "./message.ts";
+import { parseTrailerLines, readClaims } from "./message.ts";
 import { branchRef } from "./repository.ts";
 import { isFluxFile } from "../render/stage.ts";
 
@@ -77,6 +77,13 @@ function rawFiles(raw: string): [string, string | undefined][] {
     if (!isFluxFile(path)) files.push([path, deletedBlob.test(blob) ? undefined : blob]);
   }
   return files;
+}
+
+/** The blobs a log's commits wrote (history reads tens of thousands: a loop, not nested flatMaps). */
+function blobsOf(log: readonly RawCommit[]): string[] {
+  const blobs: string[] = [];
+  for (const raw of log) for (const file of raw.files) if (file[1] !== undefined) blobs.push(file[1]);
+  return blobs;
 }
 
 /** A file's images, and the services it names in order (compared for every change of the file). */
@@ -157,7 +164,7 @@ function stageCommits(log: RawCommit[], cache: ImageCache): StageCommit[] {
       email: raw.email,
       date: raw.date,
       subject: raw.subject,
-      trailers: parseTrailerLines(raw.trailers),
+      claims: readClaims(parseTrailerLines(raw.trailers)),
       images: state.images,
     };
   });
@@ -338,84 +345,91 @@ export async function readHistoryInput(
   ];
 
   const ranges = waitingRanges.filter((range) => range !== undefined);
-  const [logs, rangeChanges, graph] = await Promise.all([
-    Promise.all(
-      config.stages.map(async (stage) => {
-        const rev = revOf(stage.branch);
-        return rev ? firstParentLog(git, rev, stageDir(stage)) : [];
+  // cat-file starts with the other git commands (forking later, from a larger heap, costs more):
+  // each stage's files are read, and its commits built, while the other stages' logs still run.
+  const objects = git.objectReader(fileImages);
+  try {
+    // The graph first: its walk over every commit is the longest git command here.
+    const [graph, logs, rangeChanges, remotes] = await Promise.all([
+      commitGraph(git, graphTips),
+      Promise.all(
+        config.stages.map(async (stage) => {
+          const rev = revOf(stage.branch);
+          const log = rev ? await firstParentLog(git, rev, stageDir(stage)) : [];
+          return { log, commits: stageCommits(log, new ImageCache(await objects.read(blobsOf(log)))) };
+        }),
+      ),
+      treeChanges(
+        git,
+        ranges.map((range) => [range.tip, range.source] as const),
+        clusters,
+      ),
+      remote ? remoteStates(git, config, remote, heads, tracking) : [],
+    ]);
+
+    const waitingCounts = waitingRanges.map((range) => range && commitsOnlyIn(graph, range.source, range.tip));
+    const mainCommits = mainLines.map((branch) => [branch, firstParentLine(graph, tipOf(branch)!)] as const);
+    // The source's files for a stage: the stage's own at its tip (replayed from its log), changed as far as the source.
+    const waitingFiles = config.stages.map((stage, index) => {
+      const range = waitingRanges[index];
+      if (!range) return undefined;
+      const files = new Map<string, string>();
+      for (const raw of logs[index]!.log) applyChanges(files, raw.files);
+      const dir = stageDir(stage);
+      applyChanges(
+        files,
+        rangeChanges[ranges.indexOf(range)]!.filter(([path]) => path.startsWith(dir)),
+      );
+      // In the tree's order (git sorts by path): where two files name a service, the later one's image wins.
+      return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    });
+    const cache = new ImageCache(await objects.read(waitingFiles.flatMap((files) => [...(files?.values() ?? [])])));
+
+    const stages: StageLog[] = config.stages.map((stage, index) => {
+      const files = waitingFiles[index];
+      const count = waitingCounts[index];
+      return {
+        stage: stage.name,
+        branch: stage.branch,
+        promotedFrom: stage.promotedFrom,
+        commits: logs[index]!.commits,
+        waiting: files && count !== undefined ? { images: cache.imagesOf(files), commits: count } : undefined,
+      };
+    });
+    const sourceLines: Record<string, string[]> = Object.fromEntries(mainCommits);
+    config.stages.forEach((stage, index) => {
+      if (sourceBranches.includes(stage.branch)) sourceLines[stage.branch] = logs[index]!.log.map((raw) => raw.commit);
+    });
+    return { stages, sourceLines, remotes };
+  } finally {
+    await objects.close();
+  }
+}
+
+/** What the clone saw of each stage branch's remote-tracking branch: divergence, forced updates, pushes. */
+function remoteStates(
+  git: Git,
+  config: ProjectConfig,
+  remote: string,
+  heads: ReadonlyMap<string, string>,
+  tracking: ReadonlyMap<string, string>,
+): Promise<RemoteState[]> {
+  return Promise.all(
+    config.stages
+      .filter((stage) => tracking.has(`refs/remotes/${remote}/${stage.branch}`))
+      .map(async (stage): Promise<RemoteState> => {
+        const trackingRef = `refs/remotes/${remote}/${stage.branch}`;
+        const [counts, reflog] = await Promise.all([
+          heads.has(branchRef(stage.branch)) ? aheadBehind(git, stage.branch, trackingRef) : { ahead: 0, behind: 0 },
+          trackingReflog(git, trackingRef),
+        ]);
+        return {
+          branch: stage.branch,
+          remote,
+          ...counts,
+          forcedUpdates: forcedUpdates(reflog),
+          pushes: pushes(reflog),
+        };
       }),
-    ),
-    treeChanges(
-      git,
-      ranges.map((range) => [range.tip, range.source] as const),
-      clusters,
-    ),
-    commitGraph(git, graphTips),
-  ]);
-
-  const waitingCounts = waitingRanges.map((range) => range && commitsOnlyIn(graph, range.source, range.tip));
-  const mainCommits = mainLines.map((branch) => [branch, firstParentLine(graph, tipOf(branch)!)] as const);
-  // The source's files for a stage: the stage's own at its tip (replayed from its log), changed as far as the source.
-  const waitingFiles = config.stages.map((stage, index) => {
-    const range = waitingRanges[index];
-    if (!range) return undefined;
-    const files = new Map<string, string>();
-    for (const raw of logs[index]!) applyChanges(files, raw.files);
-    const dir = stageDir(stage);
-    applyChanges(
-      files,
-      rangeChanges[ranges.indexOf(range)]!.filter(([path]) => path.startsWith(dir)),
-    );
-    // In the tree's order (git sorts by path): where two files name a service, the later one's image wins.
-    return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  });
-
-  const blobs = logs.flatMap((log) => log.flatMap((raw) => raw.files.map(([, blob]) => blob)));
-  blobs.push(...waitingFiles.flatMap((files) => [...(files?.values() ?? [])]));
-  const cache = new ImageCache(
-    await git.readObjectsAs(
-      blobs.filter((blob): blob is string => blob !== undefined),
-      fileImages,
-    ),
   );
-
-  const stages: StageLog[] = config.stages.map((stage, index) => {
-    const files = waitingFiles[index];
-    const count = waitingCounts[index];
-    return {
-      stage: stage.name,
-      branch: stage.branch,
-      promotedFrom: stage.promotedFrom,
-      commits: stageCommits(logs[index]!, cache),
-      waiting: files && count !== undefined ? { images: cache.imagesOf(files), commits: count } : undefined,
-    };
-  });
-  const sourceLines: Record<string, string[]> = Object.fromEntries(mainCommits);
-  config.stages.forEach((stage, index) => {
-    if (sourceBranches.includes(stage.branch)) sourceLines[stage.branch] = logs[index]!.map((raw) => raw.commit);
-  });
-
-  const remotes = remote
-    ? await Promise.all(
-        config.stages
-          .filter((stage) => tracking.has(`refs/remotes/${remote}/${stage.branch}`))
-          .map(async (stage): Promise<RemoteState> => {
-            const trackingRef = `refs/remotes/${remote}/${stage.branch}`;
-            const [counts, reflog] = await Promise.all([
-              heads.has(branchRef(stage.branch))
-                ? aheadBehind(git, stage.branch, trackingRef)
-                : { ahead: 0, behind: 0 },
-              trackingReflog(git, trackingRef),
-            ]);
-            return {
-              branch: stage.branch,
-              remote,
-              ...counts,
-              forcedUpdates: forcedUpdates(reflog),
-              pushes: pushes(reflog),
-            };
-          }),
-      )
-    : [];
-  return { stages, sourceLines, remotes };
 }

@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { Git } from "../../src/git/git.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
 import { buildHistory, type DeploymentHistory, type StageCommit } from "../../src/promotion/history.ts";
+import { readClaims } from "../../src/promotion/message.ts";
 import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
 import { historyHtml, imageColor } from "../../src/promotion/report-html.ts";
 import { runMain, testContext } from "../support/cli.ts";
@@ -221,7 +222,7 @@ test("over years of history, every promotion is a visible mark and bar in headle
     date,
     subject: `commit ${n}`,
     // A plain `git merge --no-ff` (no trailers): its second parent makes it a promotion.
-    trailers: [],
+    claims: readClaims([]),
     images: { ui: `hsldevcom/jore4-ui:${image}` },
   });
   // Four years of history: a branch made by hand in 2022, a promotion in 2023, six within an hour yesterday.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildHistory, filterHistory, type StageCommit, type StageLog } from "../../src/promotion/history.ts";
-import { parseTrailerLines } from "../../src/promotion/message.ts";
+import { parseTrailerLines, readClaims } from "../../src/promotion/message.ts";
 import { historyHtml, imageColor } from "../../src/promotion/report-html.ts";
 import { historyText } from "../../src/promotion/report-text.ts";
 
@@ -18,7 +18,7 @@ function commit(n: number, images: Record<string, string>, trailers = "", parent
     email: "alice@example.invalid",
     date: new Date(clock).toISOString(),
     subject: `commit ${n}`,
-    trailers: parseTrailerLines(trailers),
+    claims: readClaims(parseTrailerLines(trailers)),
     images,
   };
 }

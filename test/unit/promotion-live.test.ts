@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { buildHistory, gitOnlyCaveat, type DeploymentHistory, type StageLog } from "../../src/promotion/history.ts";
 import { fluxRevisionAnnotation, parseRevision } from "../../src/kube/flux.ts";
 import { markHistory, stageRecords, type FluxEvent, type FluxKustomization } from "../../src/promotion/live.ts";
-import { parseTrailerLines } from "../../src/promotion/message.ts";
+import { parseTrailerLines, readClaims } from "../../src/promotion/message.ts";
 import { historyHtml } from "../../src/promotion/report-html.ts";
 import { historyText } from "../../src/promotion/report-text.ts";
 
@@ -24,7 +24,7 @@ function devHistory(numbers: number[]): DeploymentHistory {
       email: "alice@example.invalid",
       date: at(n),
       subject: `ui: ${n}`,
-      trailers: parseTrailerLines(""),
+      claims: readClaims(parseTrailerLines("")),
       images: { ui: `hsldevcom/jore4-ui:${n}` },
     })),
     waiting: { images: {}, commits: 0 },

@@ -108,6 +108,15 @@ process.stderr.write(
 
 // Startup.
 const bareNode = best(() => [timed(process.execPath, ["-e", "0"], repoRoot)]);
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  // A machine setting every node start pays (the file is parsed before any script runs) and Go tools do not.
+  const spawnWithout = best(() => [
+    timed("/usr/bin/env", ["-u", "NODE_EXTRA_CA_CERTS", process.execPath, "-e", "0"], repoRoot),
+  ]);
+  process.stderr.write(
+    `  note: NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS} is set: node -e 0 takes ${seconds(bareNode.wall)}, ${seconds(spawnWithout.wall)} without it; every figure of jore4-flux below includes that difference\n`,
+  );
+}
 timeRow("--help", jore4Flux(repoRoot, ["--help"]), "node -e 0", bareNode, 3);
 timeRow("--version", jore4Flux(repoRoot, ["--version"]), "node -e 0", bareNode, 3);
 

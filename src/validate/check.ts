@@ -252,7 +252,7 @@ export function checkProject(input: CheckInput, only: readonly string[] = []): C
   );
   let objects = 0;
   const parityInput = [];
-  const positions: PositionCache = new Map();
+  const positions: PositionCache = new WeakMap();
   for (const model of models) {
     const stage = stageInput(input, model, positions);
     objects += stage.objects.length;

@@ -145,25 +145,16 @@ export class SchemaValidator {
     }));
   }
 
-  /**
-   * Violations by the object, and by the document text they were found in (stages repeat the same
-   * objects, rendered once or parsed per stage): each validated once.
-   */
-  private readonly found = new Map<
-    ValidateFunction,
-    { byObject: WeakMap<object, Violation[]>; byText: Map<string, Violation[]> }
-  >();
+  /** Violations by object (stages share the objects of services they share): each validated once. */
+  private readonly found = new Map<ValidateFunction, WeakMap<object, Violation[]>>();
 
   private violationsOf(validate: ValidateFunction, item: ManifestObject): Violation[] {
-    let known = this.found.get(validate);
-    if (!known) this.found.set(validate, (known = { byObject: new WeakMap(), byText: new Map() }));
-    let found = known.byObject.get(item.object);
-    if (found) return found;
-    const text = item.document;
-    found = text === undefined ? undefined : known.byText.get(text);
-    found ??= validate(item.object) ? [] : violations(validate.errors ?? []);
-    known.byObject.set(item.object, found);
-    if (text !== undefined) known.byText.set(text, found);
+    const byObject = this.found.get(validate) ?? this.found.set(validate, new WeakMap()).get(validate)!;
+    let found = byObject.get(item.object);
+    if (!found) {
+      found = validate(item.object) ? [] : violations(validate.errors ?? []);
+      byObject.set(item.object, found);
+    }
     return found;
   }
 }

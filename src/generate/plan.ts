@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from "diff";
-import { fileText, isGeneratedText } from "../render/yaml-text.ts";
+import { filePieces, isGeneratedText, isJoinedText } from "../render/yaml-text.ts";
 import type { RenderedBundle } from "../compose/bundle.ts";
 import type { RenderedStage } from "../render/stage.ts";
 
@@ -36,16 +36,17 @@ export function planGenerate(
   const inBundle = (path: string) => bundles.some((bundle) => path.startsWith(`${bundle.dir}/`));
   const plan: GeneratePlan = { writes: [], removals: [], unchanged: [], foreign: [] };
   const wanted = new Set<string>();
-  // Each text is compared as soon as it is written and kept only when it differs: the texts of
-  // all stages held at once (12 MB at 50 stages × 100 services) outlived young collections.
-  const compare = (path: string, text: string) => {
+  // Each rendering is compared in pieces with the file as soon as it is written, and joined into a
+  // text only when it differs: the texts of all stages held at once (12 MB at 50 stages × 100
+  // services) outlived young collections.
+  const compare = (path: string, pieces: readonly string[]) => {
     wanted.add(path);
     const previous = current.get(path);
-    if (previous === text) plan.unchanged.push(path);
-    else plan.writes.push({ path, text, previous });
+    if (previous !== undefined && isJoinedText(previous, pieces)) plan.unchanged.push(path);
+    else plan.writes.push({ path, text: pieces.join(""), previous });
   };
-  for (const stage of stages) for (const file of stage.files) compare(`${stage.dir}/${file.name}`, fileText(file));
-  for (const bundle of bundles) for (const file of bundle.files) compare(file.path, file.text);
+  for (const stage of stages) for (const file of stage.files) compare(`${stage.dir}/${file.name}`, filePieces(file));
+  for (const bundle of bundles) for (const file of bundle.files) compare(file.path, [file.text]);
   for (const file of existing) {
     if (wanted.has(file.path)) continue;
     if (isGeneratedText(file.text) || inBundle(file.path)) plan.removals.push(file);

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { invalidInput } from "../errors.ts";
 
 /** Read access to the repository's input files, by path relative to the repository root. */
@@ -66,11 +66,29 @@ export function utf8Text(file: string, bytes: Buffer): string {
   }
 }
 
+/** A path's file status, undefined where existsSync would say false. */
+function status(stat: typeof lstatSync, full: string): Stats | undefined {
+  try {
+    return stat(full, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // a file where a folder was expected (ENOTDIR), or no access
+  }
+}
+
 export function diskFiles(root: string): SourceFiles {
   const realRoot = existsSync(root) ? realpathSync(root) : root;
+  // A file that is not a link is where its folder really is: one realpath per folder, not per file.
+  const realFolders = new Map<string, string>();
+  const realPath = (full: string, isLink: boolean) => {
+    if (isLink) return realpathSync.native(full);
+    const folder = dirname(full);
+    let real = realFolders.get(folder);
+    if (real === undefined) realFolders.set(folder, (real = realpathSync.native(folder)));
+    return join(real, basename(full));
+  };
   /** A symlink may point within the repository; one that leaves it is refused (the input would not be in git). */
-  const inside = (path: string, full: string) => {
-    const target = relative(realRoot, realpathSync.native(full));
+  const inside = (path: string, full: string, isLink: boolean) => {
+    const target = relative(realRoot, realPath(full, isLink));
     if (target === ".." || target.startsWith(`..${sep}`) || target.startsWith(sep))
       throw invalidInput([
         {
@@ -91,7 +109,10 @@ export function diskFiles(root: string): SourceFiles {
   return {
     read: (path) => {
       const full = join(root, path);
-      return existsSync(full) && statSync(full).isFile() ? utf8Text(path, readFileSync(inside(path, full))) : undefined;
+      const entry = status(lstatSync, full);
+      const isLink = entry?.isSymbolicLink() ?? false;
+      const isFile = isLink ? status(statSync, full)?.isFile() : entry?.isFile();
+      return isFile ? utf8Text(path, readFileSync(inside(path, full, isLink))) : undefined;
     },
     listFiles: (dir) => kindOf(dir, false),
     listDirs: (dir) => kindOf(dir, true),

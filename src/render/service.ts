@@ -54,9 +54,6 @@ export function keyVaultProviderSpec(
   values: Values,
   secrets: readonly { keyVault: string | undefined; alias: string }[],
 ): { provider: "azure"; parameters: Record<string, string> } {
-  const objects = secrets.map((secret) =>
-    kubernetesYaml({ objectName: secret.keyVault, objectType: "secret", objectAlias: secret.alias }),
-  );
   const { keyVault, tenantId } = values.secretStore;
   // Plain data without undefined fields, as check validates the rendered objects themselves.
   return {
@@ -66,9 +63,25 @@ export function keyVaultProviderSpec(
       useVMManagedIdentity: "true",
       ...(keyVault !== undefined ? { keyvaultName: keyVault } : {}),
       ...(tenantId !== undefined ? { tenantId } : {}),
-      objects: kubernetesYaml({ array: objects }),
+      objects: keyVaultObjects(secrets),
     },
   };
+}
+
+/** The driver's `objects` parameter, by the secrets it lists: every stage lists the same ones. */
+const keyVaultObjectsTexts = new Map<string, string>();
+
+function keyVaultObjects(secrets: readonly { keyVault: string | undefined; alias: string }[]): string {
+  const key = JSON.stringify(secrets.map((secret) => [secret.keyVault, secret.alias]));
+  let text = keyVaultObjectsTexts.get(key);
+  if (text === undefined) {
+    const objects = secrets.map((secret) =>
+      kubernetesYaml({ objectName: secret.keyVault, objectType: "secret", objectAlias: secret.alias }),
+    );
+    text = kubernetesYaml({ array: objects });
+    keyVaultObjectsTexts.set(key, text);
+  }
+  return text;
 }
 
 function localSecret(name: string, service: ServiceValues, namespace: string): KubeObject {
@@ -163,13 +176,29 @@ function kubeService(name: string, service: ServiceValues, namespace: string): K
   });
 }
 
+/**
+ * The objects of a service that depend only on it, the namespace, the secrets' mount path and the
+ * platform (all but the secrets' objects), by parsed service: stages that share a parsed service
+ * (src/values/load.ts) share these objects, so their YAML is written once (src/render/yaml-text.ts).
+ */
+const stageFreeObjects = new WeakMap<
+  ServiceValues,
+  Map<string, { configMaps: KubeObject[]; deployment: KubeObject; service: KubeObject }>
+>();
+
 /** All objects of one service: env ConfigMap, secrets, Deployment and Service. */
 export function serviceObjects(name: string, service: ServiceValues, values: Values, stage: StageConfig): KubeObject[] {
   const secrets = secretObjects(name, service, values, stage);
-  return [
-    ...envConfigMap(name, service, values.namespace),
-    ...secrets.objects,
-    deployment(name, service, values, secrets.volume),
-    kubeService(name, service, values.namespace),
-  ];
+  const byInputs = stageFreeObjects.get(service) ?? stageFreeObjects.set(service, new Map()).get(service)!;
+  const key = JSON.stringify([name, values.namespace, values.secretStore.mountPath, stage.platform]);
+  let shared = byInputs.get(key);
+  if (!shared) {
+    shared = {
+      configMaps: envConfigMap(name, service, values.namespace),
+      deployment: deployment(name, service, values, secrets.volume),
+      service: kubeService(name, service, values.namespace),
+    };
+    byInputs.set(key, shared);
+  }
+  return [...shared.configMaps, ...secrets.objects, shared.deployment, shared.service];
 }

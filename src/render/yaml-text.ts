@@ -1,4 +1,5 @@
 import { kubernetesYaml } from "../kube/yaml.ts";
+import type { KubeObject } from "../kube/object.ts";
 import type { RenderedFile } from "./stage.ts";
 
 /** First line of every generated file; `generate` owns exactly the files that start with it. */
@@ -16,9 +17,36 @@ export function generatedHeader(sources: readonly string[]): string {
   ].join("\n");
 }
 
+/** Each object's document, written once: stages share the objects of services they share (src/render/service.ts). */
+const documents = new WeakMap<KubeObject, string>();
+
+function documentText(object: KubeObject): string {
+  let text = documents.get(object);
+  if (text === undefined) {
+    text = kubernetesYaml(object);
+    documents.set(object, text);
+  }
+  return text;
+}
+
+/** A rendered file's text in pieces, in order: a header naming its sources, then one YAML document per object. */
+export function filePieces(file: RenderedFile): string[] {
+  const pieces = [`${generatedHeader(file.sources)}\n`];
+  for (const object of file.objects) pieces.push("---\n", documentText(object));
+  return pieces;
+}
+
 /** Serializes a rendered file: a header naming its sources, then one YAML document per object. */
 export function fileText(file: RenderedFile): string {
-  const header = generatedHeader(file.sources);
-  const documents = file.objects.map(kubernetesYaml);
-  return `${header}\n${documents.map((document) => `---\n${document}`).join("")}`;
+  return filePieces(file).join("");
+}
+
+/** Whether `text` is the pieces joined, compared in place (joining every rendered file only to compare it was garbage). */
+export function isJoinedText(text: string, pieces: readonly string[]): boolean {
+  let at = 0;
+  for (const piece of pieces) {
+    if (!text.startsWith(piece, at)) return false;
+    at += piece.length;
+  }
+  return at === text.length;
 }

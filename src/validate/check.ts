@@ -1,8 +1,10 @@
-import { findStage, type ProjectConfig } from "../config/project.ts";
-import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
-import { renderProject } from "../generate/render-project.ts";
+import { findStage } from "../config/project.ts";
+import { bundleDir } from "../compose/bundle.ts";
+import { planGenerate } from "../generate/plan.ts";
+import { renderProject, type RenderedProject } from "../generate/render-project.ts";
 import { filesBelow, readOnce, type SourceFiles } from "../io/source-files.ts";
-import { objectId, type KubeObject } from "../kube/object.ts";
+import { objectId } from "../kube/object.ts";
+import type { RenderedStage } from "../render/stage.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
 import { locateInLayers } from "../values/yaml-source.ts";
@@ -38,20 +40,6 @@ export const waiverRule: RuleInfo = {
   summary: "each waiver in the values names a rule of `check`",
   hint: "use a rule id from `jore4-flux check --rules`",
 };
-
-export interface CheckInput {
-  config: ProjectConfig;
-  models: readonly StageModel[];
-  /** The repository's files: `clusters/` is read through it. */
-  files: SourceFiles;
-  schemas: SchemaSet;
-  /** `generate --check`'s plan; stale files become findings. */
-  plan: GeneratePlan;
-  /** Objects of the files the plan found unchanged (disk text equals the rendering), by path. */
-  rendered?: ReadonlyMap<string, readonly KubeObject[]>;
-  /** The real `kustomize build` of each stage, by stage name (the `kustomize-build` rule). */
-  kustomized?: ReadonlyMap<string, KustomizeOutput>;
-}
 
 export interface CheckReport {
   stages: string[];
@@ -113,16 +101,26 @@ function applySeverity(finding: Finding, severity: Readonly<Record<string, Sever
   return setting ? { ...finding, severity: setting } : finding;
 }
 
-function stageInput(input: CheckInput, model: StageModel, positions: PositionCache): StageInput {
-  const dir = `${input.config.paths.clusters}/${model.stage.name}`;
-  const folder = readStageFolder(input.files, dir, input.rendered, positions);
-  const kustomized = input.kustomized?.get(model.stage.name);
+function stageInput(
+  files: SourceFiles,
+  model: StageModel,
+  rendered: RenderedStage,
+  unchanged: readonly string[],
+  positions: PositionCache,
+  kustomized: KustomizeOutput | undefined,
+): StageInput {
+  const same = new Set(unchanged);
+  const objects = new Map(
+    rendered.files
+      .map((file) => [`${rendered.dir}/${file.name}`, file.objects] as const)
+      .filter(([path]) => same.has(path)),
+  );
   return {
     stage: model.stage,
     values: model.values,
     valuesSources: model.valuesSources,
-    dir,
-    ...folder,
+    dir: rendered.dir,
+    ...readStageFolder(files, rendered.dir, objects, positions),
     ...(kustomized ? { kustomized } : {}),
   };
 }
@@ -140,10 +138,10 @@ function schemaTools(set: SchemaSet): { index: SchemaIndex; validator: SchemaVal
   return tools;
 }
 
-function stageFindings(input: CheckInput, model: StageModel, stage: StageInput): Finding[] {
+function stageFindings(schemas: SchemaSet, model: StageModel, stage: StageInput): Finding[] {
   const { index, validator } = schemaTools(
     withCrdObjects(
-      input.schemas,
+      schemas,
       stage.objects.map((item) => item.object),
     ),
   );
@@ -183,82 +181,98 @@ function stageFindings(input: CheckInput, model: StageModel, stage: StageInput):
   });
 }
 
-/** Stale files of clusters/<stage>/ and of the compose bundles' compose/<stage>/, each the stage's finding. */
-function staleFindings(plan: GeneratePlan, stages: readonly string[], outputDirs: readonly string[]): Finding[] {
-  const stageOf = (path: string) => {
-    const dir = outputDirs.find((candidate) => path.startsWith(`${candidate}/`)) ?? "";
-    return path.slice(dir.length + 1).split("/")[0] ?? "";
-  };
-  const finding = (path: string, message: string): Finding => ({
+/** A file of a stage's folders (clusters/<stage>/, its compose bundle) that is not what the values render. */
+function staleFinding(stage: string, path: string, message: string): Finding {
+  return {
     rule: generatedRule.id,
     category: generatedRule.category,
     severity: generatedRule.severity,
-    stage: stageOf(path),
+    stage,
     file: path,
     message,
     hint: generatedRule.hint,
-  });
-  return [
-    ...plan.writes.map((write) =>
-      finding(
-        write.path,
-        write.previous === undefined ? "missing: the values render this file" : "differs from what the values render",
-      ),
-    ),
-    ...plan.removals.map((file) => finding(file.path, "generated earlier but no longer rendered")),
-  ].filter((item) => stages.includes(item.stage));
+  };
 }
 
-/** Loads and renders a repository given as files (disk or memory) and compares the rendering with clusters/ and compose/. */
-export function renderedInput(repository: SourceFiles, schemas: SchemaSet): CheckInput {
-  const files = readOnce(repository);
-  const { project, stages, bundles } = renderProject(files);
-  const { clusters, compose } = project.config.paths;
-  const plan = planGenerate(stages, [...filesBelow(files, clusters), ...filesBelow(files, compose)], bundles);
-  const unchanged = new Set(plan.unchanged);
-  const rendered = new Map(
-    stages
-      .flatMap((stage) => stage.files.map((file) => [`${stage.dir}/${file.name}`, file.objects] as const))
-      .filter(([path]) => unchanged.has(path)),
-  );
-  return { config: project.config, models: project.stages, files, schemas, plan, rendered };
-}
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
 
-/** Loads, renders and checks a repository given as files (disk or memory), the named stages or all. */
+/**
+ * Loads, renders and checks a repository given as files (disk or memory), the named stages or all.
+ * One stage at a time, start to finish: its files are read (once), compared with its rendering and
+ * checked, then let go (every stage's texts held at once outlived young collections).
+ */
 export function checkRepository(
   repository: SourceFiles,
   schemas: SchemaSet,
   only: readonly string[] = [],
   kustomized?: ReadonlyMap<string, KustomizeOutput>,
 ): CheckReport {
-  return checkProject({ ...renderedInput(repository, schemas), ...(kustomized ? { kustomized } : {}) }, only);
+  return checkRendered(repository, renderProject(repository), schemas, only, kustomized);
 }
 
-/** Checks the named stages (all when empty). Pure given its input: no disk, no network. */
-export function checkProject(input: CheckInput, only: readonly string[] = []): CheckReport {
-  for (const name of only) findStage(input.config, name);
-  const models = input.models.filter((model) => only.length === 0 || only.includes(model.stage.name));
-  const severity = input.config.check.severity;
-  const findings: Finding[] = staleFindings(
-    input.plan,
-    models.map((model) => model.stage.name),
-    [input.config.paths.clusters, input.config.paths.compose],
+/** checkRepository given the repository's rendering (`renderProject` of it), made while kustomize builds. */
+export function checkRendered(
+  repository: SourceFiles,
+  rendering: RenderedProject,
+  schemas: SchemaSet,
+  only: readonly string[] = [],
+  kustomized?: ReadonlyMap<string, KustomizeOutput>,
+): CheckReport {
+  const { project, stages, bundles } = rendering;
+  const { config } = project;
+  for (const name of only) findStage(config, name);
+  const checked = project.stages.flatMap((model, index) =>
+    only.length === 0 || only.includes(model.stage.name) ? [{ model, rendered: stages[index]! }] : [],
   );
+  // Stale files come first, in `generate --check`'s order: stage folders, bundles, then what is left over, by path.
+  const written: Finding[] = [];
+  const bundleWritten: Finding[] = [];
+  const leftOver: { stage: string; path: string }[] = [];
+  const bundleLeftOver: { stage: string; path: string }[] = [];
+  const found: Finding[] = [];
   let objects = 0;
   const parityInput = [];
-  const positions: PositionCache = new Map();
-  for (const model of models) {
-    const stage = stageInput(input, model, positions);
+  const positions: PositionCache = new WeakMap();
+  for (const { model, rendered } of checked) {
+    const name = model.stage.name;
+    const files = readOnce(repository);
+    const dir = bundleDir(config, name);
+    const bundle = bundles.filter((candidate) => candidate.dir === dir);
+    const folderPlan = planGenerate([rendered], filesBelow(files, rendered.dir));
+    const bundlePlan = planGenerate([], filesBelow(files, dir), bundle);
+    for (const [plan, writes, removals] of [
+      [folderPlan, written, leftOver],
+      [bundlePlan, bundleWritten, bundleLeftOver],
+    ] as const) {
+      for (const write of plan.writes)
+        writes.push(
+          staleFinding(
+            name,
+            write.path,
+            write.previous === undefined
+              ? "missing: the values render this file"
+              : "differs from what the values render",
+          ),
+        );
+      for (const file of plan.removals) removals.push({ stage: name, path: file.path });
+    }
+    const stage = stageInput(files, model, rendered, folderPlan.unchanged, positions, kustomized?.get(name));
     objects += stage.objects.length;
-    findings.push(...stageFindings(input, model, stage));
+    found.push(...stageFindings(schemas, model, stage));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });
   }
-  findings.push(...parityFindings(parityInput, input.config.stageSpecificKeys));
+  found.push(...parityFindings(parityInput, config.stageSpecificKeys));
+  const removed = [...leftOver.sort(byPath), ...bundleLeftOver.sort(byPath)].map((file) =>
+    staleFinding(file.stage, file.path, "generated earlier but no longer rendered"),
+  );
+  const names = checked.map(({ model }) => model.stage.name);
   return {
-    stages: models.map((model) => model.stage.name),
+    stages: names,
     objects,
-    kustomized: models.map((model) => model.stage.name).filter((name) => input.kustomized?.has(name)),
-    findings: findings.flatMap((finding) => applySeverity(finding, severity) ?? []),
+    kustomized: names.filter((name) => kustomized?.has(name)),
+    findings: [...written, ...bundleWritten, ...removed, ...found].flatMap(
+      (finding) => applySeverity(finding, config.check.severity) ?? [],
+    ),
   };
 }
 

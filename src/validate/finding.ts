@@ -26,8 +26,6 @@ export interface ManifestObject {
   object: KubeObject;
   /** Where a field path of the object is in the file: the deepest part of the path the object has. */
   locate(path: KeyPath): SourceLocation;
-  /** Its YAML document's text, when the file is what was rendered (equal texts are equal objects). */
-  readonly document?: string;
 }
 
 export interface StageInput {

@@ -104,6 +104,9 @@ export function loadCompiledValidators(file: string, digest: string, cacheDir: s
   return new Map(Object.entries(module.kinds).map(([key, name]) => [key, module[name] as ValidateFunction]));
 }
 
+/** A schema violation: the field's path in the object and what is wrong with it. */
+type Violation = { path: KeyPath; message: string };
+
 /** Uses the validators compiled ahead; compiles the others (a CRD a stage ships) once, on first use. */
 export class SchemaValidator {
   private ajv: AjvType | undefined;
@@ -149,18 +152,15 @@ export class SchemaValidator {
     }));
   }
 
-  /** Violations by the document text they were found in (stages repeat the same objects): each validated once. */
-  private readonly found = new Map<ValidateFunction, Map<string, { path: KeyPath; message: string }[]>>();
+  /** Violations by object (stages share the objects of services they share): each validated once. */
+  private readonly found = new Map<ValidateFunction, WeakMap<object, Violation[]>>();
 
-  private violationsOf(validate: ValidateFunction, item: ManifestObject): { path: KeyPath; message: string }[] {
-    const validated = () => (validate(item.object) ? [] : violations(validate.errors ?? []));
-    const text = item.document;
-    if (text === undefined) return validated();
-    const byText = this.found.get(validate) ?? this.found.set(validate, new Map()).get(validate)!;
-    let found = byText.get(text);
+  private violationsOf(validate: ValidateFunction, item: ManifestObject): Violation[] {
+    const byObject = this.found.get(validate) ?? this.found.set(validate, new WeakMap()).get(validate)!;
+    let found = byObject.get(item.object);
     if (!found) {
-      found = validated();
-      byText.set(text, found);
+      found = validate(item.object) ? [] : violations(validate.errors ?? []);
+      byObject.set(item.object, found);
     }
     return found;
   }
@@ -175,7 +175,7 @@ function pointerPath(pointer: string): KeyPath {
     .map((segment) => (/^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : segment));
 }
 
-function describe(error: ErrorObject): { path: KeyPath; message: string } {
+function describe(error: ErrorObject): Violation {
   const path = pointerPath(error.instancePath);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === "additionalProperties")
@@ -197,7 +197,7 @@ function describe(error: ErrorObject): { path: KeyPath; message: string } {
 }
 
 /** One finding per field: alternatives (oneOf) that all failed are joined into one message. */
-function violations(errors: readonly ErrorObject[]): { path: KeyPath; message: string }[] {
+function violations(errors: readonly ErrorObject[]): Violation[] {
   const byPath = new Map<string, { path: KeyPath; messages: string[] }>();
   for (const error of errors) {
     if (error.keyword === "oneOf" || error.keyword === "anyOf" || error.keyword === "if") continue;

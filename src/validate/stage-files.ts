@@ -17,23 +17,23 @@ export function parsedObject(file: string, source: YamlSource): ManifestObject {
 }
 
 /**
- * The first line and offset of each document of a file as `generate` writes it: comment lines,
- * then `---` and one document each (no other line is `---`).
+ * The first line of each document of a file as `generate` writes it: comment lines, then `---`
+ * and one document each (no other line is `---`).
  */
-function documentStarts(text: string): { line: number; offset: number }[] {
-  const starts: { line: number; offset: number }[] = [];
+function documentLines(text: string): number[] {
+  const lines: number[] = [];
   let line = 1;
   for (let at = 0; at < text.length; line += 1) {
     const end = text.indexOf("\n", at);
-    if (end === at + 3 && text.startsWith("---", at)) starts.push({ line: line + 1, offset: end + 1 });
+    if (end === at + 3 && text.startsWith("---", at)) lines.push(line + 1);
     if (end === -1) break;
     at = end + 1;
   }
-  return starts;
+  return lines;
 }
 
-/** Positions of paths inside documents, by document text and path: stages repeat the same objects. */
-export type PositionCache = Map<string, Map<string, { line: number; column: number } | undefined>>;
+/** Positions of paths inside rendered objects' documents, by object and path: stages share the objects of services they share. */
+export type PositionCache = WeakMap<KubeObject, Map<string, { line: number; column: number } | undefined>>;
 
 /**
  * The objects of one file. When the file is byte for byte what was just rendered (`rendered`),
@@ -48,35 +48,21 @@ function fileObjects(
   positions: PositionCache,
 ): ManifestObject[] {
   if (!rendered) return parseYamlStream(file, fileText).map((source) => parsedObject(file, source));
-  let starts: { line: number; offset: number }[] | undefined;
+  let starts: number[] | undefined;
   let parsed: YamlSource[] | undefined;
-  return rendered.map((object, index) => {
-    let document: string | undefined;
-    // Reading `document` finds where the file's documents start (`starts`), which `locate` uses.
-    const item: ManifestObject = {
-      file,
-      object,
-      locate(path) {
-        const text = item.document!;
-        const byPath = positions.get(text) ?? positions.set(text, new Map()).get(text)!;
-        const key = JSON.stringify(path);
-        if (!byPath.has(key)) byPath.set(key, kubernetesYamlPosition(object, path));
-        const at = byPath.get(key);
-        // An object yaml wrote whole (kubernetesYaml's fallback) is located in the parsed file.
-        if (!at) return locatePath((parsed ??= parseYamlStream(file, fileText))[index]!, path).location;
-        return { file, line: starts![index]!.line - 1 + at.line, column: at.column };
-      },
-      get document() {
-        starts ??= documentStarts(fileText);
-        const next = starts[index + 1];
-        return (document ??= fileText.slice(
-          starts[index]!.offset,
-          next ? next.offset - "---\n".length : fileText.length,
-        ));
-      },
-    };
-    return item;
-  });
+  return rendered.map((object, index) => ({
+    file,
+    object,
+    locate(path) {
+      const byPath = positions.get(object) ?? positions.set(object, new Map()).get(object)!;
+      const key = JSON.stringify(path);
+      if (!byPath.has(key)) byPath.set(key, kubernetesYamlPosition(object, path));
+      const at = byPath.get(key);
+      // An object yaml wrote whole (kubernetesYaml's fallback) is located in the parsed file.
+      if (!at) return locatePath((parsed ??= parseYamlStream(file, fileText))[index]!, path).location;
+      return { file, line: (starts ??= documentLines(fileText))[index]! - 1 + at.line, column: at.column };
+    },
+  }));
 }
 
 /** Reads `clusters/<stage>/` as it is on disk. `rendered`: objects of the files known to equal their rendering. */
@@ -84,7 +70,7 @@ export function readStageFolder(
   files: SourceFiles,
   dir: string,
   rendered: ReadonlyMap<string, readonly KubeObject[]> = new Map(),
-  positions: PositionCache = new Map(),
+  positions: PositionCache = new WeakMap(),
 ): StageFolder {
   const fileNames = files.listFiles(dir);
   const objects: ManifestObject[] = [];

@@ -88,7 +88,6 @@ describe("a file equal to its rendering: each field located where yaml's parse o
     const all = (folder: StageFolder) => [...folder.objects, ...(folder.kustomization ? [folder.kustomization] : [])];
     let located = 0;
     all(parsed).forEach((item, index) => {
-      assert.equal(all(counted)[index]!.document, kubernetesYaml(all(counted)[index]!.object), item.file);
       for (const path of paths(item.object)) {
         assert.deepEqual(all(counted)[index]!.locate(path), item.locate(path), `${item.file} ${path.join(".")}`);
         located += 1;

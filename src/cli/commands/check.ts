@@ -29,7 +29,8 @@ export function checkCommand(context: Context): CommandUnknownOpts {
     )
     .action(async (stages, options, command) => {
       const { diskFiles } = await import("../../io/source-files.ts");
-      const { allRules, checkProject, errorCount, renderedInput } = await import("../../validate/check.ts");
+      const { allRules, checkRendered, errorCount } = await import("../../validate/check.ts");
+      const { renderProject } = await import("../../generate/render-project.ts");
       const { kustomizeStages } = await import("../../validate/kustomized.ts");
       const { kustomizeBuildRule } = await import("../../validate/rules/kustomize-build.ts");
       const { loadProjectConfig } = await import("../../values/load.ts");
@@ -55,9 +56,11 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       building?.catch(() => undefined);
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
-      const input = renderedInput(diskFiles(root), loadStoredSchemas());
+      const repository = diskFiles(root);
+      const schemas = loadStoredSchemas();
+      const rendering = renderProject(repository);
       const kustomized = await building;
-      const report = checkProject({ ...input, ...(kustomized ? { kustomized } : {}) }, stages);
+      const report = checkRendered(repository, rendering, schemas, stages, kustomized);
       if (options.json) printJson(context, { ...summarize(report), ...report });
       else print(context, formatReport(report));
       const errors = errorCount(report);

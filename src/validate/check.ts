@@ -23,7 +23,7 @@ import { stageRules } from "./rules/index.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
 import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
 import type { KustomizeOutput } from "./kustomized.ts";
-import { readStageFolder, type PositionCache } from "./stage-files.ts";
+import { readStageFolder, refuseNonObjects, type PositionCache } from "./stage-files.ts";
 
 export const generatedRule: RuleInfo = {
   id: "generated-up-to-date",
@@ -115,12 +115,14 @@ function stageInput(
       .map((file) => [`${rendered.dir}/${file.name}`, file.objects] as const)
       .filter(([path]) => same.has(path)),
   );
+  const folder = readStageFolder(files, rendered.dir, objects, positions);
+  refuseNonObjects(folder);
   return {
     stage: model.stage,
     values: model.values,
     valuesSources: model.valuesSources,
     dir: rendered.dir,
-    ...readStageFolder(files, rendered.dir, objects, positions),
+    ...folder,
     ...(kustomized ? { kustomized } : {}),
   };
 }

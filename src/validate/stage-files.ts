@@ -1,3 +1,4 @@
+import { invalidInput } from "../errors.ts";
 import type { SourceFiles } from "../io/source-files.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { kubernetesYamlPosition } from "../kube/yaml.ts";
@@ -83,4 +84,29 @@ export function readStageFolder(
     }
   }
   return { fileNames, objects, kustomization };
+}
+
+/** Whether a document has what every rule reads of an object: apiVersion, kind and metadata.name. */
+function isKubeObject(value: unknown): boolean {
+  const object = value as Partial<KubeObject> | null;
+  return (
+    typeof object === "object" &&
+    object !== null &&
+    typeof object.apiVersion === "string" &&
+    typeof object.kind === "string" &&
+    typeof object.metadata === "object" &&
+    object.metadata !== null &&
+    typeof object.metadata.name === "string"
+  );
+}
+
+/** A stage folder's documents that are not Kubernetes objects are input errors, each naming its file and line. */
+export function refuseNonObjects(folder: StageFolder): void {
+  const problems = folder.objects
+    .filter((item) => !isKubeObject(item.object))
+    .map((item) => ({
+      location: item.locate([]),
+      message: "not a Kubernetes object: a document needs apiVersion, kind and metadata.name",
+    }));
+  if (problems.length > 0) throw invalidInput(problems);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa } from "execa";
@@ -51,6 +51,13 @@ describe("jore4-flux check and diff (CLI, real git)", () => {
     writeFileSync(ingress, text);
     assert.equal(broken.exitCode, 2);
     assert.match(broken.stderr, /clusters\/dev\/ingress\.yaml:\d+:\d+/);
+    // A YAML file that is no Kubernetes object (it crashed the rules before): exit 2 naming file and line.
+    const foreign = join(repo, "clusters", "playg", "foreign.yaml");
+    writeFileSync(foreign, "foreign: 1\n");
+    const notAnObject = await cli("check", "--no-kustomize");
+    rmSync(foreign);
+    assert.equal(notAnObject.exitCode, 2, notAnObject.stderr);
+    assert.match(notAnObject.stderr, /^error: clusters\/playg\/foreign\.yaml:1:1: not a Kubernetes object/m);
   });
 
   it("a defect rendered into prod: check exits 1 naming rule, file, object and field; diff --ref shows it", async () => {

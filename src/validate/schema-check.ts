@@ -81,10 +81,10 @@ export function compiledValidatorsSource(index: SchemaIndex, digest: string): st
 /** Validators compiled ahead, by `apiVersion/kind`. */
 export type CompiledValidators = ReadonlyMap<string, ValidateFunction>;
 
-/** The validators of a compiled-validators file (see compiledValidatorsSource), when compiled from `digest`. */
 /** Code caches to write at exit: one per file, however often an in-process caller loads the validators. */
 const savingAtExit = new Set<string>();
 
+/** The validators of a compiled-validators file (see compiledValidatorsSource), when compiled from `digest`. */
 export function loadCompiledValidators(file: string, digest: string, cacheDir: string): CompiledValidators | undefined {
   let module: { digest?: unknown; kinds?: Record<string, string> } & Record<string, unknown>;
   try {

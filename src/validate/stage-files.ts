@@ -3,6 +3,7 @@ import type { SourceFiles } from "../io/source-files.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { kubernetesYamlPosition } from "../kube/yaml.ts";
 import { kustomizationFileName } from "../render/stage.ts";
+import { objectShapeProblems } from "../values/load.ts";
 import { locatePath, parseYamlStream, type YamlSource } from "../values/yaml-source.ts";
 import type { ManifestObject } from "./finding.ts";
 
@@ -86,27 +87,10 @@ export function readStageFolder(
   return { fileNames, objects, kustomization };
 }
 
-/** Whether a document has what every rule reads of an object: apiVersion, kind and metadata.name. */
-function isKubeObject(value: unknown): boolean {
-  const object = value as Partial<KubeObject> | null;
-  return (
-    typeof object === "object" &&
-    object !== null &&
-    typeof object.apiVersion === "string" &&
-    typeof object.kind === "string" &&
-    typeof object.metadata === "object" &&
-    object.metadata !== null &&
-    typeof object.metadata.name === "string"
-  );
-}
-
-/** A stage folder's documents that are not Kubernetes objects are input errors, each naming its file and line. */
+/** A stage folder's documents that are not Kubernetes objects (what every rule reads) are input errors, each located. */
 export function refuseNonObjects(folder: StageFolder): void {
-  const problems = folder.objects
-    .filter((item) => !isKubeObject(item.object))
-    .map((item) => ({
-      location: item.locate([]),
-      message: "not a Kubernetes object: a document needs apiVersion, kind and metadata.name",
-    }));
+  const problems = folder.objects.flatMap((item) =>
+    objectShapeProblems(item.object, (path) => item.locate(path), { dnsName: false }),
+  );
   if (problems.length > 0) throw invalidInput(problems);
 }

@@ -308,10 +308,18 @@ function loadStageValues(
 
 const manifestName = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-function manifestProblems(source: YamlSource): Problem[] {
-  const value = source.value;
+/**
+ * What every reader of a manifest needs of a document: a map with apiVersion, kind and
+ * metadata.name, each a string; a manifest's name is also a DNS subdomain name (`dnsName`).
+ * Problems are located by `locate`.
+ */
+export function objectShapeProblems(
+  value: unknown,
+  locate: (path: KeyPath) => SourceLocation | undefined,
+  { dnsName }: { dnsName: boolean },
+): Problem[] {
   const problem = (path: KeyPath, message: string): Problem => ({
-    location: locateInLayers([source], path),
+    location: locate(path),
     path: dottedPath(path),
     message,
   });
@@ -324,10 +332,13 @@ function manifestProblems(source: YamlSource): Problem[] {
   const metadata = value.metadata;
   if (!isPlainMap(metadata) || typeof metadata.name !== "string")
     problems.push(problem(["metadata", "name"], "required field is missing (expected string)"));
-  else if (!manifestName.test(metadata.name))
+  else if (dnsName && !manifestName.test(metadata.name))
     problems.push(problem(["metadata", "name"], "must be a DNS subdomain name"));
   return problems;
 }
+
+const manifestProblems = (source: YamlSource): Problem[] =>
+  objectShapeProblems(source.value, (path) => locateInLayers([source], path), { dnsName: true });
 
 function loadManifests(files: SourceFiles, dir: string, problems: ProblemList): ExtraManifest[] {
   return files

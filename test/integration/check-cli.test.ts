@@ -57,7 +57,11 @@ describe("jore4-flux check and diff (CLI, real git)", () => {
     const notAnObject = await cli("check", "--no-kustomize");
     rmSync(foreign);
     assert.equal(notAnObject.exitCode, 2, notAnObject.stderr);
-    assert.match(notAnObject.stderr, /^error: clusters\/playg\/foreign\.yaml:1:1: not a Kubernetes object/m);
+    assert.match(notAnObject.stderr, /^ {2}clusters\/playg\/foreign\.yaml:1:1 apiVersion: required field is missing/m);
+    assert.match(
+      notAnObject.stderr,
+      /^ {2}clusters\/playg\/foreign\.yaml:1:1 metadata\.name: required field is missing/m,
+    );
   });
 
   it("a defect rendered into prod: check exits 1 naming rule, file, object and field; diff --ref shows it", async () => {

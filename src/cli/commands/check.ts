@@ -43,7 +43,8 @@ export function checkCommand(context: Context): CommandUnknownOpts {
         else print(context, formatRules(rules));
         return;
       }
-      const { config } = loadProjectConfig(diskFiles(root));
+      const repository = diskFiles(root);
+      const { config } = loadProjectConfig(repository);
       const compare = options.kustomize && config.check.severity[kustomizeBuildRule.id] !== "off";
       const dirs = new Map(
         config.stages
@@ -56,7 +57,6 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       building?.catch(() => undefined);
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
-      const repository = diskFiles(root);
       const schemas = loadStoredSchemas();
       const rendering = renderProject(repository);
       const kustomized = await building;

@@ -4,7 +4,10 @@
  * bench/targets.ts read it.
  */
 import { copyFileSync, readFileSync } from "node:fs";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
 import type { ProjectConfig } from "../src/config/project.ts";
 import { promotionMessage } from "../src/promotion/message.ts";
@@ -62,24 +65,66 @@ spec:
 `;
 }
 
-/** Writes the fast-import stream: main commits bumping images, each followed by promotions down every path. */
-function fastImportStream(
+/**
+ * A running `git fast-import`: commands go in as they are made, and `get-mark` asks it for a
+ * commit's id (a promotion message names its source and target commits, as `promote` writes them).
+ */
+class FastImport {
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
+  private readonly answers: AsyncIterator<string>;
+  private readonly ids = new Map<number, string>();
+
+  constructor(dir: string) {
+    this.child = spawn("git", ["fast-import", "--quiet"], { cwd: dir, stdio: ["pipe", "pipe", "inherit"] });
+    this.answers = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+
+  write(text: string): void {
+    this.child.stdin.write(text);
+  }
+
+  async id(mark: number): Promise<string> {
+    const known = this.ids.get(mark);
+    if (known) return known;
+    this.write(`get-mark :${mark}\n`);
+    const answer = await this.answers.next();
+    if (answer.done || !/^[0-9a-f]{40}$/.test(answer.value))
+      throw new Error(`git fast-import: no id for mark :${mark}`);
+    this.ids.set(mark, answer.value);
+    return answer.value;
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise<number | null>((resolve) => this.child.on("close", resolve));
+    this.child.stdin.end("done\n");
+    const code = await exited;
+    if (code !== 0) throw new Error(`git fast-import exited with ${code}`);
+  }
+}
+
+/**
+ * Writes the history: main commits bumping an image each, each followed by promotions down every
+ * path whose messages are what `promote` writes (source and target commits, the image changes).
+ */
+async function importHistory(
+  git: FastImport,
   stages: { name: string; branch: string; promotedFrom: string }[],
   mainBranch: string,
   promotions: number,
   configText: string,
-): { stream: string; promotions: number } {
-  const chunks: string[] = [];
+): Promise<number> {
   let mark = 0;
   let time = 1_700_000_000;
   const blobMarks = new Map<string, number>();
+  /** The image of each manifest blob, by mark: what the promotion messages compare. */
+  const imageOf = new Map<number, { service: string; image: string }>();
   /** One blob per key: `text` is only rendered the first time a key is seen. */
   const blob = (key: string, text: () => string): number => {
     const known = blobMarks.get(key);
     if (known) return known;
     const content = text();
     mark += 1;
-    chunks.push(`blob\nmark :${mark}\ndata ${Buffer.byteLength(content)}\n${content}\n`);
+    git.write(`blob\nmark :${mark}\ndata ${Buffer.byteLength(content)}\n${content}\n`);
     blobMarks.set(key, mark);
     return mark;
   };
@@ -91,7 +136,7 @@ function fastImportStream(
     mark += 1;
     time += 60;
     const changed = [...files].filter(([path, blobMark]) => previous.get(path) !== blobMark);
-    chunks.push(
+    git.write(
       `commit refs/heads/${branch}\nmark :${mark}\ncommitter Bench Person <bench@example.invalid> ${time} +0000\ndata ${Buffer.byteLength(message)}\n${message}\n` +
         (tips.has(branch) ? `from :${tips.get(branch)}\n` : "") +
         (merge ? `merge :${merge}\n` : "") +
@@ -116,14 +161,30 @@ function fastImportStream(
     for (const stage of stages) {
       for (const service of services) {
         const version = versions.get(service)!;
-        files.set(
-          `clusters/${stage.name}/jore4-${service}.yaml`,
-          blob(`${stage.name}/${service}/${version}`, () => manifest(stage.name, service, version)),
-        );
+        const path = `clusters/${stage.name}/jore4-${service}.yaml`;
+        const blobMark = blob(`${stage.name}/${service}/${version}`, () => manifest(stage.name, service, version));
+        imageOf.set(blobMark, {
+          service,
+          image: `hsldevcom/jore4-${service}:build--${String(version).padStart(6, "0")}`,
+        });
+        files.set(path, blobMark);
       }
     }
     return files;
   };
+  /** The images that change in a stage's folder from one tree to the next, as `promote` lists them. */
+  const changesOn = (stage: string, before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>) =>
+    [...after]
+      .filter(([path, blobMark]) => path.startsWith(`clusters/${stage}/`) && before.get(path) !== blobMark)
+      .map(([path, blobMark]) => {
+        const old = before.get(path);
+        return {
+          service: imageOf.get(blobMark)!.service,
+          from: old === undefined ? undefined : imageOf.get(old)!.image,
+          to: imageOf.get(blobMark)!.image,
+        };
+      })
+      .sort((a, b) => (a.service < b.service ? -1 : 1));
   commit(mainBranch, "Initial configuration", mainFiles());
   // Promote in the configured order (sources before the stages they feed).
   const ordered = [...stages].sort((a, b) => depth(a) - depth(b));
@@ -139,25 +200,27 @@ function fastImportStream(
     for (const stage of ordered) {
       if (done >= promotions) break;
       const sourceFiles = trees.get(stage.promotedFrom)!;
-      const targetCommit = tips.get(stage.branch);
+      const sourceTip = tips.get(stage.promotedFrom)!;
+      const targetTip = tips.get(stage.branch);
       const message = promotionMessage({
         fromBranch: stage.promotedFrom,
         toStage: stage.name,
         toBranch: stage.branch,
-        sourceCommit: "0".repeat(40),
-        targetCommit: targetCommit ? "0".repeat(40) : undefined,
-        changes: [],
+        sourceCommit: await git.id(sourceTip),
+        targetCommit: targetTip ? await git.id(targetTip) : undefined,
+        changes: changesOn(stage.name, trees.get(stage.branch) ?? new Map(), sourceFiles),
       });
-      if (targetCommit) commit(stage.branch, message, sourceFiles, tips.get(stage.promotedFrom));
+      if (targetTip) commit(stage.branch, message, sourceFiles, sourceTip);
       else {
+        // The first promotion creates the branch at the source, as `promote` does.
         trees.set(stage.branch, new Map(sourceFiles));
-        tips.set(stage.branch, tips.get(stage.promotedFrom)!);
+        tips.set(stage.branch, sourceTip);
         commit(stage.branch, message, sourceFiles);
       }
       done += 1;
     }
   }
-  return { stream: chunks.join(""), promotions: done };
+  return done;
 }
 
 /** Writes the repository into `dir` (a new folder); returns how many promotions it holds. */
@@ -168,14 +231,10 @@ export async function writeHistoryRepository(
   promotions: number,
 ): Promise<number> {
   const configText = readFileSync(join(projectRoot, "jore4-flux.yaml"), "utf8");
-  const { stream, promotions: made } = fastImportStream(
-    config.stages,
-    config.repository.mainBranch,
-    promotions,
-    configText,
-  );
   await execa("git", ["init", "--quiet", "--initial-branch=main", dir]);
-  await execa("git", ["fast-import", "--quiet"], { cwd: dir, input: stream });
+  const git = new FastImport(dir);
+  const made = await importHistory(git, config.stages, config.repository.mainBranch, promotions, configText);
+  await git.close();
   copyFileSync(join(projectRoot, "jore4-flux.yaml"), join(dir, "jore4-flux.yaml"));
   return made;
 }

@@ -43,10 +43,12 @@ export interface RunOptions {
   stdin?: "inherit";
   stderr?: "inherit";
   /**
-   * Hands standard output over as it arrives instead of keeping it (`stdout` stays empty, `all`
-   * holds standard error only), e.g. `git cat-file --batch` answers read while more are asked.
+   * Standard output through an unlinked temporary file, read whole once the program exits and
+   * decoded so (`latin1`: a character per byte, for outputs measured in bytes): for megabytes,
+   * which a 64 KiB pipe hands over in hundreds of wake-ups of both processes. `all` then holds
+   * standard error only.
    */
-  onStdout?: (chunk: Uint8Array) => void;
+  largeOutput?: "utf8" | "latin1";
 }
 
 export interface RunResult {

@@ -1,13 +1,17 @@
 import { createInterface } from "node:readline/promises";
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Context, ProcessRunner } from "./context.ts";
 
 /**
  * The process runner over Node's own child processes (execa cost more to load and per call than
  * it gave here): the context's environment (not the process's) and working folder, no rejection
- * on failure, whole outputs kept (or standard output handed over as it arrives), standard output
- * and error also interleaved as they arrived.
+ * on failure, whole outputs kept (a large standard output in a file, see RunOptions.largeOutput),
+ * standard output and error also interleaved as they arrived.
  */
 export function processRunner(env: Readonly<Record<string, string | undefined>>, cwd: string): ProcessRunner {
   return (file, args, options = {}) =>
@@ -16,12 +20,23 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
       const stderr: Buffer[] = [];
       const all: Buffer[] = [];
       const command = [file, ...args].join(" ");
-      const child = spawn(file, [...args], {
-        cwd: options.cwd ?? cwd,
-        env: { ...env, ...options.env },
-        stdio: [options.stdin ?? (options.input === undefined ? "ignore" : "pipe"), "pipe", options.stderr ?? "pipe"],
-      });
-      child.stdout?.on("data", options.onStdout ?? ((chunk: Buffer) => void (stdout.push(chunk), all.push(chunk))));
+      const outputFile = options.largeOutput ? unlinkedFile(env.TMPDIR || tmpdir()) : undefined;
+      let child;
+      try {
+        child = spawn(file, [...args], {
+          cwd: options.cwd ?? cwd,
+          env: { ...env, ...options.env },
+          stdio: [
+            options.stdin ?? (options.input === undefined ? "ignore" : "pipe"),
+            outputFile ?? "pipe",
+            options.stderr ?? "pipe",
+          ],
+        });
+      } catch (error) {
+        if (outputFile !== undefined) closeSync(outputFile);
+        throw error;
+      }
+      child.stdout?.on("data", (chunk: Buffer) => void (stdout.push(chunk), all.push(chunk)));
       child.stderr?.on("data", (chunk: Buffer) => void (stderr.push(chunk), all.push(chunk)));
       // A program that exits without reading its input closes the pipe: not a failure of ours.
       child.stdin?.on("error", () => {});
@@ -30,11 +45,11 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
       let spawnError: Error | undefined;
       child.on("error", (error) => (spawnError = error));
       child.on("close", (code, signal) => {
-        const out = Buffer.concat(stdout);
+        const out = outputFile === undefined ? Buffer.concat(stdout) : readWhole(outputFile);
         const exitCode = code ?? 1;
         const failed = spawnError !== undefined || signal !== null || exitCode !== 0;
         resolve({
-          stdout: out.toString("utf8"),
+          stdout: out.toString(options.largeOutput ?? "utf8"),
           stderr: Buffer.concat(stderr).toString("utf8"),
           // Decoded only when read: most callers want stdout alone, and history's outputs are megabytes.
           get all() {
@@ -52,6 +67,30 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
         });
       });
     });
+}
+
+/** A new file in `folder` no name leads to (gone however the process ends), open to read and write. */
+function unlinkedFile(folder: string): number {
+  const path = join(folder, `jore4-flux-${process.pid}-${randomUUID()}.out`);
+  const fd = openSync(path, "wx+", 0o600);
+  unlinkSync(path);
+  return fd;
+}
+
+/** Reads a file descriptor from its start, and closes it. */
+function readWhole(fd: number): Buffer {
+  try {
+    const bytes = Buffer.allocUnsafe(fstatSync(fd).size);
+    let at = 0;
+    while (at < bytes.length) {
+      const read = readSync(fd, bytes, at, bytes.length - at, at);
+      if (read === 0) break;
+      at += read;
+    }
+    return bytes.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The real context of the `jore4-flux` binary: this process's streams, terminal, environment and folder. */

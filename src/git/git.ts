@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
-import type { ProcessRunner } from "../context.ts";
+import type { ProcessRunner, RunOptions } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 
 /** One ref update inside an atomic `git update-ref --stdin` transaction. */
@@ -25,52 +24,34 @@ const gitEnv = { GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C", GIT_ED
 
 const zeroId = "0000000000000000000000000000000000000000";
 
-/** What `Git.objectReader` gives. */
-export interface ObjectReader<T> {
-  /** What was made of every object read so far, once git has answered `ids` (a missing object is left out). */
-  read(ids: readonly string[]): Promise<ReadonlyMap<string, T>>;
-  /** Ends git's input and waits for it to exit; a failure shows in the reads it left unanswered. */
-  close(): Promise<void>;
-}
+/** What a git command is given: its input, and whether its output is large (see RunOptions.largeOutput). */
+type GitRunOptions = Pick<RunOptions, "input" | "largeOutput">;
 
 /**
- * Reads `git cat-file --batch` output chunk by chunk: `<id> <type> <size>` and the contents, or
- * `<id> missing`. Chunks are joined only when a record is complete (a large object arrives in
- * many pieces, and joining each one to the rest would copy it over and over).
+ * Reads `git cat-file --batch` output, decoded a character per byte (latin1): `<id> <type> <size>`
+ * and the contents, or `<id> missing`. Contents are decoded as UTF-8 again only when not ASCII.
  */
-function batchOutputReader(answer: (id: string, text: string | undefined) => void): (chunk: Uint8Array) => void {
-  let pieces: Buffer[] = [];
-  let length = 0;
-  /** Bytes the record being read needs in all (0: its header line is not complete yet). */
-  let needed = 0;
-  return (chunk) => {
-    pieces.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    length += chunk.byteLength;
-    if (length < needed) return;
-    const output = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length);
-    let at = 0;
-    needed = 0;
-    for (;;) {
-      const headerEnd = output.indexOf(10, at);
-      if (headerEnd < 0) break;
-      const header = output.toString("latin1", at, headerEnd).split(" ");
-      if (header[1] === "missing" || header[2] === undefined) {
-        answer(header[0]!, undefined);
-        at = headerEnd + 1;
-        continue;
-      }
-      const end = headerEnd + 1 + Number(header[2]);
-      if (end >= output.length) {
-        needed = end + 1 - at;
-        break;
-      }
-      answer(header[0]!, output.toString("utf8", headerEnd + 1, end));
-      at = end + 1;
+function readBatchOutput<T>(output: string, read: (text: string) => T): Map<string, T> {
+  const objects = new Map<string, T>();
+  let at = 0;
+  while (at < output.length) {
+    const headerEnd = output.indexOf("\n", at);
+    if (headerEnd < 0) break;
+    const header = output.slice(at, headerEnd).split(" ");
+    if (header[1] === "missing" || header[2] === undefined) {
+      at = headerEnd + 1;
+      continue;
     }
-    pieces = at < output.length ? [output.subarray(at)] : [];
-    length = output.length - at;
-  };
+    const end = headerEnd + 1 + Number(header[2]);
+    const bytes = output.slice(headerEnd + 1, end);
+    objects.set(header[0]!, read(nonAscii.test(bytes) ? Buffer.from(bytes, "latin1").toString("utf8") : bytes));
+    at = end + 1;
+  }
+  return objects;
 }
+
+/** A character of a latin1-decoded text that is no ASCII byte. */
+const nonAscii = /[\u0080-\u00ff]/;
 
 /**
  * The only place that runs git. Every other module asks this one, so the rules (no pager, no
@@ -83,17 +64,13 @@ export class Git {
   ) {}
 
   /** Runs git; returns the result even when git fails. */
-  async attempt(args: readonly string[], options: { input?: string } = {}): Promise<GitResult> {
-    const result = await this.runner("git", args, {
-      cwd: this.cwd,
-      ...(options.input !== undefined ? { input: options.input } : {}),
-      env: gitEnv,
-    });
+  async attempt(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
+    const result = await this.runner("git", args, { cwd: this.cwd, ...options, env: gitEnv });
     return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
   }
 
   /** Runs git and returns its output; a failure becomes an error naming the command and git's message. */
-  async run(args: readonly string[], options: { input?: string } = {}): Promise<string> {
+  async run(args: readonly string[], options: GitRunOptions = {}): Promise<string> {
     const result = await this.attempt(args, options);
     if (result.exitCode !== 0) {
       throw new Jore4FluxError(`git ${args.join(" ")} failed: ${(result.stderr || result.stdout).trim()}`, {
@@ -173,84 +150,22 @@ export class Git {
     }
   }
 
-  /** The contents of many objects in one `git cat-file --batch` pass. */
-  async readObjects(ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
-    if (ids.length === 0) return new Map();
-    const reader = this.objectReader((text) => text);
-    try {
-      return await reader.read(ids);
-    } finally {
-      await reader.close();
-    }
-  }
-
   /**
-   * One `git cat-file --batch` kept open from now on: objects are asked for as their ids become
-   * known and each is made into what `read` makes of its text as it arrives (history reads
-   * thousands while other git commands still run). `close` after the last `read`.
+   * What `read` makes of each object's contents (default: the text), by id, in one `git cat-file
+   * --batch` pass; a missing object is left out.
    */
-  objectReader<T>(read: (text: string) => T): ObjectReader<T> {
-    const questions = new PassThrough();
-    const answers = new Map<string, T>();
-    const asked = new Set<string>();
-    let answered = 0;
-    let failure: Error | undefined;
-    /** Reads waiting for the first `until` objects asked, in the order they were asked. */
-    const waiting: { until: number; done: () => void; fail: (error: Error) => void }[] = [];
-    const settle = () => {
-      while (waiting.length > 0 && (failure || waiting[0]!.until <= answered)) {
-        const next = waiting.shift()!;
-        if (failure) next.fail(failure);
-        else next.done();
-      }
-    };
-    const output = batchOutputReader((id, text) => {
-      answered += 1;
-      if (text !== undefined) answers.set(id, read(text));
+  async readObjects(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  async readObjects<T>(ids: readonly string[], read: (text: string) => T): Promise<ReadonlyMap<string, T>>;
+  async readObjects(
+    ids: readonly string[],
+    read: (text: string) => unknown = (text) => text,
+  ): Promise<ReadonlyMap<string, unknown>> {
+    if (ids.length === 0) return new Map();
+    const output = await this.run(["cat-file", "--batch"], {
+      input: `${[...new Set(ids)].join("\n")}\n`,
+      largeOutput: "latin1",
     });
-    const finished = this.runner("git", ["cat-file", "--batch"], {
-      cwd: this.cwd,
-      input: questions,
-      env: gitEnv,
-      onStdout: (chunk) => {
-        try {
-          output(chunk);
-        } catch (error) {
-          failure ??= error as Error;
-        }
-        settle();
-      },
-    }).then((result) => {
-      failure ??= result.failed
-        ? new Jore4FluxError(`git cat-file --batch failed: ${result.stderr.trim() || result.message}`, {
-            exitCode: ExitCode.failed,
-          })
-        : answered < asked.size
-          ? new Jore4FluxError("git cat-file --batch ended before it answered every question", {
-              exitCode: ExitCode.failed,
-            })
-          : undefined;
-      settle();
-    });
-    return {
-      read: (ids) => {
-        let fresh = "";
-        for (const id of ids) {
-          if (asked.has(id)) continue;
-          asked.add(id);
-          fresh += `${id}\n`;
-        }
-        if (fresh) questions.write(fresh);
-        return new Promise((done, fail) => {
-          waiting.push({ until: asked.size, done: () => done(answers), fail });
-          settle();
-        });
-      },
-      close: async () => {
-        questions.end();
-        await finished;
-      },
-    };
+    return readBatchOutput(output, read);
   }
 
   /** Blob ids of the files below `dir` at `rev` (the whole tree without `dir`), by path. */

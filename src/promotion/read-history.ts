@@ -27,20 +27,23 @@ interface RawCommit {
  */
 async function firstParentLog(git: Git, rev: string, dir: string): Promise<RawCommit[]> {
   const format = "%x1e%H%x00%P%x00%an%x00%ae%x00%cI%x00%s%x00%(trailers:only,unfold)%x00";
-  const text = await git.run([
-    "log",
-    "--first-parent",
-    "--reverse",
-    "--no-renames",
-    "--raw",
-    "--no-abbrev",
-    "--full-history",
-    "--sparse",
-    `--format=${format}`,
-    rev,
-    "--",
-    dir,
-  ]);
+  const text = await git.run(
+    [
+      "log",
+      "--first-parent",
+      "--reverse",
+      "--no-renames",
+      "--raw",
+      "--no-abbrev",
+      "--full-history",
+      "--sparse",
+      `--format=${format}`,
+      rev,
+      "--",
+      dir,
+    ],
+    { largeOutput: "utf8" },
+  );
   return text
     .split("\x1e")
     .slice(1)
@@ -248,7 +251,9 @@ export function parseCommitGraph(text: string): CommitGraph {
 
 /** Every commit reachable from `tips`, with its parents, in one `git rev-list --parents` pass. */
 async function commitGraph(git: Git, tips: readonly string[]): Promise<CommitGraph> {
-  return parseCommitGraph(tips.length === 0 ? "" : await git.run(["rev-list", "--parents", ...new Set(tips), "--"]));
+  return parseCommitGraph(
+    tips.length === 0 ? "" : await git.run(["rev-list", "--parents", ...new Set(tips), "--"], { largeOutput: "utf8" }),
+  );
 }
 
 /** Marks every commit reachable from `tip` (through all parents), not walking past those marked in `stop`. */
@@ -309,8 +314,8 @@ function applyChanges(files: Map<string, string>, changes: readonly (readonly [s
 }
 
 /**
- * Reads everything `buildHistory` needs: one log per stage branch, one cat-file pass for all files;
- * git runs in parallel. `remote`: the one the command found (`remoteFor`).
+ * Reads everything `buildHistory` needs: one log and one cat-file pass per stage branch; git runs
+ * in parallel. `remote`: the one the command found (`remoteFor`).
  */
 export async function readHistoryInput(
   git: Git,
@@ -345,65 +350,67 @@ export async function readHistoryInput(
   ];
 
   const ranges = waitingRanges.filter((range) => range !== undefined);
-  // cat-file starts with the other git commands (forking later, from a larger heap, costs more):
-  // each stage's files are read, and its commits built, while the other stages' logs still run.
-  const objects = git.objectReader(fileImages);
-  try {
-    // The graph first: its walk over every commit is the longest git command here.
-    const [graph, logs, rangeChanges, remotes] = await Promise.all([
-      commitGraph(git, graphTips),
-      Promise.all(
-        config.stages.map(async (stage) => {
-          const rev = revOf(stage.branch);
-          const log = rev ? await firstParentLog(git, rev, stageDir(stage)) : [];
-          return { log, commits: stageCommits(log, new ImageCache(await objects.read(blobsOf(log)))) };
-        }),
-      ),
-      treeChanges(
-        git,
-        ranges.map((range) => [range.tip, range.source] as const),
-        clusters,
-      ),
-      remote ? remoteStates(git, config, remote, heads, tracking) : [],
-    ]);
-
-    const waitingCounts = waitingRanges.map((range) => range && commitsOnlyIn(graph, range.source, range.tip));
-    const mainCommits = mainLines.map((branch) => [branch, firstParentLine(graph, tipOf(branch)!)] as const);
-    // The source's files for a stage: the stage's own at its tip (replayed from its log), changed as far as the source.
-    const waitingFiles = config.stages.map((stage, index) => {
+  // Every git command starts at once, the graph first (its walk over every commit is the longest);
+  // each stage's files are read, and its commits built, as soon as its log is in.
+  const graphRead = commitGraph(git, graphTips);
+  const rangeChanges = treeChanges(
+    git,
+    ranges.map((range) => [range.tip, range.source] as const),
+    clusters,
+  );
+  const remotesRead = remote ? remoteStates(git, config, remote, heads, tracking) : Promise.resolve([]);
+  const stagesRead = Promise.all(
+    config.stages.map(async (stage, index) => {
+      const rev = revOf(stage.branch);
+      const log = rev ? await firstParentLog(git, rev, stageDir(stage)) : [];
       const range = waitingRanges[index];
-      if (!range) return undefined;
-      const files = new Map<string, string>();
-      for (const raw of logs[index]!.log) applyChanges(files, raw.files);
-      const dir = stageDir(stage);
-      applyChanges(
-        files,
-        rangeChanges[ranges.indexOf(range)]!.filter(([path]) => path.startsWith(dir)),
-      );
-      // In the tree's order (git sorts by path): where two files name a service, the later one's image wins.
-      return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    });
-    const cache = new ImageCache(await objects.read(waitingFiles.flatMap((files) => [...(files?.values() ?? [])])));
+      const waiting = range && waitingFiles(log, (await rangeChanges)[ranges.indexOf(range)]!, stageDir(stage));
+      const images = new ImageCache(await git.readObjects([...blobsOf(log), ...(waiting?.values() ?? [])], fileImages));
+      return { log, commits: stageCommits(log, images), waitingImages: waiting && images.imagesOf(waiting) };
+    }),
+  );
+  const [graph, reads, remotes] = await Promise.all([graphRead, stagesRead, remotesRead, rangeChanges]);
 
-    const stages: StageLog[] = config.stages.map((stage, index) => {
-      const files = waitingFiles[index];
-      const count = waitingCounts[index];
-      return {
-        stage: stage.name,
-        branch: stage.branch,
-        promotedFrom: stage.promotedFrom,
-        commits: logs[index]!.commits,
-        waiting: files && count !== undefined ? { images: cache.imagesOf(files), commits: count } : undefined,
-      };
-    });
-    const sourceLines: Record<string, string[]> = Object.fromEntries(mainCommits);
-    config.stages.forEach((stage, index) => {
-      if (sourceBranches.includes(stage.branch)) sourceLines[stage.branch] = logs[index]!.log.map((raw) => raw.commit);
-    });
-    return { stages, sourceLines, remotes };
-  } finally {
-    await objects.close();
-  }
+  const stages: StageLog[] = config.stages.map((stage, index) => {
+    const range = waitingRanges[index];
+    const { commits, waitingImages } = reads[index]!;
+    return {
+      stage: stage.name,
+      branch: stage.branch,
+      promotedFrom: stage.promotedFrom,
+      commits,
+      waiting:
+        range && waitingImages
+          ? { images: waitingImages, commits: commitsOnlyIn(graph, range.source, range.tip) }
+          : undefined,
+    };
+  });
+  const sourceLines: Record<string, string[]> = Object.fromEntries(
+    mainLines.map((branch) => [branch, firstParentLine(graph, tipOf(branch)!)]),
+  );
+  config.stages.forEach((stage, index) => {
+    if (sourceBranches.includes(stage.branch)) sourceLines[stage.branch] = reads[index]!.log.map((raw) => raw.commit);
+  });
+  return { stages, sourceLines, remotes };
+}
+
+/**
+ * The files a stage would get from its source: its own at its tip (replayed from its log), changed
+ * as far as the source (`changes` below the clusters folder), in the tree's order (git sorts by
+ * path): where two files name a service, the later one's image wins.
+ */
+function waitingFiles(
+  log: readonly RawCommit[],
+  changes: readonly (readonly [string, string | undefined])[],
+  dir: string,
+): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const raw of log) applyChanges(files, raw.files);
+  applyChanges(
+    files,
+    changes.filter(([path]) => path.startsWith(dir)),
+  );
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** What the clone saw of each stage branch's remote-tracking branch: divergence, forced updates, pushes. */

@@ -36,13 +36,25 @@ function deploymentImage(object: KubeObject): [string, string] | undefined {
 
 const plainScalar = /^[^\s'"{}[\]&*!|>%@`#,]+$/;
 
+const imageLine = /[ ]{8,}(?:- )?image: (.+)/y;
+
+/** The first `image: …` line indented as a container's (found by its key, not a scan of every line). */
+function containerImage(document: string): string | undefined {
+  for (let at = document.indexOf("image: "); at >= 0; at = document.indexOf("image: ", at + 1)) {
+    imageLine.lastIndex = document.lastIndexOf("\n", at) + 1;
+    const match = imageLine.exec(document);
+    if (match) return match[1]!.trim();
+  }
+  return undefined;
+}
+
 /**
  * Reads a Deployment document in the block layout `generate` writes (name under metadata, first
  * `image:` of the containers) without a full YAML parse; anything else returns undefined.
  */
 function scanDeployment(document: string): [string, string] | undefined {
   const name = /^metadata:\n(?:[ ]{2}.*\n)*?[ ]{2}name: (.+)$/m.exec(document)?.[1]?.trim();
-  const image = /^[ ]{8,}(?:- )?image: (.+)$/m.exec(document)?.[1]?.trim();
+  const image = containerImage(document);
   if (!name || !image || !plainScalar.test(name) || !plainScalar.test(image)) return undefined;
   return [serviceName(name), image];
 }

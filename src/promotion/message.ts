@@ -98,15 +98,21 @@ export function withTrailer(message: string, key: string, value: string): string
   return `${message.trimEnd()}\n\n${key}: ${value}\n`;
 }
 
-const trailerLine = /^([A-Za-z0-9-]+):\s*(.*)$/;
+const trailerKey = /^[A-Za-z0-9-]+$/;
 
 /** Parses the `Key: value` lines git prints for `%(trailers:only,unfold)`. */
 export function parseTrailerLines(text: string): Trailers {
   const trailers: (readonly [string, string])[] = [];
-  // One pass, no intermediate arrays: history parses every commit's trailers.
-  for (const line of text.split("\n")) {
-    const match = trailerLine.exec(line);
-    if (match) trailers.push([match[1]!, match[2]!.trim()]);
+  // Line by line in place, no intermediate arrays: history parses every commit's trailers.
+  for (let start = 0; start < text.length;) {
+    const newline = text.indexOf("\n", start);
+    const end = newline < 0 ? text.length : newline;
+    const colon = text.indexOf(":", start);
+    if (colon > start && colon < end) {
+      const key = text.slice(start, colon);
+      if (trailerKey.test(key)) trailers.push([key, text.slice(colon + 1, end).trim()]);
+    }
+    start = end + 1;
   }
   return trailers;
 }

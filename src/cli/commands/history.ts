@@ -51,10 +51,13 @@ Examples:
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
       const { loadProjectConfig } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
+      const git = new Git(context.run, root);
+      // git looks for the remote while the configuration is read.
+      const remoteLookup = remoteFor(git);
+      remoteLookup.catch(() => undefined);
       const { config } = loadProjectConfig(diskFiles(root));
       if (options.stage) findStage(config, options.stage);
-      const git = new Git(context.run, root);
-      const remote = await remoteFor(git);
+      const remote = await remoteLookup;
       if (remote && options.fetch) {
         progress(context, `fetching ${remote}…`);
         await fetchRemote(git, remote);

@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +34,27 @@ export function toolsCacheDir(env: Context["env"]): string {
   );
 }
 
+/**
+ * A digest of a Go module folder's own files (go.mod, go.sum, its .go files): a wrapper module
+ * whose code changed is built anew, though the version it pins did not.
+ */
+export function moduleDigest(dir: string): string {
+  const hash = createHash("sha256");
+  for (const name of readdirSync(dir).sort())
+    if (name === "go.mod" || name === "go.sum" || name.endsWith(".go"))
+      hash.update(`${name}\n${readFileSync(join(dir, name), "utf8")}\0`);
+  return hash.digest("hex").slice(0, 12);
+}
+
+const wrapperDigests = new Map<string, string>();
+
+/** Where a tool's build is kept: per tool and version, and for a wrapper module per its sources. */
 export function cachedBinary(env: Context["env"], tool: GoTool): string {
-  return join(toolsCacheDir(env), `${tool.name}-${tool.version}`, tool.name);
+  let build = tool.version;
+  if (tool.wrapperModule) {
+    const digest = wrapperDigests.get(tool.wrapperModule) ?? moduleDigest(join(packageRoot, tool.wrapperModule));
+    wrapperDigests.set(tool.wrapperModule, digest);
+    build = `${tool.version}-${digest}`;
+  }
+  return join(toolsCacheDir(env), `${tool.name}-${build}`, tool.name);
 }

@@ -20,6 +20,7 @@ import {
 } from "./finding.ts";
 import { parityFindings, parityRule } from "./parity.ts";
 import { stageRules } from "./rules/index.ts";
+import { kustomizeBuildRule } from "./rules/kustomize-build.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
 import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
 import type { KustomizeOutput } from "./kustomized.ts";
@@ -107,7 +108,6 @@ function stageInput(
   rendered: RenderedStage,
   unchanged: readonly string[],
   positions: PositionCache,
-  kustomized: KustomizeOutput | undefined,
 ): StageInput {
   const same = new Set(unchanged);
   const objects = new Map(
@@ -123,7 +123,6 @@ function stageInput(
     valuesSources: model.valuesSources,
     dir: rendered.dir,
     ...folder,
-    ...(kustomized ? { kustomized } : {}),
   };
 }
 
@@ -140,47 +139,65 @@ function schemaTools(set: SchemaSet): { index: SchemaIndex; validator: SchemaVal
   return tools;
 }
 
-function stageFindings(schemas: SchemaSet, model: StageModel, stage: StageInput): Finding[] {
+/** A stage's findings: all but the comparison with kustomize's build, which `compared` adds in its place. */
+interface StageFindings {
+  stage: string;
+  /** Schema and rule findings, then the waivers' (the comparison goes between them). */
+  checked: Finding[];
+  waivers: Finding[];
+  /** The kustomize-build rule's findings on the stage's build (none without one). */
+  compared: (kustomized: KustomizeOutput | undefined) => Finding[];
+}
+
+function stageFindings(schemas: SchemaSet, model: StageModel, stage: StageInput, comparing: boolean): StageFindings {
   const { index, validator } = schemaTools(
     withCrdObjects(
       schemas,
       stage.objects.map((item) => item.object),
     ),
   );
-  const rules = stageRules(index);
   const known = new Set(allRules(index).map((rule) => rule.id));
+  const owner = owningService(model);
+  const waived = (found: { finding: Finding; item?: ManifestObject }[]): Finding[] =>
+    found.map(({ finding, item }) => {
+      const service = owner(item);
+      const waiver = service
+        ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule)
+        : undefined;
+      return waiver ? { ...finding, waived: waiver.reason } : finding;
+    });
   const found: { finding: Finding; item?: ManifestObject }[] = [];
   for (const item of stage.objects) {
     for (const { rule, finding } of validator.check(item))
       found.push({ finding: located(rule, model.stage.name, finding), item });
   }
-  for (const rule of rules) found.push(...runRule(rule, stage));
+  for (const rule of stageRules(index)) if (rule !== kustomizeBuildRule) found.push(...runRule(rule, stage));
+  const waivers: Finding[] = [];
   for (const [name, service] of Object.entries(model.values.services)) {
     service.waivers.forEach((waiver, index) => {
       if (known.has(waiver.rule)) return;
       const where = locateInLayers(stage.valuesSources, ["services", name, "waivers", index, "rule"]);
-      found.push({
-        finding: {
-          rule: waiverRule.id,
-          category: waiverRule.category,
-          severity: waiverRule.severity,
-          stage: model.stage.name,
-          ...(where ? { file: where.file, line: where.line, column: where.column } : {}),
-          path: `services.${name}.waivers`,
-          message: `no rule '${waiver.rule}' to waive`,
-          hint: waiverRule.hint,
-        },
+      waivers.push({
+        rule: waiverRule.id,
+        category: waiverRule.category,
+        severity: waiverRule.severity,
+        stage: model.stage.name,
+        ...(where ? { file: where.file, line: where.line, column: where.column } : {}),
+        path: `services.${name}.waivers`,
+        message: `no rule '${waiver.rule}' to waive`,
+        hint: waiverRule.hint,
       });
     });
   }
-  const owner = owningService(model);
-  return found.map(({ finding, item }) => {
-    const service = owner(item);
-    const waiver = service
-      ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule)
-      : undefined;
-    return waiver ? { ...finding, waived: waiver.reason } : finding;
-  });
+  return {
+    stage: model.stage.name,
+    checked: waived(found),
+    waivers,
+    // Only a comparison to come keeps the stage's objects (a large check lets each stage go when done).
+    compared: comparing
+      ? (kustomized) => (kustomized ? waived(runRule(kustomizeBuildRule, { ...stage, kustomized })) : [])
+      : () => [],
+  };
 }
 
 /** A file of a stage's folders (clusters/<stage>/, its compose bundle) that is not what the values render. */
@@ -212,7 +229,7 @@ export function checkRepository(
   return checkRendered(repository, renderProject(repository), schemas, only, kustomized);
 }
 
-/** checkRepository given the repository's rendering (`renderProject` of it), made while kustomize builds. */
+/** checkRepository given the repository's rendering (`renderProject` of it). */
 export function checkRendered(
   repository: SourceFiles,
   rendering: RenderedProject,
@@ -220,6 +237,20 @@ export function checkRendered(
   only: readonly string[] = [],
   kustomized?: ReadonlyMap<string, KustomizeOutput>,
 ): CheckReport {
+  return prepareCheck(repository, rendering, schemas, only, kustomized !== undefined)(kustomized);
+}
+
+/**
+ * checkRendered in two steps: everything but the comparison with kustomize's builds now (while
+ * kustomize still builds), then the report, given the builds when `comparing`.
+ */
+export function prepareCheck(
+  repository: SourceFiles,
+  rendering: RenderedProject,
+  schemas: SchemaSet,
+  only: readonly string[],
+  comparing: boolean,
+): (kustomized?: ReadonlyMap<string, KustomizeOutput>) => CheckReport {
   const { project, stages, bundles } = rendering;
   const { config } = project;
   for (const name of only) findStage(config, name);
@@ -231,7 +262,7 @@ export function checkRendered(
   const bundleWritten: Finding[] = [];
   const leftOver: { stage: string; path: string }[] = [];
   const bundleLeftOver: { stage: string; path: string }[] = [];
-  const found: Finding[] = [];
+  const found: StageFindings[] = [];
   let objects = 0;
   const parityInput = [];
   const positions: PositionCache = new WeakMap();
@@ -258,24 +289,32 @@ export function checkRendered(
         );
       for (const file of plan.removals) removals.push({ stage: name, path: file.path });
     }
-    const stage = stageInput(files, model, rendered, folderPlan.unchanged, positions, kustomized?.get(name));
+    const stage = stageInput(files, model, rendered, folderPlan.unchanged, positions);
     objects += stage.objects.length;
-    found.push(...stageFindings(schemas, model, stage));
+    found.push(stageFindings(schemas, model, stage, comparing));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });
   }
-  found.push(...parityFindings(parityInput, config.stageSpecificKeys));
+  const parity = parityFindings(parityInput, config.stageSpecificKeys);
   const removed = [...leftOver.sort(byPath), ...bundleLeftOver.sort(byPath)].map((file) =>
     staleFinding(file.stage, file.path, "generated earlier but no longer rendered"),
   );
   const names = checked.map(({ model }) => model.stage.name);
-  return {
+  return (kustomized) => ({
     stages: names,
     objects,
     kustomized: names.filter((name) => kustomized?.has(name)),
-    findings: [...written, ...bundleWritten, ...removed, ...found].flatMap(
-      (finding) => applySeverity(finding, config.check.severity) ?? [],
-    ),
-  };
+    findings: [
+      ...written,
+      ...bundleWritten,
+      ...removed,
+      ...found.flatMap((stage) => [
+        ...stage.checked,
+        ...stage.compared(kustomized?.get(stage.stage)),
+        ...stage.waivers,
+      ]),
+      ...parity,
+    ].flatMap((finding) => applySeverity(finding, config.check.severity) ?? []),
+  });
 }
 
 export function errorCount(report: CheckReport): number {

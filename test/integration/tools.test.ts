@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -8,6 +8,7 @@ import type { Jore4FluxError } from "../../src/errors.ts";
 import { goTool, goTools, toolModule } from "../../src/tools/catalog.ts";
 import { buildBatches, installTools } from "../../src/tools/install.ts";
 import { locateTool } from "../../src/tools/locate.ts";
+import { cachedBinary, moduleDigest } from "../../src/tools/paths.ts";
 import { runCli, testContext } from "../support/cli.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
 
@@ -22,6 +23,30 @@ describe("pinned tools", () => {
         `${tool.name} in ${tool.wrapperModule}`,
       );
     }
+  });
+
+  it("keeps a wrapper module's build per its sources: changed code is built anew, a README change is not", () => {
+    const dir = mkdtempSync(join(tmpdir(), "jore4-flux-wrapper-"));
+    try {
+      writeFileSync(join(dir, "go.mod"), "module example\n");
+      writeFileSync(join(dir, "main.go"), "package main\n");
+      const first = moduleDigest(dir);
+      writeFileSync(join(dir, "README.md"), "notes\n");
+      assert.equal(moduleDigest(dir), first);
+      writeFileSync(join(dir, "main.go"), "package main\n\nfunc main() {}\n");
+      assert.notEqual(moduleDigest(dir), first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const wrapper = goTool("kustomize-json")!;
+    assert.equal(
+      cachedBinary({ JORE4_FLUX_TOOLS_CACHE: "/cache" }, wrapper),
+      `/cache/kustomize-json-${wrapper.version}-${moduleDigest(join(repoRoot, wrapper.wrapperModule!))}/kustomize-json`,
+    );
+    assert.equal(
+      cachedBinary({ JORE4_FLUX_TOOLS_CACHE: "/cache" }, goTool("kustomize")!),
+      "/cache/kustomize-v5.8.1/kustomize",
+    );
   });
 
   it("builds the tools of one wrapper module together, every other tool on its own", () => {

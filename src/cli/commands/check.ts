@@ -29,15 +29,14 @@ export function checkCommand(context: Context): CommandUnknownOpts {
     )
     .action(async (stages, options, command) => {
       const { diskFiles } = await import("../../io/source-files.ts");
-      const { allRules, checkRendered, errorCount } = await import("../../validate/check.ts");
-      const { renderProject } = await import("../../generate/render-project.ts");
       const { kustomizeStages } = await import("../../validate/kustomized.ts");
       const { kustomizeBuildRule } = await import("../../validate/rules/kustomize-build.ts");
       const { loadProjectConfig } = await import("../../values/load.ts");
-      const { formatReport, formatRules, summarize } = await import("../../validate/report.ts");
-      const { loadStoredSchemas, SchemaIndex } = await import("../../validate/schema-store.ts");
       const root = repositoryRoot(context, command);
       if (options.rules) {
+        const { allRules } = await import("../../validate/check.ts");
+        const { formatRules } = await import("../../validate/report.ts");
+        const { loadStoredSchemas, SchemaIndex } = await import("../../validate/schema-store.ts");
         const rules = allRules(new SchemaIndex(loadStoredSchemas()));
         if (options.json) printJson(context, rules);
         else print(context, formatRules(rules));
@@ -51,16 +50,20 @@ export function checkCommand(context: Context): CommandUnknownOpts {
           .filter((stage) => stages.length === 0 || stages.includes(stage.name))
           .map((stage) => [stage.name, `${config.paths.clusters}/${stage.name}`]),
       );
-      // kustomize builds on another core while this process renders.
+      // kustomize builds on another core while this process loads the rest, renders and checks.
       const building = compare ? kustomizeStages(context, root, dirs) : undefined;
       // Awaited below; a render error thrown first must not leave the builds' failure unhandled.
       building?.catch(() => undefined);
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
+      const { errorCount, prepareCheck } = await import("../../validate/check.ts");
+      const { renderProject } = await import("../../generate/render-project.ts");
+      const { formatReport, summarize } = await import("../../validate/report.ts");
+      const { loadStoredSchemas } = await import("../../validate/schema-store.ts");
       const schemas = loadStoredSchemas();
       const rendering = renderProject(repository);
-      const kustomized = await building;
-      const report = checkRendered(repository, rendering, schemas, stages, kustomized);
+      const finish = prepareCheck(repository, rendering, schemas, stages, building !== undefined);
+      const report = finish(await building);
       if (options.json) printJson(context, { ...summarize(report), ...report });
       else print(context, formatReport(report));
       const errors = errorCount(report);

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { invalidInput } from "../errors.ts";
@@ -161,15 +161,27 @@ function answer(files: SourceFiles, question: FileQuestion): Answer {
   return "listFiles" in question ? files.listFiles(question.listFiles) : files.listDirs(question.listDirs);
 }
 
+/** Adds a question and its answer to a digest: a text as its length and itself (no escaped copy of it). */
+function hashAnswer(hash: Hash, question: FileQuestion, answer: Answer): void {
+  hash.update(`${JSON.stringify(question)}\n`);
+  if (typeof answer === "string") hash.update(`${answer.length}\n`).update(answer);
+  else hash.update(`${JSON.stringify(answer ?? null)}\n`);
+}
+
 function digestOf(answered: Iterable<readonly [FileQuestion, Answer]>): string {
   const hash = createHash("sha256");
-  for (const [question, text] of answered) hash.update(`${JSON.stringify([question, text ?? null])}\n`);
+  for (const [question, text] of answered) hashAnswer(hash, question, text);
   return hash.digest("hex");
 }
 
-/** A digest of the answers `files` gives to `questions` now, asked in order (throws as reading does). */
+/**
+ * A digest of the answers `files` gives to `questions` now, asked in order (throws as reading
+ * does); each answer is hashed as it comes and let go.
+ */
 export function answersDigest(files: SourceFiles, questions: readonly FileQuestion[]): string {
-  return digestOf(questions.map((question) => [question, answer(files, question)] as const));
+  const hash = createHash("sha256");
+  for (const question of questions) hashAnswer(hash, question, answer(files, question));
+  return hash.digest("hex");
 }
 
 /**

@@ -1,6 +1,6 @@
 import { findStage } from "../config/project.ts";
 import { bundleDir } from "../compose/bundle.ts";
-import { planGenerate } from "../generate/plan.ts";
+import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject, type RenderedProject } from "../generate/render-project.ts";
 import { filesBelow, readOnce, type SourceFiles } from "../io/source-files.ts";
 import { objectId } from "../kube/object.ts";
@@ -215,6 +215,9 @@ function staleFinding(stage: string, path: string, message: string): Finding {
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
 
+/** The plan of generated files known to be what the values render. */
+const upToDatePlan = (unchanged: string[]): GeneratePlan => ({ writes: [], removals: [], unchanged, foreign: [] });
+
 /**
  * Loads, renders and checks a repository given as files (disk or memory), the named stages or all.
  * One stage at a time, start to finish: its files are read (once), compared with its rendering and
@@ -237,7 +240,19 @@ export function checkRendered(
   only: readonly string[] = [],
   kustomized?: ReadonlyMap<string, KustomizeOutput>,
 ): CheckReport {
-  return prepareCheck(repository, rendering, schemas, only, kustomized !== undefined)(kustomized);
+  return prepareCheck(repository, rendering, schemas, { only, comparing: kustomized !== undefined })(kustomized);
+}
+
+export interface CheckOptions {
+  /** The stages to check (default: all). */
+  only?: readonly string[];
+  /** Whether the report will be given kustomize's builds to compare with. */
+  comparing: boolean;
+  /**
+   * Known up to date (`generate --check`'s standing answer, check-memo.ts): every generated file
+   * is what the values render, so none is read and compared again.
+   */
+  upToDate?: boolean;
 }
 
 /**
@@ -248,8 +263,7 @@ export function prepareCheck(
   repository: SourceFiles,
   rendering: RenderedProject,
   schemas: SchemaSet,
-  only: readonly string[],
-  comparing: boolean,
+  { only = [], comparing, upToDate = false }: CheckOptions,
 ): (kustomized?: ReadonlyMap<string, KustomizeOutput>) => CheckReport {
   const { project, stages, bundles } = rendering;
   const { config } = project;
@@ -271,8 +285,10 @@ export function prepareCheck(
     const files = readOnce(repository);
     const dir = bundleDir(config, name);
     const bundle = bundles.filter((candidate) => candidate.dir === dir);
-    const folderPlan = planGenerate([rendered], filesBelow(files, rendered.dir));
-    const bundlePlan = planGenerate([], filesBelow(files, dir), bundle);
+    const folderPlan = upToDate
+      ? upToDatePlan(rendered.files.map((file) => `${rendered.dir}/${file.name}`))
+      : planGenerate([rendered], filesBelow(files, rendered.dir));
+    const bundlePlan = upToDate ? upToDatePlan([]) : planGenerate([], filesBelow(files, dir), bundle);
     for (const [plan, writes, removals] of [
       [folderPlan, written, leftOver],
       [bundlePlan, bundleWritten, bundleLeftOver],

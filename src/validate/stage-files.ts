@@ -40,16 +40,18 @@ export type PositionCache = WeakMap<KubeObject, Map<string, { line: number; colu
 /**
  * The objects of one file. When the file is byte for byte what was just rendered (`rendered`),
  * the rendered objects are taken as they are and a finding's line is counted from how they are
- * written, no YAML parsed; otherwise the file is parsed now (malformed YAML: an input error
- * naming the line).
+ * written, no YAML parsed (and the file read only then); otherwise the file is read and parsed now
+ * (malformed YAML: an input error naming the line).
  */
 function fileObjects(
   file: string,
-  fileText: string,
+  read: () => string,
   rendered: readonly KubeObject[] | undefined,
   positions: PositionCache,
 ): ManifestObject[] {
-  if (!rendered) return parseYamlStream(file, fileText).map((source) => parsedObject(file, source));
+  if (!rendered) return parseYamlStream(file, read()).map((source) => parsedObject(file, source));
+  let fileText: string | undefined;
+  const text = () => (fileText ??= read());
   let starts: number[] | undefined;
   let parsed: YamlSource[] | undefined;
   return rendered.map((object, index) => ({
@@ -61,8 +63,8 @@ function fileObjects(
       if (!byPath.has(key)) byPath.set(key, kubernetesYamlPosition(object, path));
       const at = byPath.get(key);
       // An object yaml wrote whole (kubernetesYaml's fallback) is located in the parsed file.
-      if (!at) return locatePath((parsed ??= parseYamlStream(file, fileText))[index]!, path).location;
-      return { file, line: (starts ??= documentLines(fileText))[index]! - 1 + at.line, column: at.column };
+      if (!at) return locatePath((parsed ??= parseYamlStream(file, text()))[index]!, path).location;
+      return { file, line: (starts ??= documentLines(text()))[index]! - 1 + at.line, column: at.column };
     },
   }));
 }
@@ -79,7 +81,7 @@ export function readStageFolder(
   let kustomization: ManifestObject | undefined;
   for (const name of fileNames.filter((file) => /\.ya?ml$/.test(file))) {
     const file = `${dir}/${name}`;
-    for (const item of fileObjects(file, files.read(file) ?? "", rendered.get(file), positions)) {
+    for (const item of fileObjects(file, () => files.read(file) ?? "", rendered.get(file), positions)) {
       if (name === kustomizationFileName) kustomization = item;
       else objects.push(item);
     }

@@ -86,3 +86,35 @@ describe("generate --check: the last up-to-date answer, kept per build", () => {
       assert.doesNotMatch(result.stderr, /1 unchanged/);
     });
 });
+
+describe("check: generate --check's standing answer spares comparing the generated files again", () => {
+  let repo: ReturnType<typeof temporaryRepo>;
+  const build = "test-build-check";
+  const run = (args: string[], options: { build?: string } = { build }) => runCli(repo.dir, args, {}, options);
+  beforeEach(() => (repo = temporaryRepo()));
+  afterEach(() => {
+    rmSync(upToDateRecordFile(repo.dir), { force: true });
+    repo.cleanup();
+  });
+
+  it("uses it while it stands, with the same report; a hand edit makes check compare and find it", async () => {
+    const compared = await run(["check", "--no-kustomize", "--json"], {});
+    assert.equal((await run(["generate", "--check"])).exitCode, 0);
+    const trusted = await run(["check", "--no-kustomize", "--json"]);
+    assert.match(trusted.stderr, /clusters\/ is up to date: generate --check's last answer stands/);
+    assert.equal(trusted.exitCode, compared.exitCode, trusted.stderr);
+    assert.deepEqual(JSON.parse(trusted.stdout), JSON.parse(compared.stdout));
+
+    appendFileSync(join(repo.dir, "clusters/dev/jore4-ui.yaml"), "# edited\n");
+    const edited = await run(["check", "--no-kustomize", "--json"]);
+    assert.doesNotMatch(edited.stderr, /last answer stands/);
+    assert.equal(edited.exitCode, 1);
+    const stale = (JSON.parse(edited.stdout) as { findings: { rule: string; file?: string }[] }).findings.filter(
+      (finding) => finding.rule === "generated-up-to-date",
+    );
+    assert.deepEqual(
+      stale.map((finding) => finding.file),
+      ["clusters/dev/jore4-ui.yaml"],
+    );
+  });
+});

@@ -216,6 +216,36 @@ describe("reference checks", () => {
     );
     assertOne(findings(serviceSelector, stage), "service-selector", "Service/ns/jore4-api", "spec.selector");
   });
+  it("service-selector: every label of the selector, in the Service's namespace", () => {
+    const withTier = (objects: KubeObject[]) => {
+      const template = byKind(objects, "Deployment").spec.template;
+      template.metadata.labels = { ...template.metadata.labels, tier: "web" };
+      return objects;
+    };
+    const selecting = (selector: Record<string, string>, namespace = "ns") =>
+      stageOf(
+        mutate((objects) => {
+          withTier(objects);
+          const service = byKind(objects, "Service", "jore4-api");
+          service.spec.selector = selector;
+          service.metadata.namespace = namespace;
+        }),
+      );
+    assert.deepEqual(findings(serviceSelector, selecting({ app: "jore4-api", tier: "web" })), []);
+    assert.deepEqual(findings(serviceSelector, selecting({ tier: "web", app: "jore4-api" })), []);
+    assertOne(
+      findings(serviceSelector, selecting({ app: "jore4-api", tier: "db" })),
+      "service-selector",
+      "Service/ns/jore4-api",
+      "spec.selector",
+    );
+    assertOne(
+      findings(serviceSelector, selecting({ app: "jore4-api" }, "other")),
+      "service-selector",
+      "Service/other/jore4-api",
+      "spec.selector",
+    );
+  });
   it("pod-references: a missing ConfigMap", () => {
     const stage = stageOf(
       mutate(

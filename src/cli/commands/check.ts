@@ -60,9 +60,18 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       const { renderProject } = await import("../../generate/render-project.ts");
       const { formatReport, summarize } = await import("../../validate/report.ts");
       const { loadStoredSchemas } = await import("../../validate/schema-store.ts");
+      const { standingUpToDate } = await import("../../generate/check-memo.ts");
       const schemas = loadStoredSchemas();
       const rendering = renderProject(repository);
-      const finish = prepareCheck(repository, rendering, schemas, stages, building !== undefined);
+      // generate --check's standing answer (same build, same files read): nothing is stale, so
+      // the generated files are not written out again to compare.
+      const upToDate = context.build !== undefined && standingUpToDate(root, context.build) !== undefined;
+      if (upToDate) progress(context, `${config.paths.clusters}/ is up to date: generate --check's last answer stands`);
+      const finish = prepareCheck(repository, rendering, schemas, {
+        only: stages,
+        comparing: building !== undefined,
+        upToDate,
+      });
       const report = finish(await building);
       if (options.json) printJson(context, { ...summarize(report), ...report });
       else print(context, formatReport(report));

@@ -99,8 +99,21 @@ export function containers(template: PodTemplate): { container: Container; path:
   return [...list("containers"), ...list("initContainers")];
 }
 
-export function objectsOfKind(objects: readonly ManifestObject[], kind: string): ManifestObject[] {
-  return objects.filter((item) => item.object.kind === kind);
+/** Each stage's objects by kind, grouped once for the many rules that ask (in the stage's order). */
+const kindIndexes = new WeakMap<readonly ManifestObject[], Map<string, ManifestObject[]>>();
+
+export function objectsOfKind(objects: readonly ManifestObject[], kind: string): readonly ManifestObject[] {
+  let index = kindIndexes.get(objects);
+  if (!index) {
+    index = new Map();
+    for (const item of objects) {
+      const found = index.get(item.object.kind);
+      if (found) found.push(item);
+      else index.set(item.object.kind, [item]);
+    }
+    kindIndexes.set(objects, index);
+  }
+  return index.get(kind) ?? [];
 }
 
 type NameIndex = Map<unknown, Map<unknown, Map<unknown, ManifestObject>>>;

@@ -1,6 +1,18 @@
 import { isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { invalidInput } from "../errors.ts";
 
@@ -109,10 +121,24 @@ export function diskFiles(root: string): SourceFiles {
   return {
     read: (path) => {
       const full = join(root, path);
-      const entry = status(lstatSync, full);
-      const isLink = entry?.isSymbolicLink() ?? false;
-      const isFile = isLink ? status(statSync, full)?.isFile() : entry?.isFile();
-      return isFile ? utf8Text(path, readFileSync(inside(path, full, isLink))) : undefined;
+      // Opened without following a link (a link is looked at apart): one system call fewer per
+      // file than a status first, and check reads thousands. Non-blocking: a FIFO is no file.
+      let fd: number;
+      try {
+        fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+        if (code !== "ELOOP") throw error;
+        return status(statSync, full)?.isFile() ? utf8Text(path, readFileSync(inside(path, full, true))) : undefined;
+      }
+      try {
+        if (!fstatSync(fd).isFile()) return undefined;
+        inside(path, full, false);
+        return utf8Text(path, readFileSync(fd));
+      } finally {
+        closeSync(fd);
+      }
     },
     listFiles: (dir) => kindOf(dir, false),
     listDirs: (dir) => kindOf(dir, true),

@@ -5,7 +5,6 @@ import {
   constants,
   existsSync,
   fstatSync,
-  lstatSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -79,7 +78,7 @@ export function utf8Text(file: string, bytes: Buffer): string {
 }
 
 /** A path's file status, undefined where existsSync would say false. */
-function status(stat: typeof lstatSync, full: string): Stats | undefined {
+function status(stat: typeof statSync, full: string): Stats | undefined {
   try {
     return stat(full, { throwIfNoEntry: false });
   } catch {

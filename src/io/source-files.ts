@@ -8,6 +8,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   realpathSync,
   statSync,
   type Stats,
@@ -78,6 +79,21 @@ export function utf8Text(file: string, bytes: Buffer): string {
 }
 
 /** A path's file status, undefined where existsSync would say false. */
+/**
+ * An open regular file's bytes, `size` of them expected: one read asks for a byte more, and a
+ * shorter read is the end (a regular file's reads are short only there); a file that grew is read on.
+ */
+function readAll(fd: number, size: number): Buffer {
+  let bytes = Buffer.allocUnsafe(size + 1);
+  let length = 0;
+  for (;;) {
+    const read = readSync(fd, bytes, length, bytes.length - length, null);
+    length += read;
+    if (read === 0 || length < bytes.length) return bytes.subarray(0, length);
+    bytes = Buffer.concat([bytes, Buffer.allocUnsafe(bytes.length)]);
+  }
+}
+
 function status(stat: typeof statSync, full: string): Stats | undefined {
   try {
     return stat(full, { throwIfNoEntry: false });
@@ -132,9 +148,10 @@ export function diskFiles(root: string): SourceFiles {
         return status(statSync, full)?.isFile() ? utf8Text(path, readFileSync(inside(path, full, true))) : undefined;
       }
       try {
-        if (!fstatSync(fd).isFile()) return undefined;
+        const stats = fstatSync(fd);
+        if (!stats.isFile()) return undefined;
         inside(path, full, false);
-        return utf8Text(path, readFileSync(fd));
+        return utf8Text(path, readAll(fd, stats.size));
       } finally {
         closeSync(fd);
       }

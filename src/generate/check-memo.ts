@@ -31,11 +31,19 @@ const recordName = (root: string) =>
 /** Where a repository's record is kept. */
 export const upToDateRecordFile = (root: string) => join(recordsDir, recordName(root));
 
-/** The unchanged and foreign files of the last up-to-date check, when it still stands; else undefined. */
-export function standingUpToDate(root: string, build: string): { unchanged: string[]; foreign: string[] } | undefined {
+/**
+ * The unchanged and foreign files of the last up-to-date check, when it still stands; else
+ * undefined. `onRead` sees each file as it is read again to tell (`check` counts its lines then).
+ */
+export function standingUpToDate(
+  root: string,
+  build: string,
+  onRead?: (path: string, text: string) => void,
+): { unchanged: string[]; foreign: string[] } | undefined {
   try {
     const record = JSON.parse(readFileSync(upToDateRecordFile(root), "utf8")) as UpToDateRecord;
-    if (record.build !== build || answersDigest(diskFiles(root), record.questions) !== record.digest) return undefined;
+    if (record.build !== build || answersDigest(diskFiles(root), record.questions, onRead) !== record.digest)
+      return undefined;
     return { unchanged: record.unchanged, foreign: record.foreign };
   } catch {
     return undefined; // no record, or a file that no longer reads: check for real

@@ -218,11 +218,19 @@ function digestOf(answered: Iterable<readonly [FileQuestion, Answer]>): string {
 
 /**
  * A digest of the answers `files` gives to `questions` now, asked in order (throws as reading
- * does); each answer is hashed as it comes and let go.
+ * does); each answer is hashed as it comes and let go, after `onRead` saw each file read.
  */
-export function answersDigest(files: SourceFiles, questions: readonly FileQuestion[]): string {
+export function answersDigest(
+  files: SourceFiles,
+  questions: readonly FileQuestion[],
+  onRead?: (path: string, text: string) => void,
+): string {
   const hash = createHash("sha256");
-  for (const question of questions) hashAnswer(hash, question, answer(files, question));
+  for (const question of questions) {
+    const answered = answer(files, question);
+    if (onRead && "read" in question && typeof answered === "string") onRead(question.read, answered);
+    hashAnswer(hash, question, answered);
+  }
   return hash.digest("hex");
 }
 

@@ -170,7 +170,18 @@ function directLines(value: unknown): string[] | undefined {
  */
 export function kubernetesYaml(value: unknown): string {
   const lines = directLines(value);
+  if (typeof value === "object" && value !== null) writtenDirectly.set(value, lines !== undefined);
   return lines ? `${lines.join("\n")}\n` : stringify(value, options);
+}
+
+/** Whether kubernetesYaml writes an object itself (not yaml whole), once known: a finding's position is counted only then. */
+const writtenDirectly = new WeakMap<object, boolean>();
+
+function isWrittenDirectly(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  let direct = writtenDirectly.get(value);
+  if (direct === undefined) writtenDirectly.set(value, (direct = directLines(value) !== undefined));
+  return direct;
 }
 
 /** How many lines written lines span (a multi-line scalar is one entry, with its newlines). */
@@ -190,7 +201,7 @@ export function kubernetesYamlPosition(
   value: unknown,
   path: readonly (string | number)[],
 ): { line: number; column: number } | undefined {
-  if (!directLines(value)) return undefined;
+  if (!isWrittenDirectly(value)) return undefined;
   // Where the current node's entries start: its first line, and the column of its keys or dashes.
   let line = 1;
   let column = 0;

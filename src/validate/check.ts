@@ -108,6 +108,7 @@ function stageInput(
   rendered: RenderedStage,
   unchanged: readonly string[],
   positions: PositionCache,
+  documentStarts: ReadonlyMap<string, readonly number[]> | undefined,
 ): StageInput {
   const same = new Set(unchanged);
   const objects = new Map(
@@ -115,7 +116,7 @@ function stageInput(
       .map((file) => [`${rendered.dir}/${file.name}`, file.objects] as const)
       .filter(([path]) => same.has(path)),
   );
-  const folder = readStageFolder(files, rendered.dir, objects, positions);
+  const folder = readStageFolder(files, rendered.dir, objects, positions, documentStarts);
   refuseNonObjects(folder);
   return {
     stage: model.stage,
@@ -250,9 +251,10 @@ export interface CheckOptions {
   comparing: boolean;
   /**
    * Known up to date (`generate --check`'s standing answer, check-memo.ts): every generated file
-   * is what the values render, so none is read and compared again.
+   * is what the values render, so none is compared again; with the first line of each document
+   * of the generated files (documentLines), counted as the answer was confirmed.
    */
-  upToDate?: boolean;
+  upToDate?: { documentStarts: ReadonlyMap<string, readonly number[]> };
 }
 
 /**
@@ -263,7 +265,7 @@ export function prepareCheck(
   repository: SourceFiles,
   rendering: RenderedProject,
   schemas: SchemaSet,
-  { only = [], comparing, upToDate = false }: CheckOptions,
+  { only = [], comparing, upToDate }: CheckOptions,
 ): (kustomized?: ReadonlyMap<string, KustomizeOutput>) => CheckReport {
   const { project, stages, bundles } = rendering;
   const { config } = project;
@@ -305,7 +307,7 @@ export function prepareCheck(
         );
       for (const file of plan.removals) removals.push({ stage: name, path: file.path });
     }
-    const stage = stageInput(files, model, rendered, folderPlan.unchanged, positions);
+    const stage = stageInput(files, model, rendered, folderPlan.unchanged, positions, upToDate?.documentStarts);
     objects += stage.objects.length;
     found.push(stageFindings(schemas, model, stage, comparing));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });

@@ -22,7 +22,7 @@ export function parsedObject(file: string, source: YamlSource): ManifestObject {
  * The first line of each document of a file as `generate` writes it: comment lines, then `---`
  * and one document each (no other line is `---`).
  */
-function documentLines(text: string): number[] {
+export function documentLines(text: string): number[] {
   const lines: number[] = [];
   let line = 1;
   for (let at = 0; at < text.length; line += 1) {
@@ -48,11 +48,12 @@ function fileObjects(
   read: () => string,
   rendered: readonly KubeObject[] | undefined,
   positions: PositionCache,
+  knownStarts: readonly number[] | undefined,
 ): ManifestObject[] {
   if (!rendered) return parseYamlStream(file, read()).map((source) => parsedObject(file, source));
   let fileText: string | undefined;
   const text = () => (fileText ??= read());
-  let starts: number[] | undefined;
+  let starts = knownStarts;
   let parsed: YamlSource[] | undefined;
   return rendered.map((object, index) => ({
     file,
@@ -69,19 +70,30 @@ function fileObjects(
   }));
 }
 
-/** Reads `clusters/<stage>/` as it is on disk. `rendered`: objects of the files known to equal their rendering. */
+/**
+ * Reads `clusters/<stage>/` as it is on disk. `rendered`: objects of the files known to equal
+ * their rendering; `starts`: the first line of each document of such files (documentLines), when
+ * counted already.
+ */
 export function readStageFolder(
   files: SourceFiles,
   dir: string,
   rendered: ReadonlyMap<string, readonly KubeObject[]> = new Map(),
   positions: PositionCache = new WeakMap(),
+  starts: ReadonlyMap<string, readonly number[]> = new Map(),
 ): StageFolder {
   const fileNames = files.listFiles(dir);
   const objects: ManifestObject[] = [];
   let kustomization: ManifestObject | undefined;
   for (const name of fileNames.filter((file) => /\.ya?ml$/.test(file))) {
     const file = `${dir}/${name}`;
-    for (const item of fileObjects(file, () => files.read(file) ?? "", rendered.get(file), positions)) {
+    for (const item of fileObjects(
+      file,
+      () => files.read(file) ?? "",
+      rendered.get(file),
+      positions,
+      starts.get(file),
+    )) {
       if (name === kustomizationFileName) kustomization = item;
       else objects.push(item);
     }

@@ -33,6 +33,7 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
           ],
         });
       } catch (error) {
+        // spawn throws at once for bad arguments: the output file must not stay open.
         if (outputFile !== undefined) closeSync(outputFile);
         throw error;
       }

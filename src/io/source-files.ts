@@ -78,7 +78,6 @@ export function utf8Text(file: string, bytes: Buffer): string {
   }
 }
 
-/** A path's file status, undefined where existsSync would say false. */
 /**
  * An open regular file's bytes, `size` of them expected: one read asks for a byte more, and a
  * shorter read is the end (a regular file's reads are short only there); a file that grew is read on.
@@ -94,6 +93,7 @@ function readAll(fd: number, size: number): Buffer {
   }
 }
 
+/** A path's file status, undefined where existsSync would say false. */
 function status(stat: typeof statSync, full: string): Stats | undefined {
   try {
     return stat(full, { throwIfNoEntry: false });

@@ -125,7 +125,7 @@ function fileImages(text: string): FileImages {
 
 const noImages: FileImages = { images: {}, services: [] };
 
-/** Images per blob, each blob parsed once (as git reads it) however many commits and stages share it. */
+/** Images per blob of a stage, each blob parsed once however many of its commits share it. */
 class ImageCache {
   constructor(private readonly parsed: ReadonlyMap<string, FileImages>) {}
 

@@ -45,8 +45,8 @@ export interface RunOptions {
   /**
    * Standard output through an unlinked temporary file, read whole once the program exits and
    * decoded so (`latin1`: a character per byte, for outputs measured in bytes): for megabytes,
-   * which a 64 KiB pipe hands over in hundreds of wake-ups of both processes. `all` then holds
-   * standard error only.
+   * which a 64 KiB pipe hands over in hundreds of wake-ups of both processes (through a pipe
+   * still where no such file can be made). `all` then holds standard error only.
    */
   largeOutput?: "utf8" | "latin1";
 }

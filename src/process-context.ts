@@ -70,10 +70,18 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
     });
 }
 
-/** A new file in `folder` no name leads to (gone however the process ends), open to read and write. */
-function unlinkedFile(folder: string): number {
+/**
+ * A new file in `folder` no name leads to (gone however the process ends), open to read and
+ * write; undefined where none can be made (the output then comes through a pipe).
+ */
+function unlinkedFile(folder: string): number | undefined {
   const path = join(folder, `jore4-flux-${process.pid}-${randomUUID()}.out`);
-  const fd = openSync(path, "wx+", 0o600);
+  let fd: number;
+  try {
+    fd = openSync(path, "wx+", 0o600);
+  } catch {
+    return undefined;
+  }
   unlinkSync(path);
   return fd;
 }

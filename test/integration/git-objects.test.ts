@@ -74,6 +74,11 @@ test("the runner's largeOutput: standard output read whole from a file that is g
     assert.equal(missing.failed, true);
     assert.match(missing.message, /ENOENT/);
     assert.deepEqual(readdirSync(dir), [], "no file is left behind");
+    const noTemporaryFolder = processRunner({ ...process.env, TMPDIR: join(dir, "missing") }, dir);
+    const piped = await noTemporaryFolder(process.execPath, ["-e", "process.stdout.write('é')"], {
+      largeOutput: "utf8",
+    });
+    assert.equal(piped.stdout, "é", "without a folder for the file, the output comes through a pipe");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

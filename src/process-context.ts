@@ -37,7 +37,10 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
         if (outputFile !== undefined) closeSync(outputFile);
         throw error;
       }
-      child.stdout?.on("data", (chunk: Buffer) => void (stdout.push(chunk), all.push(chunk)));
+      child.stdout?.on("data", (chunk: Buffer) => {
+        stdout.push(chunk);
+        if (!options.largeOutput) all.push(chunk);
+      });
       child.stderr?.on("data", (chunk: Buffer) => void (stderr.push(chunk), all.push(chunk)));
       // A program that exits without reading its input closes the pipe: not a failure of ours.
       child.stdin?.on("error", () => {});

@@ -79,6 +79,7 @@ test("the runner's largeOutput: standard output read whole from a file that is g
       largeOutput: "utf8",
     });
     assert.equal(piped.stdout, "é", "without a folder for the file, the output comes through a pipe");
+    assert.equal(piped.all, "");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

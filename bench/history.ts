@@ -50,7 +50,7 @@ try {
   process.stdout.write(
     [
       `history bench: ${made} promotions, ${commits} first-parent commits read over ${input.stages.length} stage branches, ${history.periods.length} image periods, ${history.events.length} events`,
-      `  read from git (one log per stage + one cat-file pass): ${read.toFixed(0)} ms`,
+      `  read from git (one log and one cat-file pass per stage): ${read.toFixed(0)} ms`,
       `  history model: ${built.toFixed(0)} ms`,
       `  HTML report (${(html.length / 1024 / 1024).toFixed(1)} MiB): ${rendered.toFixed(0)} ms`,
       `  total ${total.toFixed(0)} ms wall (node CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, load average ${loadavg()[0]!.toFixed(1)}) = ${perThousand.toFixed(0)} ms per 1,000 commits (target: well under 1,000)`,

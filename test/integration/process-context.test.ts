@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { processRunner } from "../../src/process-context.ts";
+
+test("the runner's largeOutput: standard output read whole from a file that is gone afterwards, decoded as asked", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "jore4-flux-large-output-"));
+  try {
+    const run = processRunner({ ...process.env, TMPDIR: dir }, dir);
+    const script = "process.stdout.write('é'.repeat(400000)); process.stderr.write('warning\\n'); process.exit(3)";
+    const utf8 = await run(process.execPath, ["-e", script], { largeOutput: "utf8" });
+    assert.equal(utf8.stdout, "é".repeat(400_000));
+    assert.equal(utf8.exitCode, 3);
+    assert.equal(utf8.failed, true);
+    assert.equal(utf8.all, "warning\n", "all holds standard error only");
+    const latin1 = await run(process.execPath, ["-e", "process.stdout.write('é')"], { largeOutput: "latin1" });
+    assert.equal(latin1.stdout, "\u00c3\u00a9", "a character per byte");
+    const missing = await run(join(dir, "no-such-program"), [], { largeOutput: "utf8" });
+    assert.equal(missing.failed, true);
+    assert.match(missing.message, /ENOENT/);
+    assert.deepEqual(readdirSync(dir), [], "no file is left behind");
+    const noTemporaryFolder = processRunner({ ...process.env, TMPDIR: join(dir, "missing") }, dir);
+    const piped = await noTemporaryFolder(process.execPath, ["-e", "process.stdout.write('é')"], {
+      largeOutput: "utf8",
+    });
+    assert.equal(piped.stdout, "é", "without a folder for the file, the output comes through a pipe");
+    assert.equal(piped.all, "");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("yieldToPrograms steps this process's own priority one level down, never past the lowest", () => {
+  const script = [
+    'import { getPriority, setPriority } from "node:os";',
+    'import { processContext } from "./src/process-context.ts";',
+    "const before = getPriority();",
+    "processContext().yieldToPrograms();",
+    "const after = getPriority();",
+    "setPriority(19);",
+    "processContext().yieldToPrograms();",
+    "console.log(JSON.stringify([before, after, getPriority()]));",
+  ].join("\n");
+  // In a process of its own: the test runner keeps its priority.
+  const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: join(import.meta.dirname, "../.."),
+    encoding: "utf8",
+  });
+  const [before, after, lowest] = JSON.parse(out) as number[];
+  assert.equal(after, before! + 1);
+  assert.equal(lowest, 19);
+});

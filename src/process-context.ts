@@ -1,11 +1,12 @@
 import { createInterface } from "node:readline/promises";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync, unlinkSync } from "node:fs";
+import { closeSync, fstatSync, openSync, unlinkSync } from "node:fs";
 import { getPriority, setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Context, ProcessRunner } from "./context.ts";
+import { readOpenFile } from "./io/source-files.ts";
 
 /**
  * The process runner over Node's own child processes (execa cost more to load and per call than
@@ -92,14 +93,7 @@ function unlinkedFile(folder: string): number | undefined {
 /** Reads a file descriptor from its start, and closes it. */
 function readWhole(fd: number): Buffer {
   try {
-    const bytes = Buffer.allocUnsafe(fstatSync(fd).size);
-    let at = 0;
-    while (at < bytes.length) {
-      const read = readSync(fd, bytes, at, bytes.length - at, at);
-      if (read === 0) break;
-      at += read;
-    }
-    return bytes.subarray(0, at);
+    return readOpenFile(fd, fstatSync(fd).size);
   } finally {
     closeSync(fd);
   }

@@ -79,14 +79,15 @@ export function utf8Text(file: string, bytes: Buffer): string {
 }
 
 /**
- * An open regular file's bytes, `size` of them expected: one read asks for a byte more, and a
- * shorter read is the end (a regular file's reads are short only there); a file that grew is read on.
+ * An open regular file's bytes from its start, `size` of them expected: one read asks for a byte
+ * more, and a shorter read is the end (a regular file's reads are short only there); a file that
+ * grew is read on. Positioned reads: the offset may be shared (a child's output file).
  */
-function readAll(fd: number, size: number): Buffer {
+export function readOpenFile(fd: number, size: number): Buffer {
   let bytes = Buffer.allocUnsafe(size + 1);
   let length = 0;
   for (;;) {
-    const read = readSync(fd, bytes, length, bytes.length - length, null);
+    const read = readSync(fd, bytes, length, bytes.length - length, length);
     length += read;
     if (read === 0 || length < bytes.length) return bytes.subarray(0, length);
     bytes = Buffer.concat([bytes, Buffer.allocUnsafe(bytes.length)]);
@@ -151,7 +152,7 @@ export function diskFiles(root: string): SourceFiles {
         const stats = fstatSync(fd);
         if (!stats.isFile()) return undefined;
         inside(path, full, false);
-        return utf8Text(path, readAll(fd, stats.size));
+        return utf8Text(path, readOpenFile(fd, stats.size));
       } finally {
         closeSync(fd);
       }

@@ -1,5 +1,6 @@
 import { findStage } from "../config/project.ts";
 import { bundleDir } from "../compose/bundle.ts";
+import { standingUpToDate } from "../generate/check-memo.ts";
 import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject, type RenderedProject } from "../generate/render-project.ts";
 import { filesBelow, readOnce, type SourceFiles } from "../io/source-files.ts";
@@ -24,7 +25,7 @@ import { kustomizeBuildRule } from "./rules/kustomize-build.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
 import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
 import type { KustomizeOutput } from "./kustomized.ts";
-import { readStageFolder, refuseNonObjects, type PositionCache } from "./stage-files.ts";
+import { documentLines, readStageFolder, refuseNonObjects, type PositionCache } from "./stage-files.ts";
 
 export const generatedRule: RuleInfo = {
   id: "generated-up-to-date",
@@ -255,6 +256,19 @@ export interface CheckOptions {
    * of the generated files (documentLines), counted as the answer was confirmed.
    */
   upToDate?: { documentStarts: ReadonlyMap<string, readonly number[]> };
+}
+
+/**
+ * `generate --check`'s standing answer for the repository at `root` (check-memo.ts: same build,
+ * same files read), with the first line of each document of the files in `clustersDir` counted as
+ * they are read to confirm it; undefined when it does not stand.
+ */
+export function standingAnswer(root: string, build: string, clustersDir: string): CheckOptions["upToDate"] {
+  const documentStarts = new Map<string, readonly number[]>();
+  const standing = standingUpToDate(root, build, (path, text) => {
+    if (path.startsWith(`${clustersDir}/`)) documentStarts.set(path, documentLines(text));
+  });
+  return standing && { documentStarts };
 }
 
 /**

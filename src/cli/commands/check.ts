@@ -59,24 +59,16 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       if (building) context.yieldToPrograms?.();
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
-      const { errorCount, prepareCheck } = await import("../../validate/check.ts");
+      const { errorCount, prepareCheck, standingAnswer } = await import("../../validate/check.ts");
       const { renderProject } = await import("../../generate/render-project.ts");
       const { formatReport, summarize } = await import("../../validate/report.ts");
       const { loadStoredSchemas } = await import("../../validate/schema-store.ts");
-      const { standingUpToDate } = await import("../../generate/check-memo.ts");
-      const { documentLines } = await import("../../validate/stage-files.ts");
       const schemas = loadStoredSchemas();
       const rendering = renderProject(repository);
-      // generate --check's standing answer (same build, same files read): nothing is stale, so
-      // the generated files are not written out again to compare, and their lines are counted
-      // as they are read to confirm it.
-      const documentStarts = new Map<string, readonly number[]>();
-      const standing =
-        context.build !== undefined &&
-        standingUpToDate(root, context.build, (path, text) => {
-          if (path.startsWith(`${config.paths.clusters}/`)) documentStarts.set(path, documentLines(text));
-        }) !== undefined;
-      const upToDate = standing ? { documentStarts } : undefined;
+      // While generate --check's answer stands nothing is stale: the generated files are not
+      // written out again to compare.
+      const upToDate =
+        context.build === undefined ? undefined : standingAnswer(root, context.build, config.paths.clusters);
       if (upToDate) progress(context, `${config.paths.clusters}/ is up to date: generate --check's last answer stands`);
       const finish = prepareCheck(repository, rendering, schemas, {
         only: stages,

@@ -86,6 +86,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: kustomize-json <kustomization folder>...")
 		os.Exit(2)
 	}
+	// A run is short and allocates many times its live heap (YAML to JSON to YAML to JSON): at the
+	// default pace the collector took a fifth of the CPU. At 400 % the shipped stages take 2
+	// collections instead of 14 (median 68 → 54 ms, 21 → 36 MB), 10 stages × 100 services 4.0 →
+	// 3.2 s (42 → 90 MB).
+	debug.SetGCPercent(400)
 	// The options `kustomize build` runs with when given no flags: the library's defaults, and the
 	// order the kustomization's sortOptions ask for (legacy order when it names none).
 	options := krusty.MakeDefaultOptions()

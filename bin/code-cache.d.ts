@@ -6,4 +6,8 @@ export interface LoadedCommonJs {
   /** Writes V8's compiled code of the file as it is now (best effort). */
   saveCache(): void;
 }
-export declare function loadCommonJs(file: string, cacheFile: string): LoadedCommonJs;
+export declare function loadCommonJs(
+  file: string,
+  cacheFile: string,
+  provided?: Readonly<Record<string, unknown>>,
+): LoadedCommonJs;

@@ -11,9 +11,10 @@ import { Script } from "node:vm";
  * Runs `file` as a CommonJS module, its compiled code taken from `cacheFile` when V8 accepts it
  * (same source, same Node version and flags); `saveCache` writes what V8 has compiled of it so far,
  * so a cache saved after a run also holds the functions that run called. Writing is best effort:
- * a read-only install just compiles again next time.
+ * a read-only install just compiles again next time. `provided`: modules its `require` gets as
+ * they are, by name, instead of loading them from node_modules.
  */
-export function loadCommonJs(file, cacheFile) {
+export function loadCommonJs(file, cacheFile, provided = {}) {
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -26,7 +27,9 @@ export function loadCommonJs(file, cacheFile) {
   const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  const load = createRequire(file);
+  const require = (name) => (Object.hasOwn(provided, name) ? provided[name] : load(name));
+  script.runInThisContext()(module.exports, require, module, file, dirname(file));
   return {
     exports: module.exports,
     cacheAccepted: cachedData !== undefined && !script.cachedDataRejected,

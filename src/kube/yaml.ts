@@ -53,12 +53,18 @@ function isPlainString(text: string): boolean {
  * (YAML 1.2's core schema, and YAML 1.1's for `compat`): yaml's own, as it applies them when it
  * writes a string.
  */
-const otherTypeTests = (() => {
-  const { tags, compat } = new Document(null, options).schema;
-  return [...tags, ...(compat ?? [])].flatMap((tag) =>
-    tag.default && tag.tag !== "tag:yaml.org,2002:str" && "test" in tag && tag.test ? [tag.test] : [],
-  );
-})();
+let otherTypeTests: RegExp[] | undefined;
+
+function readsAsOtherType(text: string): boolean {
+  // Made on first use: a command that writes no YAML (a standing generate --check) makes no schema.
+  otherTypeTests ??= (() => {
+    const { tags, compat } = new Document(null, options).schema;
+    return [...tags, ...(compat ?? [])].flatMap((tag) =>
+      tag.default && tag.tag !== "tag:yaml.org,2002:str" && "test" in tag && tag.test ? [tag.test] : [],
+    );
+  })();
+  return otherTypeTests.some((test) => test.test(text));
+}
 
 /**
  * How yaml writes the other strings of name characters only (undefined for any other string, or one
@@ -82,7 +88,7 @@ function nameStringText(text: string): string | undefined {
     first !== 37 &&
     first !== 64 &&
     text.charCodeAt(length - 1) !== 58 &&
-    !otherTypeTests.some((test) => test.test(text));
+    !readsAsOtherType(text);
   return plain ? text : `"${text}"`;
 }
 

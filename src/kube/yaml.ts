@@ -40,12 +40,18 @@ function isPlainString(text: string): boolean {
     const next = text.charCodeAt(1);
     if (isDigit(next) || ((next === 43 || next === 45) && length > 2 && isDigit(text.charCodeAt(2)))) return false;
   }
-  for (let index = 1; index < length; index += 1) {
+  if (!nameCharactersFrom(text, 1)) return false;
+  if (text.charCodeAt(length - 1) === 58) return false;
+  return length > 5 || !boolOrNull.has(text.toLowerCase());
+}
+
+/** Whether every character of `text` from `start` on is a name character. */
+function nameCharactersFrom(text: string, start: number): boolean {
+  for (let index = start; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     if (code >= 128 || nameCharacter[code] === 0) return false;
   }
-  if (text.charCodeAt(length - 1) === 58) return false;
-  return length > 5 || !boolOrNull.has(text.toLowerCase());
+  return true;
 }
 
 /**
@@ -74,20 +80,14 @@ function readsAsOtherType(text: string): boolean {
  * distinct string (see scalarText), in place of yaml's own stringify (~0.3 ms each, cold).
  */
 function nameStringText(text: string): string | undefined {
-  const length = text.length;
   // A document marker first: yaml's choice depends on where the string is.
-  if (text.startsWith("---") || text.startsWith("...")) return undefined;
-  for (let index = 0; index < length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code >= 128 || nameCharacter[code] === 0) return undefined;
-  }
-  const first = text.charCodeAt(0);
+  if (text.startsWith("---") || text.startsWith("...") || !nameCharactersFrom(text, 0)) return undefined;
   const plain =
-    length > 0 &&
+    text.length > 0 &&
     text !== "-" &&
-    first !== 37 &&
-    first !== 64 &&
-    text.charCodeAt(length - 1) !== 58 &&
+    !text.startsWith("%") &&
+    !text.startsWith("@") &&
+    !text.endsWith(":") &&
     !readsAsOtherType(text);
   return plain ? text : `"${text}"`;
 }

@@ -35,7 +35,7 @@ try {
   const git = new Git(processContext().run, dir);
   const cpuBefore = process.cpuUsage();
   started = performance.now();
-  const input = await readHistoryInput(git, config, undefined);
+  const { input } = await readHistoryInput(git, config, undefined);
   const read = performance.now() - started;
   started = performance.now();
   const history = buildHistory(input);

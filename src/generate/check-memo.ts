@@ -1,9 +1,5 @@
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { keepRepositoryRecord, readRepositoryRecord, repositoryRecordFile } from "../io/repository-records.ts";
 import { answersDigest, diskFiles, type FileQuestion } from "../io/source-files.ts";
-import { writeFiles } from "../io/tree.ts";
-import { packageCacheDir } from "../tools/paths.ts";
 
 /**
  * `generate --check`'s last "up to date" for a repository, kept between runs: the build that
@@ -21,15 +17,10 @@ interface UpToDateRecord {
   foreign: string[];
 }
 
-const recordsDir = join(packageCacheDir, "generate-check");
-/** Records kept (one per repository; test runs make many): the oldest beyond this are removed. */
-const keptRecords = 50;
-
-const recordName = (root: string) =>
-  `${createHash("sha256").update(realpathSync(root)).digest("hex").slice(0, 32)}.json`;
+const kind = "generate-check";
 
 /** Where a repository's record is kept. */
-export const upToDateRecordFile = (root: string) => join(recordsDir, recordName(root));
+export const upToDateRecordFile = (root: string) => repositoryRecordFile(kind, root);
 
 /**
  * The unchanged and foreign files of the last up-to-date check, when it still stands; else
@@ -40,9 +31,9 @@ export function standingUpToDate(
   build: string,
   onRead?: (path: string, text: string) => void,
 ): { unchanged: string[]; foreign: string[] } | undefined {
+  const record = readRepositoryRecord(kind, root) as UpToDateRecord | undefined;
   try {
-    const record = JSON.parse(readFileSync(upToDateRecordFile(root), "utf8")) as UpToDateRecord;
-    if (record.build !== build || answersDigest(diskFiles(root), record.questions, onRead) !== record.digest)
+    if (record?.build !== build || answersDigest(diskFiles(root), record.questions, onRead) !== record.digest)
       return undefined;
     return { unchanged: record.unchanged, foreign: record.foreign };
   } catch {
@@ -52,15 +43,5 @@ export function standingUpToDate(
 
 /** Keeps an up-to-date answer (best effort: a read-only install keeps none). */
 export function keepUpToDate(root: string, record: UpToDateRecord): void {
-  try {
-    writeFiles(recordsDir, [{ path: recordName(root), text: JSON.stringify(record) }]);
-    const records = readdirSync(recordsDir)
-      .filter((name) => name.endsWith(".json"))
-      .map((name) => join(recordsDir, name));
-    if (records.length <= keptRecords) return;
-    const byAge = records.map((path) => ({ path, mtime: statSync(path).mtimeMs })).sort((a, b) => a.mtime - b.mtime);
-    for (const { path } of byAge.slice(0, records.length - keptRecords)) rmSync(path, { force: true });
-  } catch {
-    // Not writable: the next check renders again.
-  }
+  keepRepositoryRecord(kind, root, record);
 }

@@ -8,6 +8,9 @@ import { isFluxFile } from "../render/stage.ts";
 
 const deletedBlob = /^0+$/;
 
+/** A file a commit changed: its path and new blob, null when deleted (null, not undefined: kept reads are JSON). */
+type FileChange = [path: string, blob: string | null];
+
 interface RawCommit {
   commit: string;
   parents: string[];
@@ -16,8 +19,8 @@ interface RawCommit {
   date: string;
   subject: string;
   trailers: string;
-  /** [path, blob or undefined when deleted] for every file below the log's folder the commit changed (against its first parent), Flux's own left out. */
-  files: [string, string | undefined][];
+  /** Every file below the log's folder the commit changed (against its first parent), Flux's own left out. */
+  files: FileChange[];
 }
 
 /**
@@ -81,12 +84,12 @@ class FieldReader {
 }
 
 /**
- * The `--raw` lines `:<mode> <mode> <blob> <blob> <status>\t<path>`: path and new blob (undefined
+ * The `--raw` lines `:<mode> <mode> <blob> <blob> <status>\t<path>`: path and new blob (null
  * when deleted). Flux's own objects (e.g. the notifications' secret-sync pod) are not the stage's
  * services: their files are left out.
  */
-function rawFiles(raw: string): [string, string | undefined][] {
-  const files: [string, string | undefined][] = [];
+function rawFiles(raw: string): FileChange[] {
+  const files: FileChange[] = [];
   // Read in place (history reads tens of thousands of these lines): the new blob is the fourth field.
   for (let at = raw.indexOf(":"); at >= 0; at = raw.indexOf("\n:", at) + 1 || -1) {
     const tab = raw.indexOf("\t", at);
@@ -94,7 +97,7 @@ function rawFiles(raw: string): [string, string | undefined][] {
     const blobEnd = raw.lastIndexOf(" ", tab);
     const blob = raw.slice(raw.lastIndexOf(" ", blobEnd - 1) + 1, blobEnd);
     const path = raw.slice(tab + 1, end < 0 ? undefined : end);
-    if (!isFluxFile(path)) files.push([path, deletedBlob.test(blob) ? undefined : blob]);
+    if (!isFluxFile(path)) files.push([path, deletedBlob.test(blob) ? null : blob]);
   }
   return files;
 }
@@ -106,7 +109,7 @@ function blobsOf(log: readonly RawCommit[]): string[] {
     const files = log[commit]!.files;
     for (let file = 0; file < files.length; file += 1) {
       const blob = files[file]![1];
-      if (blob !== undefined) blobs.push(blob);
+      if (blob !== null) blobs.push(blob);
     }
   }
   return blobs;
@@ -125,7 +128,7 @@ function fileImages(text: string): FileImages {
 
 const noImages: FileImages = { images: {}, services: [] };
 
-/** Images per blob of a stage, each blob parsed once however many of its commits share it. */
+/** Images per blob, each blob parsed once however many commits (and stages) share it. */
 class ImageCache {
   constructor(private readonly parsed: ReadonlyMap<string, FileImages>) {}
 
@@ -156,7 +159,7 @@ class StageImages {
   private distinct = 0;
   constructor(private readonly cache: ImageCache) {}
 
-  apply(changes: readonly (readonly [string, string | undefined])[]): void {
+  apply(changes: readonly FileChange[]): void {
     // Files changed in place that name the same services, none of them in another file, are only patched in.
     let patch: Record<string, string> | undefined = this.named === this.distinct ? {} : undefined;
     for (let index = 0; index < changes.length; index += 1) {
@@ -164,9 +167,9 @@ class StageImages {
       const blob = changes[index]![1];
       const before = this.files.get(path);
       const old = before === undefined ? undefined : this.cache.of(before);
-      const now = blob === undefined ? undefined : this.cache.of(blob);
+      const now = blob === null ? undefined : this.cache.of(blob);
       this.named += (now?.services.length ?? 0) - (old?.services.length ?? 0);
-      if (blob === undefined) this.files.delete(path);
+      if (blob === null) this.files.delete(path);
       else this.files.set(path, blob);
       if (patch && old && now && sameServices(old.services, now.services)) Object.assign(patch, now.images);
       else patch = undefined;
@@ -275,8 +278,13 @@ export function parseCommitGraph(text: string): CommitGraph {
 /** Every commit reachable from `tips`, with its parents, in one `git rev-list --parents` pass. */
 async function commitGraph(git: Git, tips: readonly string[]): Promise<CommitGraph> {
   return parseCommitGraph(
-    tips.length === 0 ? "" : await git.run(["rev-list", "--parents", ...new Set(tips), "--"], { largeOutput: "utf8" }),
+    tips.length === 0 ? "" : await git.run(["rev-list", "--parents", ...tips, "--"], { largeOutput: "utf8" }),
   );
+}
+
+/** A graph as kept (ids and parents), with its index made again. */
+function keptGraph({ ids, parents }: { ids: string[]; parents: number[][] }): CommitGraph {
+  return { ids, parents, index: new Map(ids.map((id, at) => [id, at])) };
 }
 
 /** Marks every commit reachable from `tip` (through all parents), not walking past those marked in `stop`. */
@@ -314,7 +322,7 @@ async function treeChanges(
   git: Git,
   pairs: readonly (readonly [string, string])[],
   dir: string,
-): Promise<[string, string | undefined][][]> {
+): Promise<FileChange[][]> {
   if (pairs.length === 0) return [];
   const text = await git.run(
     ["diff-tree", "--stdin", "--always", "-r", "--no-renames", "--raw", "--no-abbrev", "--", `${dir}/`],
@@ -328,25 +336,43 @@ async function treeChanges(
     .map(rawFiles);
 }
 
-/** Applies changed files (undefined: deleted) to a folder's files. */
-function applyChanges(files: Map<string, string>, changes: readonly (readonly [string, string | undefined])[]): void {
+/** Applies changed files to a folder's files. */
+function applyChanges(files: Map<string, string>, changes: readonly FileChange[]): void {
   for (let index = 0; index < changes.length; index += 1) {
     const path = changes[index]![0];
     const blob = changes[index]![1];
-    if (blob === undefined) files.delete(path);
+    if (blob === null) files.delete(path);
     else files.set(path, blob);
   }
 }
 
 /**
+ * What history read of git, kept between runs by the command. Git's objects never change, so a
+ * stage whose branch points where it pointed is not logged again, a blob whose images are known is
+ * not read again, and the graph of the same tips and the changes of the same ranges stand.
+ */
+export interface HistoryReads {
+  /** Each stage's log, by the stage's folder and the commit its branch pointed to. */
+  logs: { dir: string; tip: string; commits: RawCommit[] }[];
+  /** The images of every blob the logs and the waiting files name. */
+  blobs: [blob: string, images: ServiceImages][];
+  graph: { tips: string[]; ids: string[]; parents: number[][] };
+  /** The clusters folder and the waiting ranges (`<tip> <source>` lines), and what changes below it over each. */
+  ranges: { pairs: string; changes: FileChange[][] };
+}
+
+/**
  * Reads everything `buildHistory` needs: one log and one cat-file pass per stage branch; git runs
- * in parallel. `remote`: the one the command found (`remoteFor`).
+ * in parallel. `remote`: the one the command found (`remoteFor`); `kept`: the reads of an earlier
+ * run, of which all that still stands is taken instead of asking git. `readAnew`: whether git was
+ * asked anything beyond the refs (the reads are then worth keeping).
  */
 export async function readHistoryInput(
   git: Git,
   config: ProjectConfig,
   remote: string | undefined,
-): Promise<HistoryInput> {
+  kept?: HistoryReads,
+): Promise<{ input: HistoryInput; reads: HistoryReads; readAnew: boolean }> {
   const refs = await git.refs("refs/heads/", ...(remote ? [`refs/remotes/${remote}/`] : []));
   const heads = new Map([...refs].filter(([ref]) => ref.startsWith("refs/heads/")));
   const tracking = new Map([...refs].filter(([ref]) => !ref.startsWith("refs/heads/")));
@@ -370,31 +396,59 @@ export async function readHistoryInput(
     return tip && source ? { tip, source } : undefined;
   });
   const graphTips = [
-    ...waitingRanges.flatMap((range) => (range ? [range.tip, range.source] : [])),
-    ...mainLines.map((branch) => tipOf(branch)!),
+    ...new Set([
+      ...waitingRanges.flatMap((range) => (range ? [range.tip, range.source] : [])),
+      ...mainLines.map((branch) => tipOf(branch)!),
+    ]),
   ];
 
   const ranges = waitingRanges.filter((range) => range !== undefined);
+  // The changes are those below the clusters folder: a range is the same only for the same folder.
+  const pairs = [clusters, ...ranges.map((range) => `${range.tip} ${range.source}`)].join("\n");
+  let readAnew = false;
+  const anew = <T>(read: Promise<T>) => ((readAnew = true), read);
   // Every git command starts at once, the graph first (its walk over every commit is the longest);
   // each stage's files are read, and its commits built, as soon as its log is in.
-  const graphRead = commitGraph(git, graphTips);
-  const rangeChanges = treeChanges(
-    git,
-    ranges.map((range) => [range.tip, range.source] as const),
-    clusters,
-  );
+  const graphRead =
+    kept && kept.graph.tips.join(" ") === graphTips.join(" ")
+      ? Promise.resolve(keptGraph(kept.graph))
+      : anew(commitGraph(git, graphTips));
+  const rangeChanges =
+    kept && kept.ranges.pairs === pairs
+      ? Promise.resolve(kept.ranges.changes)
+      : anew(
+          treeChanges(
+            git,
+            ranges.map((range) => [range.tip, range.source] as const),
+            clusters,
+          ),
+        );
   const remotesRead = remote ? remoteStates(git, config, remote, heads, tracking) : Promise.resolve([]);
+  const images = new Map<string, FileImages>(
+    (kept?.blobs ?? []).map(([blob, own]) => [blob, { images: own, services: Object.keys(own) }]),
+  );
+  const imageCache = new ImageCache(images);
   const stagesRead = Promise.all(
     config.stages.map(async (stage, index) => {
-      const rev = revOf(stage.branch);
-      const log = rev ? await firstParentLog(git, rev, stageDir(stage)) : [];
+      const [rev, tip, dir] = [revOf(stage.branch), tipOf(stage.branch), stageDir(stage)];
+      const keptLog = kept?.logs.find((log) => log.dir === dir && log.tip === tip)?.commits;
+      const log = keptLog ?? (rev ? await anew(firstParentLog(git, rev, dir)) : []);
       const range = waitingRanges[index];
-      const waiting = range && waitingFiles(log, (await rangeChanges)[ranges.indexOf(range)]!, stageDir(stage));
-      const images = new ImageCache(await git.readObjects([...blobsOf(log), ...(waiting?.values() ?? [])], fileImages));
-      return { log, commits: stageCommits(log, images), waitingImages: waiting && images.imagesOf(waiting) };
+      const waiting = range && waitingFiles(log, (await rangeChanges)[ranges.indexOf(range)]!, dir);
+      const blobs = [...blobsOf(log), ...(waiting?.values() ?? [])];
+      const unknown = blobs.filter((blob) => !images.has(blob));
+      if (unknown.length > 0)
+        for (const [blob, read] of await anew(git.readObjects(unknown, fileImages))) images.set(blob, read);
+      return {
+        log,
+        blobs,
+        recorded: tip === undefined ? undefined : { dir, tip, commits: log },
+        commits: stageCommits(log, imageCache),
+        waitingImages: waiting && imageCache.imagesOf(waiting),
+      };
     }),
   );
-  const [graph, reads, remotes] = await Promise.all([graphRead, stagesRead, remotesRead, rangeChanges]);
+  const [graph, reads, remotes, changes] = await Promise.all([graphRead, stagesRead, remotesRead, rangeChanges]);
 
   const stages: StageLog[] = config.stages.map((stage, index) => {
     const range = waitingRanges[index];
@@ -416,7 +470,20 @@ export async function readHistoryInput(
   config.stages.forEach((stage, index) => {
     if (sourceBranches.includes(stage.branch)) sourceLines[stage.branch] = reads[index]!.log.map((raw) => raw.commit);
   });
-  return { stages, sourceLines, remotes };
+  const named = new Set(reads.flatMap((read) => read.blobs));
+  return {
+    input: { stages, sourceLines, remotes },
+    reads: {
+      logs: reads.flatMap((read) => (read.recorded ? [read.recorded] : [])),
+      blobs: [...named].flatMap((blob) => {
+        const read = images.get(blob);
+        return read ? [[blob, read.images] as [string, ServiceImages]] : [];
+      }),
+      graph: { tips: graphTips, ids: graph.ids, parents: graph.parents },
+      ranges: { pairs, changes },
+    },
+    readAnew,
+  };
 }
 
 /**
@@ -424,11 +491,7 @@ export async function readHistoryInput(
  * as far as the source (`changes` below the clusters folder), in the tree's order (git sorts by
  * path): where two files name a service, the later one's image wins.
  */
-function waitingFiles(
-  log: readonly RawCommit[],
-  changes: readonly (readonly [string, string | undefined])[],
-  dir: string,
-): Map<string, string> {
+function waitingFiles(log: readonly RawCommit[], changes: readonly FileChange[], dir: string): Map<string, string> {
   const files = new Map<string, string>();
   for (let commit = 0; commit < log.length; commit += 1) applyChanges(files, log[commit]!.files);
   applyChanges(

@@ -48,6 +48,7 @@ Examples:
       const { diskFiles } = await import("../../io/source-files.ts");
       const { buildHistory, filterHistory } = await import("../../promotion/history.ts");
       const { readHistoryInput } = await import("../../promotion/read-history.ts");
+      const { keepHistoryReads, keptHistoryReads } = await import("../../promotion/history-record.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
       const { loadProjectConfig } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
@@ -62,7 +63,13 @@ Examples:
         progress(context, `fetching ${remote}…`);
         await fetchRemote(git, remote);
       }
-      const full = buildHistory(await readHistoryInput(git, config, remote));
+      const { input, reads, readAnew } = await readHistoryInput(
+        git,
+        config,
+        remote,
+        keptHistoryReads(root, context.build),
+      );
+      const full = buildHistory(input);
       if (options.service && !full.services.includes(options.service)) {
         throw new Jore4FluxError(
           `no service '${options.service}' in the history; services: ${full.services.join(", ")}`,
@@ -89,5 +96,6 @@ Examples:
       }
       if (options.json) printJson(context, history);
       else print(context, (await import("../../promotion/report-text.ts")).historyText(history));
+      if (readAnew) keepHistoryReads(root, context.build, reads);
     });
 }

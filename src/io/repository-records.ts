@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { packageCacheDir } from "../tools/paths.ts";
+import { writeFiles } from "./tree.ts";
+
+/**
+ * What a command keeps about a repository between runs (generate --check's last answer, history's
+ * reads of git): one JSON file per kind and repository in the package's cache, best effort.
+ */
+const kindDir = (kind: string) => join(packageCacheDir, kind);
+/** Records kept per kind (one per repository; test runs make many): the oldest beyond this are removed. */
+const keptRecords = 50;
+
+const recordName = (root: string) =>
+  `${createHash("sha256").update(realpathSync(root)).digest("hex").slice(0, 32)}.json`;
+
+/** Where a repository's record of this kind is kept. */
+export const repositoryRecordFile = (kind: string, root: string) => join(kindDir(kind), recordName(root));
+
+/** The record as kept, parsed; undefined when there is none or it does not read. */
+export function readRepositoryRecord(kind: string, root: string): unknown {
+  try {
+    return JSON.parse(readFileSync(repositoryRecordFile(kind, root), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps a record (best effort: a read-only install keeps none), and drops the oldest of its kind beyond the limit. */
+export function keepRepositoryRecord(kind: string, root: string, record: unknown): void {
+  try {
+    writeFiles(kindDir(kind), [{ path: recordName(root), text: JSON.stringify(record) }]);
+    const records = readdirSync(kindDir(kind))
+      .filter((name) => name.endsWith(".json"))
+      .map((name) => join(kindDir(kind), name));
+    if (records.length <= keptRecords) return;
+    const byAge = records.map((path) => ({ path, mtime: statSync(path).mtimeMs })).sort((a, b) => a.mtime - b.mtime);
+    for (const { path } of byAge.slice(0, records.length - keptRecords)) rmSync(path, { force: true });
+  } catch {
+    // Not writable: the next run reads for real.
+  }
+}

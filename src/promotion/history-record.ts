@@ -1,0 +1,27 @@
+import { keepRepositoryRecord, readRepositoryRecord, repositoryRecordFile } from "../io/repository-records.ts";
+import type { HistoryReads } from "./read-history.ts";
+
+/**
+ * history's reads of git (`HistoryReads`), kept per repository for the build that made them: the
+ * images of a blob are what this build's code reads in it, so another build reads again. Sources
+ * run without a build keep nothing.
+ */
+const kind = "history";
+
+interface HistoryRecord {
+  build: string;
+  reads: HistoryReads;
+}
+
+/** Where a repository's record is kept. */
+export const historyRecordFile = (root: string) => repositoryRecordFile(kind, root);
+
+export function keptHistoryReads(root: string, build: string | undefined): HistoryReads | undefined {
+  if (build === undefined) return undefined;
+  const record = readRepositoryRecord(kind, root) as HistoryRecord | undefined;
+  return record?.build === build ? record.reads : undefined;
+}
+
+export function keepHistoryReads(root: string, build: string | undefined, reads: HistoryReads): void {
+  if (build !== undefined) keepRepositoryRecord(kind, root, { build, reads } satisfies HistoryRecord);
+}

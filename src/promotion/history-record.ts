@@ -19,7 +19,18 @@ export const historyRecordFile = (root: string) => repositoryRecordFile(kind, ro
 export function keptHistoryReads(root: string, build: string | undefined): HistoryReads | undefined {
   if (build === undefined) return undefined;
   const record = readRepositoryRecord(kind, root) as HistoryRecord | undefined;
-  return record?.build === build ? record.reads : undefined;
+  if (record?.build !== build) return undefined;
+  // A record of this build has this shape; one edited by hand may not, and is then read past.
+  const { logs, blobs, graph, ranges } = record.reads ?? {};
+  const wellFormed =
+    Array.isArray(logs) &&
+    Array.isArray(blobs) &&
+    Array.isArray(graph?.tips) &&
+    Array.isArray(graph.ids) &&
+    Array.isArray(graph.parents) &&
+    typeof ranges?.pairs === "string" &&
+    Array.isArray(ranges.changes);
+  return wellFormed ? record.reads : undefined;
 }
 
 export function keepHistoryReads(root: string, build: string | undefined, reads: HistoryReads): void {

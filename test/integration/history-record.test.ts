@@ -79,7 +79,7 @@ describe("history: the reads of git, kept per build", () => {
     assert.equal(await run([], { build }), await fresh());
   });
 
-  it("reads again after a branch is reset to an earlier commit, and past a record that does not read", async () => {
+  it("reads again after a branch is reset to an earlier commit, and past a record that does not read or has another shape", async () => {
     await run([], { build });
     doctor("dev", "dev from the record");
     await git(repo.root, "branch", "--force", "dev", "dev~1");
@@ -87,6 +87,8 @@ describe("history: the reads of git, kept per build", () => {
     assert.ok(!subjects(reset, "dev").includes("dev from the record"));
     assert.equal(reset, await fresh());
     writeFileSync(record(), "{ not json");
+    assert.equal(await run([], { build }), await fresh());
+    writeFileSync(record(), JSON.stringify({ build, reads: { logs: [] } }));
     assert.equal(await run([], { build }), await fresh());
   });
 });

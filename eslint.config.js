@@ -14,6 +14,15 @@ export default tseslint.config(
       eqeqeq: ["error", "smart"],
     },
   },
+  // The binary and its helpers are CommonJS (bin/package.json).
+  {
+    files: ["bin/**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   // Tests walk loosely typed Kubernetes objects.
   { files: ["test/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
 );

@@ -1,11 +1,11 @@
 // Loads a CommonJS file through V8 with a code cache: the CLI's bundle (bin/jore4-flux.js) and the
 // compiled schema validators (src/validate/schema-check.ts). Plain JavaScript: the binary runs it
 // before anything else is loaded.
-import { isAscii } from "node:buffer";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { Script } from "node:vm";
+const { isAscii } = require("node:buffer");
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const { dirname } = require("node:path");
+const { Script } = require("node:vm");
 
 /**
  * Runs `file` as a CommonJS module, its compiled code taken from `cacheFile` when V8 accepts it
@@ -14,7 +14,7 @@ import { Script } from "node:vm";
  * a read-only install just compiles again next time. `provided`: modules its `require` gets as
  * they are, by name, instead of loading them from node_modules.
  */
-export function loadCommonJs(file, cacheFile, provided = {}) {
+function loadCommonJs(file, cacheFile, provided = {}) {
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -45,3 +45,5 @@ export function loadCommonJs(file, cacheFile, provided = {}) {
     },
   };
 }
+
+module.exports = { loadCommonJs };

@@ -1,16 +1,15 @@
 // dist/stamp.json: every input the build in dist/ was made from (scripts/build.mjs writes it), so
 // bin/jore4-flux.js runs dist/ only while it matches the files as they are now.
-import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+const { createHash } = require("node:crypto");
+const { readFileSync, statSync } = require("node:fs");
+const { join, sep } = require("node:path");
 
-export const root = fileURLToPath(new URL("..", import.meta.url));
-export const stampFile = join(root, "dist", "stamp.json");
+const root = join(__dirname, "..") + sep;
+const stampFile = join(root, "dist", "stamp.json");
 /** The CLI in one CommonJS file (scripts/build.mjs). */
-export const bundleFile = join(root, "dist", "jore4-flux.cjs");
+const bundleFile = join(root, "dist", "jore4-flux.cjs");
 /** V8's code cache of the bundle, for this Node version (V8 refuses another's). */
-export const bundleCodeCache = join(root, "dist", `jore4-flux-${process.version}-${process.arch}.v8`);
+const bundleCodeCache = join(root, "dist", `jore4-flux-${process.version}-${process.arch}.v8`);
 
 const sha = (path) =>
   createHash("sha256")
@@ -18,7 +17,7 @@ const sha = (path) =>
     .digest("hex");
 
 /** What the stamp records of one input file (a path relative to the package). */
-export function inputStamp(path) {
+function inputStamp(path) {
   const stats = statSync(join(root, path));
   return { size: stats.size, mtimeMs: stats.mtimeMs, sha: sha(path) };
 }
@@ -27,7 +26,7 @@ export function inputStamp(path) {
  * The build in dist/, named by a digest of its stamp, when it was built from the files as they are
  * now (same size, and same mtime or same content); undefined when it is missing or stale.
  */
-export function currentBuild() {
+function currentBuild() {
   let text;
   try {
     text = readFileSync(stampFile, "utf8");
@@ -45,3 +44,5 @@ export function currentBuild() {
     return undefined; // an input is gone
   }
 }
+
+module.exports = { root, stampFile, bundleFile, bundleCodeCache, inputStamp, currentBuild };

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { isAscii } from "node:buffer";
 import { execFileSync } from "node:child_process";
 import {
   cpSync,
@@ -51,6 +52,8 @@ describe("the CLI's build (dist/)", () => {
 
   it("makes one bundle, its stamp and V8's code cache, saved after the warm-up commands ran", () => {
     for (const file of ["jore4-flux.cjs", "stamp.json"]) assert.ok(existsSync(join(copy, "dist", file)), file);
+    // Comments left out, it is ASCII: read as latin1, not as UTF-16 for the sake of one "→" (bin/code-cache.js).
+    assert.ok(isAscii(readFileSync(join(copy, "dist", "jore4-flux.cjs"))), "the bundle is ASCII");
     // The warm-up compiled the commands' functions too: far more than the bundle's top level.
     assert.ok(statSync(codeCache()).size > 200_000, `code cache of ${statSync(codeCache()).size} bytes`);
     // And its check made the validators' code cache, so an install's first check has it.

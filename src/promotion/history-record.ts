@@ -1,11 +1,9 @@
 import { keepRepositoryRecord, readRepositoryRecord, repositoryRecordFile } from "../io/repository-records.ts";
 import type { HistoryReads } from "./read-history.ts";
 
-/**
- * history's reads of git (`HistoryReads`), kept per repository for the build that made them: the
- * images of a blob are what this build's code reads in it, so another build reads again. Sources
- * run without a build keep nothing.
- */
+// history's reads of git (`HistoryReads`), kept per repository for the build that made them: the
+// images of a blob are what this build's code reads in it, so another build reads again. Sources
+// run without a build keep nothing.
 const kind = "history";
 
 interface HistoryRecord {
@@ -16,6 +14,7 @@ interface HistoryRecord {
 /** Where a repository's record is kept. */
 export const historyRecordFile = (root: string) => repositoryRecordFile(kind, root);
 
+/** The reads this build kept for the repository, when there is a well-formed record of them. */
 export function keptHistoryReads(root: string, build: string | undefined): HistoryReads | undefined {
   if (build === undefined) return undefined;
   const record = readRepositoryRecord(kind, root) as HistoryRecord | undefined;
@@ -33,6 +32,7 @@ export function keptHistoryReads(root: string, build: string | undefined): Histo
   return wellFormed ? record.reads : undefined;
 }
 
+/** Keeps this build's reads for the next run (nothing without a build). */
 export function keepHistoryReads(root: string, build: string | undefined, reads: HistoryReads): void {
   if (build !== undefined) keepRepositoryRecord(kind, root, { build, reads } satisfies HistoryRecord);
 }

@@ -94,6 +94,16 @@ export function readOpenFile(fd: number, size: number): Buffer {
   }
 }
 
+/** What a path that is there but is not a regular file is, in words: "a folder", "a FIFO" … */
+export function nonFileKind(stats: Stats): string {
+  if (stats.isDirectory()) return "a folder";
+  if (stats.isFIFO()) return "a FIFO (named pipe)";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  return stats.isSymbolicLink() ? "a symbolic link" : "not a regular file";
+}
+
 /** A path's file status, undefined where existsSync would say false. */
 function status(stat: typeof statSync, full: string): Stats | undefined {
   try {

@@ -37,7 +37,8 @@ export function writeFiles(root: string, files: readonly { path: string; text: s
   }
 }
 
-function fileSystemError(path: string, error: unknown): Jore4FluxError {
+/** A failed write of `path` as one line, exit 3: the system's reason in words where it is a common one. */
+export function fileSystemError(path: string, error: unknown): Jore4FluxError {
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
     code === "EACCES" || code === "EPERM"

@@ -58,6 +58,9 @@ Examples:
       remoteLookup.catch(() => undefined);
       const { config } = loadProjectConfig(diskFiles(root));
       if (options.stage) findStage(config, options.stage);
+      // A path that cannot take the report is refused before the history is read.
+      if (options.html)
+        (await import("../../io/output-file.ts")).outputTarget(resolve(context.cwd, options.html), options.html);
       const remote = await remoteLookup;
       if (remote && options.fetch) {
         progress(context, `fetching ${remote}…`);
@@ -89,9 +92,9 @@ Examples:
       }
       const history = filterHistory(marked, options);
       if (options.html) {
-        const { writeFiles } = await import("../../io/tree.ts");
+        const { writeOutputFile } = await import("../../io/output-file.ts");
         const { historyHtml } = await import("../../promotion/report-html.ts");
-        writeFiles("/", [{ path: resolve(context.cwd, options.html), text: historyHtml(history) }]);
+        writeOutputFile(resolve(context.cwd, options.html), options.html, historyHtml(history));
         progress(context, `wrote ${options.html}`);
       }
       if (options.json) printJson(context, history);

@@ -17,16 +17,19 @@ export function tocCommand(context: Context): CommandUnknownOpts {
     .action(async (file, options, command) => {
       const { reportPlan } = await import("../committed.ts");
       const { refreshedToc } = await import("../../docs/toc.ts");
-      const { applyFiles, planFiles } = await import("../../generate/committed.ts");
+      const { planFiles } = await import("../../generate/committed.ts");
+      const { outputTarget, writeOutputFile } = await import("../../io/output-file.ts");
       const root = repositoryRoot(context, command);
+      // Read only as a regular file (through its links): a FIFO would block the read, a device is no Markdown.
+      const target = outputTarget(join(root, file), file);
       let text: string;
       try {
-        text = readFileSync(join(root, file), "utf8");
+        text = readFileSync(target.path, "utf8");
       } catch {
         throw new Jore4FluxError(`cannot read ${file}`, { exitCode: ExitCode.invalid });
       }
       const plan = planFiles(root, { [file]: refreshedToc(text) ?? text });
-      if (!options.check) applyFiles(root, plan, ".");
+      if (!options.check) for (const write of plan.writes) writeOutputFile(join(root, write.path), file, write.text);
       reportPlan(context, plan, {
         check: options.check ?? false,
         what: `${file}: table of contents`,

@@ -2,10 +2,65 @@
 // compiled schema validators (src/validate/schema-check.ts). Plain JavaScript: the binary runs it
 // before anything else is loaded.
 const { isAscii } = require("node:buffer");
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} = require("node:fs");
 const { createRequire } = require("node:module");
 const { dirname } = require("node:path");
 const { Script } = require("node:vm");
+
+/**
+ * A file's bytes when it is a regular file (through links); undefined when it is missing, cannot
+ * be read or is anything else. Opened without blocking and looked at before it is read: a FIFO in
+ * place of a cache file would block a plain read, and every start reads one.
+ */
+function readRegularFile(path) {
+  let fd;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes a cache file whole (a temporary sibling, then a rename), best effort: when it cannot be
+ * written, or something other than a regular file is in its place (a FIFO, a folder, a link: not
+ * ours to replace), there is no cache, and nothing is said.
+ */
+function writeCacheFile(path, bytes) {
+  const partial = `${path}.${process.pid}`;
+  try {
+    const existing = lstatSync(path, { throwIfNoEntry: false });
+    if (existing !== undefined && !existing.isFile()) return;
+    mkdirSync(dirname(path), { recursive: true });
+    rmSync(partial, { force: true });
+    writeFileSync(partial, bytes, { flag: "wx" });
+    renameSync(partial, path);
+  } catch {
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // nothing of ours there
+    }
+  }
+}
 
 /**
  * Runs `file` as a CommonJS module, its compiled code taken from `cacheFile` when V8 accepts it
@@ -15,12 +70,7 @@ const { Script } = require("node:vm");
  * they are, by name, instead of loading them from node_modules.
  */
 function loadCommonJs(file, cacheFile, provided = {}) {
-  let cachedData;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
+  const cachedData = readRegularFile(cacheFile);
   const bytes = readFileSync(file);
   // ASCII text (the 3 MB of validators) decodes as latin1 without UTF-8's checks: several times faster.
   const text = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
@@ -34,16 +84,9 @@ function loadCommonJs(file, cacheFile, provided = {}) {
     exports: module.exports,
     cacheAccepted: cachedData !== undefined && !script.cachedDataRejected,
     saveCache() {
-      try {
-        mkdirSync(dirname(cacheFile), { recursive: true });
-        const partial = `${cacheFile}.${process.pid}`;
-        writeFileSync(partial, script.createCachedData());
-        renameSync(partial, cacheFile);
-      } catch {
-        // Not writable: no cache.
-      }
+      writeCacheFile(cacheFile, script.createCachedData());
     },
   };
 }
 
-module.exports = { loadCommonJs };
+module.exports = { loadCommonJs, readRegularFile, writeCacheFile };

@@ -3,6 +3,7 @@
 const { createHash } = require("node:crypto");
 const { readFileSync, statSync } = require("node:fs");
 const { join, sep } = require("node:path");
+const { readRegularFile } = require("./code-cache.js");
 
 const root = join(__dirname, "..") + sep;
 const stampFile = join(root, "dist", "stamp.json");
@@ -27,12 +28,8 @@ function inputStamp(path) {
  * now (same size, and same mtime or same content); undefined when it is missing or stale.
  */
 function currentBuild() {
-  let text;
-  try {
-    text = readFileSync(stampFile, "utf8");
-  } catch {
-    return undefined;
-  }
+  const text = readRegularFile(stampFile)?.toString("utf8");
+  if (text === undefined) return undefined;
   try {
     // Every start runs this: `root` ends with a slash, and path.join cost more than the stat calls.
     const current = Object.entries(JSON.parse(text).inputs).every(([path, input]) => {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readRegularFile, writeCacheFile } from "../../bin/code-cache.js";
 import { packageCacheDir } from "../tools/paths.ts";
-import { writeFiles } from "./tree.ts";
 
 /**
  * What a command keeps about a repository between runs (generate --check's last answer, history's
@@ -18,19 +18,23 @@ const recordName = (root: string) =>
 /** Where a repository's record of this kind is kept. */
 export const repositoryRecordFile = (kind: string, root: string) => join(kindDir(kind), recordName(root));
 
-/** The record as kept, parsed; undefined when there is none or it does not read. */
+/** The record as kept, parsed; undefined when there is none, it does not read or is no regular file (a FIFO is not waited on). */
 export function readRepositoryRecord(kind: string, root: string): unknown {
   try {
-    return JSON.parse(readFileSync(repositoryRecordFile(kind, root), "utf8"));
+    const bytes = readRegularFile(repositoryRecordFile(kind, root));
+    return bytes === undefined ? undefined : JSON.parse(bytes.toString("utf8"));
   } catch {
     return undefined;
   }
 }
 
-/** Keeps a record (best effort: a read-only install keeps none), and drops the oldest of its kind beyond the limit. */
+/**
+ * Keeps a record (best effort: a read-only install, or something not a regular file in its place,
+ * keeps none), and drops the oldest of its kind beyond the limit.
+ */
 export function keepRepositoryRecord(kind: string, root: string, record: unknown): void {
   try {
-    writeFiles(kindDir(kind), [{ path: recordName(root), text: JSON.stringify(record) }]);
+    writeCacheFile(repositoryRecordFile(kind, root), JSON.stringify(record));
     const records = readdirSync(kindDir(kind))
       .filter((name) => name.endsWith(".json"))
       .map((name) => join(kindDir(kind), name));

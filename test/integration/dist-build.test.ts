@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { isAscii } from "node:buffer";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -82,6 +83,61 @@ describe("the CLI's build (dist/)", () => {
     const loadedOnly = firstRun("check", "--rules");
     const ran = firstRun("check", "--no-kustomize");
     assert.ok(ran > loadedOnly * 1.3, `${ran} bytes after check, ${loadedOnly} after check --rules`);
+  });
+
+  describe("a FIFO in place of a cache file (or of the stamp) is taken for none: never blocks a run, never replaced", () => {
+    const fifo = (path: string) => {
+      rmSync(path, { force: true });
+      execFileSync("mkfifo", [path]);
+    };
+    // Each run is bounded (killed after a minute): a blocked read fails the test instead of hanging it.
+    const runs = (args: string[], output: RegExp) => {
+      const run = spawnSync(process.execPath, [join(copy, "bin", "jore4-flux.js"), ...args], {
+        cwd: copy,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      assert.equal(run.signal, null, `${args.join(" ")} was still running after a minute`);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, output);
+    };
+    const version = () => {
+      const text = JSON.parse(readFileSync(join(copy, "package.json"), "utf8")).version as string;
+      return new RegExp(`^${text.replaceAll(".", "\\.")}\n$`);
+    };
+
+    it("--version, with one in place of the bundle's code cache, then of the build's stamp (every start reads both)", () => {
+      fifo(codeCache());
+      runs(["--version"], version());
+      assert.ok(lstatSync(codeCache()).isFIFO(), "the FIFO in place of the code cache is left as it is");
+      rmSync(codeCache());
+      const stamp = join(copy, "dist", "stamp.json");
+      const stampText = readFileSync(stamp, "utf8");
+      fifo(stamp);
+      runs(["--version"], version());
+      rmSync(stamp);
+      writeFileSync(stamp, stampText);
+    });
+
+    it("check, with one in place of the validators' code cache (in the package cache)", () => {
+      const validators = readdirSync(cacheDir()).find((file) => file.startsWith("validators-") && file.endsWith(".v8"));
+      assert.ok(validators, "a code cache of the validators");
+      fifo(join(cacheDir(), validators));
+      runs(["check", "--no-kustomize"], /./);
+      assert.ok(lstatSync(join(cacheDir(), validators)).isFIFO(), "the FIFO in place of the validators' cache is left");
+      rmSync(join(cacheDir(), validators));
+    });
+
+    it("generate --check, with one in place of its kept answer (in the package cache)", () => {
+      runs(["generate", "--check", "--json"], /"upToDate": true/);
+      const records = join(cacheDir(), "generate-check");
+      const record = readdirSync(records).find((file) => file.endsWith(".json"));
+      assert.ok(record, "generate --check kept its answer");
+      fifo(join(records, record));
+      runs(["generate", "--check", "--json"], /"upToDate": true/);
+      assert.ok(lstatSync(join(records, record)).isFIFO(), "the FIFO in place of the kept answer is left");
+      rmSync(join(records, record));
+    });
   });
 
   it("runs the sources instead when one of them changed since the build", () => {

@@ -23,6 +23,12 @@ export interface SourceFiles {
   listFiles(dir: string): string[];
   /** Names of the folders directly in `dir`, sorted. */
   listDirs(dir: string): string[];
+  /**
+   * What is at `path` when something is there that `read` does not read ("a folder", "a FIFO
+   * (named pipe)" …, see nonFileKind); undefined for a file or nothing. Asked only to say why a
+   * file could not be read.
+   */
+  nonFileAt(path: string): string | undefined;
 }
 
 /** In-memory files, for tests and for rendering a planned change before it is written. */
@@ -47,6 +53,7 @@ export function memoryFiles(files: Readonly<Record<string, string>>): SourceFile
             .map((rest) => rest.split("/")[0]!),
         ),
       ].sort(),
+    nonFileAt: (path) => (entries(path).length > 0 && files[path] === undefined ? "a folder" : undefined),
   };
 }
 
@@ -169,6 +176,10 @@ export function diskFiles(root: string): SourceFiles {
     },
     listFiles: (dir) => kindOf(dir, false),
     listDirs: (dir) => kindOf(dir, true),
+    nonFileAt: (path) => {
+      const stats = status(statSync, join(root, path));
+      return stats === undefined || stats.isFile() ? undefined : nonFileKind(stats);
+    },
   };
 }
 
@@ -183,6 +194,7 @@ export function overlayFiles(base: SourceFiles, changed: Readonly<Record<string,
     read: (path) => changed[path] ?? base.read(path),
     listFiles: (dir) => union(base.listFiles(dir), added.listFiles(dir)),
     listDirs: (dir) => union(base.listDirs(dir), added.listDirs(dir)),
+    nonFileAt: (path) => (changed[path] === undefined ? base.nonFileAt(path) : undefined),
   };
 }
 
@@ -267,6 +279,8 @@ export function tracingFiles(base: SourceFiles): {
       read: (path) => ask(`read ${path}`, { read: path }) as string | undefined,
       listFiles: (dir) => [...(ask(`listFiles ${dir}`, { listFiles: dir }) as string[])],
       listDirs: (dir) => [...(ask(`listDirs ${dir}`, { listDirs: dir }) as string[])],
+      // Not a question of the trace: asked only after a read found nothing, on the way to an error.
+      nonFileAt: (path) => base.nonFileAt(path),
     },
     questions: () => [...answered.values()].map(([question]) => question),
     digest: () => digestOf(answered.values()),

@@ -85,7 +85,15 @@ function parsed<T extends z.ZodType>(
 
 function readSource(files: SourceFiles, path: string, missing: string): YamlSource {
   const text = files.read(path);
-  if (text === undefined) throw invalidInput([{ location: { file: path, line: 1, column: 1 }, message: missing }]);
+  if (text === undefined) {
+    // Something there that is not a file (a folder, a FIFO …) is named as what it is, not as missing.
+    const kind = files.nonFileAt(path);
+    throw invalidInput([
+      kind === undefined
+        ? { location: { file: path, line: 1, column: 1 }, message: missing }
+        : { message: `${path} is ${kind}, not ${kind === "a folder" ? "a file" : "a regular file"}` },
+    ]);
+  }
   return parseYamlSource(path, text);
 }
 

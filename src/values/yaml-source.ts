@@ -1,5 +1,8 @@
 import {
+  isAlias,
+  isCollection,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -27,6 +30,11 @@ function located(file: string, lineCounter: Pick<LineCounter, "linePos">, offset
   return { file, line, column: col };
 }
 
+/** The library's messages in our words where they name its own API (the rest say what is wrong in YAML terms). */
+const ownMessages: Readonly<Record<string, string>> = {
+  MULTIPLE_DOCS: "a second YAML document starts here (after ---); this file holds one document",
+};
+
 /**
  * The first syntax error of a document (the ones after it are mostly its echoes), and every line
  * indented with a tab (each is a problem of its own).
@@ -35,8 +43,71 @@ function syntaxProblems(file: string, lineCounter: Pick<LineCounter, "linePos">,
   const reported = document.errors.filter((error, index) => index === 0 || error.code === "TAB_AS_INDENT");
   return reported.map((error) => ({
     location: located(file, lineCounter, error.pos[0]),
-    message: `invalid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
+    message: `invalid YAML: ${ownMessages[error.code] ?? error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
   }));
+}
+
+/** The key path of the collection a visited pair is in, from the ancestors `visit` gives (maps' keys, lists' indexes). */
+function keyPathOf(ancestors: readonly unknown[]): KeyPath {
+  const path: (string | number)[] = [];
+  ancestors.forEach((ancestor, index) => {
+    if (isPair(ancestor) && isScalar(ancestor.key)) path.push(String(ancestor.key.value));
+    else if (isSeq(ancestor) && index + 1 < ancestors.length)
+      path.push(ancestor.items.indexOf(ancestors[index + 1] as never));
+  });
+  return path;
+}
+
+/**
+ * A key that is a map or a list (`? [a]: b`, `{a: 1}: x`): JavaScript objects, and Kubernetes'
+ * JSON, have only text keys; the YAML library would turn it into text with a warning of its own.
+ */
+function collectionKeyProblems(file: string, lineCounter: Pick<LineCounter, "linePos">, document: Document): Problem[] {
+  const problems: Problem[] = [];
+  visit(document, {
+    Pair(_key, pair, ancestors) {
+      const key = isAlias(pair.key) ? pair.key.resolve(document) : pair.key;
+      if (!isCollection(key)) return;
+      problems.push({
+        location: located(file, lineCounter, (pair.key as Node).range?.[0] ?? 0),
+        path: dottedPath(keyPathOf(ancestors)),
+        message: `invalid YAML: a ${isMap(key) ? "map" : "list"} as a key; a key is plain text`,
+      });
+    },
+  });
+  return problems;
+}
+
+/**
+ * What a values file (or jore4-flux.yaml) may not use, though YAML has it: tags beyond the plain
+ * ones (`!evil`, `!!binary`, `!!timestamp` …: the library would drop or reinterpret them) and
+ * merge keys (`<<`: YAML 1.1 only, read as a plain key by YAML 1.2). Both are refused, naming the
+ * place, rather than read some way the author did not mean.
+ */
+function valuesOnlyProblems(
+  file: string,
+  text: string,
+  lineCounter: Pick<LineCounter, "linePos">,
+  document: Document,
+): Problem[] {
+  const tags = document.warnings
+    .filter((warning) => warning.code === "TAG_RESOLVE_FAILED" || warning.code === "BAD_COLLECTION_TYPE")
+    .map((warning) => ({
+      location: located(file, lineCounter, warning.pos[0]),
+      message: `unsupported YAML tag ${text.slice(warning.pos[0], warning.pos[1])}: this file takes plain YAML (text, numbers, true/false, null, maps and lists); remove the tag`,
+    }));
+  const merges: Problem[] = [];
+  visit(document, {
+    Pair(_key, pair, ancestors) {
+      if (!isScalar(pair.key) || pair.key.type !== "PLAIN" || pair.key.value !== "<<") return;
+      merges.push({
+        location: located(file, lineCounter, pair.key.range?.[0] ?? 0),
+        path: dottedPath([...keyPathOf(ancestors), "<<"]),
+        message: "YAML merge keys (<<) are not supported; write the keys out",
+      });
+    },
+  });
+  return [...tags, ...merges];
 }
 
 /** Aliases a document may expand to, in all: more is an alias bomb (a few lines that expand to gigabytes). */
@@ -88,12 +159,29 @@ function duplicateKeyProblems(file: string, lineCounter: Pick<LineCounter, "line
   return problems;
 }
 
+/**
+ * Parse options every reader shares: keys are checked apart (one pass, duplicateKeyProblems), and
+ * the library prints nothing of its own (what it would warn of is refused by these checks).
+ */
+const parseOptions = { uniqueKeys: false, logLevel: "error" } as const;
+
 /** Parses one YAML document; malformed YAML is an input error that names the file and line. */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, keepSourceTokens: true, uniqueKeys: false });
+  const document = parseDocument(text, {
+    ...parseOptions,
+    lineCounter,
+    keepSourceTokens: true,
+    // YAML 1.1's explicit tags (!!binary, !!timestamp …) stay unresolved: valuesOnlyProblems refuses them.
+    resolveKnownTags: false,
+  });
   const problems = syntaxProblems(file, lineCounter, document);
-  if (problems.length === 0) problems.push(...duplicateKeyProblems(file, lineCounter, document));
+  if (problems.length === 0)
+    problems.push(
+      ...duplicateKeyProblems(file, lineCounter, document),
+      ...collectionKeyProblems(file, lineCounter, document),
+      ...valuesOnlyProblems(file, text, lineCounter, document),
+    );
   if (problems.length > 0) throw invalidInput(problems);
   return { file, document, lineCounter, value: documentValue(file, lineCounter, document) ?? {} };
 }
@@ -119,11 +207,13 @@ function readIntegersAsKubernetesDoes(document: Document): void {
 /** Parses a multi-document YAML stream (plain manifests); empty documents are dropped. */
 export function parseYamlStream(file: string, text: string): YamlSource[] {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
+  const documents = parseAllDocuments(text, { ...parseOptions, lineCounter });
   const list = Array.isArray(documents) ? documents : [];
   const problems = list.flatMap((document) => {
     const syntax = syntaxProblems(file, lineCounter, document);
-    return syntax.length > 0 ? syntax : duplicateKeyProblems(file, lineCounter, document);
+    return syntax.length > 0
+      ? syntax
+      : [...duplicateKeyProblems(file, lineCounter, document), ...collectionKeyProblems(file, lineCounter, document)];
   });
   if (!Array.isArray(documents))
     problems.push({ location: { file, line: 1, column: 1 }, message: "invalid YAML stream" });

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
 import { appendFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { edit, refusesBadInput, type BadInput } from "../support/bad-input.ts";
 import { runCli } from "../support/cli.ts";
-import { temporaryRepo } from "../support/repo-fixture.ts";
+import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
 
 /**
  * Input a new user really writes, that kustomize, git or a registry would refuse later: `generate`
@@ -166,9 +167,81 @@ export const cases: BadInput[] = [
     error:
       /^ {2}values\/test\.yaml:2:1: invalid YAML: Tabs are not allowed as indentation\n {2}values\/test\.yaml:4:1: invalid YAML: Tabs are not allowed as indentation$/m,
   },
+  {
+    name: "a folder in place of a values file: said to be a folder, not missing",
+    breakIt: (dir) => {
+      rmSync(join(dir, "values/dev.yaml"));
+      mkdirSync(join(dir, "values/dev.yaml"));
+    },
+    error: /^error: values\/dev\.yaml is a folder, not a file$/m,
+  },
+  {
+    name: "a FIFO in place of a values file: said to be one (and not waited on)",
+    breakIt: (dir) => {
+      rmSync(join(dir, "values/dev.yaml"));
+      execFileSync("mkfifo", [join(dir, "values/dev.yaml")]);
+    },
+    error: /^error: values\/dev\.yaml is a FIFO \(named pipe\), not a regular file$/m,
+  },
+  {
+    name: "an unknown YAML tag in a values file (was read as if it were not there)",
+    breakIt: (dir) => edit(dir, "values/dev.yaml", (text) => text.replace("host: dev", "host: !evil dev")),
+    error: /^error: values\/dev\.yaml:4:9: unsupported YAML tag !evil: this file takes plain YAML /m,
+  },
+  {
+    name: "a YAML merge key in a values file",
+    breakIt: (dir) => appendFileSync(join(dir, "values/dev.yaml"), "  ui:\n    <<: {replicas: 2}\n"),
+    error:
+      /^error: values\/dev\.yaml:\d+:5 services\.ui\.<<: YAML merge keys \(<<\) are not supported; write the keys out$/m,
+  },
+  {
+    name: "a second document in a values file, in our words",
+    breakIt: (dir) => appendFileSync(join(dir, "values/dev.yaml"), "---\nservices: {}\n"),
+    error:
+      /^error: values\/dev\.yaml:\d+:1: invalid YAML: a second YAML document starts here \(after ---\); this file holds one document$/m,
+  },
 ];
 
 refusesBadInput("generate refuses input that would break later, and writes nothing", cases);
+
+describe("the binary's whole stderr for YAML the library reads its own way: one line, no warning of the library's", () => {
+  const binaryLines = (breakIt: (dir: string) => void) => {
+    const { dir, cleanup } = temporaryRepo();
+    try {
+      breakIt(dir);
+      const run = spawnSync(process.execPath, [join(repoRoot, "bin", "jore4-flux.js"), "--dir", dir, "generate"], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      assert.equal(run.status, 2, run.stderr);
+      return run.stderr.trimEnd().split("\n");
+    } finally {
+      cleanup();
+    }
+  };
+
+  it("a list as a key", () => {
+    assert.deepEqual(
+      binaryLines((dir) =>
+        appendFileSync(join(dir, "values/dev.yaml"), "  ui:\n    env:\n      ? [a, b]\n      : x\n"),
+      ),
+      [
+        `error: values/dev.yaml:${readFileSync(join(repoRoot, "values/dev.yaml"), "utf8").split("\n").length + 2}:9 services.ui.env: invalid YAML: a list as a key; a key is plain text`,
+      ],
+    );
+  });
+
+  it("a map as a key", () => {
+    const lines = binaryLines((dir) =>
+      appendFileSync(join(dir, "values/dev.yaml"), "  ui:\n    env:\n      {a: 1}: x\n"),
+    );
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(
+      lines[0]!,
+      /^error: values\/dev\.yaml:\d+:7 services\.ui\.env: invalid YAML: a map as a key; a key is plain text$/,
+    );
+  });
+});
 
 describe("manifests/<stage>/x.yaml replaces manifests/all/x.yaml for that stage", () => {
   it("one extra-x.yaml with the stage's content, listed once, and kustomize builds the stage", async () => {

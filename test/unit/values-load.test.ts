@@ -171,3 +171,58 @@ describe("rejecting bad values, naming file, line, column and key", () => {
     ]);
   });
 });
+
+describe("values files are plain YAML: what the YAML library would read some other way is refused at its line", () => {
+  const dev = shipped["values/dev.yaml"]!;
+  /** The line of the first line appended to values/dev.yaml (it ends with a newline). */
+  const appended = dev.split("\n").length;
+  const plainYaml = "this file takes plain YAML (text, numbers, true/false, null, maps and lists); remove the tag";
+
+  it("a merge key (<<), naming file, line and key", () => {
+    const problems = problemsOf({ "values/dev.yaml": `${dev}  ui:\n    <<: {replicas: 2}\n` });
+    assert.deepEqual(problems, [
+      `values/dev.yaml:${appended + 1}:5 services.ui.<<: YAML merge keys (<<) are not supported; write the keys out`,
+    ]);
+  });
+
+  it("an unknown tag (!evil), and YAML 1.1's !!binary, each at its place", () => {
+    const problems = problemsOf({
+      "values/dev.yaml": `${dev}  ui:\n    env:\n      GREETING: !evil hello\n      DATA: !!binary aGVsbG8=\n`,
+    });
+    assert.deepEqual(problems, [
+      `values/dev.yaml:${appended + 2}:17: unsupported YAML tag !evil: ${plainYaml}`,
+      `values/dev.yaml:${appended + 3}:13: unsupported YAML tag !!binary: ${plainYaml}`,
+    ]);
+  });
+
+  it("a second document: said in our words, not the library's", () => {
+    const problems = problemsOf({ "values/dev.yaml": `${dev}---\nservices: {}\n` });
+    assert.deepEqual(problems, [
+      `values/dev.yaml:${appended}:1: invalid YAML: a second YAML document starts here (after ---); this file holds one document`,
+    ]);
+  });
+
+  it("a list or a map as a key: refused at its line, and the library warns of nothing", async () => {
+    const warnings: string[] = [];
+    const listener = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", listener);
+    try {
+      assert.deepEqual(problemsOf({ "values/dev.yaml": `${dev}  ui:\n    env:\n      ? [a, b]\n      : x\n` }), [
+        `values/dev.yaml:${appended + 2}:9 services.ui.env: invalid YAML: a list as a key; a key is plain text`,
+      ]);
+      assert.deepEqual(problemsOf({ "values/dev.yaml": `${dev}  ui:\n    env:\n      {c: 1}: y\n` }), [
+        `values/dev.yaml:${appended + 2}:7 services.ui.env: invalid YAML: a map as a key; a key is plain text`,
+      ]);
+      // Node emits a warning on the next tick of the one that raised it.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", listener);
+    }
+    assert.deepEqual(warnings, []);
+  });
+
+  it("a folder in place of a values file: named as a folder, not as missing", () => {
+    const problems = problemsOf({ "values/dev.yaml": undefined, "values/dev.yaml/notes.yaml": "a: 1\n" });
+    assert.deepEqual(problems, ["values/dev.yaml is a folder, not a file"]);
+  });
+});

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { z } from "zod";
 import { packageCacheDir } from "../tools/paths.ts";
 import { writeFiles } from "./tree.ts";
 
@@ -18,13 +19,20 @@ const recordName = (root: string) =>
 /** Where a repository's record of this kind is kept. */
 export const repositoryRecordFile = (kind: string, root: string) => join(kindDir(kind), recordName(root));
 
-/** The record as kept, parsed; undefined when there is none or it does not read. */
-export function readRepositoryRecord(kind: string, root: string): unknown {
+/**
+ * The record as kept, when it has the shape `schema` gives; undefined when there is none, it does
+ * not read, or it has another shape (e.g. edited by hand): such a record is never trusted, the
+ * command reads for real and keeps a new one over it.
+ */
+export function readRepositoryRecord<T>(kind: string, root: string, schema: z.ZodType<T>): T | undefined {
+  let parsed: unknown;
   try {
-    return JSON.parse(readFileSync(repositoryRecordFile(kind, root), "utf8"));
+    parsed = JSON.parse(readFileSync(repositoryRecordFile(kind, root), "utf8"));
   } catch {
     return undefined;
   }
+  const result = schema.safeParse(parsed);
+  return result.success ? result.data : undefined;
 }
 
 /** Keeps a record (best effort: a read-only install keeps none), and drops the oldest of its kind beyond the limit. */

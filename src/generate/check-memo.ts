@@ -1,3 +1,4 @@
+import * as z from "zod";
 import { keepRepositoryRecord, readRepositoryRecord, repositoryRecordFile } from "../io/repository-records.ts";
 import { answersDigest, diskFiles, type FileQuestion } from "../io/source-files.ts";
 
@@ -9,13 +10,21 @@ import { answersDigest, diskFiles, type FileQuestion } from "../io/source-files.
  * and the next check is a re-read and a hash instead of a render. Only "up to date" is kept: a
  * stale tree needs its diff, which only rendering gives.
  */
-interface UpToDateRecord {
-  build: string;
-  questions: FileQuestion[];
-  digest: string;
-  unchanged: string[];
-  foreign: string[];
-}
+const fileQuestion: z.ZodType<FileQuestion> = z.union([
+  z.strictObject({ read: z.string() }),
+  z.strictObject({ listFiles: z.string() }),
+  z.strictObject({ listDirs: z.string() }),
+]);
+
+/** A record of another shape (e.g. edited by hand) is read past, never trusted (repository-records.ts). */
+const upToDateRecord = z.object({
+  build: z.string(),
+  questions: z.array(fileQuestion),
+  digest: z.string(),
+  unchanged: z.array(z.string()),
+  foreign: z.array(z.string()),
+});
+type UpToDateRecord = z.infer<typeof upToDateRecord>;
 
 const kind = "generate-check";
 
@@ -31,7 +40,7 @@ export function standingUpToDate(
   build: string,
   onRead?: (path: string, text: string) => void,
 ): { unchanged: string[]; foreign: string[] } | undefined {
-  const record = readRepositoryRecord(kind, root) as UpToDateRecord | undefined;
+  const record = readRepositoryRecord(kind, root, upToDateRecord);
   try {
     if (record?.build !== build || answersDigest(diskFiles(root), record.questions, onRead) !== record.digest)
       return undefined;

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { hostname, tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import type { ProcessRunner, RunOptions } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { isRunning } from "../io/tree.ts";
 
 /** One ref update inside an atomic `git update-ref --stdin` transaction. */
 export interface RefUpdate {
@@ -52,6 +53,32 @@ function readBatchOutput<T>(output: string, read: (text: string) => T): Map<stri
 
 /** A character of a latin1-decoded text that is no ASCII byte. */
 const nonAscii = /[\u0080-\u00ff]/;
+
+/** Every temporary work tree's folder name starts with this. */
+const temporaryWorktreePrefix = "jore4-flux-worktree-";
+
+/**
+ * The lock reason of the temporary work trees a run makes (`git worktree add --lock`; git writes it
+ * before anything else of the work tree): the run and machine that own it. Locked, a run's work
+ * tree is pruned by no one; once its run no longer runs, the next run removes it.
+ */
+const worktreeOwner = (pid: number, host: string) => `jore4-flux temporary work tree of process ${pid} on ${host}`;
+const ownerReason = /^jore4-flux temporary work tree of process (\d+) on (.+)$/;
+
+/**
+ * The temporary work trees in `git worktree list --porcelain` output that a run killed on `host`
+ * left: locked by a jore4-flux run of this machine that no longer runs (another machine's runs
+ * sharing the repository cannot be told, and are left alone).
+ */
+export function leftoverWorktrees(porcelain: string, host: string, running: (pid: number) => boolean): string[] {
+  return porcelain.split(/\n\n+/).flatMap((entry) => {
+    const lines = entry.split("\n");
+    const dir = lines.find((line) => line.startsWith("worktree "))?.slice("worktree ".length);
+    const owner = ownerReason.exec(lines.find((line) => line.startsWith("locked "))?.slice("locked ".length) ?? "");
+    if (!dir || !basename(dir).startsWith(temporaryWorktreePrefix) || !owner || owner[2] !== host) return [];
+    return running(Number(owner[1])) ? [] : [dir];
+  });
+}
 
 /**
  * The only place that runs git. Every other module asks this one, so the rules (no pager, no
@@ -136,18 +163,41 @@ export class Git {
 
   /**
    * Runs `work` in a temporary detached work tree at `commit`, removed afterwards whatever
-   * happens: merges and checks happen there, never in the user's work tree.
+   * happens: merges and checks happen there, never in the user's work tree. It is locked for this
+   * run (`worktreeOwner`) until then, so that a killed run's is found by the next
+   * (`removeLeftoverWorktrees`) and a running one's left alone.
    */
   async inTemporaryWorktree<T>(commit: string, work: (git: Git) => Promise<T>): Promise<T> {
-    const dir = await mkdtemp(join(tmpdir(), "jore4-flux-worktree-"));
-    await this.run(["worktree", "add", "--quiet", "--detach", dir, commit]);
+    const dir = await mkdtemp(join(tmpdir(), temporaryWorktreePrefix));
     try {
+      const lock = ["--lock", "--reason", worktreeOwner(process.pid, hostname())];
+      await this.run(["worktree", "add", "--quiet", "--detach", ...lock, dir, commit]);
       return await work(new Git(this.runner, dir));
     } finally {
-      await this.attempt(["worktree", "remove", "--force", dir]);
+      // Twice --force: a locked work tree is removed only so.
+      await this.attempt(["worktree", "remove", "--force", "--force", dir]);
       await rm(dir, { recursive: true, force: true });
       await this.attempt(["worktree", "prune"]);
     }
+  }
+
+  /**
+   * Removes the temporary work trees that killed runs left (`leftoverWorktrees`), then prunes
+   * what git lists of work trees whose folders are gone; returns the folders removed.
+   */
+  async removeLeftoverWorktrees(): Promise<string[]> {
+    const list = await this.attempt(["worktree", "list", "--porcelain"]);
+    if (list.exitCode !== 0) return [];
+    const leftovers = leftoverWorktrees(list.stdout, hostname(), isRunning);
+    for (const dir of leftovers) {
+      const removed = await this.attempt(["worktree", "remove", "--force", "--force", dir]);
+      if (removed.exitCode === 0) continue;
+      // Gone already, or half made (killed while git added it): unlocked, and its folder removed, for the prune.
+      await this.attempt(["worktree", "unlock", dir]);
+      await rm(dir, { recursive: true, force: true });
+    }
+    await this.attempt(["worktree", "prune"]);
+    return leftovers;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import type { z } from "zod";
 import { readRegularFile, writeCacheFile } from "../../bin/code-cache.js";
 import { packageCacheDir } from "../tools/paths.ts";
 
@@ -18,14 +19,22 @@ const recordName = (root: string) =>
 /** Where a repository's record of this kind is kept. */
 export const repositoryRecordFile = (kind: string, root: string) => join(kindDir(kind), recordName(root));
 
-/** The record as kept, parsed; undefined when there is none, it does not read or is no regular file (a FIFO is not waited on). */
-export function readRepositoryRecord(kind: string, root: string): unknown {
+/**
+ * The record as kept, when it has the shape `schema` gives; undefined when there is none, it does
+ * not read, is no regular file (a FIFO is not waited on), or has another shape (e.g. edited by
+ * hand): such a record is never trusted, the command reads for real and keeps a new one over it.
+ */
+export function readRepositoryRecord<T>(kind: string, root: string, schema: z.ZodType<T>): T | undefined {
+  let parsed: unknown;
   try {
     const bytes = readRegularFile(repositoryRecordFile(kind, root));
-    return bytes === undefined ? undefined : JSON.parse(bytes.toString("utf8"));
+    if (bytes === undefined) return undefined;
+    parsed = JSON.parse(bytes.toString("utf8"));
   } catch {
     return undefined;
   }
+  const result = schema.safeParse(parsed);
+  return result.success ? result.data : undefined;
 }
 
 /**

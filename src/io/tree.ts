@@ -55,7 +55,8 @@ export function fileSystemError(path: string, error: unknown): Jore4FluxError {
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-function isRunning(pid: number): boolean {
+/** Whether a process of this machine runs (one this user may not signal runs too). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

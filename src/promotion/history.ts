@@ -42,6 +42,8 @@ export interface HistoryInput {
   /** First-parent commits of every branch that stages are promoted from (main and stage branches). */
   sourceLines: Readonly<Record<string, readonly string[]>>;
   remotes: readonly RemoteState[];
+  /** A shallow clone's boundary: the commits whose parents the clone does not have (none in a full clone). */
+  shallow: readonly string[];
 }
 
 /**
@@ -152,6 +154,23 @@ export const historyCaveats = [
   "History rewritten with a force push cannot be trusted; what could be detected is listed under warnings.",
 ];
 
+/** Said on standard error when the clone is shallow: what is past its boundary is not read, nor taken for rewritten. */
+export const shallowNote = (boundary: number) =>
+  `this clone is shallow: the history is cut at its shallow boundary (${boundary} commit(s) whose parents it does not have); what came before is not shown, and no promotion is taken for rewritten for lack of it (git fetch --unshallow reads the whole history)`;
+
+/** Where a shallow clone cuts the history: its boundary commits, and the source branches whose line reaches one. */
+interface Cut {
+  commits: ReadonlySet<string>;
+  lines: ReadonlySet<string>;
+}
+
+function cutOf(shallow: readonly string[], sourceLines: ReadonlyMap<string, ReadonlySet<string>>): Cut {
+  const commits = new Set(shallow);
+  if (commits.size === 0) return { commits, lines: new Set() };
+  const lines = [...sourceLines].filter(([, line]) => [...commits].some((commit) => line.has(commit)));
+  return { commits, lines: new Set(lines.map(([branch]) => branch)) };
+}
+
 function kindOf({ claims, parents }: StageCommit): EventKind {
   if (claims.hotfix) return "hotfix";
   if (claims.promotedFrom || parents.length > 1) return "promotion";
@@ -202,15 +221,21 @@ const commitWarning = (log: StageLog, entry: StageCommit, message: string): Hist
   message,
 });
 
-/** Checks a commit's own claims (message trailers) against the files and the other branches. */
+/**
+ * Checks a commit's own claims (message trailers) against the files and the other branches. Past
+ * a shallow clone's boundary (`cut`) nothing can be told: a boundary commit's files are compared
+ * with nothing and it follows nothing, and a source commit missing from a cut line may lie past it.
+ */
 function commitWarnings(
   log: StageLog,
   entry: StageCommit,
   changes: ImageChange[],
   sourceLines: ReadonlyMap<string, ReadonlySet<string>>,
+  cut: Cut,
   warnings: HistoryWarning[],
 ): void {
   const { claims } = entry;
+  if (cut.commits.has(entry.commit)) return;
   // The claims are read only when they are not, word for word, the changes (as promote writes them).
   if (claims.promotedTo !== undefined && !sameTexts(changes, claims.imageChanged)) {
     const actual = new Set(changes.map(changeKey));
@@ -241,7 +266,7 @@ function commitWarnings(
     );
   }
   const { promotedFrom: from, sourceCommit: source } = claims;
-  const line = from ? sourceLines.get(from) : undefined;
+  const line = from && !cut.lines.has(from) ? sourceLines.get(from) : undefined;
   if (line && source && !claims.hotfix && !line.has(source)) {
     warnings.push(
       commitWarning(
@@ -368,6 +393,7 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
   const now: StageNow[] = [];
   const services = new Set<string>();
   const sourceLines = new Map(Object.entries(input.sourceLines).map(([branch, commits]) => [branch, new Set(commits)]));
+  const cut = cutOf(input.shallow, sourceLines);
   // The first push of a commit is when it could deploy (the reflog is newest first: the oldest entry wins).
   const pushedAt = new Map<string, Map<string, string>>();
   for (const remote of input.remotes) {
@@ -393,7 +419,7 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
       // A service new to the stage is a change to it: the services seen so far hold every other one.
       for (let index = 0; index < changes.length; index += 1)
         if (changes[index]!.to !== undefined) services.add(changes[index]!.service);
-      commitWarnings(log, entry, changes, sourceLines, warnings);
+      commitWarnings(log, entry, changes, sourceLines, cut, warnings);
       stageEvents.push(eventOf(log, entry, changes, pushes?.get(entry.commit)));
     }
     events.push(...stageEvents);

@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { ProjectConfig } from "../config/project.ts";
 import type { Git } from "../git/git.ts";
 import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./history.ts";
@@ -362,33 +365,89 @@ export interface HistoryReads {
 }
 
 /**
+ * What git's answers about the same commits depend on besides the objects, as one key: the
+ * shallow boundary (past it a shallow clone's commits have no parents; `fetch --unshallow` and
+ * `--deepen` move it), grafts, replace refs (they swap any object for another), and the
+ * configuration and environment git runs in (e.g. `log.showRoot`, `core.useReplaceRefs`,
+ * `GIT_NO_REPLACE_OBJECTS`). Kept reads stand only in the view they were made in. `shallow`: the
+ * commits whose parents the clone does not have.
+ */
+interface GitView {
+  key: string;
+  shallow: string[];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where replace refs live for git run in `env` (`GIT_REPLACE_REF_BASE`, refs/replace/ by default). */
+const replaceRefBase = (env: Env) => {
+  const base = env.GIT_REPLACE_REF_BASE || "refs/replace/";
+  return base.endsWith("/") ? base : `${base}/`;
+};
+
+/** A file git keeps beside the repository, or what kept it from reading (a missing one reads as nothing). */
+function gitFile(path: string): string {
+  try {
+    return readFileSync(path, "latin1");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? "" : `unreadable: ${code}`;
+  }
+}
+
+/** The view git answers in now; `refs`: a read of the refs that holds the replace refs (`replaceRefBase`). */
+async function readGitView(git: Git, env: Env, refs: Promise<ReadonlyMap<string, string>>): Promise<GitView> {
+  const base = replaceRefBase(env);
+  const [paths, config, replaceRefs] = await Promise.all([
+    // The paths as git resolves them (GIT_DIR, GIT_COMMON_DIR, GIT_GRAFT_FILE, a linked work tree's common folder).
+    git.run(["rev-parse", "--git-path", "shallow", "--git-path", "info/grafts"]),
+    git.attempt(["config", "--list", "-z"]),
+    refs.then((all) => [...all].filter(([ref]) => ref.startsWith(base))),
+  ]);
+  const [shallowText, grafts] = paths
+    .split("\n")
+    .slice(0, 2)
+    .map((path) => gitFile(resolve(git.cwd, path)));
+  const gitEnv = Object.entries(env)
+    .filter(([name]) => name.startsWith("GIT_"))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const key = createHash("sha256")
+    .update(JSON.stringify([shallowText, grafts, replaceRefs.sort(), config.stdout, config.exitCode, gitEnv]))
+    .digest("hex");
+  return { key, shallow: shallowText!.split("\n").filter((line) => /^[0-9a-f]+$/.test(line)) };
+}
+
+/**
  * Reads everything `buildHistory` needs: one log and one cat-file pass per stage branch; git runs
  * in parallel. `remote`: the one the command found (`remoteFor`); `kept`: the reads of an earlier
- * run, of which all that still stands is taken instead of asking git. `readAnew`: whether git was
- * asked anything beyond the refs (the reads are then worth keeping).
+ * run and the view (`GitView`) they were made in, of which all that still stands is taken instead
+ * of asking git when the view is the same; `env`: the environment git runs in (its GIT_ variables
+ * are part of the view). `readAnew`: whether git was asked anything beyond the refs and the view;
+ * `view`: the key to keep the reads under, undefined when the view changed while they were read
+ * (they are then kept under none).
  */
 export async function readHistoryInput(
   git: Git,
   config: ProjectConfig,
   remote: string | undefined,
-  kept?: HistoryReads,
-): Promise<{ input: HistoryInput; reads: HistoryReads; readAnew: boolean }> {
-  const refs = await git.refs("refs/heads/", ...(remote ? [`refs/remotes/${remote}/`] : []));
+  options: { kept?: { view: string; reads: HistoryReads } | undefined; env?: Env } = {},
+): Promise<{ input: HistoryInput; reads: HistoryReads; readAnew: boolean; view: string | undefined }> {
+  const env = options.env ?? {};
+  const replaceBase = replaceRefBase(env);
+  // The view is read while the refs are (its replace refs come with them).
+  const refsRead = git.refs("refs/heads/", ...(remote ? [`refs/remotes/${remote}/`] : []), replaceBase);
+  const view = await readGitView(git, env, refsRead);
+  const refs = await refsRead;
   const heads = new Map([...refs].filter(([ref]) => ref.startsWith("refs/heads/")));
-  const tracking = new Map([...refs].filter(([ref]) => !ref.startsWith("refs/heads/")));
+  const tracking = new Map([...refs].filter(([ref]) => remote && ref.startsWith(`refs/remotes/${remote}/`)));
+  const kept = options.kept?.view === view.key ? options.kept.reads : undefined;
   // A stage with no local branch is read from the remote-tracking branch, when there is one.
-  const revOf = (branch: string) =>
-    heads.has(branchRef(branch))
-      ? branch
-      : tracking.has(`refs/remotes/${remote}/${branch}`)
-        ? `${remote}/${branch}`
-        : undefined;
   const tipOf = (branch: string) => heads.get(branchRef(branch)) ?? tracking.get(`refs/remotes/${remote}/${branch}`);
   const clusters = config.paths.clusters;
   const stageDir = (stage: { name: string }) => `${clusters}/${stage.name}/`;
   const sourceBranches = [...new Set(config.stages.map((stage) => stage.promotedFrom))];
   const mainLines = sourceBranches.filter(
-    (branch) => !config.stages.some((stage) => stage.branch === branch) && revOf(branch),
+    (branch) => !config.stages.some((stage) => stage.branch === branch) && tipOf(branch),
   );
   // What waits on a stage: the source's commits the stage's branch does not have.
   const waitingRanges = config.stages.map((stage) => {
@@ -430,9 +489,10 @@ export async function readHistoryInput(
   const imageCache = new ImageCache(images);
   const stagesRead = Promise.all(
     config.stages.map(async (stage, index) => {
-      const [rev, tip, dir] = [revOf(stage.branch), tipOf(stage.branch), stageDir(stage)];
+      const [tip, dir] = [tipOf(stage.branch), stageDir(stage)];
       const keptLog = kept?.logs.find((log) => log.dir === dir && log.tip === tip)?.commits;
-      const log = keptLog ?? (rev ? await anew(firstParentLog(git, rev, dir)) : []);
+      // Logged from the commit the branch pointed to (not its name): the log is kept under that commit.
+      const log = keptLog ?? (tip ? await anew(firstParentLog(git, tip, dir)) : []);
       const range = waitingRanges[index];
       const waiting = range && waitingFiles(log, (await rangeChanges)[ranges.indexOf(range)]!, dir);
       const blobs = [...blobsOf(log), ...(waiting?.values() ?? [])];
@@ -471,8 +531,11 @@ export async function readHistoryInput(
     if (sourceBranches.includes(stage.branch)) sourceLines[stage.branch] = reads[index]!.log.map((raw) => raw.commit);
   });
   const named = new Set(reads.flatMap((read) => read.blobs));
+  // Reads made while the view changed (a fetch deepening the clone meanwhile) are kept under no view.
+  const keptUnder =
+    readAnew && (await readGitView(git, env, git.refs(replaceBase))).key !== view.key ? undefined : view.key;
   return {
-    input: { stages, sourceLines, remotes },
+    input: { stages, sourceLines, remotes, shallow: view.shallow },
     reads: {
       logs: reads.flatMap((read) => (read.recorded ? [read.recorded] : [])),
       blobs: [...named].flatMap((blob) => {
@@ -483,6 +546,7 @@ export async function readHistoryInput(
       ranges: { pairs, changes },
     },
     readAnew,
+    view: keptUnder,
   };
 }
 

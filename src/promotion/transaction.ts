@@ -38,12 +38,17 @@ export function requireRemoteForPush(push: boolean, remote: string | undefined):
     });
 }
 
-/** The remote branches are published to, checked against `--push` and fetched (unless `--no-fetch`). */
+/**
+ * The remote branches are published to, checked against `--push` and fetched (unless
+ * `--no-fetch`), after removing the temporary work trees a killed run left (a running one's stay).
+ */
 export async function openTransaction(
   context: Context,
   git: Git,
   options: { fetch: boolean; push?: boolean },
 ): Promise<string | undefined> {
+  for (const dir of await git.removeLeftoverWorktrees())
+    progress(context, `removed a temporary work tree left by an earlier run: ${dir}`);
   const remote = await remoteFor(git);
   if (options.push !== undefined) requireRemoteForPush(options.push, remote);
   if (remote && options.fetch) {

@@ -44,6 +44,35 @@ describe("generate --check: the last up-to-date answer, kept per build", () => {
     assert.match((await check({ build: "test-build-2" })).stderr, /53 unchanged/);
   });
 
+  it("reads past a record of another shape (edited by hand): the same answer as without one, and a good record kept", async () => {
+    const fresh = await check({});
+    assert.equal((await check()).exitCode, 0);
+    const good = readFileSync(record(), "utf8");
+    const doctorings: [string, (kept: Record<string, unknown>) => void][] = [
+      ["foreign not a list", (kept) => void (kept.foreign = 5)],
+      ["unchanged a text", (kept) => void (kept.unchanged = "clusters/dev/kustomization.yaml")],
+      ["a file name not a text", (kept) => void (kept.foreign = [5])],
+      ["a question of another kind", (kept) => void (kept.questions = [{ open: "values/common.yaml" }])],
+      ["no digest", (kept) => void delete kept.digest],
+      ["the build a list", (kept) => void (kept.build = [build])],
+    ];
+    for (const [what, doctoring] of doctorings) {
+      const kept = JSON.parse(good) as Record<string, unknown>;
+      doctoring(kept);
+      writeFileSync(record(), JSON.stringify(kept));
+      const result = await check();
+      assert.deepEqual([result.exitCode, result.stdout, result.stderr], [0, fresh.stdout, fresh.stderr], what);
+      assert.equal(readFileSync(record(), "utf8"), good, `${what}: the record is kept anew`);
+    }
+    // check reads the same record: past a doctored one it compares the files for real.
+    const compared = await runCli(repo.dir, ["check", "--no-kustomize", "--json"], {}, {});
+    writeFileSync(record(), JSON.stringify({ ...(JSON.parse(good) as object), foreign: 5, unchanged: 5 }));
+    const past = await runCli(repo.dir, ["check", "--no-kustomize", "--json"], {}, { build });
+    assert.equal(past.exitCode, compared.exitCode, past.stderr);
+    assert.doesNotMatch(past.stderr, /last answer stands/);
+    assert.deepEqual(JSON.parse(past.stdout), JSON.parse(compared.stdout));
+  });
+
   const changes: [string, (dir: string) => void, RegExp][] = [
     [
       "a comment in the shared values",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { historyRecordFile } from "../../src/promotion/history-record.ts";
 import type { HistoryReads } from "../../src/promotion/read-history.ts";
@@ -90,5 +91,144 @@ describe("history: the reads of git, kept per build", () => {
     assert.equal(await run([], { build }), await fresh());
     writeFileSync(record(), JSON.stringify({ build, reads: { logs: [] } }));
     assert.equal(await run([], { build }), await fresh());
+  });
+
+  it("reads past a record of another shape anywhere in it (edited by hand), answers as a fresh read and keeps a good one", async () => {
+    await run([], { build });
+    const good = readFileSync(record(), "utf8");
+    type Kept = { reads: Record<string, unknown> & { logs: { commits: Record<string, unknown>[] }[] } } & Record<
+      string,
+      unknown
+    >;
+    const doctorings: [string, (kept: Kept) => void][] = [
+      ["a commit's files not a list", (kept) => void (kept.reads.logs[0]!.commits[0]!.files = 5)],
+      ["a commit's parents a text", (kept) => void (kept.reads.logs[0]!.commits[0]!.parents = "abc")],
+      ["a commit without a subject", (kept) => void delete kept.reads.logs[0]!.commits[0]!.subject],
+      ["a blob's images not texts", (kept) => void ((kept.reads.blobs as [string, unknown][])[0]![1] = { ui: 5 })],
+      ["a parent past the graph", (kept) => void ((kept.reads.graph as { parents: number[][] }).parents[0] = [1e6])],
+      ["fewer changes than ranges", (kept) => void ((kept.reads.ranges as { changes: unknown[] }).changes = [])],
+      ["no view", (kept) => void delete kept.view],
+      ["reads null", (kept) => void (kept.reads = null as never)],
+    ];
+    const expected = await fresh();
+    for (const [what, doctoring] of doctorings) {
+      const kept = JSON.parse(good) as Kept;
+      doctoring(kept);
+      const doctored = JSON.stringify(kept);
+      writeFileSync(record(), doctored);
+      const result = await runMain(["history", "--json", "--no-fetch"], { cwd: repo.root, build });
+      assert.equal(result.exitCode, 0, `${what}: ${result.stderr}`);
+      assert.equal(result.stdout, expected, what);
+      assert.equal(readFileSync(record(), "utf8"), good, `${what}: the record is kept anew`);
+    }
+  });
+});
+
+/**
+ * The kept reads stand only in the view git answered in (src/promotion/read-history.ts `GitView`):
+ * a shallow clone deepened or unshallowed, a replace ref, a configuration that changes git's log
+ * each make the next run read again, and every run answers as a read without any record does.
+ */
+describe("history: the kept reads after what changes git's answers for the same branch tips", () => {
+  let repo: StageRepo;
+  let shallow: string;
+  const build = "test-build-view";
+  const run = async (root: string, options: { build?: string } = {}) => {
+    const result = await runMain(["history", "--json", "--no-fetch"], { cwd: root, ...options });
+    assert.equal(result.exitCode, 0, result.stderr);
+    return result;
+  };
+  /** A run keeping and reading the record, checked against a read without one (sources run without a build keep none). */
+  const keptEqualsFresh = async (root: string) => {
+    const kept = await run(root, { build });
+    const fresh = await run(root);
+    assert.equal(kept.stdout, fresh.stdout);
+    assert.equal(kept.stderr, fresh.stderr);
+    return fresh;
+  };
+  const promote = async (from: string, to: string) => {
+    const result = await runMain(["promote", from, to, "--yes", "--push", "--no-fetch"], { cwd: repo.root });
+    assert.equal(result.exitCode, 0, result.stderr);
+  };
+  const warnings = (output: string) =>
+    (JSON.parse(output) as { warnings: { message: string }[] }).warnings.map((warning) => warning.message);
+
+  before(async () => {
+    repo = await createStageRepo();
+    await promote("main", "dev");
+    await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v2");
+    await git(repo.root, "push", "--quiet", "origin", "main");
+    await promote("main", "dev");
+    await promote("dev", "test");
+    await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v3");
+    await git(repo.root, "push", "--quiet", "origin", "main");
+    await promote("main", "dev");
+    shallow = join(repo.dir, "shallow");
+    // A file:// URL, so that --depth applies (a local path would be copied whole).
+    await git(repo.dir, "clone", "--quiet", "--depth", "2", "--no-single-branch", repo.remoteUrl, shallow);
+  });
+  after(() => {
+    rmSync(historyRecordFile(repo.root), { force: true });
+    rmSync(historyRecordFile(shallow), { force: true });
+    repo.cleanup();
+  });
+
+  it("a shallow clone says on stderr where its history is cut, and warns of no rewrite", async () => {
+    const cut = await run(shallow);
+    assert.match(cut.stderr, /^this clone is shallow: the history is cut at its shallow boundary \(\d+ commit\(s\)/m);
+    assert.deepEqual(
+      warnings(cut.stdout).filter((message) => /rewritten/.test(message)),
+      [],
+    );
+    assert.doesNotMatch((await run(repo.root)).stderr, /shallow/);
+  });
+
+  it("a shallow clone's kept reads are read again after fetch --deepen and --unshallow", async () => {
+    const cut = await keptEqualsFresh(shallow);
+    assert.ok(existsSync(historyRecordFile(shallow)));
+
+    await git(shallow, "fetch", "--quiet", "--deepen", "1");
+    const deeper = await keptEqualsFresh(shallow);
+    assert.notEqual(deeper.stdout, cut.stdout);
+
+    await git(shallow, "fetch", "--quiet", "--unshallow");
+    const whole = await keptEqualsFresh(shallow);
+    assert.notEqual(whole.stdout, deeper.stdout);
+    assert.doesNotMatch(whole.stderr, /shallow/);
+    const report = JSON.parse(whole.stdout) as {
+      now: { stage: string; waiting?: { commits: number } }[];
+      events: { stage: string; kind: string }[];
+    };
+    assert.equal(report.now.find((stage) => stage.stage === "test")?.waiting?.commits, 1);
+    assert.ok(report.events.some((event) => event.stage === "dev" && event.kind === "origin"));
+  });
+
+  it("reads again when a replace ref swaps a commit of a stage branch, and when it is removed", async () => {
+    const before = await keptEqualsFresh(repo.root);
+    const promotion = await git(repo.root, "rev-parse", "dev~1");
+    const parents = (await git(repo.root, "rev-parse", `${promotion}^@`)).split("\n");
+    const tree = await git(repo.root, "rev-parse", `${promotion}^{tree}`);
+    const swapped = await git(
+      repo.root,
+      "commit-tree",
+      tree,
+      ...parents.flatMap((parent) => ["-p", parent]),
+      "-m",
+      "a replaced promotion",
+    );
+    await git(repo.root, "replace", promotion, swapped);
+    const replaced = await keptEqualsFresh(repo.root);
+    assert.match(replaced.stdout, /a replaced promotion/);
+    await git(repo.root, "replace", "--delete", promotion);
+    assert.equal((await keptEqualsFresh(repo.root)).stdout, before.stdout);
+  });
+
+  it("reads again when git's configuration changes what its log says (log.showRoot)", async () => {
+    const before = await keptEqualsFresh(repo.root);
+    await git(repo.root, "config", "log.showRoot", "false");
+    const changed = await keptEqualsFresh(repo.root);
+    assert.notEqual(changed.stdout, before.stdout);
+    await git(repo.root, "config", "--unset", "log.showRoot");
+    assert.equal((await keptEqualsFresh(repo.root)).stdout, before.stdout);
   });
 });

@@ -238,6 +238,7 @@ test("over years of history, every promotion is a visible mark and bar in headle
     stages: [{ stage: "prod", branch: "prod", promotedFrom: "test", commits, waiting: undefined }],
     sourceLines: { test: [sha(1)] },
     remotes: [],
+    shallow: [],
   });
   assert.deepEqual(
     history.events.map((event) => event.kind),

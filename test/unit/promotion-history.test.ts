@@ -64,6 +64,7 @@ test("periods run from promotion to promotion; commits before a branch was creat
     stages: [dev, testLog],
     sourceLines: { main: main.map((entry) => entry.commit).reverse(), dev: dev.commits.map((entry) => entry.commit) },
     remotes: [],
+    shallow: [],
   });
   assert.deepEqual(
     history.events.map((event) => [event.stage, event.commit, event.kind, event.from]),
@@ -115,6 +116,7 @@ test("a stage branch made by hand from main: main's past is one origin event, an
     stages: [dev],
     sourceLines: { main: main.map((entry) => entry.commit) },
     remotes: [],
+    shallow: [],
   });
   assert.deepEqual(
     history.events.map((event) => [event.kind, event.commit, event.commits, event.changes]),
@@ -170,6 +172,7 @@ test("rewritten history and messages that disagree with the files are reported, 
         pushes: [],
       },
     ],
+    shallow: [],
   });
   const messages = history.warnings.map(
     (warning) => `${warning.stage} ${warning.commit?.slice(0, 4) ?? "-"}: ${warning.message}`,
@@ -183,12 +186,48 @@ test("rewritten history and messages that disagree with the files are reported, 
   ]);
 });
 
+test("in a shallow clone nothing past the boundary is taken for a rewrite; a rewrite this side of it still is", () => {
+  // dev's line starts at the boundary commit 10 (its parents cut: it follows nothing, its files are all new).
+  const boundary = commit(10, { ui: "ui:1" }, promotion("main", "dev", 1, 9, ["ui ui:0 -> ui:1"]), []);
+  const dev: StageLog = {
+    stage: "dev",
+    branch: "dev",
+    promotedFrom: "main",
+    commits: [
+      boundary,
+      commit(11, { ui: "ui:2" }, promotion("main", "dev", 2, 99, ["ui ui:1 -> ui:2"]), [sha(10), sha(2)]),
+    ],
+    waiting: undefined,
+  };
+  const test: StageLog = {
+    stage: "test",
+    branch: "test",
+    promotedFrom: "dev",
+    // Promoted from a dev commit past the boundary.
+    commits: [commit(20, { ui: "ui:0" }, promotion("dev", "test", 7, 19, ["ui (none) -> ui:0"]), [sha(19), sha(7)])],
+    waiting: undefined,
+  };
+  const input = {
+    stages: [dev, test],
+    sourceLines: { main: [sha(2)], dev: dev.commits.map((entry) => entry.commit) },
+    remotes: [],
+  };
+  const messages = (shallow: string[]) =>
+    buildHistory({ ...input, shallow }).warnings.map((warning) => `${warning.commit?.slice(0, 4)}: ${warning.message}`);
+  assert.deepEqual(messages([sha(10), sha(19)]), [
+    `000b: made on top of ${short(99)} but now follows ${short(10)}: dev was rewritten after this promotion`,
+  ]);
+  // The same commits read as a whole clone are rewritten history.
+  assert.equal(messages([]).length, 5, messages([]).join("\n"));
+});
+
 test("filters narrow to a stage, a service and a time window", () => {
   const { main, dev, test: testLog } = scenario();
   const history = buildHistory({
     stages: [dev, testLog],
     sourceLines: { main: main.map((entry) => entry.commit) },
     remotes: [],
+    shallow: [],
   });
   const devOnly = filterHistory(history, { stage: "dev", since: dev.commits[2]!.date });
   assert.deepEqual(
@@ -212,6 +251,7 @@ test("the text and HTML reports show now, waiting, events, warnings and caveats;
     stages: [dev, testLog],
     sourceLines: { main: main.map((entry) => entry.commit) },
     remotes: [],
+    shallow: [],
   });
   const text = historyText(history);
   assert.match(text, /Now \(image tag per stage\):\n {2}service {2}dev {2}test\n {2}ui {7}2 {4}1/);

@@ -34,6 +34,7 @@ function devHistory(numbers: number[]): DeploymentHistory {
     stages: [dev],
     sourceLines: {},
     remotes: [{ branch: "dev", remote: "origin", ahead: 0, behind: 0, forcedUpdates: [], pushes }],
+    shallow: [],
   });
 }
 

@@ -46,7 +46,7 @@ Examples:
       const { findStage } = await import("../../config/project.ts");
       const { Git } = await import("../../git/git.ts");
       const { diskFiles } = await import("../../io/source-files.ts");
-      const { buildHistory, filterHistory } = await import("../../promotion/history.ts");
+      const { buildHistory, filterHistory, shallowNote } = await import("../../promotion/history.ts");
       const { readHistoryInput } = await import("../../promotion/read-history.ts");
       const { keepHistoryReads, keptHistoryReads } = await import("../../promotion/history-record.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
@@ -66,12 +66,11 @@ Examples:
         progress(context, `fetching ${remote}…`);
         await fetchRemote(git, remote);
       }
-      const { input, reads, readAnew } = await readHistoryInput(
-        git,
-        config,
-        remote,
-        keptHistoryReads(root, context.build),
-      );
+      const { input, reads, readAnew, view } = await readHistoryInput(git, config, remote, {
+        kept: keptHistoryReads(root, context.build),
+        env: context.env,
+      });
+      if (input.shallow.length > 0) progress(context, shallowNote(input.shallow.length));
       const full = buildHistory(input);
       if (options.service && !full.services.includes(options.service)) {
         throw new Jore4FluxError(
@@ -99,6 +98,6 @@ Examples:
       }
       if (options.json) printJson(context, history);
       else print(context, (await import("../../promotion/report-text.ts")).historyText(history));
-      if (readAnew) keepHistoryReads(root, context.build, reads);
+      if (readAnew && view !== undefined) keepHistoryReads(root, context.build, view, reads);
     });
 }

@@ -157,10 +157,12 @@ export function diskFiles(root: string): SourceFiles {
   /**
    * What a symbolic link found in a listing leads to: followed like the folders and values files
    * are, when it stays in the repository; one that leaves it, or leads nowhere, is refused (never
-   * silently left out: a manifest that is not rendered looks like one that is).
+   * silently left out: a manifest that is not rendered looks like one that is). A hidden one that
+   * leads nowhere is left out: an editor's lock (Emacs links `.#x.yaml` to `user@host.pid`).
    */
-  const linked = (path: string, full: string): Stats => {
+  const linked = (path: string, full: string): Stats | undefined => {
     const target = status(statSync, full);
+    if (target === undefined && basename(path).startsWith(".")) return undefined;
     if (target === undefined)
       throw invalidInput([
         {
@@ -184,7 +186,7 @@ export function diskFiles(root: string): SourceFiles {
     return entries
       .filter((entry) => {
         const kind = entry.isSymbolicLink() ? linked(`${dir}/${entry.name}`, join(full, entry.name)) : entry;
-        return wantDir ? kind.isDirectory() : kind.isFile();
+        return kind !== undefined && (wantDir ? kind.isDirectory() : kind.isFile());
       })
       .map((entry) => entry.name)
       .sort();

@@ -66,6 +66,15 @@ describe("a symbolic link among the manifests, inside the repository", () => {
     assert.ok(stale.includes("clusters/dev/extra-limit-range.yaml"), JSON.stringify(stale));
   });
 
+  it("a hidden link that leads nowhere (an editor's lock file) is left out", async () => {
+    mkdirSync(join(repo.dir, "manifests/all"), { recursive: true });
+    writeFileSync(join(repo.dir, "manifests/all/limit-range.yaml"), limitRange("1Gi"));
+    symlinkSync("someone@host.4242:1700000000", join(repo.dir, "manifests/all/.#limit-range.yaml"));
+    const generated = await run(["generate"]);
+    assert.equal(generated.exitCode, 0, generated.stderr);
+    assert.match(readFileSync(join(repo.dir, "clusters/dev/extra-limit-range.yaml"), "utf8"), /memory: 1Gi/);
+  });
+
   it("a linked stage manifest folder is rendered for that stage", async () => {
     mkdirSync(join(repo.dir, "shared/dev-manifests"), { recursive: true });
     writeFileSync(join(repo.dir, "shared/dev-manifests/limit-range.yaml"), limitRange("3Gi"));

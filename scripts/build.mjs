@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadCommonJs } from "../bin/code-cache.js";
-import { bundleCodeCache, bundleFile, inputStamp, root, stampFile } from "../bin/dist-stamp.js";
+import { bundleCodeCache, bundleFile, bundlePath, inputStamp, root, stampFile } from "../bin/dist-stamp.js";
 
 /** Besides the bundled sources: what else decides the bundle's content. */
 const extraInputs = [
@@ -54,7 +54,9 @@ export async function build() {
     .filter((path) => !path.startsWith("node_modules/"))
     .concat(extraInputs);
   const stamp = Object.fromEntries([...new Set(inputs)].sort().map((path) => [path, inputStamp(path)]));
-  writeFileSync(stampFile, `${JSON.stringify({ inputs: stamp }, null, 1)}\n`);
+  // The bundle's own stamp too: the build's name (a digest of the stamp) then covers the code that runs.
+  const bundle = inputStamp(bundlePath);
+  writeFileSync(stampFile, `${JSON.stringify({ inputs: stamp, bundle }, null, 1)}\n`);
   await saveWarmCodeCache();
   return relative(root, bundleFile);
 }

@@ -22,7 +22,8 @@ export interface Context {
   readonly stdinIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   /**
-   * The running build (a digest of dist/stamp.json): answers kept between runs are keyed by it.
+   * The running build (a digest of dist/stamp.json, which holds the bundle's own digest besides
+   * its inputs'): answers kept between runs are keyed by it.
    * Undefined when the sources run (through tsx, or in tests), and then nothing is kept.
    */
   readonly build?: string | undefined;

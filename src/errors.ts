@@ -61,3 +61,35 @@ export function invalidInput(problems: readonly Problem[], summary?: string): Jo
 /** A failed tool's own message, on one line: the error without its first line (the step and command). */
 export const toolMessage = (error: Jore4FluxError): string =>
   error.message.split("\n").slice(1).join(" ").trim() || error.message;
+
+/** What a file-system error code means to the person who ran the command. */
+const fileSystemReasons: Readonly<Record<string, string>> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EISDIR: "a folder is in the way of a file",
+  ENOTDIR: "a file is in the way of a folder",
+  EEXIST: "a file is in the way of a folder",
+  ENOENT: "no such file or folder",
+  ELOOP: "a symbolic link that leads in a circle",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is used up",
+  EROFS: "the file system is read-only",
+  EFBIG: "the file is too large for the file system",
+  ENAMETOOLONG: "the name is too long",
+};
+
+/**
+ * The one mapping of a file-system failure to what the person sees (every reader and writer of
+ * the shell uses it): one line naming the path and the reason. Reading, the input is not as it
+ * must be (exit 2); writing, the file system refused a step (exit 3, as for any failed step).
+ * Anything that is not a file-system error is passed on as it is (an unexpected failure).
+ */
+export function fileSystemError(path: string, error: unknown, action: "read" | "write"): unknown {
+  if (error instanceof Jore4FluxError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return error;
+  const reason = fileSystemReasons[code] ?? (error as Error).message;
+  return new Jore4FluxError(`cannot ${action} ${path}: ${reason}`, {
+    exitCode: action === "read" ? ExitCode.invalid : ExitCode.failed,
+  });
+}

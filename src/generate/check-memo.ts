@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { keepRepositoryRecord, readRepositoryRecord, repositoryRecordFile } from "../io/repository-records.ts";
 import { answersDigest, diskFiles, type FileQuestion } from "../io/source-files.ts";
+import { projectConfigFile } from "../config/project-file.ts";
 
 /**
  * `generate --check`'s last "up to date" for a repository, kept between runs: the build that
@@ -28,6 +29,16 @@ type UpToDateRecord = z.infer<typeof upToDateRecord>;
 
 const kind = "generate-check";
 
+/**
+ * Whether a record shows what its answer rests on: the project configuration among the files it
+ * read (every render reads it), and every file it calls unchanged or foreign read too. A record
+ * that read nothing would match any tree (no answers, one digest): it is not trusted.
+ */
+function provesWhatItCovers(record: UpToDateRecord): boolean {
+  const reads = new Set(record.questions.flatMap((question) => ("read" in question ? [question.read] : [])));
+  return reads.has(projectConfigFile) && [...record.unchanged, ...record.foreign].every((path) => reads.has(path));
+}
+
 /** Where a repository's record is kept. */
 export const upToDateRecordFile = (root: string) => repositoryRecordFile(kind, root);
 
@@ -42,7 +53,11 @@ export function standingUpToDate(
 ): { unchanged: string[]; foreign: string[] } | undefined {
   const record = readRepositoryRecord(kind, root, upToDateRecord);
   try {
-    if (record?.build !== build || answersDigest(diskFiles(root), record.questions, onRead) !== record.digest)
+    if (
+      record?.build !== build ||
+      !provesWhatItCovers(record) ||
+      answersDigest(diskFiles(root), record.questions, onRead) !== record.digest
+    )
       return undefined;
     return { unchanged: record.unchanged, foreign: record.foreign };
   } catch {

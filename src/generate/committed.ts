@@ -2,6 +2,25 @@ import { diskFiles, filesBelow } from "../io/source-files.ts";
 import { removeFiles, writeFiles } from "../io/tree.ts";
 import type { GeneratePlan } from "./plan.ts";
 
+/** Where `crds build` and `schemas update` keep what they generate. */
+export const crdsDir = "crds";
+export const schemasDir = "schemas";
+
+/**
+ * The folders of committed generated files, relative to the repository: generate's (clusters/
+ * and the compose bundles'), crds/ and schemas/. Nothing else may write there (bundle --output).
+ */
+export const generatedFolders = (paths: { clusters: string; compose: string }): string[] => [
+  paths.clusters,
+  paths.compose,
+  crdsDir,
+  schemasDir,
+];
+
+/** The generated folder a repository path is in (or is), if any. */
+export const generatedFolderOf = (path: string, folders: readonly string[]): string | undefined =>
+  folders.find((folder) => path === folder || path.startsWith(`${folder}/`));
+
 /**
  * The one mechanism for committed generated files (clusters/, crds/, schemas/, the README's
  * table of contents): what a generator produces, compared with the disk as a GeneratePlan, so

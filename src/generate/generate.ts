@@ -1,6 +1,6 @@
 import { diskFiles, filesBelow, tracingFiles, type SourceFiles } from "../io/source-files.ts";
 import { keepUpToDate } from "./check-memo.ts";
-import { cleanLeftovers, replaceStageFolders, withLock, type StageChange } from "../io/tree.ts";
+import { cleanAll, replaceStageFolders, restoreInterrupted, withLock, type StageChange } from "../io/tree.ts";
 import { isUpToDate, planGenerate, type GeneratePlan } from "./plan.ts";
 import { renderProject } from "./render-project.ts";
 import { loadProjectConfig } from "../values/load.ts";
@@ -30,7 +30,9 @@ export function planProject(
  * `generate --check`: the plan against the work tree; with a `build`, an up-to-date answer is
  * kept for the next check of the same build (see check-memo.ts).
  */
-export function checkProject(root: string, build: string | undefined): GeneratePlan {
+export function checkProject(root: string, build: string | undefined, progress: (line: string) => void): GeneratePlan {
+  const { clusters, compose } = loadProjectConfig(diskFiles(root)).config.paths;
+  restoreInterrupted(root, [clusters, compose], progress);
   if (!build) return planProject(root).plan;
   const traced = tracingFiles(diskFiles(root));
   const { plan } = planProject(root, traced.files, traced.files);
@@ -73,7 +75,7 @@ function writeLocked(root: string, outputDirs: readonly string[], plan: () => Ge
     root,
     outputDirs[0]!,
     () => {
-      for (const dir of outputDirs) cleanLeftovers(root, dir);
+      cleanAll(root, outputDirs, options.progress);
       const planned = plan();
       for (const dir of outputDirs) replaceStageFolders(root, dir, changesByStage(planned, dir), options);
       return planned;

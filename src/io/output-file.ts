@@ -10,9 +10,9 @@ import {
   type Stats,
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { ExitCode, fileSystemError, Jore4FluxError } from "../errors.ts";
 import { nonFileKind } from "./source-files.ts";
-import { fileSystemError, workPrefix } from "./tree.ts";
+import { workPrefix } from "./tree.ts";
 
 /** Links followed to find the file a path names, as the kernel's own limit (ELOOP beyond it). */
 const maxLinks = 40;
@@ -56,7 +56,7 @@ export function outputTarget(path: string, shownAs: string): OutputTarget {
 }
 
 /**
- * The one writer of files the user names (history --html, toc): the file a symbolic link leads
+ * The one writer of files the user names (history --html, toc, bundle --output): the file a symbolic link leads
  * to is written (the link stays), whole or not at all, through a temporary file in its own folder
  * and a rename, keeping its permissions (and, as root, its owner). What is not a regular file is
  * refused (outputTarget), so no rename ever replaces a device or a FIFO. A failed write (no
@@ -86,6 +86,6 @@ export function writeOutputFile(path: string, shownAs: string, content: string |
     } catch {
       // Its folder could not be made: there is nothing to remove.
     }
-    throw error instanceof Jore4FluxError ? error : fileSystemError(shownAs, error);
+    throw fileSystemError(shownAs, error, "write");
   }
 }

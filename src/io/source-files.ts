@@ -8,13 +8,15 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   readSync,
   realpathSync,
   statSync,
+  type Dirent,
   type Stats,
 } from "node:fs";
-import { basename, dirname, join, relative, sep } from "node:path";
-import { invalidInput } from "../errors.ts";
+import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
+import { fileSystemError, invalidInput } from "../errors.ts";
 
 /** Read access to the repository's input files, by path relative to the repository root. */
 export interface SourceFiles {
@@ -120,6 +122,32 @@ function status(stat: typeof statSync, full: string): Stats | undefined {
   }
 }
 
+/**
+ * Where `full` really is relative to the repository at `root`, symbolic links resolved in the part
+ * of it that exists ("a/b", "" for the root itself); undefined outside the repository.
+ */
+export function repositoryPath(root: string, full: string): string | undefined {
+  let existing = full;
+  const rest: string[] = [];
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    rest.unshift(basename(existing));
+    existing = dirname(existing);
+  }
+  const path = relative(realpathSync(root), join(realpathSync(existing), ...rest));
+  return path === ".." || path.startsWith(`..${sep}`) || isAbsolute(path) ? undefined : path.split(sep).join("/");
+}
+
+/** The first path from `root` down to `dir` that is not a folder (where listing `dir` fails with ENOTDIR); else `dir`. */
+function blockingPath(root: string, dir: string): string {
+  const parts = dir.split("/");
+  for (let length = 1; length <= parts.length; length += 1) {
+    const path = parts.slice(0, length).join("/");
+    const stats = status(statSync, join(root, path));
+    if (stats !== undefined && !stats.isDirectory()) return path;
+  }
+  return dir;
+}
+
 export function diskFiles(root: string): SourceFiles {
   const realRoot = existsSync(root) ? realpathSync(root) : root;
   // A file that is not a link is where its folder really is: one realpath per folder, not per file.
@@ -143,11 +171,40 @@ export function diskFiles(root: string): SourceFiles {
       ]);
     return full;
   };
+  /**
+   * What a symbolic link found in a listing leads to: followed like the folders and values files
+   * are, when it stays in the repository; one that leaves it, or leads nowhere, is refused (never
+   * silently left out: a manifest that is not rendered looks like one that is). A hidden one that
+   * leads nowhere is left out: an editor's lock (Emacs links `.#x.yaml` to `user@host.pid`).
+   */
+  const linked = (path: string, full: string): Stats | undefined => {
+    const target = status(statSync, full);
+    if (target === undefined && basename(path).startsWith(".")) return undefined;
+    if (target === undefined)
+      throw invalidInput([
+        {
+          location: { file: path, line: 1, column: 1 },
+          message: `is a symbolic link to ${readlinkSync(full)}, which does not exist; fix or remove the link`,
+        },
+      ]);
+    inside(path, full, true);
+    return target;
+  };
   const kindOf = (dir: string, wantDir: boolean) => {
     const full = join(root, dir);
-    if (!existsSync(full)) return [];
-    return readdirSync(full, { withFileTypes: true })
-      .filter((entry) => (wantDir ? entry.isDirectory() : entry.isFile()))
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(full, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      // Bad input where a folder is expected (a file in its place): named as the user sees it.
+      throw fileSystemError(`${blockingPath(root, dir)}/`, error, "read");
+    }
+    return entries
+      .filter((entry) => {
+        const kind = entry.isSymbolicLink() ? linked(`${dir}/${entry.name}`, join(full, entry.name)) : entry;
+        return kind !== undefined && (wantDir ? kind.isDirectory() : kind.isFile());
+      })
       .map((entry) => entry.name)
       .sort();
   };

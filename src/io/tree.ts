@@ -16,46 +16,40 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { ExitCode, fileSystemError, Jore4FluxError } from "../errors.ts";
 
 /** Every name this module leaves in a folder while it works starts with this (git-ignored). */
 export const workPrefix = ".jore4-flux-";
 
+/**
+ * Puts `content` at `full` through a temporary sibling and a rename, so the file is never
+ * half-written; the temporary file is removed when that fails (the error is thrown as it is).
+ */
+function replaceFile(full: string, content: string | Uint8Array): void {
+  const temporary = join(dirname(full), `${workPrefix}${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(temporary, content);
+    renameSync(temporary, full);
+  } catch (error) {
+    if (existsSync(temporary)) rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
 /** Writes each file through a temporary sibling and a rename, so no file is ever half-written. */
-export function writeFiles(root: string, files: readonly { path: string; text: string }[]): void {
+export function writeFiles(root: string, files: readonly { path: string; text: string | Uint8Array }[]): void {
   for (const file of files) {
-    const full = join(root, file.path);
-    const temporary = join(dirname(full), `${workPrefix}${process.pid}-${Math.random().toString(36).slice(2)}`);
     try {
-      mkdirSync(dirname(full), { recursive: true });
-      writeFileSync(temporary, file.text);
-      renameSync(temporary, full);
+      replaceFile(join(root, file.path), file.text);
     } catch (error) {
-      if (existsSync(temporary)) rmSync(temporary, { force: true });
-      throw fileSystemError(file.path, error);
+      throw fileSystemError(file.path, error, "write");
     }
   }
 }
 
-/** A failed write of `path` as one line, exit 3: the system's reason in words where it is a common one. */
-export function fileSystemError(path: string, error: unknown): Jore4FluxError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason =
-    code === "EACCES" || code === "EPERM"
-      ? "permission denied"
-      : code === "EISDIR"
-        ? "a folder is in the way of a file"
-        : code === "ENOTDIR" || code === "EEXIST"
-          ? "a file is in the way of a folder"
-          : code === "ENOSPC"
-            ? "no space left on the device"
-            : ((error as Error).message ?? String(error));
-  return new Jore4FluxError(`cannot write ${path}: ${reason}`, { exitCode: ExitCode.failed });
-}
-
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Whether a process of this machine runs (one this user may not signal runs too). */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -73,8 +67,13 @@ export const lockWaitSeconds = 10;
  * live run's lock is waited for, up to `lockWaitSeconds`, then refused; a killed run's is taken over.
  */
 export function withLock<T>(root: string, dir: string, work: () => T, progress: (line: string) => void): T {
-  mkdirSync(join(root, dir), { recursive: true });
-  const lock = join(root, dir, `${workPrefix}lock`);
+  const lockPath = `${dir}/${workPrefix}lock`;
+  try {
+    mkdirSync(join(root, dir), { recursive: true });
+  } catch (error) {
+    throw fileSystemError(`${dir}/`, error, "write");
+  }
+  const lock = join(root, lockPath);
   const deadline = Date.now() + lockWaitSeconds * 1000;
   let said = false;
   for (;;) {
@@ -84,9 +83,15 @@ export function withLock<T>(root: string, dir: string, work: () => T, progress: 
       closeSync(fd);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileSystemError(`${dir}/${workPrefix}lock`, error);
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileSystemError(lockPath, error, "write");
     }
-    const holder = Number.parseInt(readFileSync(lock, { encoding: "utf8", flag: "a+" }), 10);
+    let held: string;
+    try {
+      held = readFileSync(lock, { encoding: "utf8", flag: "a+" });
+    } catch (error) {
+      throw fileSystemError(lockPath, error, "write"); // a folder in its place (EISDIR)
+    }
+    const holder = Number.parseInt(held, 10);
     if (!Number.isInteger(holder) || holder === process.pid || !isRunning(holder)) {
       // A run that was killed (or a lock not fully written): take it over.
       rmSync(lock, { force: true });
@@ -126,24 +131,75 @@ type Progress = (line: string) => void;
 /**
  * Undoes what a killed run left in `dir` (call holding the lock): a stage folder moved aside but
  * not replaced is moved back (wholly old), half-built new folders and temporary files are removed.
+ * Returns the stages moved back.
  */
-export function cleanLeftovers(root: string, dir: string): void {
+export function cleanLeftovers(root: string, dir: string): string[] {
   const full = join(root, dir);
-  if (!existsSync(full)) return;
-  for (const name of readdirSync(full)) {
-    if (!name.startsWith(workPrefix) || name === `${workPrefix}lock`) continue;
-    const stage = name.startsWith(oldName("")) ? name.slice(oldName("").length) : undefined;
-    if (stage !== undefined && !existsSync(join(full, stage))) renameSync(join(full, name), join(full, stage));
-    else rmSync(join(full, name), { recursive: true, force: true });
-  }
-  for (const stage of readdirSync(full)) {
-    const stageDir = join(full, stage);
-    if (!statSync(stageDir).isDirectory()) continue;
-    for (const name of readdirSync(stageDir, { recursive: true }).map(String)) {
-      if ((name.split("/").pop() ?? "").startsWith(workPrefix))
-        rmSync(join(stageDir, name), { recursive: true, force: true });
+  if (!statSync(full, { throwIfNoEntry: false })?.isDirectory()) return []; // the plan's read names a file in its place
+  const restored: string[] = [];
+  try {
+    for (const name of readdirSync(full)) {
+      if (!name.startsWith(workPrefix) || name === `${workPrefix}lock`) continue;
+      const stage = name.startsWith(oldName("")) ? name.slice(oldName("").length) : undefined;
+      if (stage !== undefined && !existsSync(join(full, stage))) {
+        renameSync(join(full, name), join(full, stage));
+        restored.push(stage);
+      } else rmSync(join(full, name), { recursive: true, force: true });
     }
+    for (const stage of readdirSync(full)) {
+      const stageDir = join(full, stage);
+      if (!statSync(stageDir).isDirectory()) continue;
+      for (const name of readdirSync(stageDir, { recursive: true }).map(String)) {
+        if ((name.split("/").pop() ?? "").startsWith(workPrefix))
+          rmSync(join(stageDir, name), { recursive: true, force: true });
+      }
+    }
+  } catch (error) {
+    throw fileSystemError(`${dir}/`, error, "write");
   }
+  return restored;
+}
+
+/**
+ * The stages of `dir` whose folder a run left moved aside (`.jore4-flux-old-<stage>`, nothing in
+ * its place): what a reader finds only if a run was killed, or is now, between its two renames.
+ */
+export function movedAside(root: string, dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(root, dir));
+  } catch {
+    return []; // no folder, or a file in its place: the read that follows names it
+  }
+  const present = new Set(names);
+  return names
+    .filter((name) => name.startsWith(oldName("")))
+    .map((name) => name.slice(oldName("").length))
+    .filter((stage) => !present.has(stage));
+}
+
+/** Cleans what a killed run left in the output folders (holding the lock), saying which stage folders were moved back. */
+export function cleanAll(root: string, outputDirs: readonly string[], progress: (line: string) => void): void {
+  for (const dir of outputDirs)
+    for (const stage of cleanLeftovers(root, dir))
+      progress(
+        `moved ${dir}/${oldName(stage)}/ back to ${dir}/${stage}/: a generate run was stopped between its two renames`,
+      );
+}
+
+/**
+ * Before the generated folders are read (check, build, generate --check): a stage folder that a
+ * generate run stopped between its two renames left moved aside (replaceStageFolders) is moved back,
+ * holding the lock (a live run is waited for), and said; then every stage folder is whole and in
+ * place. Nothing is written otherwise: a listing of each output folder tells.
+ */
+export function restoreInterrupted(
+  root: string,
+  outputDirs: readonly string[],
+  progress: (line: string) => void,
+): void {
+  if (outputDirs.every((dir) => movedAside(root, dir).length === 0)) return;
+  withLock(root, outputDirs[0]!, () => cleanAll(root, outputDirs, progress), progress);
 }
 
 export interface StageChange {
@@ -154,8 +210,16 @@ export interface StageChange {
 
 /**
  * Replaces each changed stage folder whole: its new content is built in a sibling folder (a copy
- * of the current one with the changes applied), then swapped in with two renames. A failure or a
- * kill leaves every stage folder wholly old or wholly new (see `cleanLeftovers` for the next run).
+ * of the current one with the changes applied), then swapped in with two renames.
+ *
+ * The invariant, at every instant: each `<dir>/<stage>/` is wholly old or wholly new, except
+ * between the two renames, when it is absent and wholly old at `<dir>/.jore4-flux-old-<stage>`.
+ * That moment cannot be taken away: a folder cannot be renamed over a folder that has files, and
+ * Node has no atomic exchange of two folders (Linux's renameat2 RENAME_EXCHANGE). So a kill there
+ * leaves the folder aside, and every reader of the generated folders (check, build, generate
+ * --check, through restoreInterrupted) first moves it back holding the
+ * lock, as the next writing run does (`cleanLeftovers`); a reader that comes while a live run is
+ * between its renames waits for its lock, and then finds its stage folder in place.
  */
 export function replaceStageFolders(
   root: string,
@@ -193,6 +257,8 @@ export function replaceStageFolders(
       const inBuilding = (path: string) => join(building, path.slice(`${dir}/${stage}/`.length));
       for (const write of change.writes) {
         mkdirSync(dirname(inBuilding(write.path)), { recursive: true });
+        // A symbolic link copied from the stage folder is replaced, never written through.
+        rmSync(inBuilding(write.path), { force: true });
         writeFileSync(inBuilding(write.path), write.text);
       }
       for (const path of change.removals) {
@@ -206,7 +272,8 @@ export function replaceStageFolders(
       } catch {
         // left for the next run's cleanLeftovers
       }
-      const failure = fileSystemError(`${dir}/${stage}/`, error);
+      const failure = fileSystemError(`${dir}/${stage}/`, error, "write");
+      if (!(failure instanceof Jore4FluxError)) throw failure;
       throw new Jore4FluxError(failure.message, {
         exitCode: failure.exitCode,
         hint: `${dir}/${stage}/ is unchanged; ${done.length > 0 ? `already replaced: ${done.join(", ")}` : "no stage folder was changed"}`,

@@ -140,6 +140,30 @@ describe("the CLI's build (dist/)", () => {
     });
   });
 
+  it("names the build by its bundle too: a bundle edited by hand is not the build, so a kept answer is not trusted", () => {
+    const unchanged = () => Number(/"unchanged": (\d+)/.exec(cli("generate", "--check", "--json"))?.[1]);
+    const rendered = unchanged();
+    // The copy is the only repository checked here: one record, doctored to name one file only.
+    const records = join(cacheDir(), "generate-check");
+    const [name, ...more] = readdirSync(records);
+    assert.ok(name !== undefined && more.length === 0, `one record: ${readdirSync(records).join(", ")}`);
+    const record = join(records, name);
+    writeFileSync(
+      record,
+      JSON.stringify({ ...JSON.parse(readFileSync(record, "utf8")), unchanged: ["jore4-flux.yaml"] }),
+    );
+    assert.equal(unchanged(), 1, "the build trusts its own record");
+    const bundle = join(copy, "dist", "jore4-flux.cjs");
+    const built = readFileSync(bundle);
+    try {
+      writeFileSync(bundle, Buffer.concat([built, Buffer.from("\n// edited by hand\n")]));
+      assert.equal(unchanged(), rendered, "the edited bundle's run trusted the build's record");
+    } finally {
+      writeFileSync(bundle, built);
+    }
+    assert.equal(unchanged(), 1, "the same bundle again (another mtime, same content) is the build");
+  });
+
   it("runs the sources instead when one of them changed since the build", () => {
     const main = join(copy, "src", "cli", "main.ts");
     writeFileSync(main, readFileSync(main, "utf8").replace("(GitOps with Flux)", "(GitOps, edited)"));

@@ -29,12 +29,13 @@ function start(dir: string, env: Record<string, string> = {}): ResultPromise {
   });
 }
 
-async function heldAt(run: ResultPromise, point: string): Promise<void> {
+/** Waits (up to a minute) until the run says it is held at `point` (or says `said`). */
+async function heldAt(run: ResultPromise, point: string, said = new RegExp(`held at ${point}`)): Promise<void> {
   const deadline = Date.now() + 60_000;
   let stderr = "";
   run.stderr!.on("data", (chunk: Buffer) => (stderr += String(chunk)));
-  while (!stderr.includes(`held at ${point}`)) {
-    if (Date.now() > deadline) throw new Error(`the run never reached ${point}: ${stderr}`);
+  while (!said.test(stderr)) {
+    if (Date.now() > deadline) throw new Error(`the run never said ${said}: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -116,6 +117,54 @@ describe("generate replaces each stage folder whole: kills, concurrent runs and 
       await assertNextRunCompletes();
     });
   }
+
+  // Between the two renames clusters/dev/ is absent (no atomic exchange of folders: src/io/tree.ts);
+  // every reader moves it back before it reads, holding the lock, and says so.
+  const movedBack =
+    /^moved clusters\/\.jore4-flux-old-dev\/ back to clusters\/dev\/: a generate run was stopped between its two renames$/m;
+  const readers: [string[], number][] = [
+    [["generate", "--check"], 1],
+    [["check", "--no-kustomize"], 1],
+    [["build", "dev"], 0],
+  ];
+  for (const [reader, exitCode] of readers)
+    it(`SIGKILL between the two renames, then ${reader.join(" ")}: it moves clusters/dev/ back first, and says so`, async () => {
+      reset();
+      const run = start(dir, { JORE4_FLUX_TEST_HOLD: "dev:moved-out" });
+      await heldAt(run, "dev:moved-out");
+      run.kill("SIGKILL");
+      await run;
+      assert.equal(folder(dir, "dev"), undefined, "the kill left clusters/dev/ moved aside");
+      const result = await runCli(dir, reader, { PATH: `${join(repoRoot, ".tools/bin")}:${process.env.PATH}` });
+      assert.equal(result.exitCode, exitCode, result.stderr);
+      assert.match(result.stderr, movedBack);
+      assert.deepEqual(folder(dir, "dev"), old.dev);
+      assertWhole(reader.join(" "));
+      assert.deepEqual(leftovers(dir), [], "the lock and the aside folder are gone");
+      await assertNextRunCompletes();
+    });
+
+  it("a reader that comes while a run is between its two renames waits for the run's lock", async () => {
+    reset();
+    const writer = start(dir, { JORE4_FLUX_TEST_HOLD: "dev:moved-out" });
+    await heldAt(writer, "dev:moved-out");
+    const reader = execa(process.execPath, [join(repoRoot, "bin/jore4-flux.js"), "--dir", dir, "generate", "--check"], {
+      reject: false,
+      stdin: "ignore",
+    });
+    try {
+      await heldAt(reader, "", /waiting for another jore4-flux run/);
+    } finally {
+      writer.kill("SIGKILL");
+      await writer;
+    }
+    const result = await reader;
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    assert.match(String(result.stderr), movedBack);
+    assert.deepEqual(folder(dir, "dev"), old.dev);
+    assert.deepEqual(leftovers(dir), []);
+    await assertNextRunCompletes();
+  });
 
   it("SIGKILL at random moments (bounded loop): never a mixed stage folder", async () => {
     reset();

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { upToDateRecordFile } from "../../src/generate/check-memo.ts";
+import { answersDigest, diskFiles } from "../../src/io/source-files.ts";
 import { runCli } from "../support/cli.ts";
 import { temporaryRepo } from "../support/repo-fixture.ts";
 
@@ -71,6 +72,25 @@ describe("generate --check: the last up-to-date answer, kept per build", () => {
     assert.equal(past.exitCode, compared.exitCode, past.stderr);
     assert.doesNotMatch(past.stderr, /last answer stands/);
     assert.deepEqual(JSON.parse(past.stdout), JSON.parse(compared.stdout));
+  });
+
+  it("does not trust a record that read no file (it would match any tree)", async () => {
+    await keptAndDoctored();
+    const kept = JSON.parse(readFileSync(record(), "utf8")) as object;
+    // No questions asked: the digest of no answers, which any tree gives.
+    writeFileSync(record(), JSON.stringify({ ...kept, questions: [], digest: answersDigest(diskFiles(repo.dir), []) }));
+    assert.match((await check()).stderr, /0 files stale, 53 unchanged/);
+  });
+
+  it("does not trust a record that calls files unchanged it never read", async () => {
+    await keptAndDoctored();
+    const kept = JSON.parse(readFileSync(record(), "utf8")) as object;
+    const questions = [{ read: "jore4-flux.yaml" }];
+    writeFileSync(
+      record(),
+      JSON.stringify({ ...kept, questions, digest: answersDigest(diskFiles(repo.dir), questions) }),
+    );
+    assert.match((await check()).stderr, /0 files stale, 53 unchanged/);
   });
 
   const changes: [string, (dir: string) => void, RegExp][] = [

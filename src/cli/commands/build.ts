@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { repositoryRoot } from "../context.ts";
-import { print, type Context } from "../../context.ts";
+import { print, progress, type Context } from "../../context.ts";
 
 export function buildCommand(context: Context): CommandUnknownOpts {
   return new Command("build")
@@ -19,6 +19,8 @@ export function buildCommand(context: Context): CommandUnknownOpts {
       const { config } = loadProjectConfig(diskFiles(root));
       const stage = findStage(config, stageName);
       const dir = `${config.paths.clusters}/${stage.name}`;
+      const { restoreInterrupted } = await import("../../io/tree.ts");
+      restoreInterrupted(root, [config.paths.clusters, config.paths.compose], (line) => progress(context, line));
       if (!existsSync(join(root, dir, "kustomization.yaml"))) {
         throw new Jore4FluxError(`${dir}/kustomization.yaml does not exist`, {
           exitCode: ExitCode.invalid,

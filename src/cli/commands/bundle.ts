@@ -21,9 +21,12 @@ export function bundleCommand(context: Context): CommandUnknownOpts {
     .action(async (stageName, options, command) => {
       const { packBundle } = await import("../../compose/archive.ts");
       const { renderProject } = await import("../../generate/render-project.ts");
-      const { diskFiles } = await import("../../io/source-files.ts");
+      const { diskFiles, repositoryPath } = await import("../../io/source-files.ts");
+      const { generatedFolderOf, generatedFolders } = await import("../../generate/committed.ts");
+      const { writeOutputFile } = await import("../../io/output-file.ts");
       const root = repositoryRoot(context, command);
-      const { bundles } = renderProject(diskFiles(root));
+      const { bundles, project } = renderProject(diskFiles(root));
+      const { config } = project;
       const bundle =
         stageName === undefined && bundles.length === 1 ? bundles[0] : bundles.find((b) => b.stage === stageName);
       if (!bundle)
@@ -31,9 +34,19 @@ export function bundleCommand(context: Context): CommandUnknownOpts {
           `${stageName === undefined ? "name a stage" : `'${stageName}' is not a kind stage`}: bundles exist for ${bundles.map((b) => b.stage).join(", ") || "no stage"}`,
           { exitCode: ExitCode.invalid },
         );
-      const output = resolve(context.cwd, options.output ?? `${bundle.stage}-docker-compose.tar.gz`);
+      const named = options.output ?? `${bundle.stage}-docker-compose.tar.gz`;
+      const output = resolve(context.cwd, named);
+      const inRepository = repositoryPath(root, output);
+      const generated =
+        inRepository === undefined ? undefined : generatedFolderOf(inRepository, generatedFolders(config.paths));
+      if (generated !== undefined)
+        throw new Jore4FluxError(`cannot write ${named}: ${generated}/ holds committed generated files`, {
+          exitCode: ExitCode.invalid,
+          hint: "name another --output, outside the generated folders; nothing was written",
+        });
       progress(context, `packing ${bundle.dir} into ${output}`);
-      const files = await packBundle(bundle, output);
+      const { entries: files, archive } = await packBundle(bundle);
+      writeOutputFile(output, named, archive);
       if (options.json) printJson(context, { stage: bundle.stage, output, files });
       else print(context, output);
     });

@@ -44,6 +44,8 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       }
       const repository = diskFiles(root);
       const { config } = loadProjectConfig(repository);
+      const { restoreInterrupted } = await import("../../io/tree.ts");
+      restoreInterrupted(root, [config.paths.clusters, config.paths.compose], (line) => progress(context, line));
       const compare = options.kustomize && config.check.severity[kustomizeBuildRule.id] !== "off";
       const dirs = new Map(
         config.stages

@@ -15,10 +15,10 @@ export function crdsCommand(context: Context): CommandUnknownOpts {
     .action(async (options, command) => {
       const { reportPlan } = await import("../committed.ts");
       const { buildCrdFiles } = await import("../../cluster/crds-build.ts");
-      const { applyFiles, planFiles } = await import("../../generate/committed.ts");
+      const { applyFiles, crdsDir, planFiles } = await import("../../generate/committed.ts");
       const root = repositoryRoot(context, command);
-      const plan = planFiles(root, await buildCrdFiles(context, root), ["crds"]);
-      if (!options.check) applyFiles(root, plan, "crds");
+      const plan = planFiles(root, await buildCrdFiles(context, root), [crdsDir]);
+      if (!options.check) applyFiles(root, plan, crdsDir);
       reportPlan(context, plan, { check: options.check ?? false, what: "crds/", fix: "npx jore4-flux crds build" });
     });
   return crds;

@@ -6,7 +6,11 @@ import type { GeneratePlan } from "../../generate/plan.ts";
 
 const fix = { what: "clusters/", fix: "npx jore4-flux generate" };
 
-/** The last up-to-date check of this build, while it stands (read without loading the renderer). */
+/**
+ * The last up-to-date check of this build, while it stands (read without loading the renderer).
+ * It never stands over a stage folder a stopped run left moved aside (the listing of clusters/
+ * differs from the one it was kept with), so checkProject then moves it back first.
+ */
 async function standingCheck(root: string, build: string | undefined): Promise<GeneratePlan | undefined> {
   if (!build) return undefined;
   const { standingUpToDate } = await import("../../generate/check-memo.ts");
@@ -16,7 +20,8 @@ async function standingCheck(root: string, build: string | undefined): Promise<G
 
 async function planned(root: string, check: boolean, context: Context): Promise<GeneratePlan> {
   const { checkProject, generate } = await import("../../generate/generate.ts");
-  return check ? checkProject(root, context.build) : generate(root, writeOptions(context));
+  const options = writeOptions(context);
+  return check ? checkProject(root, context.build, options.progress) : generate(root, options);
 }
 
 export function generateCommand(context: Context): CommandUnknownOpts {

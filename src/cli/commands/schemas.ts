@@ -3,8 +3,6 @@ import type { Context } from "../../context.ts";
 import { repositoryRoot } from "../context.ts";
 import { checkOption } from "../options.ts";
 
-const schemasDir = "schemas";
-
 export function schemasCommand(context: Context): CommandUnknownOpts {
   const schemas = new Command("schemas").description(
     "the Kubernetes and CRD schemas `check` validates against (stored in schemas/, used offline)",
@@ -21,7 +19,7 @@ export function schemasCommand(context: Context): CommandUnknownOpts {
     )
     .action(async (options, command) => {
       const { reportPlan } = await import("../committed.ts");
-      const { applyFiles, planFiles } = await import("../../generate/committed.ts");
+      const { applyFiles, planFiles, schemasDir } = await import("../../generate/committed.ts");
       const { collectSchemas, crdSchemaDir } = await import("../../validate/schema-sources.ts");
       const root = repositoryRoot(context, command);
       const { compiledValidatorsFileFor } = await import("../../validate/schema-store.ts");

@@ -263,7 +263,12 @@ describe("setup-e2e.sh (the e2e action's shell part)", () => {
     writeFileSync(env, "UI_DOCKER_IMAGE=hsldevcom/jore4-ui:x$(id>pwned)\n");
     refused(
       await run(["up"], { E2E_MODE: "kind" }, cwd),
-      /\/e2e\/\.env:1: expected NAME_DOCKER_IMAGE='image', not 'UI_DOCKER_IMAGE=hsldevcom\/jore4-ui:x\$\(id>pwned\)'$/,
+      /\/e2e\/\.env:1: UI_DOCKER_IMAGE must be an image, not 'hsldevcom\/jore4-ui:x\$\(id>pwned\)'$/,
+    );
+    writeFileSync(env, "# images\nexport UI_DOCKER_IMAGE=x; id>pwned\n");
+    refused(
+      await run(["up"], { E2E_MODE: "kind" }, cwd),
+      /\/e2e\/\.env:2: expected NAME_DOCKER_IMAGE='image', not 'export UI_DOCKER_IMAGE=x; id>pwned'$/,
     );
     assert.equal(existsSync(join(cwd, "pwned")), false, "id ran");
     writeFileSync(env, "UI_DOCKER_IMAGE='hsldevcom/jore4-ui:main--1'\nBASH_ENV='/tmp/x'\n");

@@ -65,9 +65,9 @@ describe("set-image", () => {
       assert.deepEqual(changedLines(before, read("values/common.yaml")), [`    image: '${image}'`]);
       assert.match(read("clusters/dev/jore4-ui.yaml"), new RegExp(`image: ["']${image}["']\n`));
     }
-    const override = await runCli(repo.dir, ["set-image", "auth", "true", "--stage", "prod"]);
+    const override = await runCli(repo.dir, ["set-image", "ui", "true", "--stage", "prod"]);
     assert.equal(override.exitCode, 0, override.stderr);
-    assert.match(read("values/prod.yaml"), /\n {2}auth:\n {4}image: "true"\n$/);
+    assert.match(read("values/prod.yaml"), /\n {2}ui:\n {4}image: "true"\n$/);
     assert.equal((await runCli(repo.dir, ["generate", "--check"])).exitCode, 0);
   });
 

@@ -32,6 +32,8 @@ export const registryLimits = {
   responseBytes: 4 * 1024 * 1024,
   /** Tag-list pages followed, 1,000 tags each when the registry honours `n`. */
   pages: 100,
+  /** Tags listed in all: pages of many tiny names must not fill the memory. */
+  tags: 100_000,
   /** Redirects one request follows (blobs are often served from a CDN). */
   redirects: 5,
   /** Milliseconds one request may take: connecting, and reading the whole answer. */
@@ -290,7 +292,11 @@ export function imageRegistry(options: RegistryOptions = {}): ImageRegistry {
             throw new AnswerProblem(`its tag list goes on for more than ${registryLimits.pages} pages`);
           read.add(query);
           const answer = await request(location, `/tags/list${query}`, "application/json");
-          tags.push(...(shaped(tagPage, json(answer), "a tag list").tags ?? []));
+          const page = shaped(tagPage, json(answer), "a tag list").tags ?? [];
+          if (tags.length + page.length > registryLimits.tags)
+            throw new AnswerProblem(`it lists more than ${registryLimits.tags.toLocaleString("en")} tags`);
+          // One at a time: spreading a page of a million names into push() overflows the stack.
+          for (const tag of page) tags.push(tag);
           query = nextPageQuery(answer.headers.get("link"), endpoint);
           if (query !== undefined && read.has(query)) {
             options.progress?.(

@@ -350,6 +350,12 @@ describe("images latest and update against a real registry", () => {
       ],
       ["an answer of 5 MB", tagList, { body: huge }, /tags of hsldevcom\/hostile: the answer is larger than 4 MiB$/],
       [
+        "a list of 100,001 tags",
+        tagList,
+        { body: JSON.stringify({ tags: Array.from({ length: 100_001 }, () => "a") }) },
+        /tags of hsldevcom\/hostile: it lists more than 100,000 tags$/,
+      ],
+      [
         "a manifest that is a page of HTML",
         "/v2/hsldevcom/hostile/manifests/main-late",
         { headers: { "content-type": "text/html" }, body: "<html>no</html>" },

@@ -1,10 +1,12 @@
+import { get as httpGet, type IncomingHttpHeaders } from "node:http";
+import { get as httpsGet } from "node:https";
 import { z } from "zod";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { isDigest, isTag } from "../values/image-reference.ts";
 import type { RegistryLocation } from "./location.ts";
 
 /**
- * The registry edge: the Docker Registry HTTP API v2 / OCI distribution API over Node's fetch.
+ * The registry edge: the Docker Registry HTTP API v2 / OCI distribution API over Node's http.
  * Anonymous or basic credentials, the bearer-token challenge flow Docker Hub uses, tag-list
  * pagination by the Link header, manifest lists and OCI indexes resolved to linux/amd64.
  *
@@ -65,13 +67,20 @@ class StatusProblem extends Error {
 
 interface Answer {
   status: number;
-  headers: Headers;
+  headers: IncomingHttpHeaders;
   body: Buffer;
 }
 
+/** The request itself failed (refused, reset, a certificate error, the time limit). */
+class ConnectionProblem extends Error {
+  constructor(readonly error: Error & { code?: unknown }) {
+    super(error.message);
+  }
+}
+
 /** A header value fit for a message: a media type, or nothing (it is the registry's text). */
-function mediaType(headers: Headers): string | undefined {
-  const type = headers.get("content-type")?.split(";")[0]?.trim();
+function mediaType(headers: IncomingHttpHeaders): string | undefined {
+  const type = headers["content-type"]?.split(";")[0]?.trim();
   return type && /^[\w.+-]{1,64}\/[\w.+-]{1,64}$/.test(type) ? type : undefined;
 }
 
@@ -85,28 +94,36 @@ function errorCode(body: Buffer): string | undefined {
   }
 }
 
-/** The answer's body, read up to the size limit (the request's timeout bounds the time). */
-async function boundedBody(response: Response): Promise<Buffer> {
-  const tooLarge = () =>
-    new AnswerProblem(`the answer is larger than ${registryLimits.responseBytes / 1024 / 1024} MiB`);
-  if (Number(response.headers.get("content-length")) > registryLimits.responseBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (!response.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks);
-    size += value.byteLength;
-    if (size > registryLimits.responseBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
+const tooLarge = () => new AnswerProblem(`the answer is larger than ${registryLimits.responseBytes / 1024 / 1024} MiB`);
+
+/**
+ * One GET and its whole answer, read up to the size limit within the time limit. Node's http
+ * rather than fetch: fetch refuses the ports of its "bad ports" list, where a registry may listen.
+ */
+function getOnce(url: URL, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error) => reject(error instanceof AnswerProblem ? error : new ConnectionProblem(error));
+    const request = (url.protocol === "https:" ? httpsGet : httpGet)(
+      url,
+      { headers, signal: AbortSignal.timeout(registryLimits.requestMs) },
+      (response) => {
+        if (Number(response.headers["content-length"]) > registryLimits.responseBytes)
+          return request.destroy(tooLarge());
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > registryLimits.responseBytes) request.destroy(tooLarge());
+          else chunks.push(chunk);
+        });
+        response.on("error", failed);
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    request.on("error", failed);
+  });
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -119,18 +136,17 @@ async function get(url: URL, accept: string, authorization: string | undefined):
   let current = url;
   let credentials = authorization;
   for (let redirects = 0; ; redirects++) {
-    const response = await fetch(current, {
-      headers: { accept, ...(credentials ? { authorization: credentials } : {}) },
-      redirect: "manual",
-      signal: AbortSignal.timeout(registryLimits.requestMs),
-    });
-    const location = response.headers.get("location");
-    if (!redirectStatuses.has(response.status) || location === null)
-      return { status: response.status, headers: response.headers, body: await boundedBody(response) };
-    await response.body?.cancel();
+    const answer = await getOnce(current, { accept, ...(credentials ? { authorization: credentials } : {}) });
+    const location = answer.headers.location;
+    if (!redirectStatuses.has(answer.status) || location === undefined) return answer;
     if (redirects === registryLimits.redirects)
       throw new AnswerProblem(`more than ${registryLimits.redirects} redirects`);
-    const next = new URL(location, current);
+    let next: URL;
+    try {
+      next = new URL(location, current);
+    } catch {
+      throw new AnswerProblem("a redirect to something that is not a URL");
+    }
     if (next.protocol !== "https:" && !(next.protocol === "http:" && current.protocol === "http:"))
       throw new AnswerProblem(`a redirect from ${current.protocol} to ${next.protocol.slice(0, 16)}`);
     if (next.origin !== current.origin) credentials = undefined;
@@ -151,7 +167,7 @@ export function parseChallenge(header: string): { scheme: string; parameters: Re
  * The query of the next tag-list page from a `Link: <…>; rel="next"` header, or undefined on the
  * last page. Only the query is taken, on the same endpoint: a Link cannot send the client elsewhere.
  */
-export function nextPageQuery(link: string | null, endpoint: URL): string | undefined {
+export function nextPageQuery(link: string | undefined, endpoint: URL): string | undefined {
   if (!link) return undefined;
   for (const entry of link.split(",")) {
     const match = /^\s*<([^>]*)>\s*;(.*)$/s.exec(entry);
@@ -217,14 +233,15 @@ function reason(error: unknown): string | undefined {
     if (error.status === 429) return "too many requests (HTTP 429): the registry's rate limit";
     return `HTTP ${error.status}${error.code ? ` ${error.code}` : ""}`;
   }
-  const { name, cause } = error as { name?: string; cause?: { code?: unknown } };
-  if (name === "TimeoutError") return `no answer within ${registryLimits.requestMs / 1000} s`;
-  // fetch's own failures (a TypeError): the cause's code says why (ECONNREFUSED, a certificate error, …).
-  if (error instanceof TypeError && cause !== undefined) {
-    const code = typeof cause.code === "string" && /^[A-Z0-9_]{1,64}$/.test(cause.code) ? cause.code : undefined;
-    return connectCodes.has(code ?? "")
-      ? `cannot connect (${code})`
-      : `the connection failed${code ? ` (${code})` : ""}`;
+  if (error instanceof ConnectionProblem) {
+    const { name, code } = error.error;
+    // The only abort is the time limit's (AbortSignal.timeout).
+    if (name === "AbortError" || name === "TimeoutError")
+      return `no answer within ${registryLimits.requestMs / 1000} s`;
+    const known = typeof code === "string" && /^[A-Z0-9_]{1,64}$/.test(code) ? code : undefined;
+    return connectCodes.has(known ?? "")
+      ? `cannot connect (${known})`
+      : `the connection failed${known ? ` (${known})` : ""}`;
   }
   return undefined;
 }
@@ -245,7 +262,7 @@ export function imageRegistry(options: RegistryOptions = {}): ImageRegistry {
   const granted = new Map<string, string>();
 
   /** The Authorization a 401's challenge asks for: a bearer token from its realm, or the basic credentials. */
-  async function authorize(location: RegistryLocation, challenge: string | null): Promise<string | undefined> {
+  async function authorize(location: RegistryLocation, challenge: string | undefined): Promise<string | undefined> {
     const { scheme, parameters } = parseChallenge(challenge ?? "");
     if (scheme === "basic") return basic;
     if (scheme !== "bearer" || !parameters.realm) return undefined;
@@ -271,7 +288,9 @@ export function imageRegistry(options: RegistryOptions = {}): ImageRegistry {
     const key = `${location.host}/${location.repository}`;
     let answer = await get(url, accept, granted.get(key));
     if (answer.status === 401) {
-      const authorization = await authorize(location, answer.headers.get("www-authenticate"));
+      // Several challenges: the first, the one the registry prefers.
+      const challenge = [answer.headers["www-authenticate"]].flat()[0];
+      const authorization = await authorize(location, challenge);
       if (authorization !== undefined) {
         granted.set(key, authorization);
         answer = await get(url, accept, authorization);
@@ -297,7 +316,7 @@ export function imageRegistry(options: RegistryOptions = {}): ImageRegistry {
             throw new AnswerProblem(`it lists more than ${registryLimits.tags.toLocaleString("en")} tags`);
           // One at a time: spreading a page of a million names into push() overflows the stack.
           for (const tag of page) tags.push(tag);
-          query = nextPageQuery(answer.headers.get("link"), endpoint);
+          query = nextPageQuery([answer.headers.link ?? []].flat().join(", ") || undefined, endpoint);
           if (query !== undefined && read.has(query)) {
             options.progress?.(
               `registry ${location.protocol}//${location.host}: the tag list of ${location.repository} links back to a page already read; stopped there`,

@@ -130,7 +130,7 @@ describe("what a registry lists", () => {
     assert.equal(nextPageQuery("<https://elsewhere.example/steal?last=y>; rel=next", endpoint), "?last=y");
     assert.equal(nextPageQuery('</v2/a/b/tags/list?n=1>; rel="prev", </x?n=2>; rel="next"', endpoint), "?n=2");
     assert.equal(nextPageQuery('</v2/a/b/tags/list?n=1>; rel="prev"', endpoint), undefined);
-    assert.equal(nextPageQuery(null, endpoint), undefined);
+    assert.equal(nextPageQuery(undefined, endpoint), undefined);
   });
 
   it("reads a bearer challenge", () => {

@@ -332,6 +332,13 @@ describe("setup-e2e.sh (the e2e action's shell part)", () => {
     writeFileSync(join(work, "e2e/stale.txt"), "from before\n");
     assert.equal((await run(["fetch"])).exitCode, 0, "an earlier bundle is replaced");
     assert.equal(existsSync(join(work, "e2e/stale.txt")), false);
+    // A bundle unpacked by hand (no mark) is waited on, but fetch does not remove it.
+    rmSync(join(work, "e2e/.setup-e2e-bundle"));
+    healthy();
+    const waited = await run(["wait"], { E2E_TIMEOUT: "5" });
+    assert.equal(waited.exitCode, 0, waited.stderr);
+    refused(await run(["fetch"]), /holds files and is not an earlier bundle \(no \.setup-e2e-bundle\)/);
+    writeFileSync(join(work, "e2e/.setup-e2e-bundle"), "");
     const empty = mkdtempSync(join(work, "empty-"));
     const result = await run(["fetch"], { E2E_DIR: empty });
     assert.equal(result.exitCode, 0, result.stderr);

@@ -81,7 +81,7 @@ check_version() {
   fi
 }
 
-# E2E_DIR is removed by fetch: refuse what is not a folder this script made (see the header).
+# E2E_DIR is where every step works: refuse what cannot be a bundle's own folder (see the header).
 check_dir() {
   [ "${E2E_DIR+set}" != set ] || [ -n "$E2E_DIR" ] || refuse "E2E_DIR is set but empty"
   [[ "$dir" =~ ^/+$ ]] && refuse "E2E_DIR must not be /"
@@ -89,7 +89,12 @@ check_dir() {
     refuse "E2E_DIR $(shown "$dir") is a symlink: name a folder of its own"
   elif [ -e "$dir" ] && [ ! -d "$dir" ]; then
     refuse "E2E_DIR $(shown "$dir") is not a folder"
-  elif [ -d "$dir" ] && [ -n "$(ls -A -- "$dir")" ] && ! { [ -f "$dir/$mark" ] && [ ! -L "$dir/$mark" ]; }; then
+  fi
+}
+
+# fetch removes E2E_DIR: only an empty folder or one an earlier fetch made (it holds the mark).
+check_removable() {
+  if [ -d "$dir" ] && [ -n "$(ls -A -- "$dir")" ] && ! { [ -f "$dir/$mark" ] && [ ! -L "$dir/$mark" ]; }; then
     refuse "E2E_DIR $(shown "$dir") holds files and is not an earlier bundle (no ${mark}): it is not removed; name another folder"
   fi
 }
@@ -114,6 +119,7 @@ step="${1:-all}"
 # The services of the bundle; one the bundle adds is checked when fetch reads its image line.
 for name in AUTH_VERSION HASURA_VERSION UI_VERSION TESTDB_VERSION PROXY_VERSION; do check_version "$name"; done
 check_dir
+case "$step" in fetch | all) check_removable ;; esac
 
 # The bundle's image variables, one `VARIABLE DEFAULT` a line: every image line of its
 # docker-compose.yml reads `image: ${NAME_DOCKER_IMAGE:-default}`.

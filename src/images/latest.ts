@@ -1,4 +1,5 @@
 import { ExitCode, invalidInput, Jore4FluxError } from "../errors.ts";
+import { isTag } from "../values/image-reference.ts";
 import { registryLocation, withTag, type RegistryLocation } from "./location.ts";
 import type { ImageRegistry } from "./registry.ts";
 
@@ -46,12 +47,38 @@ export function latestImageOf(tracked: TrackedImage, newest: TagCandidate, candi
   };
 }
 
-/** Runs `work` over `items`, at most `limit` at a time, keeping the order of the results. */
+/**
+ * The tags a registry listed that can be images: valid tag names (a name with a space, a newline
+ * or an escape is not one, and must never become an image in the values), each once.
+ */
+export function usableTags(listed: readonly string[]): { tags: string[]; invalid: number } {
+  const valid = listed.filter(isTag);
+  return { tags: [...new Set(valid)], invalid: listed.length - valid.length };
+}
+
+/**
+ * Tags with the prefix whose creation times one lookup reads at most: each costs two or three
+ * requests (Docker Hub counts manifest reads against its pull rate limit).
+ */
+export const maxCandidates = 500;
+
+/** An image config's `created` time as the OCI image spec writes it; anything else is not a time (nor printed). */
+const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order of the results; the first failure stops the rest. */
 async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index]!);
+    for (let index = next++; index < items.length && !failed; index = next++) {
+      try {
+        results[index] = await work(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
@@ -72,13 +99,26 @@ export async function findLatestImage(
 ): Promise<LatestImage> {
   const location = registryLocation(tracked.image);
   if (!location) throw new Jore4FluxError(`${tracked.service}: '${tracked.image}' is not an image reference`);
-  const tags = (await registry.tags(location)).filter((tag) => tag.startsWith(tracked.tagPrefix));
+  const listed = usableTags(await registry.tags(location));
+  if (listed.invalid > 0)
+    progress(
+      `${tracked.service}: skipped ${listed.invalid} of the tags listed in ${location.repository}: not valid tag names`,
+    );
+  const tags = listed.tags.filter((tag) => tag.startsWith(tracked.tagPrefix));
   if (tags.length === 0) throw noTag(tracked, location, `no tag starts with '${tracked.tagPrefix}'`);
+  if (tags.length > maxCandidates)
+    throw noTag(
+      tracked,
+      location,
+      `${tags.length} tags start with '${tracked.tagPrefix}', more than the ${maxCandidates} whose images one lookup reads: name a longer prefix`,
+    );
   progress(`${tracked.service}: ${tags.length} tags start with '${tracked.tagPrefix}' in ${location.repository}`);
   const created = await mapLimited(tags, 4, async (tag) => ({ tag, created: await registry.created(location, tag) }));
   const dated = created.filter(
     (candidate): candidate is TagCandidate =>
-      candidate.created !== undefined && !Number.isNaN(Date.parse(candidate.created)),
+      candidate.created !== undefined &&
+      rfc3339.test(candidate.created) &&
+      !Number.isNaN(Date.parse(candidate.created)),
   );
   const newest = newestTag(dated);
   if (!newest)

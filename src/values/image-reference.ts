@@ -5,12 +5,20 @@ import { ExitCode, Jore4FluxError } from "../errors.ts";
  * package (the one Docker and containerd parse with): [domain/]path[:tag][@digest].
  */
 const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-const domain = `${domainComponent}(?:\\.${domainComponent})*(?::[0-9]+)?`;
+/** A host name or a bracketed IPv6 address (`[::1]`, as Docker accepts), with an optional port. */
+const domain = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
 const pathComponent = "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*";
 const name = `(?:${domain}/)?${pathComponent}(?:/${pathComponent})*`;
 const tag = "[\\w][\\w.-]{0,127}";
 const digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
 const referencePattern = new RegExp(`^(${name})(?::(${tag}))?(?:@(${digest}))?$`);
+const tagPattern = new RegExp(`^${tag}$`);
+const digestPattern = new RegExp(`^${digest}$`);
+
+/** A tag as the reference grammar allows one (`main--1a2b`; no space, newline, slash or leading dot). */
+export const isTag = (text: string): boolean => tagPattern.test(text);
+/** A content digest (`sha256:` and at least 32 hex digits). */
+export const isDigest = (text: string): boolean => digestPattern.test(text);
 
 export interface ImageReference {
   name: string;

@@ -1,6 +1,7 @@
-import { Composer, CST, Document, isMap, isScalar, Parser } from "yaml";
+import { Composer, CST, Document, isMap, isScalar, Parser, type Scalar } from "yaml";
 import { invalidInput } from "../errors.ts";
 import { isImageReference } from "./image-reference.ts";
+import { parseYamlSource } from "./yaml-source.ts";
 
 function parsed(file: string, text: string): { tokens: CST.Token[]; document: Document.Parsed } {
   const tokens = [...new Parser().parse(text)];
@@ -48,10 +49,31 @@ export function setImageInText(
   const { tokens, document } = parsed(file, text);
   const current = document.getIn(path, true);
   if (isScalar(current) && current.value === image) return text;
-  if (isScalar(current) && current.srcToken) {
-    CST.setScalarValue(current.srcToken, image);
-    return tokens.map((token) => CST.stringify(token)).join("");
+  /** The text with the image set, in the scalar's own style (plain for a new key) or the one given. */
+  const edited = (type?: Scalar.Type): string => {
+    if (isScalar(current) && current.srcToken) {
+      CST.setScalarValue(current.srcToken, image, type ? { type } : {});
+      return tokens.map((token) => CST.stringify(token)).join("");
+    }
+    const node = document.createNode(image);
+    if (type) node.type = type;
+    document.setIn(path, node);
+    return document.toString({ lineWidth: 0, flowCollectionPadding: false });
+  };
+  // A plain `null`, `true`, `1e3` or `[::1]:5000/x` reads back as another type or as YAML
+  // syntax: what the loader reads back decides, and single quotes (taken literally) are the fallback.
+  for (const type of [undefined, "QUOTE_SINGLE"] as const) {
+    const written = edited(type);
+    if (readsBack(file, written, path, image)) return written;
   }
-  document.setIn(path, image);
-  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
+  throw new Error(`services.${service}.image '${image}' does not read back from ${file} as the same string`);
+}
+
+/** Whether the values loader reads `value` at `path` of `text`, exactly (a string, not another type). */
+function readsBack(file: string, text: string, path: readonly string[], value: string): boolean {
+  try {
+    return parseYamlSource(file, text).document.getIn(path) === value;
+  } catch {
+    return false;
+  }
 }

@@ -57,6 +57,27 @@ describe("set-image", () => {
     assert.deepEqual(snapshot(repo.dir), before);
   });
 
+  it("writes an image YAML would read as another type (null, true, 1, 1e3) quoted, so it stays a string", async () => {
+    for (const image of ["null", "true", "1", "1e3"]) {
+      const before = read("values/common.yaml");
+      const result = await runCli(repo.dir, ["set-image", "ui", image]);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.deepEqual(changedLines(before, read("values/common.yaml")), [`    image: '${image}'`]);
+      assert.match(read("clusters/dev/jore4-ui.yaml"), new RegExp(`image: ["']${image}["']\n`));
+    }
+    const override = await runCli(repo.dir, ["set-image", "ui", "true", "--stage", "prod"]);
+    assert.equal(override.exitCode, 0, override.stderr);
+    assert.match(read("values/prod.yaml"), /\n {2}ui:\n {4}image: "true"\n$/);
+    assert.equal((await runCli(repo.dir, ["generate", "--check"])).exitCode, 0);
+  });
+
+  it("accepts an image on an IPv6 registry host, [::1]:5000/x:y", async () => {
+    const result = await runCli(repo.dir, ["set-image", "ui", "[::1]:5000/jore4-ui:y"]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(read("values/common.yaml"), /\n {4}image: "\[::1\]:5000\/jore4-ui:y"\n/);
+    assert.match(read("clusters/dev/jore4-ui.yaml"), /image: "?\[::1\]:5000\/jore4-ui:y"?\n/);
+  });
+
   for (const [name, args, error] of [
     [
       "an invalid image",

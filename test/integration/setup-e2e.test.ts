@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa } from "execa";
+import { toolsBinDir } from "../../src/tools/paths.ts";
 import { runCli } from "../support/cli.ts";
 import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
 
@@ -31,13 +32,26 @@ describe("setup-e2e.sh (the e2e action's shell part)", () => {
   /** Per port, the status each path answers (missing path: 404); changed by the tests. */
   const answers = new Map<number, Record<string, number>>();
   let releases = 0;
+  /** Requests the release server was asked, e.g. to prove a refused version never reached it. */
+  const releaseRequests: string[] = [];
   let ports: { auth: number; hasura: number; ui: number; proxy: number };
   let bundle: Buffer;
 
-  const run = (step: string[], env: Record<string, string> = {}) =>
+  const run = (step: string[], env: Record<string, string> = {}, cwd = work) =>
     execa("bash", [script, ...step], {
       reject: false,
-      env: { E2E_DIR: join(work, "e2e"), E2E_BUNDLE_BASE_URL: `http://127.0.0.1:${releases}/releases`, ...env },
+      cwd,
+      env: {
+        E2E_DIR: join(work, "e2e"),
+        E2E_BUNDLE_BASE_URL: `http://127.0.0.1:${releases}/releases`,
+        RUNNER_TEMP: join(work, "runner"),
+        // Kind mode downloads remotecluster.sh from GitHub: through a closed port it fails at once, offline.
+        https_proxy: "http://127.0.0.1:9",
+        HTTPS_PROXY: "http://127.0.0.1:9",
+        no_proxy: "",
+        NO_PROXY: "",
+        ...env,
+      },
     });
 
   before(async () => {
@@ -71,6 +85,7 @@ describe("setup-e2e.sh (the e2e action's shell part)", () => {
     assert.equal(packed.exitCode, 0, packed.stderr);
     bundle = readFileSync(archive);
     const release = await listen((request, response) => {
+      releaseRequests.push(request.url ?? "");
       const found = ["/releases/latest/download/", "/releases/download/v1/"].some(
         (prefix) => request.url === `${prefix}e2e-docker-compose.tar.gz`,
       );
@@ -104,7 +119,7 @@ describe("setup-e2e.sh (the e2e action's shell part)", () => {
     assert.equal(result.exitCode, 0, result.stderr);
     assert.equal(
       readBundle(".env"),
-      "HASURA_DOCKER_IMAGE=ghcr.io/hsldevcom/jore4-hasura:pr-7\nUI_DOCKER_IMAGE=hsldevcom/jore4-ui:main--1a2b3c\n",
+      "HASURA_DOCKER_IMAGE='ghcr.io/hsldevcom/jore4-hasura:pr-7'\nUI_DOCKER_IMAGE='hsldevcom/jore4-ui:main--1a2b3c'\n",
     );
     assert.equal(
       readBundle("docker-compose.yml"),
@@ -179,6 +194,155 @@ describe("setup-e2e.sh (the e2e action's shell part)", () => {
     assert.equal(result.exitCode, 0, result.stderr);
     assert.doesNotMatch(result.stderr, / direct /);
     assert.equal(result.stderr.split("\n").filter((line) => / proxy \S+ ok$/.test(line)).length, 3);
+  });
+
+  /** compose-go (what `docker compose` parses with), built by `tools install`: the images it resolves from the bundle and its .env. */
+  const composeImages = async (): Promise<Record<string, string>> => {
+    const loaded = await execa(join(toolsBinDir(repoRoot), "compose-check"), [join(work, "e2e")], {
+      reject: false,
+      env: {},
+      extendEnv: false,
+    });
+    assert.equal(loaded.exitCode, 0, loaded.stderr);
+    const services = (JSON.parse(loaded.stdout) as { services: Record<string, { image: string }> }).services;
+    return Object.fromEntries(Object.entries(services).map(([name, service]) => [name, service.image]));
+  };
+
+  it("docker compose's loader reads the written .env as exactly the chosen images", async () => {
+    const digest = `sha256:${"a".repeat(64)}`;
+    const result = await run(["fetch"], {
+      UI_VERSION: "main--1a2b3c",
+      HASURA_VERSION: `ghcr.io/hsldevcom/jore4-hasura@${digest}`,
+      AUTH_VERSION: "[::1]:5000/jore4-auth:v1",
+    });
+    assert.equal(result.exitCode, 0, result.stderr);
+    const images = await composeImages();
+    assert.equal(images["jore4-ui"], "hsldevcom/jore4-ui:main--1a2b3c");
+    assert.equal(images["jore4-hasura"], `ghcr.io/hsldevcom/jore4-hasura@${digest}`);
+    assert.equal(images["jore4-auth"], "[::1]:5000/jore4-auth:v1");
+  });
+
+  /** One line on stderr, exit 2. */
+  const refused = (result: { exitCode?: number; stderr: string }, message: RegExp) => {
+    assert.equal(result.exitCode, 2, result.stderr);
+    assert.equal(result.stderr.split("\n").length, 1, result.stderr);
+    assert.match(result.stderr, message);
+  };
+
+  for (const mode of ["compose", "kind"]) {
+    it(`${mode} mode refuses a version that would run a command, main--$(id>pwned): exit 2, nothing run`, async () => {
+      const cwd = mkdtempSync(join(work, "cwd-"));
+      const result = await run(["all"], { E2E_MODE: mode, UI_VERSION: "main--$(id>pwned)" }, cwd);
+      refused(result, /^setup-e2e: UI_VERSION must be an image tag .* not 'main--\$\(id>pwned\)'$/);
+      assert.equal(existsSync(join(cwd, "pwned")), false, "id ran");
+    });
+  }
+
+  it("refuses a version with a space (the next word would run in kind mode): exit 2, nothing run", async () => {
+    const cwd = mkdtempSync(join(work, "cwd-"));
+    const result = await run(["all"], { E2E_MODE: "kind", UI_VERSION: "main--1 touch spaced" }, cwd);
+    refused(result, /^setup-e2e: UI_VERSION must be an image tag .* not 'main--1 touch spaced'$/);
+    assert.equal(existsSync(join(cwd, "spaced")), false, "the word after the space ran");
+  });
+
+  it("refuses a version with a newline that would add HASURA_DOCKER_IMAGE=evil/backdoor:1 to .env", async () => {
+    assert.equal((await run(["fetch"], { UI_VERSION: "main--1" })).exitCode, 0);
+    const result = await run(["fetch"], { UI_VERSION: "main--1\nHASURA_DOCKER_IMAGE=evil/backdoor:1" });
+    refused(
+      result,
+      /^setup-e2e: UI_VERSION must be an image .* not \$'main--1\\nHASURA_DOCKER_IMAGE=evil\/backdoor:1'$/,
+    );
+    assert.equal(readBundle(".env"), "UI_DOCKER_IMAGE='hsldevcom/jore4-ui:main--1'\n");
+    assert.doesNotMatch(readBundle(".env"), /evil/);
+  });
+
+  it("kind mode reads .env as data: a command in it is not run, and only the bundle's image variables are taken", async () => {
+    const cwd = mkdtempSync(join(work, "cwd-"));
+    assert.equal((await run(["fetch"])).exitCode, 0);
+    const env = join(work, "e2e/.env");
+    writeFileSync(env, "UI_DOCKER_IMAGE=hsldevcom/jore4-ui:x$(id>pwned)\n");
+    refused(
+      await run(["up"], { E2E_MODE: "kind" }, cwd),
+      /\/e2e\/\.env:1: UI_DOCKER_IMAGE must be an image, not 'hsldevcom\/jore4-ui:x\$\(id>pwned\)'$/,
+    );
+    writeFileSync(env, "# images\nexport UI_DOCKER_IMAGE=x; id>pwned\n");
+    refused(
+      await run(["up"], { E2E_MODE: "kind" }, cwd),
+      /\/e2e\/\.env:2: expected NAME_DOCKER_IMAGE='image', not 'export UI_DOCKER_IMAGE=x; id>pwned'$/,
+    );
+    assert.equal(existsSync(join(cwd, "pwned")), false, "id ran");
+    writeFileSync(env, "UI_DOCKER_IMAGE='hsldevcom/jore4-ui:main--1'\nBASH_ENV='/tmp/x'\n");
+    refused(
+      await run(["up"], { E2E_MODE: "kind" }, cwd),
+      /\/e2e\/\.env:2: BASH_ENV is not an image variable of the bundle/,
+    );
+    writeFileSync(env, "UI_DOCKER_IMAGE='hsldevcom/jore4-ui:main 1'\n");
+    refused(await run(["up"], { E2E_MODE: "kind" }, cwd), /\/e2e\/\.env:1: UI_DOCKER_IMAGE must be an image/);
+    // A valid .env passes; the download of remotecluster.sh then fails here, offline.
+    writeFileSync(env, "# chosen images\nUI_DOCKER_IMAGE='hsldevcom/jore4-ui:main--1'\nAUTH_DOCKER_IMAGE=x/auth:1\n");
+    const accepted = await run(["up"], { E2E_MODE: "kind" }, cwd);
+    assert.match(accepted.stderr, /setup-e2e: kind: remotecluster\.sh of jore4-flux e2e\n/);
+    assert.notEqual(accepted.exitCode, 0);
+  });
+
+  for (const [name, env, message] of [
+    [
+      "E2E_BUNDLE_VERSION",
+      { E2E_BUNDLE_VERSION: "../../../etc" },
+      /E2E_BUNDLE_VERSION must be latest or a release tag/,
+    ],
+    ["a tag", { UI_VERSION: "../../evil" }, /UI_VERSION must be an image .* not '\.\.\/\.\.\/evil'$/],
+    ["an image", { HASURA_VERSION: "ghcr.io/../evil:1" }, /HASURA_VERSION must be an image/],
+    ["E2E_SCRIPTS_VERSION", { E2E_SCRIPTS_VERSION: "../../evil/main" }, /E2E_SCRIPTS_VERSION must be a git ref/],
+  ] as const) {
+    it(`refuses ../ in ${name} before fetching anything (exit 2)`, async () => {
+      const requests = releaseRequests.length;
+      refused(await run(["fetch"], env), message);
+      assert.equal(releaseRequests.length, requests, "the release server was asked");
+    });
+  }
+
+  it("accepts a git ref with slashes as E2E_SCRIPTS_VERSION", async () => {
+    assert.equal((await run(["fetch"], { E2E_SCRIPTS_VERSION: "feature/more-tests" })).exitCode, 0);
+  });
+
+  it("never removes an E2E_DIR it did not make: someone's folder, the parent folder, a symlink, empty, /", async () => {
+    // Ordered so that the old script, which removed whatever E2E_DIR named, fails before the last case.
+    const theirs = mkdtempSync(join(work, "theirs-"));
+    writeFileSync(join(theirs, "keep.txt"), "mine\n");
+    refused(
+      await run(["fetch"], { E2E_DIR: theirs }),
+      /E2E_DIR '.*theirs-\w+' holds files and is not an earlier bundle/,
+    );
+    assert.equal(readFileSync(join(theirs, "keep.txt"), "utf8"), "mine\n");
+    const inside = join(theirs, "inside");
+    mkdirSync(inside);
+    refused(await run(["fetch"], { E2E_DIR: ".." }, inside), /E2E_DIR '\.\.' holds files and is not an earlier bundle/);
+    assert.ok(existsSync(join(theirs, "keep.txt")));
+    const link = join(work, "link");
+    symlinkSync(join(work, "e2e"), link);
+    refused(await run(["fetch"], { E2E_DIR: link }), /E2E_DIR '.*\/link' is a symlink/);
+    refused(await run(["fetch"], { E2E_DIR: "" }), /^setup-e2e: E2E_DIR is set but empty$/);
+    refused(await run(["fetch"], { E2E_DIR: "/" }), /^setup-e2e: E2E_DIR must not be \/$/);
+    refused(await run(["fetch"], { E2E_DIR: join(theirs, "keep.txt") }), /keep\.txt' is not a folder$/);
+  });
+
+  it("replaces an earlier bundle and fills an empty folder", async () => {
+    assert.equal((await run(["fetch"])).exitCode, 0);
+    writeFileSync(join(work, "e2e/stale.txt"), "from before\n");
+    assert.equal((await run(["fetch"])).exitCode, 0, "an earlier bundle is replaced");
+    assert.equal(existsSync(join(work, "e2e/stale.txt")), false);
+    // A bundle unpacked by hand (no mark) is waited on, but fetch does not remove it.
+    rmSync(join(work, "e2e/.setup-e2e-bundle"));
+    healthy();
+    const waited = await run(["wait"], { E2E_TIMEOUT: "5" });
+    assert.equal(waited.exitCode, 0, waited.stderr);
+    refused(await run(["fetch"]), /holds files and is not an earlier bundle \(no \.setup-e2e-bundle\)/);
+    writeFileSync(join(work, "e2e/.setup-e2e-bundle"), "");
+    const empty = mkdtempSync(join(work, "empty-"));
+    const result = await run(["fetch"], { E2E_DIR: empty });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.ok(existsSync(join(empty, "docker-compose.yml")));
   });
 
   for (const [name, step, env, message] of [

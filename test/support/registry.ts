@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, randomBytes, sign, type KeyObject } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,10 +15,15 @@ import { repoRoot } from "./repo-fixture.ts";
  *
  * The token server gives anyone pull and push, except: repositories below `private/` need the
  * basic credentials `reader:secret`, and `denied/` repositories are always refused.
+ *
+ * `hostile` is a second address of the same registry, an HTTP server on 127.0.0.1 that passes
+ * every request through to it unless a test has set another answer for the path: what a broken
+ * or hostile registry answers (garbage bodies, invalid tag names, Link headers that loop).
  */
 export interface TestRegistry {
   /** `127.0.0.1:<port>`, the registry part of image names. */
   host: string;
+  hostile: HostileFront;
   pushImage(repository: string, tag: string, image: PushedImage): Promise<Descriptor>;
   pushIndex(repository: string, tag: string, images: readonly PushedImage[]): Promise<Descriptor>;
   /** Tags the same manifest many times (for the tag-list pagination). */
@@ -26,6 +31,20 @@ export interface TestRegistry {
   /** Requests the token server has answered, e.g. to prove the bearer flow was used. */
   tokenRequests: string[];
   stop(): Promise<void>;
+}
+
+/** An answer the hostile front gives instead of the registry's: a response, or the registry's answer for another path. */
+export type HostileAnswer =
+  { status?: number; headers?: Record<string, string>; body: string | Buffer } | { forwardTo: string };
+
+export interface HostileFront {
+  /** `127.0.0.1:<port>`: image names with it are read through the front. */
+  host: string;
+  /** Answers requests for `path` (without the query) with `answer`, computed per request, until `reset`. */
+  answer(path: string, answer: (url: URL) => HostileAnswer): void;
+  reset(): void;
+  /** The paths (with their queries) requested since the last reset. */
+  requests: string[];
 }
 
 export interface PushedImage {
@@ -174,6 +193,8 @@ export async function startTestRegistry(): Promise<TestRegistry> {
     throw new Error(`${error.message}\n${(await registry).all}`);
   });
 
+  const hostile = await startHostileFront(host);
+
   const tokens = new Map<string, string>();
   async function authorization(repository: string): Promise<string> {
     if (!tokens.has(repository)) {
@@ -257,6 +278,7 @@ export async function startTestRegistry(): Promise<TestRegistry> {
 
   return {
     host,
+    hostile,
     tokenRequests,
     pushImage: pushManifestOf,
     async pushIndex(repository, tag, images) {
@@ -275,10 +297,52 @@ export async function startTestRegistry(): Promise<TestRegistry> {
       for (const tag of tags) await putManifest(repository, tag, descriptor.mediaType, body);
     },
     async stop() {
+      await hostile.stop();
       registry.kill();
       await registry;
       await new Promise((resolve) => tokenServer.close(resolve));
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The hostile front of the registry at `upstream` (see `TestRegistry.hostile`). */
+async function startHostileFront(upstream: string): Promise<HostileFront & { stop(): Promise<void> }> {
+  const answers = new Map<string, (url: URL) => HostileAnswer>();
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    requests.push(`${url.pathname}${url.search}`);
+    const answer = answers.get(url.pathname)?.(url);
+    if (answer && "body" in answer) {
+      response.writeHead(answer.status ?? 200, answer.headers ?? { "content-type": "application/json" });
+      response.end(answer.body);
+      return;
+    }
+    const path = answer ? answer.forwardTo : `${url.pathname}${url.search}`;
+    const forwarded = httpRequest(
+      `http://${upstream}${path}`,
+      { method: request.method, headers: { ...request.headers, host: upstream } },
+      (upstreamResponse) => {
+        response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+        upstreamResponse.pipe(response);
+      },
+    );
+    forwarded.on("error", () => response.destroy());
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    answer: (path, answer) => answers.set(path, answer),
+    reset() {
+      answers.clear();
+      requests.length = 0;
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     },
   };
 }

@@ -13,6 +13,9 @@ describe("image references", () => {
     ["registry.example.com:5000/team/app:v1.2.3", { name: "registry.example.com:5000/team/app", tag: "v1.2.3" }],
     [`app@sha256:${"a".repeat(64)}`, { name: "app", digest: `sha256:${"a".repeat(64)}` }],
     [`app:v1@sha256:${"b".repeat(64)}`, { name: "app", tag: "v1", digest: `sha256:${"b".repeat(64)}` }],
+    // An IPv6 registry host, bracketed, as Docker accepts it.
+    ["[::1]:5000/x:y", { name: "[::1]:5000/x", tag: "y" }],
+    ["[2001:db8::1]/team/app", { name: "[2001:db8::1]/team/app" }],
   ];
   for (const [reference, expected] of valid) {
     it(`accepts ${reference.slice(0, 60)}`, () => {
@@ -31,6 +34,10 @@ describe("image references", () => {
     "team/UpperCase",
     "app::1",
     `app:${"t".repeat(129)}`,
+    "[::1]:5000",
+    "[zz::1]:5000/x:y",
+    "::1:5000/x:y",
+    "app:main\nHASURA=evil",
   ]) {
     it(`rejects '${reference.slice(0, 40)}'`, () => assert.equal(parseImageReference(reference), undefined));
   }

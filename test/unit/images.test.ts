@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Jore4FluxError } from "../../src/errors.ts";
-import { latestImageOf, newestTag, trackedImages } from "../../src/images/latest.ts";
+import { latestImageOf, newestTag, trackedImages, usableTags } from "../../src/images/latest.ts";
 import { registryLocation, withTag } from "../../src/images/location.ts";
+import { amd64Image, nextPageQuery, parseChallenge } from "../../src/images/registry.ts";
 
 describe("where an image's tags are read", () => {
   it("normalises Docker Hub names as Docker does", () => {
@@ -30,6 +31,8 @@ describe("where an image's tags are read", () => {
       repository: "x/y",
       protocol: "http:",
     });
+    assert.deepEqual(registryLocation("[::1]:5000/x:y"), { host: "[::1]:5000", repository: "x", protocol: "http:" });
+    assert.equal(registryLocation("[2001:db8::1]:5000/x:y")?.protocol, "https:");
     assert.equal(registryLocation("localhost/x:1")?.protocol, "http:");
     assert.equal(registryLocation("localhost/x:1")?.host, "localhost");
     assert.equal(registryLocation("Not An Image"), undefined);
@@ -98,6 +101,75 @@ describe("the services whose images are tracked", () => {
     assert.throws(
       () => trackedImages("values/common.yaml", services, ["testdb"]),
       (error: Jore4FluxError) => error.exitCode === 2 && /services.testdb.tagPrefix/.test(error.message),
+    );
+  });
+});
+
+describe("what a registry lists", () => {
+  it("keeps valid tag names once each, and counts the others", () => {
+    assert.deepEqual(
+      usableTags([
+        "main-1",
+        "main-1",
+        "main x",
+        "main-2\nHASURA=evil",
+        "main-\u001b[2J",
+        "../main",
+        ".hidden",
+        "main-2",
+        "v1.0_rc",
+      ]),
+      { tags: ["main-1", "main-2", "v1.0_rc"], invalid: 5 },
+    );
+    assert.deepEqual(usableTags([`a${"b".repeat(127)}`, `a${"b".repeat(128)}`]).invalid, 1);
+  });
+
+  it("follows a Link rel=next by its query only, on the same endpoint", () => {
+    const endpoint = new URL("https://registry.example/v2/a/b/tags/list");
+    assert.equal(nextPageQuery('</v2/a/b/tags/list?n=1000&last=x>; rel="next"', endpoint), "?n=1000&last=x");
+    assert.equal(nextPageQuery("<https://elsewhere.example/steal?last=y>; rel=next", endpoint), "?last=y");
+    assert.equal(nextPageQuery('</v2/a/b/tags/list?n=1>; rel="prev", </x?n=2>; rel="next"', endpoint), "?n=2");
+    assert.equal(nextPageQuery('</v2/a/b/tags/list?n=1>; rel="prev"', endpoint), undefined);
+    assert.equal(nextPageQuery(undefined, endpoint), undefined);
+  });
+
+  it("reads a bearer challenge", () => {
+    assert.deepEqual(
+      parseChallenge(
+        'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:a/b:pull"',
+      ),
+      {
+        scheme: "bearer",
+        parameters: {
+          realm: "https://auth.docker.io/token",
+          service: "registry.docker.io",
+          scope: "repository:a/b:pull",
+        },
+      },
+    );
+    assert.equal(parseChallenge('Basic realm="x"').scheme, "basic");
+  });
+
+  it("takes the linux/amd64 image of an index, leaving attestations out", () => {
+    const image = (digest: string, os: string, architecture: string, variant?: string) => ({
+      digest,
+      platform: { os, architecture, ...(variant ? { variant } : {}) },
+    });
+    assert.equal(
+      amd64Image([
+        image("sha256:arm", "linux", "arm64", "v8"),
+        image("sha256:amd", "linux", "amd64"),
+        image("sha256:att", "unknown", "unknown"),
+      ]),
+      "sha256:amd",
+    );
+    assert.equal(
+      amd64Image([image("sha256:arm", "linux", "arm64"), image("sha256:att", "unknown", "unknown")]),
+      "sha256:arm",
+    );
+    assert.equal(
+      amd64Image([image("sha256:arm", "linux", "arm64"), image("sha256:s390", "linux", "s390x")]),
+      undefined,
     );
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Jore4FluxError } from "../../src/errors.ts";
 import { setImageInText } from "../../src/values/set-image.ts";
+import { parseYamlSource } from "../../src/values/yaml-source.ts";
 
 const services = ["auth", "ui"];
 
@@ -33,6 +34,20 @@ describe("setting an image in a values file's text", () => {
   it("returns the same text when the image is already set", () => {
     const text = "services:\n  ui:\n    image: x/ui:3 # same\n";
     assert.equal(setImageInText("values/common.yaml", text, "ui", "x/ui:3", services), text);
+  });
+
+  it("writes images YAML would read as null, a boolean or a number so that they read back as the same string", () => {
+    const replaced = "services:\n  ui:\n    image: x/ui:1 # pinned\n";
+    for (const image of ["null", "true", "1", "1e3", "0x1f", "[::1]:5000/x:y"]) {
+      for (const text of [replaced, "# prod\n"]) {
+        const written = setImageInText("values/common.yaml", text, "ui", image, services);
+        assert.equal(parseYamlSource("values/common.yaml", written).document.getIn(["services", "ui", "image"]), image);
+      }
+    }
+    assert.equal(
+      setImageInText("values/common.yaml", replaced, "ui", "null", services),
+      "services:\n  ui:\n    image: 'null' # pinned\n",
+    );
   });
 
   it("refuses an unknown service and an invalid image", () => {

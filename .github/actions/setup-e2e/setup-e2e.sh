@@ -20,14 +20,20 @@
 #   E2E_SCRIPTS_VERSION  kind mode: the jore4-flux ref remotecluster.sh runs (default e2e)
 #   <SERVICE>_VERSION    e.g. UI_VERSION: a full image (hsldevcom/jore4-ui:main--1a2b) or only a
 #                        tag of the bundle's image (main--1a2b); empty keeps the bundle's image
+#
+# Every input is data, never code: each version must match the image reference grammar of the
+# distribution project (name[:tag][@digest]; a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}),
+# E2E_BUNDLE_VERSION a tag, E2E_SCRIPTS_VERSION a ref of such components joined by '/'. Anything
+# else (a space, a newline, `$(...)`, `../`) is refused with one line and exit 2 before anything
+# is touched. The .env is written single-quoted (docker compose reads such values literally), and
+# kind mode reads it back as KEY='value' data, only the bundle's *_DOCKER_IMAGE keys.
+#
+# E2E_DIR is replaced by fetch only when it is safe to: it must not be empty or `/`, and an existing
+# path must be a folder (not a symlink) that is empty or holds .setup-e2e-bundle, the mark every
+# fetch leaves, so a folder of anything else is never removed.
 set -euo pipefail
-
-mode="${E2E_MODE:-compose}"
-version="${E2E_BUNDLE_VERSION:-latest}"
-base="${E2E_BUNDLE_BASE_URL:-https://github.com/HSLdevcom/jore4-flux/releases}"
-dir="${E2E_DIR:-${RUNNER_TEMP:-/tmp}/jore4-e2e}"
-timeout="${E2E_TIMEOUT:-600}"
-archive="e2e-docker-compose.tar.gz"
+# The bracket ranges of the grammars below are ASCII only in the C locale.
+export LC_ALL=C
 
 say() { echo "setup-e2e: $*" >&2; }
 usage() {
@@ -35,24 +41,110 @@ usage() {
   say "usage: setup-e2e.sh [fetch|up|wait|all]  (E2E_MODE compose|kind)"
   exit 2
 }
+refuse() {
+  say "$1"
+  exit 2
+}
+# A value as one line, for messages only: quoted, shortened, and with a newline, an escape or a
+# quote shown as bash would write it ($'a\nb') so that it cannot fake another line.
+shown() {
+  local value="$1"
+  [ "${#value}" -le 200 ] || value="${value:0:200}..."
+  if [[ "$value" =~ ^[[:print:]]*$ && "$value" != *\'* ]]; then printf "'%s'" "$value"; else printf '%q' "$value"; fi
+}
 
-case "$mode" in compose | kind) ;; *) usage "E2E_MODE must be compose or kind, not '$mode'" ;; esac
-case "$timeout" in '' | *[!0-9]*) usage "E2E_TIMEOUT must be a number of seconds, not '$timeout'" ;; esac
+# The distribution project's reference grammar (the one docker parses image names with).
+domain_component='([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])'
+domain="(${domain_component}(\\.${domain_component})*|\\[[a-fA-F0-9:]+\\])(:[0-9]+)?"
+path_component='[a-z0-9]+(([._]|__|[-]+)[a-z0-9]+)*'
+tag_grammar='[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}'
+digest_grammar='[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}'
+reference_pattern="^((${domain}/)?${path_component}(/${path_component})*)(:${tag_grammar})?(@${digest_grammar})?\$"
+tag_pattern="^${tag_grammar}\$"
+ref_pattern="^${tag_grammar}(/${tag_grammar})*\$"
+
+is_image() {
+  # Bounded before the pattern runs; a name is at most 255 characters.
+  [ "${#1}" -le 512 ] && [[ "$1" =~ $reference_pattern ]] && [ "${#BASH_REMATCH[1]}" -le 255 ]
+}
+is_tag() { [[ "$1" =~ $tag_pattern ]]; }
+
+# `<NAME>_VERSION`: empty, a full image (it names a registry, tag or digest) or a tag.
+check_version() {
+  local name="$1" value="${!1:-}"
+  if [ -z "$value" ]; then
+    return 0
+  elif [[ "$value" == */* || "$value" == *:* || "$value" == *@* ]]; then
+    is_image "$value" || refuse "${name} must be an image (registry/name:tag or name@sha256:...), not $(shown "$value")"
+  else
+    is_tag "$value" || refuse "${name} must be an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or an image, not $(shown "$value")"
+  fi
+}
+
+# E2E_DIR is where every step works: refuse what cannot be a bundle's own folder (see the header).
+check_dir() {
+  [ "${E2E_DIR+set}" != set ] || [ -n "$E2E_DIR" ] || refuse "E2E_DIR is set but empty"
+  [[ "$dir" =~ ^/+$ ]] && refuse "E2E_DIR must not be /"
+  if [ -L "$dir" ]; then
+    refuse "E2E_DIR $(shown "$dir") is a symlink: name a folder of its own"
+  elif [ -e "$dir" ] && [ ! -d "$dir" ]; then
+    refuse "E2E_DIR $(shown "$dir") is not a folder"
+  fi
+}
+
+# fetch removes E2E_DIR: only an empty folder or one an earlier fetch made (it holds the mark).
+check_removable() {
+  if [ -d "$dir" ] && [ -n "$(ls -A -- "$dir")" ] && ! { [ -f "$dir/$mark" ] && [ ! -L "$dir/$mark" ]; }; then
+    refuse "E2E_DIR $(shown "$dir") holds files and is not an earlier bundle (no ${mark}): it is not removed; name another folder"
+  fi
+}
+
+mode="${E2E_MODE:-compose}"
+version="${E2E_BUNDLE_VERSION:-latest}"
+scripts_ref="${E2E_SCRIPTS_VERSION:-e2e}"
+base="${E2E_BUNDLE_BASE_URL:-https://github.com/HSLdevcom/jore4-flux/releases}"
+dir="${E2E_DIR:-${RUNNER_TEMP:-/tmp}/jore4-e2e}"
+timeout="${E2E_TIMEOUT:-600}"
+archive="e2e-docker-compose.tar.gz"
+mark=".setup-e2e-bundle"
+
+case "$mode" in compose | kind) ;; *) usage "E2E_MODE must be compose or kind, not $(shown "$mode")" ;; esac
+case "$timeout" in '' | *[!0-9]*) usage "E2E_TIMEOUT must be a number of seconds, not $(shown "$timeout")" ;; esac
+[ "${#timeout}" -le 9 ] || usage "E2E_TIMEOUT must be a number of seconds, not $(shown "$timeout")"
+timeout=$((10#$timeout))
 [ "$#" -le 1 ] || usage "one step at most, got $#"
 step="${1:-all}"
+[ "$version" = latest ] || is_tag "$version" || refuse "E2E_BUNDLE_VERSION must be latest or a release tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}), not $(shown "$version")"
+[ "${#scripts_ref}" -le 255 ] && [[ "$scripts_ref" =~ $ref_pattern ]] || refuse "E2E_SCRIPTS_VERSION must be a git ref (tag-like components joined by /, no ..), not $(shown "$scripts_ref")"
+# The services of the bundle; one the bundle adds is checked when fetch reads its image line.
+for name in AUTH_VERSION HASURA_VERSION UI_VERSION TESTDB_VERSION PROXY_VERSION; do check_version "$name"; done
+check_dir
+case "$step" in fetch | all) check_removable ;; esac
+
+# The bundle's image variables, one `VARIABLE DEFAULT` a line: every image line of its
+# docker-compose.yml reads `image: ${NAME_DOCKER_IMAGE:-default}`.
+image_variables() {
+  local line pattern='^[[:space:]]+image: \$\{([A-Z0-9_]+_DOCKER_IMAGE):-([^}]*)\}[[:space:]]*$'
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [[ "$line" =~ $pattern ]]; then echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"; fi
+  done < "$dir/docker-compose.yml"
+}
 
 # The image for `<NAME>_DOCKER_IMAGE` from `<NAME>_VERSION` (a full image, or a tag of the default).
 chosen_image() {
   local variable="$1" default="$2"
-  local name="${variable%_DOCKER_IMAGE}"
-  local wanted_name="${name}_VERSION"
+  local wanted_name="${variable%_DOCKER_IMAGE}_VERSION"
+  check_version "$wanted_name"
   local wanted="${!wanted_name:-}"
   if [ -z "$wanted" ]; then
     return 0
   elif [[ "$wanted" == */* || "$wanted" == *:* || "$wanted" == *@* ]]; then
     echo "$wanted"
   else
-    echo "${default%%[:@]*}:${wanted}"
+    # The default's name: without its digest, and without its tag (a colon after the last slash).
+    local name="${default%%@*}"
+    [[ "${name##*/}" != *:* ]] || name="${name%:*}"
+    echo "${name}:${wanted}"
   fi
 }
 
@@ -60,25 +152,46 @@ fetch() {
   local url
   if [ "$version" = latest ]; then url="${base}/latest/download/${archive}"; else url="${base}/download/${version}/${archive}"; fi
   say "fetching the e2e bundle ${version} from ${url}"
-  rm -rf "$dir"
-  mkdir -p "$dir"
+  rm -rf -- "$dir"
+  mkdir -p -- "$dir"
+  echo "setup-e2e.sh fetch unpacked the e2e bundle here; the next fetch replaces this folder" > "$dir/$mark"
   if ! curl -fsSL --retry 3 --max-time 120 "$url" | tar -xz -C "$dir"; then
     say "could not download or unpack ${url}"
     exit 3
   fi
   [ -f "$dir/docker-compose.yml" ] || { say "${url} holds no docker-compose.yml"; exit 3; }
-  : > "$dir/.env"
-  # Every image line reads `image: ${NAME_DOCKER_IMAGE:-default}`.
-  while IFS= read -r line; do
-    local variable default image
-    variable="$(sed -E 's/.*\$\{([A-Z0-9_]+_DOCKER_IMAGE):-.*/\1/' <<< "$line")"
-    default="$(sed -E 's/.*:-([^}]*)\}.*/\1/' <<< "$line")"
+  # Every value was checked against the image grammar, so none holds a quote: single quotes make
+  # docker compose read it literally (no interpolation), and kind mode reads it back as data.
+  local variable default image env=""
+  while read -r variable default; do
     image="$(chosen_image "$variable" "$default")"
     if [ -n "$image" ]; then
       say "${variable}=${image}"
-      echo "${variable}=${image}" >> "$dir/.env"
+      env+="${variable}='${image}'"$'\n'
     fi
-  done < <(grep -E '^\s+image: \$\{[A-Z0-9_]+_DOCKER_IMAGE:-' "$dir/docker-compose.yml")
+  done < <(image_variables)
+  printf '%s' "$env" > "$dir/.env"
+}
+
+# Kind mode: the images of .env into the environment remotecluster.sh reads, as data: only the
+# bundle's *_DOCKER_IMAGE keys, each a valid image; any other line is refused.
+export_images() {
+  local known line number=0 key value
+  known=" $(image_variables | while read -r variable _; do printf '%s ' "$variable"; done)"
+  local quoted="^([A-Z0-9_]+)='([^']*)'\$" plain='^([A-Z0-9_]+)=([^[:space:]]*)$'
+  [ -f "$dir/.env" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    number=$((number + 1))
+    case "$line" in '' | '#'*) continue ;; esac
+    if [[ "$line" =~ $quoted || "$line" =~ $plain ]]; then
+      key="${BASH_REMATCH[1]}" value="${BASH_REMATCH[2]}"
+    else
+      refuse "${dir}/.env:${number}: expected NAME_DOCKER_IMAGE='image', not $(shown "$line")"
+    fi
+    [[ "$known" == *" $key "* ]] || refuse "${dir}/.env:${number}: ${key} is not an image variable of the bundle:${known% }"
+    is_image "$value" || refuse "${dir}/.env:${number}: ${key} must be an image, not $(shown "$value")"
+    export "${key}=${value}"
+  done < "$dir/.env"
 }
 
 up() {
@@ -86,14 +199,10 @@ up() {
     say "docker compose up -d in ${dir}"
     docker compose --project-directory "$dir" up -d
   else
-    # remotecluster.sh reads the images from the environment.
-    set -a
-    # shellcheck disable=SC1091
-    . "$dir/.env"
-    set +a
-    local ref="${E2E_SCRIPTS_VERSION:-e2e}"
-    say "kind: remotecluster.sh of jore4-flux ${ref}"
-    curl -fsSL "https://raw.githubusercontent.com/HSLdevcom/jore4-flux/${ref}/remotecluster.sh" | E2E_SCRIPTS_VERSION="$ref" bash
+    [ -f "$dir/docker-compose.yml" ] || { say "no ${dir}/docker-compose.yml: run the fetch step first"; exit 2; }
+    export_images
+    say "kind: remotecluster.sh of jore4-flux ${scripts_ref}"
+    curl -fsSL "https://raw.githubusercontent.com/HSLdevcom/jore4-flux/${scripts_ref}/remotecluster.sh" | E2E_SCRIPTS_VERSION="$scripts_ref" bash
   fi
 }
 
@@ -142,5 +251,5 @@ case "$step" in
   up) up ;;
   wait) wait_all ;;
   all) fetch && up && wait_all ;;
-  *) usage "unknown step '$step'" ;;
+  *) usage "unknown step $(shown "$step")" ;;
 esac

@@ -21,6 +21,7 @@ async function lookUp(context: Context, root: string, names: string[]) {
   const registry = imageRegistry({
     username: context.env.JORE4_FLUX_REGISTRY_USERNAME,
     password: context.env.JORE4_FLUX_REGISTRY_PASSWORD,
+    progress: (line) => progress(context, line),
   });
   const images: LatestImage[] = [];
   for (const image of tracked) images.push(await findLatestImage(registry, image, (line) => progress(context, line)));

@@ -155,7 +155,11 @@ export async function finishHotfix(
           ),
       },
     ],
-    { summary: refused, what: `${main} with the hotfix` },
+    {
+      summary: refused,
+      what: `${main} with the hotfix`,
+      fix: `git switch ${main} && git cherry-pick -x ${commits.map((commit) => commit.slice(0, 12)).join(" ")} && npx jore4-flux generate && git add --all && git commit -m "Regenerate clusters" && git switch ${prod.branch} && git merge --no-ff ${branch}`,
+    },
   );
   const pushed = await closeTransaction(options.context, git, {
     remote,

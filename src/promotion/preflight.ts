@@ -82,12 +82,21 @@ export function branchRefusals(branch: BranchState, remote: string | undefined, 
   return [];
 }
 
-export function staleGenerateRefusals(branch: string, staleFiles: readonly string[]): Refusal[] {
+/**
+ * clusters/ does not match the values on `what`: a branch, whose fix is to regenerate there, or a
+ * commit a command would make (e.g. "main with the revert"), which names its own `fix`: the
+ * commands that make that commit by hand with clusters/ regenerated.
+ */
+export function staleGenerateRefusals(
+  what: string,
+  staleFiles: readonly string[],
+  fix = `git switch ${what} && npx jore4-flux generate && git commit -am "Regenerate clusters"`,
+): Refusal[] {
   if (staleFiles.length === 0) return [];
   return [
     {
-      reason: `generate --check fails on ${branch}: ${staleFiles.length} file(s) in clusters/ do not match the values (${staleFiles.slice(0, 3).join(", ")}${staleFiles.length > 3 ? ", …" : ""})`,
-      fix: `git switch ${branch} && npx jore4-flux generate && git commit -am "Regenerate clusters"`,
+      reason: `generate --check fails on ${what}: ${staleFiles.length} file(s) in clusters/ do not match the values (${staleFiles.slice(0, 3).join(", ")}${staleFiles.length > 3 ? ", …" : ""})`,
+      fix,
     },
   ];
 }

@@ -142,6 +142,18 @@ export async function applyPromotion(
   ) {
     throw new Jore4FluxError(`not confirmed: ${target.name} was not changed`, { exitCode: ExitCode.refused });
   }
+  // A merge whose clusters/ would be stale is refused: these commands make it by hand, regenerated.
+  const byHand = [
+    plan.targetCommit ? `git switch ${target.branch}` : `git switch --create ${target.branch} ${step.fromBranch}`,
+    ...(plan.targetCommit && !plan.nothingToMerge
+      ? [
+          `git merge --no-ff --no-commit ${step.fromBranch}`,
+          "npx jore4-flux generate",
+          "git add --all",
+          "git commit --no-edit",
+        ]
+      : ["npx jore4-flux generate", "git add --all", 'git commit -m "Regenerate clusters"']),
+  ].join(" && ");
   // The seed requires a commit even when nothing changed: it testifies that the stage was promoted.
   const commit = await commitInWorktree(
     git,
@@ -162,6 +174,7 @@ export async function applyPromotion(
     {
       summary: `cannot promote ${step.fromBranch} to ${target.branch}; nothing was changed`,
       what: `the merge of ${step.fromBranch} into ${target.branch}`,
+      fix: byHand,
     },
   );
   const pushed = await closeTransaction(options.context, git, {

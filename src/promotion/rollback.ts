@@ -90,7 +90,12 @@ export async function rollback(
           }),
       },
     ],
-    { summary: `cannot roll back ${target.slice(0, 12)}; nothing was changed`, what: `${main} with the revert` },
+    {
+      summary: `cannot roll back ${target.slice(0, 12)}; nothing was changed`,
+      what: `${main} with the revert`,
+      // The revert made by hand, regenerated, with the trailer that tells a second rollback it is done.
+      fix: `git switch ${main} && git revert --no-commit ${isMerge ? "-m 1 " : ""}${target.slice(0, 12)} && npx jore4-flux generate && git add --all && git commit --no-edit --trailer "${trailerKeys.rollbackOf}: ${target}"`,
+    },
   );
   const pushed = await closeTransaction(options.context, git, {
     remote,

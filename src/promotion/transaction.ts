@@ -81,13 +81,14 @@ export interface WorktreeCommand {
 
 /**
  * Runs `commands` in a temporary work tree at `at` and returns the commit they end on, after
- * checking that clusters/ is up to date there (`stale`: what the refusal names).
+ * checking that clusters/ is up to date there (`stale`: what the refusal names, and the commands
+ * that fix it when `what` is not a branch; see staleGenerateRefusals).
  */
 export async function commitInWorktree(
   git: Git,
   at: string,
   commands: readonly WorktreeCommand[],
-  stale: { summary: string; what: string },
+  stale: { summary: string; what: string; fix?: string },
 ): Promise<string> {
   return git.inTemporaryWorktree(at, async (worktree) => {
     for (const command of commands) {
@@ -98,7 +99,7 @@ export async function commitInWorktree(
       }
     }
     const staleFiles = staleGeneratedFiles(worktree.cwd);
-    if (staleFiles.length > 0) throw refuse(stale.summary, staleGenerateRefusals(stale.what, staleFiles));
+    if (staleFiles.length > 0) throw refuse(stale.summary, staleGenerateRefusals(stale.what, staleFiles, stale.fix));
     return (await worktree.commit("HEAD"))!;
   });
 }

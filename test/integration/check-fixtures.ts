@@ -11,11 +11,14 @@ export type Files = Record<string, string>;
 /** The shipped configuration (config, values, manifests, generated clusters) as in-memory files. */
 export const shippedConfiguration = (): Files => shippedFiles(configurationPaths);
 
-/** What `generate` would write: clusters/ rendered from the (changed) values. */
+/** What `generate` would write: clusters/ and the compose bundles rendered from the (changed) values. */
 export function regenerate(files: Files): Files {
-  const next = Object.fromEntries(Object.entries(files).filter(([path]) => !path.startsWith("clusters/")));
-  for (const stage of renderProject(memoryFiles(next)).stages)
-    for (const file of stage.files) next[`${stage.dir}/${file.name}`] = fileText(file);
+  const next = Object.fromEntries(
+    Object.entries(files).filter(([path]) => !path.startsWith("clusters/") && !path.startsWith("compose/")),
+  );
+  const { stages, bundles } = renderProject(memoryFiles(next));
+  for (const stage of stages) for (const file of stage.files) next[`${stage.dir}/${file.name}`] = fileText(file);
+  for (const bundle of bundles) for (const file of bundle.files) next[file.path] = file.text;
   return next;
 }
 
@@ -47,7 +50,20 @@ export interface Mutation {
   stage: string;
   object?: string;
   path?: string;
+  /**
+   * Every other finding check reports, as reportedAs writes them: the same defect in other stages,
+   * and what follows from it (a hand-edited file is stale too). Nothing else may be reported.
+   */
+  alsoReported?: string[];
 }
+
+/** A finding in one line: `rule stage object-or-file path`. */
+export const reportedAs = (finding: { rule: string; stage: string; object?: string; file?: string; path?: string }) =>
+  `${finding.rule} ${finding.stage} ${finding.object ?? finding.file ?? "-"} ${finding.path ?? "-"}`;
+
+const otherStages = (except: string) => ["e2e", "playg", "dev", "test", "prod"].filter((stage) => stage !== except);
+/** The stale-file finding a hand edit of a generated file brings along. */
+const stale = (stage: string, file: string) => `generated-up-to-date ${stage} ${file} -`;
 
 const nodePortService = (name: string, nodePort: number) => ({
   apiVersion: "v1",
@@ -78,6 +94,7 @@ export const mutations: Mutation[] = [
     stage: "prod",
     object: "Deployment/hsl-jore4/jore4-ui",
     path: "spec.template.spec.containers[0].image",
+    alsoReported: ["stage-parity prod values/prod.yaml services.ui.image"],
   },
   {
     name: "image without a tag on dev",
@@ -86,6 +103,7 @@ export const mutations: Mutation[] = [
     stage: "dev",
     object: "Deployment/hsl-jore4/jore4-auth",
     path: "spec.template.spec.containers[0].image",
+    alsoReported: ["stage-parity dev values/dev.yaml services.auth.image"],
   },
   {
     name: "secret in prod env",
@@ -95,6 +113,7 @@ export const mutations: Mutation[] = [
     stage: "prod",
     object: "ConfigMap/hsl-jore4/jore4-hasura-env",
     path: "data.HASURA_GRAPHQL_ADMIN_SECRET",
+    alsoReported: ["stage-parity prod values/prod.yaml services.hasura.env.HASURA_GRAPHQL_ADMIN_SECRET"],
   },
   {
     name: "database URL with a password in common env",
@@ -109,6 +128,9 @@ export const mutations: Mutation[] = [
     stage: "test",
     object: "ConfigMap/hsl-jore4/jore4-hasura-env",
     path: "data.HASURA_GRAPHQL_DATABASE_URL",
+    alsoReported: ["playg", "dev", "prod"].map(
+      (stage) => `no-plaintext-secrets ${stage} ConfigMap/hsl-jore4/jore4-hasura-env data.HASURA_GRAPHQL_DATABASE_URL`,
+    ),
   },
   {
     name: "Secret manifest on prod",
@@ -138,6 +160,14 @@ export const mutations: Mutation[] = [
     stage: "dev",
     object: "Deployment/hsl-jore4/jore4-ui",
     path: "spec.template.spec.containers[0].livenessProbe",
+    alsoReported: [
+      "probes dev Deployment/hsl-jore4/jore4-ui spec.template.spec.containers[0].readinessProbe",
+      ...otherStages("dev").flatMap((stage) =>
+        ["livenessProbe", "readinessProbe"].map(
+          (probe) => `probes ${stage} Deployment/hsl-jore4/jore4-ui spec.template.spec.containers[0].${probe}`,
+        ),
+      ),
+    ],
   },
   {
     name: "db host name 'testdb' (the original's value)",
@@ -161,6 +191,7 @@ export const mutations: Mutation[] = [
     rule: "kind-host-ports",
     stage: "e2e",
     path: "services.testdb.hostPort",
+    alsoReported: [stale("e2e", "clusters/e2e/jore4-testdb.yaml")],
   },
   {
     name: "waiver of an unknown rule",
@@ -168,6 +199,7 @@ export const mutations: Mutation[] = [
     rule: "waiver",
     stage: "dev",
     path: "services.ui.waivers",
+    alsoReported: otherStages("dev").map((stage) => `waiver ${stage} values/common.yaml services.ui.waivers`),
   },
   {
     name: "wrong backend port",
@@ -182,6 +214,7 @@ export const mutations: Mutation[] = [
     stage: "dev",
     object: "Ingress/hsl-jore4/jore4-ingress",
     path: "spec.rules[0].http.paths[1].backend.service.port.number",
+    alsoReported: [stale("dev", "clusters/dev/ingress.yaml")],
   },
   {
     name: "typo in a backend Service name",
@@ -196,6 +229,7 @@ export const mutations: Mutation[] = [
     stage: "test",
     object: "Ingress/hsl-jore4/jore4-ingress",
     path: "spec.rules[0].http.paths[0].backend.service.name",
+    alsoReported: [stale("test", "clusters/test/ingress.yaml")],
   },
   {
     name: "selector mismatch",
@@ -205,6 +239,7 @@ export const mutations: Mutation[] = [
     stage: "prod",
     object: "Service/hsl-jore4/jore4-auth",
     path: "spec.selector",
+    alsoReported: [stale("prod", "clusters/prod/jore4-auth.yaml")],
   },
   {
     name: "ConfigMap name typo in envFrom",
@@ -219,6 +254,7 @@ export const mutations: Mutation[] = [
     stage: "playg",
     object: "Deployment/hsl-jore4/jore4-hasura",
     path: "spec.template.spec.containers[0].envFrom[0].configMapRef.name",
+    alsoReported: [stale("playg", "clusters/playg/jore4-hasura.yaml")],
   },
   {
     name: "duplicate node port",
@@ -249,6 +285,7 @@ export const mutations: Mutation[] = [
     stage: "dev",
     object: "Ingress/hsl-jore4/old",
     path: "apiVersion",
+    alsoReported: ["deprecated-api dev Ingress/hsl-jore4/old apiVersion"],
   },
   {
     name: "removed API version, with its replacement named",
@@ -263,6 +300,7 @@ export const mutations: Mutation[] = [
     stage: "dev",
     object: "CronJob/hsl-jore4/old",
     path: "apiVersion",
+    alsoReported: ["schema-unknown-kind dev CronJob/hsl-jore4/old apiVersion"],
   },
   {
     name: "deprecated CRD version (SecretProviderClass v1alpha1)",
@@ -277,6 +315,7 @@ export const mutations: Mutation[] = [
     stage: "dev",
     object: "SecretProviderClass/hsl-jore4/jore4-auth-secrets",
     path: "apiVersion",
+    alsoReported: [stale("dev", "clusters/dev/jore4-auth.yaml")],
   },
   {
     name: "removed CRD field (GitRepository spec.gitImplementation)",
@@ -286,6 +325,7 @@ export const mutations: Mutation[] = [
     stage: "prod",
     object: "GitRepository/flux-system/flux-repo",
     path: "spec.gitImplementation",
+    alsoReported: [stale("prod", "clusters/prod/flux-sync.yaml")],
   },
   {
     name: "required CRD field missing (Kustomization spec.sourceRef)",
@@ -294,6 +334,7 @@ export const mutations: Mutation[] = [
     stage: "test",
     object: "Kustomization/flux-system/flux-system-sync",
     path: "spec.sourceRef",
+    alsoReported: [stale("test", "clusters/test/flux-sync.yaml")],
   },
   {
     name: "misspelt container field",
@@ -308,6 +349,7 @@ export const mutations: Mutation[] = [
     stage: "dev",
     object: "Deployment/hsl-jore4/jore4-ui",
     path: "spec.template.spec.containers[0].imagePulPolicy",
+    alsoReported: [stale("dev", "clusters/dev/jore4-ui.yaml")],
   },
   {
     name: "replicas as a string",
@@ -316,6 +358,7 @@ export const mutations: Mutation[] = [
     stage: "e2e",
     object: "Deployment/hsl-jore4/jore4-ui",
     path: "spec.replicas",
+    alsoReported: [stale("e2e", "clusters/e2e/jore4-ui.yaml")],
   },
   {
     name: "kustomization lists a missing file",
@@ -325,6 +368,11 @@ export const mutations: Mutation[] = [
     object: "Kustomization/dev",
     // namespace, limit-range, flux-sync, flux-notifications, jore4-auth, jore4-hasura, jore4-ui
     path: "resources[6]",
+    alsoReported: [
+      stale("dev", "clusters/dev/jore4-ui.yaml"),
+      // The Ingress's route to the ui Service that is gone with its file.
+      "ingress-backend dev Ingress/hsl-jore4/jore4-ingress spec.rules[0].http.paths[2].backend.service.name",
+    ],
   },
   {
     name: "file copied in by hand, not listed",
@@ -345,6 +393,7 @@ export const mutations: Mutation[] = [
     stage: "e2e",
     object: "Ingress/hsl-jore4/jore4-ingress",
     path: "spec.rules[0].http.paths[0].pathType",
+    alsoReported: [stale("e2e", "clusters/e2e/ingress.yaml")],
   },
   {
     name: "stale clusters/ after a values change",
@@ -356,5 +405,11 @@ export const mutations: Mutation[] = [
     }),
     rule: "generated-up-to-date",
     stage: "dev",
+    alsoReported: [
+      ...["e2e", "playg", "test", "prod"].map((stage) => stale(stage, `clusters/${stage}/jore4-ui.yaml`)),
+      ...["e2e", "playg", "dev", "test", "prod"].map((stage) => stale(stage, `clusters/${stage}/ingress.yaml`)),
+      stale("e2e", "compose/e2e/docker-compose.yml"),
+      stale("e2e", "compose/e2e/nginx.conf"),
+    ],
   },
 ];

@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { checkRepository, errorCount } from "../../src/validate/check.ts";
 import { loadStoredSchemas } from "../../src/validate/schema-store.ts";
-import { mutations, regenerate, setValue, shippedConfiguration, type Files } from "./check-fixtures.ts";
+import { mutations, regenerate, reportedAs, setValue, shippedConfiguration, type Files } from "./check-fixtures.ts";
 
 const schemas = loadStoredSchemas();
 const check = (files: Files) => checkRepository(memoryFiles(files), schemas);
@@ -119,7 +119,7 @@ describe("check on the shipped configuration", () => {
     assert.deepEqual(check(off).findings, []);
   });
 
-  it(`catches each of ${mutations.length} realistic defects with the expected rule`, () => {
+  it(`catches each of ${mutations.length} realistic defects with the expected rule, and reports nothing else`, () => {
     assert.ok(new Set(mutations.map((mutation) => mutation.name)).size >= 15);
     const shipped = shippedConfiguration();
     for (const mutation of mutations) {
@@ -137,6 +137,13 @@ describe("check on the shipped configuration", () => {
         `${mutation.name}: expected ${mutation.rule} on ${mutation.object ?? "(values)"} ${mutation.path ?? ""} in ${mutation.stage}; got ${JSON.stringify(report.findings.map((finding) => [finding.rule, finding.stage, finding.object, finding.path]))}`,
       );
       assert.ok(errorCount(report) > 0, `${mutation.name}: exits 1`);
+      // Exact: the expected finding and the ones it brings along, nothing else.
+      const byLine = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      assert.deepEqual(
+        report.findings.map(reportedAs).sort(byLine),
+        [reportedAs(caught), ...(mutation.alsoReported ?? [])].sort(byLine),
+        `${mutation.name}: nothing else reported`,
+      );
     }
   });
 });

@@ -509,3 +509,111 @@ it("a finding names the file and the line of the field", () => {
   assert.equal(finding?.line, expectedLine);
   assert.equal(finding?.column, 3);
 });
+
+describe("rule boundaries and false alarms", () => {
+  const withNodePort = (nodePort: number) =>
+    stageOf(mutate((objects) => (byKind(objects, "Service", "jore4-api").spec.ports[0].nodePort = nodePort)));
+
+  it("node-ports: 30000 and 32767 are in the range, 29999 and 32768 are not", () => {
+    for (const nodePort of [30000, 32767])
+      assert.deepEqual(findings(nodePorts, withNodePort(nodePort)), [], `${nodePort}`);
+    for (const nodePort of [29999, 32768]) {
+      const finding = assertOne(
+        findings(nodePorts, withNodePort(nodePort)),
+        "node-ports",
+        "Service/ns/jore4-api",
+        "spec.ports[0].nodePort",
+      );
+      assert.equal(finding.message, `node port ${nodePort} is outside 30000-32767`);
+    }
+  });
+
+  it("probes: a Job and a CronJob run to completion and need none; the same container in a StatefulSet does", () => {
+    const container = { name: "migrate", image: "hsldevcom/api:1.0.0" };
+    const podSpec = { template: { spec: { restartPolicy: "Never", containers: [container] } } };
+    const workloads = [
+      { apiVersion: "batch/v1", kind: "Job", metadata: { name: "migrate", namespace: "ns" }, spec: podSpec },
+      {
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: { name: "nightly", namespace: "ns" },
+        spec: { schedule: "0 3 * * *", jobTemplate: { spec: podSpec } },
+      },
+    ];
+    assert.deepEqual(findings(probes, stageOf([...baseObjects(), ...workloads])), []);
+    const statefulSet = {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "db", namespace: "ns" },
+      spec: { serviceName: "db", selector: {}, template: { spec: { containers: [container] } } },
+    };
+    assert.deepEqual(
+      findings(probes, stageOf([...baseObjects(), statefulSet])).map((finding) => [finding.object, finding.path]),
+      [
+        ["StatefulSet/ns/db", "spec.template.spec.containers[0].livenessProbe"],
+        ["StatefulSet/ns/db", "spec.template.spec.containers[0].readinessProbe"],
+      ],
+    );
+  });
+
+  it("no-plaintext-secrets: a container's inline env value is scanned, a valueFrom or an innocent key is not", () => {
+    const withEnv = (env: unknown[]) =>
+      stageOf(
+        mutate((objects) => (byKind(objects, "Deployment").spec.template.spec.containers[0].env = env)),
+        { platform: "aks" },
+      );
+    const finding = assertOne(
+      findings(
+        plaintextSecrets,
+        withEnv([
+          { name: "LOG_LEVEL", value: "info" },
+          { name: "DB_PASSWORD", value: "hunter2" },
+        ]),
+      ),
+      "no-plaintext-secrets",
+      "Deployment/ns/jore4-api",
+      "spec.template.spec.containers[0].env[1].value",
+    );
+    assert.equal(finding.message, "DB_PASSWORD looks like a secret and has a plaintext value");
+    assert.deepEqual(
+      findings(
+        plaintextSecrets,
+        withEnv([
+          { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+          { name: "LOG_LEVEL", value: "info" },
+        ]),
+      ),
+      [],
+    );
+  });
+
+  it("ingress-backend: a backend may name the Service's port by its name; an unknown name is reported", () => {
+    const byName = (name: string) =>
+      stageOf(
+        mutate((objects) => {
+          byKind(objects, "Service", "jore4-api").spec.ports[0].name = "http";
+          byKind(objects, "Ingress").spec.rules[0].http.paths[0].backend.service.port = { name };
+        }),
+      );
+    assert.deepEqual(findings(ingressBackend, byName("http")), []);
+    const finding = assertOne(
+      findings(ingressBackend, byName("web")),
+      "ingress-backend",
+      "Ingress/ns/jore4-ingress",
+      "spec.rules[0].http.paths[0].backend.service.port.name",
+    );
+    assert.equal(finding.message, "Service jore4-api has no port web; it exposes 8080 (http)");
+  });
+
+  it("image-pinned: a commit pin is 7 to 64 hex digits with a digit and a letter; `feature-1a` is none", () => {
+    const pinned = ["feature--abc1234", `main--${"0123456789abcdef".repeat(4)}`, "v1.2", "2024.05-hotfix"];
+    const unpinned = ["feature-1a", "feature-abc123", "feature-deadbeef", "build-1234567", `x-${"a1".repeat(33)}`];
+    for (const tag of pinned) assert.equal(unpinnedReason(`hsldevcom/api:${tag}`), undefined, tag);
+    for (const tag of unpinned)
+      assert.equal(
+        unpinnedReason(`hsldevcom/api:${tag}`),
+        `'hsldevcom/api:${tag}': tag '${tag}' names no version or commit, so it may move`,
+        tag,
+      );
+  });
+});

@@ -70,3 +70,13 @@ test("dirty trees, stale clusters and un-back-ported hotfixes are explained", ()
     `git switch main && git cherry-pick -x ${"c".repeat(12)} && jore4-flux promote main dev && jore4-flux promote dev test`,
   );
 });
+
+test("one local and one remote commit is a divergence, not an unpushed or a missing commit", () => {
+  assert.deepEqual(branchRefusals(branch({ ahead: 1, behind: 1 }), "origin"), [
+    {
+      reason:
+        "dev and origin/dev have diverged (1 local and 1 remote commits): someone else changed dev, or one side was rewritten",
+      fix: "git log --graph --oneline dev origin/dev   # then: git switch dev && git rebase --rebase-merges origin/dev",
+    },
+  ]);
+});

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { execa } from "execa";
+import { toolsBinDir } from "../../src/tools/paths.ts";
+import { runCli } from "../support/cli.ts";
+import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
+
+/** compose-go (what `docker compose` parses with), built by `tools install`: loads a folder's project as JSON. */
+const composeCheck = (dir: string, env: Record<string, string>) =>
+  execa(join(toolsBinDir(repoRoot), "compose-check"), [dir], { reject: false, env, extendEnv: false });
+
+describe("a `$` in the values reaches docker compose as written, not interpolated", () => {
+  let repo: ReturnType<typeof temporaryRepo>;
+  beforeEach(() => (repo = temporaryRepo()));
+  afterEach(() => repo.cleanup());
+
+  it("env value `cost $HOME, ${USER} and $$`: compose-go loads that text, whatever HOME and USER are", async () => {
+    const written = "cost $HOME, ${USER} and $$";
+    const values = join(repo.dir, "values/e2e.yaml");
+    const line = "      LOGOUTPAGE_URL: http://localhost:3301\n";
+    const text = readFileSync(values, "utf8");
+    assert.ok(text.includes(line));
+    writeFileSync(
+      values,
+      text.replace(line, () => `${line}      GREETING: '${written}'\n`),
+    );
+    const generated = await runCli(repo.dir, ["generate"]);
+    assert.equal(generated.exitCode, 0, generated.stderr);
+    const loaded = await composeCheck(join(repo.dir, "compose/e2e"), { HOME: "/home/tester", USER: "tester" });
+    assert.equal(loaded.exitCode, 0, loaded.stderr);
+    const project = JSON.parse(loaded.stdout) as { services: Record<string, { environment: Record<string, string> }> };
+    assert.equal(project.services["jore4-auth"]!.environment.GREETING, written);
+  });
+});

@@ -21,7 +21,7 @@ const extraInputs = [
   "bin/package.json",
 ];
 /** Loaded from node_modules as they are: used by one rare command each, and read files of their own. */
-const external = ["doctoc", "@snyk/docker-registry-v2-client", "tar"];
+const external = ["doctoc", "tar"];
 /**
  * What the build runs once on this repository (the shipped configuration) before saving the code
  * cache: the commands that run most, in CI and hooks. Each writes nothing.

@@ -156,6 +156,18 @@ export const goTools: readonly GoTool[] = [
     forTests: true,
   },
   {
+    name: "docker-compose",
+    version: "v2.40.3",
+    goPackage: "github.com/docker/compose/v2/cmd",
+    // Its go.mod's `exclude` directives make `go install` refuse it: the wrapper copies them.
+    wrapperModule: "tools/go/docker-compose",
+    pinnedModule: "github.com/docker/compose/v2",
+    ldflags: "-s -w -X github.com/docker/compose/v2/internal.Version=v2.40.3",
+    purpose: "runs the e2e compose bundle on the tests' Docker engine (`docker compose`, as a CLI plugin)",
+    versionArgs: ["version"],
+    forTests: true,
+  },
+  {
     name: "kwok",
     version: "v0.8.0",
     goPackage: "sigs.k8s.io/kwok/cmd/kwok",

@@ -65,7 +65,23 @@ describe("the e2e contract stand-in", () => {
     assert.equal(echo.settings.OIDC_CLIENT_ID, "0838619941439007", "a secret file's value, its newline cut");
     assert.equal(echo.settings.API_PATH_PREFIX, "");
     assert.ok(!("OIDC_CLIENT_SECRET" in echo.settings), "secrets are not echoed");
+    // Only the paths the real auth has: under API_PATH_PREFIX ("" here), the actuator, its API specs.
+    const missing = await fetch(`${base}/api/public/v1/login`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { path: string }).path, "/api/public/v1/login");
     assert.match(processes.tail("auth-ok"), /auth stand-in: ready: every setting read and checked/);
+  });
+
+  it("auth: serves its endpoints under the API_PATH_PREFIX it is given", async () => {
+    const folder = secrets("auth-prefixed", { "oidc-client-id": "0838619941439007", "oidc-client-secret": "s3cret" });
+    const base = await start("auth-prefixed", "auth", {
+      ...authSettings,
+      API_PATH_PREFIX: "/api",
+      SECRET_STORE_BASE_PATH: folder,
+    });
+    await processes.waitUntil("auth-prefixed", 20, () => answers(`${base}/actuator/health`));
+    assert.equal((await fetch(`${base}/api/public/v1/login`)).status, 200);
+    assert.equal((await fetch(`${base}/public/v1/login`)).status, 404);
   });
 
   it("auth: answers 503 naming a missing secret file and a setting of the wrong form, on every path", async () => {

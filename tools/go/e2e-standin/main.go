@@ -5,8 +5,9 @@
 // checks their form, connects to what they name (the database), and answers its health paths on
 // the real image's port with 200 only when all of that worked; before, every path answers 503
 // naming what failed, and the log says it too (what `docker compose logs` shows a CI user). Once
-// ready, any other path answers a JSON echo of the request (path, query, headers) and of the
-// non-secret settings, so a test can tell what reached the service through the proxy.
+// ready, each path the real image serves answers 200, any other 404 (a probe or route to a path
+// the image does not have fails here as there), both with a JSON echo of the request (path,
+// query, headers) and of the non-secret settings, so a test can tell what reached the service.
 //
 //	e2e-standin auth|hasura|ui
 //	e2e-standin --version
@@ -66,7 +67,9 @@ type database struct {
 type contract struct {
 	port        int
 	portSetting string
-	health      []string
+	// The path prefixes the real image serves (its health path among them), `${NAME}` being a
+	// setting's value; any other path is a 404, as there. None: every path (the UI's SPA).
+	paths []string
 	// The image exports the files of its secrets folder as settings (read-secrets.sh at start).
 	readsSecrets bool
 	settings     []setting
@@ -86,7 +89,7 @@ var contracts = map[string]contract{
 	"hasura": {
 		port:         8080,
 		portSetting:  "HASURA_GRAPHQL_SERVER_PORT",
-		health:       []string{"/healthz"},
+		paths:        []string{"/healthz", "/v1/", "/v2/", "/console"},
 		readsSecrets: true,
 		settings: []setting{
 			{name: "DB_HOSTNAME", required: true},
@@ -106,7 +109,7 @@ var contracts = map[string]contract{
 	"auth": {
 		port:         8080,
 		portSetting:  "SERVER_PORT",
-		health:       []string{"/actuator/health"},
+		paths:        []string{"/actuator/health", "${API_PATH_PREFIX}/public/", "/api-specs/"},
 		readsSecrets: true,
 		settings: []setting{
 			{name: "SELF_PUBLIC_BASE_URL", kind: absoluteURL, required: true},
@@ -128,8 +131,7 @@ var contracts = map[string]contract{
 		database: &database{host: "DB_HOSTNAME", port: "DB_PORT", name: "DB_NAME", user: "DB_USERNAME", password: "DB_PASSWORD", optional: true},
 	},
 	"ui": {
-		port:   80,
-		health: []string{"/"},
+		port: 80,
 	},
 }
 
@@ -311,6 +313,20 @@ func check(ctx context.Context, c contract) (problems []string, echoed map[strin
 	return problems, echoed, connected
 }
 
+// serves tells whether the real image has `path`: under one of its prefixes, or any path when it names none.
+func serves(c contract, settings map[string]string, path string) bool {
+	if len(c.paths) == 0 {
+		return true
+	}
+	for _, prefix := range c.paths {
+		expanded := os.Expand(prefix, func(name string) string { return settings[name] })
+		if path == strings.TrimSuffix(expanded, "/") || strings.HasPrefix(path, expanded) {
+			return true
+		}
+	}
+	return false
+}
+
 func listenPort(c contract) (int, error) {
 	if c.portSetting != "" {
 		if value := os.Getenv(c.portSetting); value != "" {
@@ -391,13 +407,6 @@ func main() {
 			fmt.Fprintf(w, "%s stand-in is not ready: %s\n", service, strings.Join(problems, "; "))
 			return
 		}
-		for _, path := range c.health {
-			if r.URL.Path == path {
-				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprintf(w, "{\"status\":\"UP\",\"service\":%q}\n", service)
-				return
-			}
-		}
 		headers := map[string]string{}
 		for _, name := range []string{"Host", "X-Forwarded-For", "X-Forwarded-Proto", "X-Real-Ip"} {
 			if value := r.Header.Get(name); value != "" {
@@ -407,9 +416,14 @@ func main() {
 		if r.Host != "" {
 			headers["Host"] = r.Host
 		}
+		status := http.StatusOK
+		if !serves(c, echoed, r.URL.Path) {
+			status = http.StatusNotFound
+		}
 		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(map[string]any{
-			"service": service, "method": r.Method, "path": r.URL.Path, "query": r.URL.RawQuery,
+			"status": status, "service": service, "method": r.Method, "path": r.URL.Path, "query": r.URL.RawQuery,
 			"headers": headers, "settings": echoed,
 		})
 	})

@@ -125,7 +125,9 @@ export function renderNginxConfig(values: Values, sources: readonly string[]): s
     "  listen 80;",
     "  client_max_body_size 100m;",
     "  proxy_http_version 1.1;",
-    "  proxy_set_header Host $host;",
+    // $http_host, as the kind ingress (ingress-nginx) and the original proxy pass it: with the port
+    // the browser used, which a service's redirects need ($host drops it).
+    "  proxy_set_header Host $http_host;",
     "  proxy_set_header X-Real-IP $remote_addr;",
     "  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
     "  proxy_set_header X-Forwarded-Proto $scheme;",

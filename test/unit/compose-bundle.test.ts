@@ -118,6 +118,11 @@ describe("the e2e compose bundle", () => {
     assert.equal(fileOf("secrets/auth/oidc-client-id"), "0838619941439007");
   });
 
+  it("passes the Host the browser used, port and all, as the kind ingress (ingress-nginx) does", () => {
+    assert.match(fileOf(nginxFileName), /^ {2}proxy_set_header Host \$http_host;$/m);
+    assert.doesNotMatch(fileOf(nginxFileName), /Host \$host;/);
+  });
+
   it("routes the proxy like the kind ingress: same regexes, longest first, prefix cut", () => {
     const ingress = e2eIngressPaths();
     const nginx = fileOf(nginxFileName);

@@ -202,10 +202,10 @@ describe("the setup-e2e action on a real Docker engine", () => {
           text.replace("target: /mnt/secrets-store/oidc-client-secret", "target: /mnt/secrets-store/oidc-secret"),
       },
     });
-    const run = await rig.action("wiring", "all", { E2E_TIMEOUT: "25" });
+    const run = await rig.action("wiring", "all", { E2E_TIMEOUT: "30" });
     try {
       assert.equal(run.exitCode, 1, run.stderr);
-      assert.match(run.stderr, /setup-e2e: the e2e environment did not come up within 25 s\n/);
+      assert.match(run.stderr, /setup-e2e: the e2e environment did not come up within 30 s\n/);
       assert.match(run.stderr, /setup-e2e: jore4-hasura is running, (starting|unhealthy); its healthcheck said: /);
       assert.match(run.stderr, /setup-e2e: logs of jore4-hasura:\n/);
       assert.match(

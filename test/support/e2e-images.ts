@@ -340,7 +340,7 @@ export async function buildE2eImages(engine: DockerEngine, root: string): Promis
   const images = {} as Record<E2eService, string>;
   const contexts = mkdtempSync(join(tmpdir(), "jore4-flux-image-contexts-"));
   try {
-    for (const [service, recipe] of Object.entries(recipes(root, rootfs)) as [E2eService, ImageRecipe][]) {
+    const builds = (Object.entries(recipes(root, rootfs)) as [E2eService, ImageRecipe][]).map(([service, recipe]) => {
       const dockerfile = [`FROM ${base}`, ...recipe.lines, ""].join("\n");
       const hash = createHash("sha256").update(dockerfile);
       for (const [name, source] of Object.entries(recipe.files).sort())
@@ -350,9 +350,15 @@ export async function buildE2eImages(engine: DockerEngine, root: string): Promis
       mkdirSync(context);
       writeFileSync(join(context, "Dockerfile"), dockerfile);
       for (const [name, source] of Object.entries(recipe.files)) copyFileSync(source, join(context, name));
-      await engine.docker(["build", "--quiet", "--tag", reference, context], { env: { DOCKER_BUILDKIT: "0" } });
       images[service] = reference;
-    }
+      return { reference, context };
+    });
+    // Together: each is a few metadata steps and one small layer, mostly waiting on the daemon.
+    await Promise.all(
+      builds.map(({ reference, context }) =>
+        engine.docker(["build", "--quiet", "--tag", reference, context], { env: { DOCKER_BUILDKIT: "0" } }),
+      ),
+    );
   } finally {
     rmSync(contexts, { recursive: true, force: true });
   }

@@ -239,6 +239,14 @@ func checkDatabase(ctx context.Context, d *database, settings map[string]string)
 	if d.port != "" {
 		port = settings[d.port]
 	}
+	where := fmt.Sprintf("database %s on %s:%s as %s", settings[d.name], settings[d.host], port, settings[d.user])
+	// The host first, briefly: a name no service has may take the resolver's full timeouts (10 s)
+	// to fail when the network's DNS forwards it outside.
+	lookup, cancelLookup := context.WithTimeout(ctx, 3*time.Second)
+	defer cancelLookup()
+	if _, err := net.DefaultResolver.LookupHost(lookup, settings[d.host]); err != nil {
+		return "", fmt.Errorf("%s: the host does not resolve: %w", where, err)
+	}
 	var config *pgx.ConnConfig
 	var err error
 	if d.url {
@@ -253,7 +261,6 @@ func checkDatabase(ctx context.Context, d *database, settings map[string]string)
 			config.Port = uint16(parsed)
 		}
 	}
-	where := fmt.Sprintf("database %s on %s:%s as %s", settings[d.name], settings[d.host], port, settings[d.user])
 	if err != nil {
 		return "", fmt.Errorf("%s: the connection settings do not parse: %w", where, err)
 	}

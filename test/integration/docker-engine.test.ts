@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
+import { execa } from "execa";
 import { startDockerEngine } from "../support/docker-engine.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
 
@@ -30,6 +31,31 @@ describe("the test Docker engine", () => {
     assert.ok(!existsSync(`/proc/${pid}`), "the daemon is gone");
     assert.ok(!existsSync(folder), "its folder is removed");
     assert.ok(!readFileSync("/proc/self/mountinfo", "utf8").includes(folder), "nothing of it stays mounted");
+  });
+
+  it("ends its daemon when the process that started it exits without stopping it", async () => {
+    const crashed = await execa(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "--eval",
+        `import { startDockerEngine } from ${JSON.stringify(join(repoRoot, "test/support/docker-engine.ts"))};
+         const engine = await startDockerEngine(${JSON.stringify(repoRoot)});
+         process.stdout.write(engine.host);
+         process.exit(3);`,
+      ],
+      { reject: false, cwd: repoRoot },
+    );
+    assert.equal(crashed.exitCode, 3, crashed.stderr);
+    const folder = dirname(String(crashed.stdout).replace(/^unix:\/\//, ""));
+    const pid = Number(readFileSync(join(folder, "dockerd.pid"), "utf8"));
+    const deadline = Date.now() + 30_000;
+    while (existsSync(`/proc/${pid}`) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(!existsSync(`/proc/${pid}`), "the daemon ended with the process");
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it("fails naming the daemon and the end of its log when it does not come up, and keeps its folder", async () => {

@@ -179,9 +179,23 @@ export async function startDockerEngine(root: string, options: DockerEngineOptio
     });
   let keep = false;
   let stopped = false;
+  // A process that ends without `stop` (a crash, a closed output pipe) still ends its daemon, which
+  // then stops its containers itself; only its folder stays.
+  const onExit = () => {
+    const pidfile = join(dir, "dockerd.pid");
+    if (!stopped && existsSync(pidfile)) {
+      try {
+        process.kill(Number(readFileSync(pidfile, "utf8").trim()), "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once("exit", onExit);
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.off("exit", onExit);
     // Containers first (dockerd would stop each with its own grace period), then the daemon.
     const running = await docker(["ps", "-aq"]).catch(() => undefined);
     const ids = String(running?.stdout ?? "")

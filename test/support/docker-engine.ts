@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type Result } from "execa";
@@ -98,6 +107,20 @@ function freeAddressPool(): string {
     if (!used.has(octet)) return `10.${octet}.0.0/16`;
   }
   throw new Error("no free 10.x.0.0/16 for the test Docker engine's networks");
+}
+
+/** Processes whose command line names `dir` (the engine's containerd and shims use its paths). */
+function processesNaming(dir: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(`${dir}/`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 /** Mount points under `dir` (deepest first): what a daemon killed mid-way may leave. */
@@ -202,25 +225,21 @@ export async function startDockerEngine(root: string, options: DockerEngineOptio
       .split("\n")
       .filter(Boolean);
     if (ids.length > 0) await docker(["rm", "-f", "-v", ...ids]).catch(() => undefined);
-    const pidfile = join(dir, "dockerd.pid");
-    const pid = existsSync(pidfile) ? Number(readFileSync(pidfile, "utf8").trim()) : 0;
-    if (pid > 0) {
+    // dockerd stops its containerd before it exits; what a killed one leaves (containerd, shims) names this folder.
+    await processes.stopAll(stopSeconds);
+    for (const pid of processesNaming(dir)) {
       try {
-        process.kill(pid, "SIGTERM");
+        process.kill(pid, "SIGKILL");
       } catch {
-        // already gone
+        // gone meanwhile
       }
-      const deadline = Date.now() + stopSeconds * 1000;
-      while (Date.now() < deadline && existsSync(`/proc/${pid}`))
-        await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await processes.stopAll();
     for (const point of mountsUnder(dir)) spawnSync("umount", ["-l", point]);
     if (keep)
       process.stderr.write(
         `the test Docker engine's folder (log: ${processes.logFile("dockerd")}) is kept in ${dir}\n`,
       );
-    else rmSync(dir, { recursive: true, force: true });
+    else rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   try {
     await processes.waitUntil("dockerd", startSeconds, async () => (await docker(["version"])).exitCode === 0);

@@ -275,6 +275,77 @@ describe("the setup-e2e action on a real Docker engine", () => {
     }
   });
 
+  it("runs testdb with the official postgres image's environment contract", async () => {
+    const { engine, images } = e2e();
+    // No password, no database: refused, as the official image refuses.
+    const refused = await engine
+      .docker(["run", "--rm", "--network", "none", images.images.testdb], { timeoutSeconds: 60 })
+      .catch((error: { exitCode: number; all: string }) => error);
+    assert.equal(refused.exitCode, 1);
+    assert.match(String(refused.all), /Database is uninitialized and superuser password is not specified/);
+    // POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB make the superuser and its database, with
+    // PostGIS; from the network the password is needed (scram-sha-256), as in the official image.
+    const [network, name] = ["testdb-contract", "testdb-contract"];
+    await engine.docker(["network", "create", network]);
+    try {
+      await engine.docker([
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--network",
+        network,
+        "-e",
+        "POSTGRES_USER=alice",
+        "-e",
+        "POSTGRES_PASSWORD=s3cret",
+        "-e",
+        "POSTGRES_DB=shop",
+        images.images.testdb,
+      ]);
+      // A client in another container of the same network (the image's own psql).
+      const client = (password: string, ...command: string[]) =>
+        engine.docker([
+          "run",
+          "--rm",
+          "--network",
+          network,
+          "-e",
+          `PGPASSWORD=${password}`,
+          images.images.testdb,
+          ...command,
+        ]);
+      const deadline = Date.now() + 60_000;
+      while (
+        !(await client("", "pg_isready", "-h", name, "-U", "alice").then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        assert.ok(Date.now() < deadline, "testdb answers on the network within 60 s");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const query = (password: string) =>
+        client(
+          password,
+          "psql",
+          "-h",
+          name,
+          "-U",
+          "alice",
+          "-d",
+          "shop",
+          "-Atc",
+          "select current_user, postgis_lib_version()",
+        );
+      assert.match(String((await query("s3cret")).stdout), /^alice\|3\.\d+/);
+      await assert.rejects(query("wrong"), /password authentication failed for user "alice"/);
+    } finally {
+      await engine.docker(["rm", "-f", "-v", name]).catch(() => undefined);
+      await engine.docker(["network", "rm", network]);
+    }
+  });
+
   it("fails at once, naming both services, when the bundle lacks a service another depends on", async () => {
     const rig = e2e();
     await rig.release("missing", {

@@ -163,11 +163,18 @@ up() {
     say "docker compose up -d --wait in ${dir}: services in dependency order, healthy within ${timeout} s"
     # One deadline for all of it. Not --wait-timeout: compose applies it to each wait on its own,
     # and a service whose dependencies time out is started all the same.
-    if ! timeout --kill-after=10 "$timeout" docker compose --project-directory "$dir" up -d --wait; then
+    local status=0
+    timeout --kill-after=10 "$timeout" docker compose --project-directory "$dir" up -d --wait || status=$?
+    if [ "$status" -ne 0 ]; then
       if ! compose config --services > /dev/null 2>&1; then
         say "docker compose cannot load the bundle in ${dir} (its error is above)"
       else
-        say "the e2e environment did not come up within ${timeout} s"
+        # 124: the deadline; else compose gave up itself (a service unhealthy or exited: above).
+        if [ "$status" -eq 124 ]; then
+          say "the e2e environment did not come up within ${timeout} s"
+        else
+          say "the e2e environment did not come up: docker compose up --wait failed (exit ${status})"
+        fi
         report_unhealthy
       fi
       save_logs

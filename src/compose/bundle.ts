@@ -51,9 +51,14 @@ function sorted<T>(record: Record<string, T>): [string, T][] {
 const secretName = (service: string, file: string) => `${service}-${file}`;
 const secretPath = (service: string, file: string) => `secrets/${service}/${file}`;
 
-/** The kind probe as a compose healthcheck: an HTTP GET inside the container (wget or curl), or the command. */
+/**
+ * The kind probe as a compose healthcheck: an HTTP GET inside the container (wget or curl), or the
+ * command. Checked every 5 s, so a service counts as healthy (and what depends on it starts) at
+ * most 5 s after it answers; failures in the first 120 s do not count. No `start_interval`: compose
+ * refuses it on engines before 25 (Debian 12's docker.io is 20.10), and the bundle runs on both.
+ */
 function healthcheck(service: ServiceValues): Record<string, unknown> | undefined {
-  const timing = { interval: "10s", timeout: "5s", retries: 3, start_period: "120s", start_interval: "2s" };
+  const timing = { interval: "5s", timeout: "5s", retries: 3, start_period: "120s" };
   if (service.probe?.httpPath) {
     const url = `http://localhost:${service.containerPort}${service.probe.httpPath}`;
     return {
@@ -63,6 +68,21 @@ function healthcheck(service: ServiceValues): Record<string, unknown> | undefine
   }
   if (service.probe?.command) return { test: ["CMD", ...service.probe.command.map(literal)], ...timing };
   return undefined;
+}
+
+/**
+ * `depends_on` of the named services: compose starts them first and waits until each is healthy,
+ * or only started when it has no healthcheck to wait for.
+ */
+function dependsOn(names: readonly string[], values: Values): Record<string, { condition: string }> {
+  return Object.fromEntries(
+    [...new Set(names)]
+      .sort()
+      .map((name) => [
+        objectName(name),
+        { condition: values.services[name]?.probe ? "service_healthy" : "service_started" },
+      ]),
+  );
 }
 
 function composeService(name: string, service: ServiceValues, values: Values): Record<string, unknown> {
@@ -82,6 +102,7 @@ function composeService(name: string, service: ServiceValues, values: Values): R
     ...(service.localPort !== undefined ? { ports: [`127.0.0.1:${service.localPort}:${service.containerPort}`] } : {}),
     ...(secrets.length > 0 ? { secrets } : {}),
     ...(check ? { healthcheck: check } : {}),
+    ...(service.dependsOn.length > 0 ? { depends_on: dependsOn(service.dependsOn, values) } : {}),
   };
 }
 
@@ -104,7 +125,9 @@ export function renderNginxConfig(values: Values, sources: readonly string[]): s
     "  listen 80;",
     "  client_max_body_size 100m;",
     "  proxy_http_version 1.1;",
-    "  proxy_set_header Host $host;",
+    // $http_host, as the kind ingress (ingress-nginx) and the original proxy pass it: with the port
+    // the browser used, which a service's redirects need ($host drops it).
+    "  proxy_set_header Host $http_host;",
     "  proxy_set_header X-Real-IP $remote_addr;",
     "  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
     "  proxy_set_header X-Forwarded-Proto $scheme;",
@@ -123,7 +146,7 @@ export function renderComposeFile(model: StageModel): Record<string, unknown> {
   const services: Record<string, unknown> = Object.fromEntries(
     enabled.map(([name, service]) => [objectName(name), composeService(name, service, values)]),
   );
-  const routed = [...new Set(ingressRoutes(values).map((route) => route.service))].sort();
+  const routed = enabled.filter(([, service]) => service.ingressPath !== undefined).map(([name]) => name);
   if (values.ingress.hostPort !== undefined && routed.length > 0)
     services[proxyService] = {
       image: `\${${imageVariable("proxy")}:-${proxyImage}}`,
@@ -132,7 +155,8 @@ export function renderComposeFile(model: StageModel): Record<string, unknown> {
       networks: [networkName],
       ports: [`127.0.0.1:${values.ingress.hostPort}:80`],
       volumes: [`./${nginxFileName}:/etc/nginx/conf.d/default.conf:ro`],
-      depends_on: routed,
+      // nginx resolves every upstream when it starts: the routed services come first, healthy.
+      depends_on: dependsOn(routed, values),
     };
   const secrets = Object.fromEntries(
     enabled.flatMap(([name, service]) =>

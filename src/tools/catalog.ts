@@ -25,6 +25,8 @@ export interface GoTool {
   pinnedModule?: string;
   /** Linker flags; tools of one wrapper module share them (they are built in one invocation). */
   ldflags?: string;
+  /** Environment of the go command (e.g. CGO_ENABLED=0 for a static binary); shared like ldflags. */
+  env?: Record<string, string>;
   purpose: string;
   /** Arguments that make the binary print its version (for a binary found on PATH). */
   versionArgs: string[];
@@ -152,6 +154,32 @@ export const goTools: readonly GoTool[] = [
     wrapperModule: "tools/go/compose-check",
     pinnedModule: "github.com/compose-spec/compose-go/v2",
     purpose: "loads the e2e compose bundle with compose-go, the parser of docker compose (tests)",
+    versionArgs: ["--version"],
+    forTests: true,
+  },
+  {
+    name: "docker-compose",
+    version: "v2.40.3",
+    goPackage: "github.com/docker/compose/v2/cmd",
+    // Its go.mod's `exclude` directives make `go install` refuse it: the wrapper copies them.
+    wrapperModule: "tools/go/docker-compose",
+    pinnedModule: "github.com/docker/compose/v2",
+    ldflags: "-s -w -X github.com/docker/compose/v2/internal.Version=v2.40.3",
+    purpose: "runs the e2e compose bundle on the tests' Docker engine (`docker compose`, as a CLI plugin)",
+    versionArgs: ["version"],
+    forTests: true,
+  },
+  {
+    name: "e2e-standin",
+    // pgx, its one dependency (it connects to the e2e database as the real services would).
+    version: "v5.13.0",
+    goPackage: "jore4-flux/tools/e2e-standin",
+    wrapperModule: "tools/go/e2e-standin",
+    pinnedModule: "github.com/jackc/pgx/v5",
+    ldflags: "-s -w -X main.version=v5.13.0",
+    // Static: it runs inside the e2e test images, whatever C library they have.
+    env: { CGO_ENABLED: "0" },
+    purpose: "the contract stand-in for auth, hasura and ui in the e2e test images (tests)",
     versionArgs: ["--version"],
     forTests: true,
   },

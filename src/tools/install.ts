@@ -30,9 +30,10 @@ const goBinaryName = (goPackage: string) =>
 /** Builds a batch of tools (one wrapper module, or one plain tool) into the cache in one go command. */
 async function build(context: Context, batch: readonly GoTool[]): Promise<void> {
   const first = batch[0]!;
-  if (batch.some((tool) => tool.ldflags !== first.ldflags || tool.version !== first.version))
+  const sameEnv = (tool: GoTool) => JSON.stringify(tool.env ?? {}) === JSON.stringify(first.env ?? {});
+  if (batch.some((tool) => tool.ldflags !== first.ldflags || tool.version !== first.version || !sameEnv(tool)))
     throw new Error(
-      `tools built together must share version and ldflags: ${batch.map((tool) => tool.name).join(", ")}`,
+      `tools built together must share version, ldflags and env: ${batch.map((tool) => tool.name).join(", ")}`,
     );
   mkdirSync(toolsCacheDir(context.env), { recursive: true });
   // A per-process folder, so two installs racing for the same tool never write the same file.
@@ -43,12 +44,12 @@ async function build(context: Context, batch: readonly GoTool[]): Promise<void> 
       ? {
           args: ["build", "-o", `${staging}/`, ...ldflags, ...batch.map((tool) => tool.goPackage)],
           cwd: join(packageRoot, first.wrapperModule),
-          env: {},
+          env: { ...first.env },
         }
       : {
           args: ["install", ...ldflags, `${first.goPackage}@${first.version}`],
           cwd: staging,
-          env: { GOBIN: staging },
+          env: { ...first.env, GOBIN: staging },
         };
     const result = await context.run("go", step.args, { cwd: step.cwd, env: step.env });
     if (result.failed) {

@@ -76,6 +76,13 @@ export const serviceSchema = z.strictObject({
   env: z.record(envName, envValue).default({}),
   /** Files mounted read-only under `secretStore.mountPath`, keyed by file name. */
   secrets: z.record(fileName, secretSchema).default({}),
+  /**
+   * Services this one needs running before it starts (hasura its database), each enabled in the
+   * stage. The compose bundle renders them as `depends_on`, waiting until each is healthy (started,
+   * for one without a probe): databases come up first. Kubernetes has no start order; there a pod
+   * is restarted until what it needs answers.
+   */
+  dependsOn: z.array(dnsLabel).default([]),
   /** Public path prefix the ingress routes to this service (`/` for the UI). */
   ingressPath: z
     .string()

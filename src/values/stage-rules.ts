@@ -133,7 +133,50 @@ function stageLevelFindings(values: Values, stage: StageConfig): ValuesFinding[]
   return findings;
 }
 
+/** Each `dependsOn` names another service enabled in the stage, and no service waits on itself through others. */
+function dependencyFindings(values: Values): ValuesFinding[] {
+  const findings: ValuesFinding[] = [];
+  const enabled = (name: string) => values.services[name]?.enabled === true;
+  for (const [name, service] of Object.entries(values.services)) {
+    if (!service.enabled) continue;
+    service.dependsOn.forEach((dependency, index) => {
+      const path: KeyPath = ["services", name, "dependsOn", index];
+      if (dependency === name) findings.push({ path, message: `${name} cannot depend on itself` });
+      else if (!(dependency in values.services))
+        findings.push({ path, message: `unknown service '${dependency}': no services.${dependency} in the values` });
+      else if (!enabled(dependency))
+        findings.push({
+          path,
+          message: `${name} depends on ${dependency}, which is not enabled in this stage (enable it or drop the dependency)`,
+        });
+    });
+  }
+  // A cycle (a → b → a) would leave every service in it waiting: reported once, at its first edge.
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (name: string, trail: string[]): void => {
+    state.set(name, "visiting");
+    values.services[name]!.dependsOn.forEach((dependency, index) => {
+      if (!enabled(dependency) || dependency === name) return;
+      if (state.get(dependency) === "visiting") {
+        const cycle = [...trail.slice(trail.indexOf(dependency)), name, dependency];
+        findings.push({
+          path: ["services", name, "dependsOn", index],
+          message: `dependency cycle: ${cycle.join(" → ")}`,
+        });
+      } else if (!state.has(dependency)) visit(dependency, [...trail, name]);
+    });
+    state.set(name, "done");
+  };
+  for (const name of Object.keys(values.services).sort()) if (enabled(name) && !state.has(name)) visit(name, []);
+  return findings;
+}
+
 /** Rules that span several fields or depend on where the stage runs. */
 export function stageValuesFindings(values: Values, stage: StageConfig): ValuesFinding[] {
-  return [...stageLevelFindings(values, stage), ...serviceFindings(values, stage), ...portFindings(values)];
+  return [
+    ...stageLevelFindings(values, stage),
+    ...serviceFindings(values, stage),
+    ...dependencyFindings(values),
+    ...portFindings(values),
+  ];
 }

@@ -85,6 +85,13 @@ describe("the pinned versions agree", () => {
         "m",
       ),
     );
+    // A tool's go environment reaches its build: the e2e stand-in is static, for any image's C library.
+    for (const tool of goTools.filter((candidate) => candidate.env?.CGO_ENABLED === "0"))
+      assert.match(
+        String((await execa("go", ["version", "-m", join(toolsBinDir(repoRoot), tool.name)])).stdout),
+        /^\s+build\s+CGO_ENABLED=0$/m,
+        tool.name,
+      );
     for (const name of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]) {
       const reported = await execa(join(toolsBinDir(repoRoot), name), ["--version"]);
       assert.equal(String(reported.stdout).trim(), `Kubernetes ${kubernetesVersion}`, name);

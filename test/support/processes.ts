@@ -87,13 +87,13 @@ export class Processes {
     }
   }
 
-  /** Stops every process, the last started first. */
-  async stopAll(): Promise<void> {
+  /** Stops every process, the last started first; SIGKILL after `graceSeconds`. */
+  async stopAll(graceSeconds = 10): Promise<void> {
     for (const { child } of this.running.splice(0).reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceSeconds * 1000);
       await exited;
       clearTimeout(timer);
     }

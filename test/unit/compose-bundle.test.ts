@@ -74,6 +74,40 @@ describe("the e2e compose bundle", () => {
     assert.equal((hasura.environment as Record<string, string>).HASURA_GRAPHQL_ENABLE_CONSOLE, "false");
   });
 
+  it("checks health every 5 s without start_interval, which compose refuses on engines before 25", () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (name === "jore4-proxy") continue;
+      const { test: _test, ...timing } = service.healthcheck as Record<string, unknown>;
+      assert.deepEqual(timing, { interval: "5s", timeout: "5s", retries: 3, start_period: "120s" }, name);
+    }
+  });
+
+  it("starts services in dependency order from the values: hasura after its database, the proxy after every routed service", () => {
+    assert.deepEqual(compose.services["jore4-hasura"]!.depends_on, {
+      "jore4-testdb": { condition: "service_healthy" },
+    });
+    assert.deepEqual(compose.services["jore4-proxy"]!.depends_on, {
+      "jore4-auth": { condition: "service_healthy" },
+      "jore4-hasura": { condition: "service_healthy" },
+      "jore4-ui": { condition: "service_healthy" },
+    });
+    assert.equal(compose.services["jore4-testdb"]!.depends_on, undefined);
+    // A service without a probe has no healthcheck to wait for: it is waited for started.
+    const files = shippedFiles();
+    files["values/common.yaml"] = files["values/common.yaml"]!.replace("    probe:\n      httpPath: /\n", "");
+    files["values/e2e.yaml"] = files["values/e2e.yaml"]!.replace("dependsOn: [testdb]", "dependsOn: [testdb, ui]");
+    const changed = parse(
+      renderProject(memoryFiles(files)).bundles[0]!.files.find((file) => file.path.endsWith(composeFileName))!.text,
+    ) as typeof compose;
+    assert.deepEqual(changed.services["jore4-hasura"]!.depends_on, {
+      "jore4-testdb": { condition: "service_healthy" },
+      "jore4-ui": { condition: "service_started" },
+    });
+    assert.deepEqual((changed.services["jore4-proxy"]!.depends_on as Record<string, unknown>)["jore4-ui"], {
+      condition: "service_started",
+    });
+  });
+
   it("mounts each local secret as a file at the secret store's path, holding exactly the value", () => {
     assert.deepEqual((compose.services["jore4-hasura"]!.secrets as { target: string }[])[0], {
       source: "hasura-db-hostname",
@@ -82,6 +116,11 @@ describe("the e2e compose bundle", () => {
     assert.equal(compose.secrets["hasura-db-hostname"]!.file, "./secrets/hasura/db-hostname");
     assert.equal(fileOf("secrets/hasura/db-hostname"), "jore4-testdb");
     assert.equal(fileOf("secrets/auth/oidc-client-id"), "0838619941439007");
+  });
+
+  it("passes the Host the browser used, port and all, as the kind ingress (ingress-nginx) does", () => {
+    assert.match(fileOf(nginxFileName), /^ {2}proxy_set_header Host \$http_host;$/m);
+    assert.doesNotMatch(fileOf(nginxFileName), /Host \$host;/);
   });
 
   it("routes the proxy like the kind ingress: same regexes, longest first, prefix cut", () => {

@@ -126,7 +126,27 @@ describe("rejecting bad values, naming file, line, column and key", () => {
       "values/common.yaml": common.replace("    nodePort: 30432\n    hostPort: 3002\n", ""),
     });
     assert.deepEqual(problems, [
-      "values/e2e.yaml:41:3 services.testdb.nodePort: required field is missing: a NodePort service needs nodePort (30000-32767)",
+      "values/e2e.yaml:44:3 services.testdb.nodePort: required field is missing: a NodePort service needs nodePort (30000-32767)",
+    ]);
+  });
+
+  it("refuses a dependsOn naming a service that is unknown, disabled in the stage, itself, or in a cycle", () => {
+    const e2e = shipped["values/e2e.yaml"]!;
+    assert.deepEqual(
+      problemsOf({ "values/e2e.yaml": e2e.replace(/testdb:\n {4}enabled: true/, "testdb:\n    enabled: false") }),
+      [
+        "values/e2e.yaml:25:17 services.hasura.dependsOn.0: hasura depends on testdb, which is not enabled in this stage (enable it or drop the dependency)",
+      ],
+    );
+    assert.deepEqual(
+      problemsOf({ "values/e2e.yaml": e2e.replace("dependsOn: [testdb]", "dependsOn: [testdbx, hasura]") }),
+      [
+        "values/e2e.yaml:25:17 services.hasura.dependsOn.0: unknown service 'testdbx': no services.testdbx in the values",
+        "values/e2e.yaml:25:26 services.hasura.dependsOn.1: hasura cannot depend on itself",
+      ],
+    );
+    assert.deepEqual(problemsOf({ "values/e2e.yaml": `${e2e}    dependsOn: [ui]\n  ui:\n    dependsOn: [testdb]\n` }), [
+      "values/e2e.yaml:48:17 services.ui.dependsOn.0: dependency cycle: testdb → ui → testdb",
     ]);
   });
 
@@ -136,7 +156,7 @@ describe("rejecting bad values, naming file, line, column and key", () => {
     });
     assert.deepEqual(problems, [
       "values/common.yaml:80:5 services.testdb.nodePort: duplicate node port 30432: already used by services.ui.nodePort",
-      "values/e2e.yaml:46:5 services.ui.hostPort: duplicate host port 3300: already used by ingress.hostPort",
+      "values/e2e.yaml:49:5 services.ui.hostPort: duplicate host port 3300: already used by ingress.hostPort",
     ]);
   });
 

@@ -6,9 +6,14 @@
 #
 #   fetch  download the e2e docker-compose bundle (a release of jore4-flux) and unpack it into
 #          $E2E_DIR; write the chosen images into its .env, which docker compose reads
-#   up     compose: `docker compose up -d` in $E2E_DIR; kind: remotecluster.sh (jore4-flux kind up)
+#   up     compose: `docker compose up -d --wait` in $E2E_DIR: the services start in dependency
+#          order (databases first) and must all be healthy within $E2E_TIMEOUT seconds; then
+#          print the image each service runs. On failure name each service that is not healthy
+#          with its healthcheck's last output and its logs, save every service's logs into
+#          $E2E_LOGS_DIR, and exit 1. kind: remotecluster.sh (jore4-flux kind up)
 #   wait   run each check of $E2E_DIR/health-checks.txt until it passes, with one deadline;
-#          on failure print the logs of the service that did not come up and exit 1
+#          on failure print the logs of the service that did not come up (and the proxy's, for
+#          a check through it), save every service's logs into $E2E_LOGS_DIR and exit 1
 #
 # Environment:
 #   E2E_MODE             compose (default) or kind
@@ -16,7 +21,11 @@
 #   E2E_BUNDLE_BASE_URL  releases URL (default https://github.com/HSLdevcom/jore4-flux/releases):
 #                        <base>/latest/download/<file> or <base>/download/<version>/<file>
 #   E2E_DIR              where the bundle is unpacked (default ${RUNNER_TEMP:-/tmp}/jore4-e2e)
-#   E2E_TIMEOUT          seconds all checks may take together (default 600)
+#   E2E_TIMEOUT          seconds all checks may take together, and the services to become
+#                        healthy in `up` (default 600)
+#   E2E_LOGS_DIR         where a failing step saves every service's logs, for a CI artifact
+#                        (default ${RUNNER_TEMP:-/tmp}/jore4-e2e-logs); named in the step's
+#                        `logs_dir` output ($GITHUB_OUTPUT)
 #   E2E_SCRIPTS_VERSION  kind mode: the jore4-flux ref remotecluster.sh runs (default e2e)
 #   <SERVICE>_VERSION    e.g. UI_VERSION: a full image (hsldevcom/jore4-ui:main--1a2b) or only a
 #                        tag of the bundle's image (main--1a2b); empty keeps the bundle's image
@@ -105,8 +114,13 @@ scripts_ref="${E2E_SCRIPTS_VERSION:-e2e}"
 base="${E2E_BUNDLE_BASE_URL:-https://github.com/HSLdevcom/jore4-flux/releases}"
 dir="${E2E_DIR:-${RUNNER_TEMP:-/tmp}/jore4-e2e}"
 timeout="${E2E_TIMEOUT:-600}"
+logs_dir="${E2E_LOGS_DIR:-${RUNNER_TEMP:-/tmp}/jore4-e2e-logs}"
 archive="e2e-docker-compose.tar.gz"
 mark=".setup-e2e-bundle"
+# Separates the fields docker prints for one `read`: not a blank, so an empty field stays a field.
+sep=$'\x1f'
+# The bundle's nginx service: a check through the proxy that fails shows its logs too.
+proxy_service="jore4-proxy"
 
 case "$mode" in compose | kind) ;; *) usage "E2E_MODE must be compose or kind, not $(shown "$mode")" ;; esac
 case "$timeout" in '' | *[!0-9]*) usage "E2E_TIMEOUT must be a number of seconds, not $(shown "$timeout")" ;; esac
@@ -194,10 +208,92 @@ export_images() {
   done < "$dir/.env"
 }
 
+compose() { docker compose --project-directory "$dir" "$@"; }
+
+# Which image each service runs ("which docker images are we testing"): the reference, the image
+# id, the registry digest when it came from one, and the version labels it carries; also as a
+# table in the job summary.
+print_images() {
+  local service id reference image digests version revision line
+  [ -z "${GITHUB_STEP_SUMMARY:-}" ] || printf '| service | image | id | digest | version |\n|---|---|---|---|---|\n' >> "$GITHUB_STEP_SUMMARY"
+  while read -r service <&3; do
+    id="$(compose ps -q "$service")"
+    [ -n "$id" ] || continue
+    IFS="$sep" read -r reference image < <(docker inspect --format '{{.Config.Image}}{{"\x1f"}}{{.Image}}' "$id")
+    IFS="$sep" read -r digests version revision < <(docker image inspect --format \
+      '{{join .RepoDigests " "}}{{"\x1f"}}{{index .Config.Labels "org.opencontainers.image.version"}}{{"\x1f"}}{{index .Config.Labels "org.opencontainers.image.revision"}}' "$image")
+    image="${image#sha256:}"
+    line="${service} runs ${reference} (image ${image:0:12}"
+    [ -z "$digests" ] || line+=", ${digests}"
+    [ -z "$version" ] || line+=", version ${version}"
+    [ -z "$revision" ] || line+=", revision ${revision}"
+    say "${line})"
+    [ -z "${GITHUB_STEP_SUMMARY:-}" ] || printf '| %s | %s | %s | %s | %s |\n' "$service" "$reference" "${image:0:12}" "${digests:--}" "${version:--}" >> "$GITHUB_STEP_SUMMARY"
+  done 3< <(compose config --services | sort)
+}
+
+# Every service's logs (and the containers' states) into $logs_dir, named in the step's output.
+save_logs() {
+  local service
+  mkdir -p "$logs_dir"
+  if [ "$mode" = compose ]; then
+    compose ps -a > "$logs_dir/containers.txt" 2>&1 || true
+    while read -r service <&3; do
+      compose logs --no-color --timestamps "$service" > "$logs_dir/${service}.log" 2>&1 < /dev/null || true
+    done 3< <(compose config --services 2> /dev/null)
+  else
+    kubectl get pods --namespace hsl-jore4 -o wide > "$logs_dir/pods.txt" 2>&1 || true
+    while read -r service _ <&3; do
+      case "$service" in '' | '#'*) continue ;; esac
+      kubectl logs --namespace hsl-jore4 "deployment/${service}" --all-containers > "$logs_dir/${service}.log" 2>&1 < /dev/null || true
+    done 3< <(sort -u "$dir/health-checks.txt")
+  fi
+  say "saved every service's logs in ${logs_dir}"
+  [ -z "${GITHUB_OUTPUT:-}" ] || echo "logs_dir=${logs_dir}" >> "$GITHUB_OUTPUT"
+}
+
+# After a failed `up`: each service that is not running healthy, with its state, its
+# healthcheck's last output and its logs; one never created waited for another.
+report_unhealthy() {
+  local service id state health output
+  # The list on fd 3: the docker commands in the loop read standard input.
+  while read -r service <&3; do
+    id="$(compose ps -aq "$service")"
+    [ -z "$id" ] || IFS="$sep" read -r state health < <(docker inspect --format '{{.State.Status}}{{"\x1f"}}{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id")
+    if [ -z "$id" ] || [ "$state" = created ]; then
+      say "${service} was not started: a service it depends on did not become healthy"
+      continue
+    fi
+    if [ "$state" = running ] && { [ -z "$health" ] || [ "$health" = healthy ]; }; then continue; fi
+    output="$(docker inspect --format '{{if .State.Health}}{{range .State.Health.Log}}{{"\n"}}{{printf "%q" .Output}}{{end}}{{end}}' "$id" | tail -n 1)"
+    say "${service} is ${state}${health:+, ${health}}${output:+; its healthcheck said: ${output}}"
+    logs "$service" < /dev/null
+  done 3< <(compose config --services | sort)
+}
+
 up() {
   if [ "$mode" = compose ]; then
-    say "docker compose up -d in ${dir}"
-    docker compose --project-directory "$dir" up -d
+    say "docker compose up -d --wait in ${dir}: services in dependency order, healthy within ${timeout} s"
+    # One deadline for all of it. Not --wait-timeout: compose applies it to each wait on its own,
+    # and a service whose dependencies time out is started all the same.
+    local status=0
+    timeout --kill-after=10 "$timeout" docker compose --project-directory "$dir" up -d --wait || status=$?
+    if [ "$status" -ne 0 ]; then
+      if ! compose config --services > /dev/null 2>&1; then
+        say "docker compose cannot load the bundle in ${dir} (its error is above)"
+      else
+        # 124: the deadline; else compose gave up itself (a service unhealthy or exited: above).
+        if [ "$status" -eq 124 ]; then
+          say "the e2e environment did not come up within ${timeout} s"
+        else
+          say "the e2e environment did not come up: docker compose up --wait failed (exit ${status})"
+        fi
+        report_unhealthy
+      fi
+      save_logs
+      exit 1
+    fi
+    print_images
   else
     [ -f "$dir/docker-compose.yml" ] || { say "no ${dir}/docker-compose.yml: run the fetch step first"; exit 2; }
     export_images
@@ -210,7 +306,7 @@ logs() {
   local service="$1"
   say "logs of ${service}:"
   if [ "$mode" = compose ]; then
-    docker compose --project-directory "$dir" logs --no-color --tail 200 "$service" >&2 || say "could not print the logs of ${service}"
+    compose logs --no-color --tail 200 "$service" >&2 || say "could not print the logs of ${service}"
   else
     kubectl logs --namespace hsl-jore4 "deployment/${service}" --tail 200 >&2 || say "could not print the logs of ${service}"
   fi
@@ -221,7 +317,7 @@ check_once() {
   case "$kind" in
     direct | proxy) curl -fsS -o /dev/null --max-time 5 "$target" 2>&1 ;;
     # shellcheck disable=SC2086
-    exec) docker compose --project-directory "$dir" exec -T "$service" $target 2>&1 ;;
+    exec) compose exec -T "$service" $target 2>&1 ;;
     *) echo "unknown check kind '${kind}'"; return 1 ;;
   esac
 }
@@ -237,6 +333,8 @@ wait_all() {
       if [ "$SECONDS" -ge "$deadline" ]; then
         say "${service} did not come up: ${kind} ${target} failed for ${timeout} s: ${output:-no answer}"
         logs "$service"
+        if [ "$kind" = proxy ] && [ "$mode" = compose ]; then logs "$proxy_service"; fi
+        save_logs
         exit 1
       fi
       sleep 2

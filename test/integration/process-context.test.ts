@@ -53,3 +53,33 @@ test("yieldToPrograms steps this process's own priority one level down, never pa
   assert.equal(after, before! + 1);
   assert.equal(lowest, 19);
 });
+
+test("the runner's signal: the program is killed when it aborts, even while a program it started holds the pipes", async () => {
+  const run = processRunner(process.env, tmpdir());
+  // sh starts a sleep that inherits its standard output and error, prints its id, and waits.
+  const bound = 300;
+  const started = Date.now();
+  const result = await run("/bin/sh", ["-c", "sleep 30 & echo $!; wait"], {
+    signal: AbortSignal.timeout(bound),
+  });
+  const took = Date.now() - started;
+  const orphan = Number(result.stdout.trim());
+  try {
+    assert.equal(result.failed, true);
+    assert.match(result.message, /^Command stopped \(The operation was aborted due to timeout\): \/bin\/sh -c/);
+    // The sleep lives on for 30 s with the pipes open: the result did not wait for it.
+    assert.ok(took < 10_000, `stopped at the bound, not when the pipes closed (${took} ms)`);
+    assert.ok(Number.isInteger(orphan) && orphan > 0, `the sleep's id: ${result.stdout}`);
+  } finally {
+    if (orphan > 0) process.kill(orphan, "SIGKILL");
+  }
+  const reason = new AbortController();
+  reason.abort(new Error("the deadline passed"));
+  const refused = await run("/bin/sh", ["-c", "touch should-not-exist"], { signal: reason.signal });
+  assert.deepEqual(
+    [refused.failed, refused.message],
+    [true, "Command not started (the deadline passed): /bin/sh -c touch should-not-exist"],
+  );
+  const quick = await run("/bin/sh", ["-c", "echo done"], { signal: AbortSignal.timeout(60_000) });
+  assert.deepEqual([quick.failed, quick.stdout], [false, "done\n"], "a program done in time is not touched");
+});

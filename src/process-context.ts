@@ -38,6 +38,9 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
             outputFile ?? "pipe",
             options.stderr ?? "pipe",
           ],
+          // A bounded program leads a process group of its own: stopping it stops what it started
+          // too (kubectl's credential plugin, the kubectl a kubectl dispatcher runs).
+          detached: signal !== undefined,
         });
       } catch (error) {
         // spawn throws at once for bad arguments: the output file must not stay open.
@@ -58,13 +61,17 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
       let stopped: string | undefined;
       const stop = () => {
         stopped = abortReason(signal!);
-        child.kill("SIGKILL");
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          // Gone already, or not started (spawn reports why).
+        }
       };
       signal?.addEventListener("abort", stop, { once: true });
       child.on("exit", () => {
         signal?.removeEventListener("abort", stop);
-        // A program it started (a kubectl credential plugin) may still hold the pipes: once the
-        // program stopped is gone, its output is complete as far as this caller cares.
+        // A program it started that left the group may still hold the pipes: once the program
+        // stopped is gone, its output is complete as far as this caller cares.
         if (stopped !== undefined) {
           child.stdout?.destroy();
           child.stderr?.destroy();

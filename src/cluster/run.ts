@@ -40,8 +40,16 @@ export interface StepResult {
   exitCode: number;
 }
 
-/** Runs one step; a failure names the step, the command and the tool's own message. */
-export async function runStep(context: Context, root: string, step: CommandStep): Promise<StepResult> {
+/**
+ * Runs one step; a failure names the step, the command and the tool's own message. `signal`
+ * bounds it (the program is killed when it aborts: for reads).
+ */
+export async function runStep(
+  context: Context,
+  root: string,
+  step: CommandStep,
+  options: { signal?: AbortSignal } = {},
+): Promise<StepResult> {
   const [tool, ...args] = step.argv;
   const [command, ...lead] = resolveCommand(context.env, root, tool!);
   // Paths in steps are relative to the repository root, as printed by --dry-run.
@@ -50,6 +58,7 @@ export async function runStep(context: Context, root: string, step: CommandStep)
     ...(step.input !== undefined ? { input: step.input } : {}),
     ...(step.interactive && step.input === undefined ? { stdin: "inherit" as const } : {}),
     ...(step.interactive ? { stderr: "inherit" as const } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   // A step's output is read as a value: without the final newline.
   const chomp = (text: string) => text.replace(/\r?\n$/, "");

@@ -432,3 +432,45 @@ describe("status --watch", () => {
     assert.ok(reads >= 2, `read again until the deadline (${reads} reads)`);
   });
 });
+
+describe("status --watch's deadline covers the reads in flight", () => {
+  const unreachable = (reason: string) =>
+    stageStatus({ ...fluxFacts(undefined), cluster: { reachable: false, error: reason } }, now);
+  /** A read that answers only when the deadline stops it, as a kubectl killed at the deadline does. */
+  const hanging = (deadline: AbortSignal) =>
+    new Promise<ReturnType<typeof unreachable>[]>((resolve) =>
+      deadline.addEventListener("abort", () =>
+        resolve([unreachable(`context hsl-jore4-dev-cluster: ${(deadline.reason as Error).message}`)]),
+      ),
+    );
+  const behind = stageStatus(
+    fluxFacts(
+      sync({ lastAppliedRevision: fluxRevision("dev", older), lastAttemptedRevision: fluxRevision("dev", older) }),
+    ),
+    now,
+  );
+
+  test("the first read cut short: reported as the read left it, naming the timeout", async () => {
+    const lines: string[] = [];
+    const followed = await followStatus(hanging, { timeoutSeconds: 0.05, progress: (line) => lines.push(line) });
+    assert.equal(followed.timedOut, true);
+    assert.equal(followed.statuses[0]!.verdict, "unreachable");
+    assert.deepEqual(lines, [
+      "dev: unreachable: context hsl-jore4-dev-cluster: no answer before --timeout (0.05 s) ran out",
+    ]);
+  });
+
+  test("a later read cut short: the last whole round stands", async () => {
+    let reads = 0;
+    const lines: string[] = [];
+    const followed = await followStatus(async (deadline) => (reads++ === 0 ? [behind] : hanging(deadline)), {
+      timeoutSeconds: 0.05,
+      pollSeconds: 0.001,
+      progress: (line) => lines.push(line),
+    });
+    assert.equal(followed.timedOut, true);
+    assert.deepEqual(followed.statuses, [behind]);
+    assert.deepEqual(lines, [statusLine(behind)]);
+    assert.equal(reads, 2);
+  });
+});

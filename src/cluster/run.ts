@@ -9,10 +9,12 @@ const installHints: Record<string, string> = {
   kind: "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (needs a Docker engine)",
   helm: "build it with `npx jore4-flux tools install helm`",
   kubectl: "build it with `npx jore4-flux tools install kubectl`",
-  kustomize: "build it with `npx jore4-flux tools install kustomize`",
 };
-/** Tools the project pins and builds; the others come from PATH. */
-const projectTools = new Set(["kubectl", "kustomize", "helm"]);
+/**
+ * Tools the project pins and builds; the others come from PATH. (kustomize is no step's tool:
+ * every build goes through kustomizeBuild, src/tools/run.ts, which knows kubectl's form of it.)
+ */
+const projectTools = new Set(["kubectl", "helm"]);
 
 /** The command to run for a step's tool, or a clear error naming the tool and how to get it. */
 export function resolveCommand(env: Context["env"], root: string, tool: string): string[] {

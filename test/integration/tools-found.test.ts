@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa } from "execa";
 import { parseAllDocuments } from "yaml";
 import { onPath } from "../../src/tools/locate.ts";
-import { toolsBinDir } from "../../src/tools/paths.ts";
+import { goTool } from "../../src/tools/catalog.ts";
+import { cachedBinary, toolsBinDir } from "../../src/tools/paths.ts";
 import { runCli } from "../support/cli.ts";
 import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
 
@@ -131,5 +132,40 @@ describe("tools found on PATH: the kubectl kustomize fallback runs for real, and
     const own = String((await execa(join(bin, "kubeconform"), ["-v"])).stdout).trim();
     assert.deepEqual([row("kubeconform").source, row("kubeconform").version], ["path", own]);
     assert.notEqual(own, row("kubeconform").pinned);
+  });
+
+  it("tools list shows a tool built in the tools cache but not linked here as built, not as missing", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "jore4-flux-tools-cache-"));
+    try {
+      const reader = goTool("kustomize-json")!;
+      const cachedEnv = { ...env, JORE4_FLUX_TOOLS_CACHE: cache };
+      const built = cachedBinary(cachedEnv, reader);
+      mkdirSync(dirname(built), { recursive: true });
+      // The real build, as `tools install` left it in the cache of another checkout.
+      symlinkSync(cachedBinary(process.env, reader), built);
+      const json = await runCli(dir, ["tools", "list", "--json"], cachedEnv);
+      assert.equal(json.exitCode, 0, json.stderr);
+      const rows = JSON.parse(json.stdout) as {
+        name: string;
+        found: string | null;
+        source: string | null;
+        cached: string | null;
+      }[];
+      const row = (name: string) => rows.find((candidate) => candidate.name === name)!;
+      assert.deepEqual(row("kustomize-json"), { ...row("kustomize-json"), found: null, source: null, cached: built });
+      assert.deepEqual([row("helm").found, row("helm").cached], [null, null]);
+      const text = await runCli(dir, ["tools", "list"], cachedEnv);
+      assert.equal(text.exitCode, 0, text.stderr);
+      assert.match(
+        text.stdout,
+        new RegExp(
+          `^kustomize-json +${reader.version} +built, not linked: ${built} \\(run \`npx jore4-flux tools install kustomize-json\` to link it\\)$`,
+          "m",
+        ),
+      );
+      assert.match(text.stdout, /^helm +\S+ +missing: run `npx jore4-flux tools install helm`$/m);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 });

@@ -28,16 +28,18 @@ const control = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
  * Text from outside (Flux's messages, kubectl's complaints, commit authors and subjects) as one
  * line a text report can print: whatever it holds, it neither drives the terminal (escape
  * sequences are dropped, other control characters shown as U+FFFD) nor starts what looks like a
- * line of the report (line breaks, carriage returns and the blanks around them become one space),
- * and it is at most `maxLength` characters, cut with an ellipsis. Every text report prints such
- * fields through here; JSON output keeps them whole (JSON escapes control characters itself).
+ * line of the report (line breaks, carriage returns and the blanks around them become one space;
+ * none is left at either end), and it is at most `maxLength` characters, cut with an ellipsis.
+ * Every text report prints such fields through here; JSON output keeps them whole (JSON escapes
+ * control characters itself).
  */
 export function terminalText(text: string, maxLength = terminalTextLength): string {
   const oneLine = text
     .replace(escapeSequence, "")
     .replace(lineBreak, " ")
     .replaceAll("\t", " ")
-    .replace(control, "\ufffd");
+    .replace(control, "\ufffd")
+    .trim();
   const characters = [...oneLine];
   return characters.length <= maxLength ? oneLine : `${characters.slice(0, maxLength - 1).join("")}\u2026`;
 }

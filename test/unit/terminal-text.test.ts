@@ -16,6 +16,7 @@ test("no line break survives: newline, CRLF, a bare carriage return (which rewri
   assert.equal(terminalText("first  \r\n\r\n   second\rthird"), "first second third");
   assert.equal(terminalText("a\u2028b\u2029c\u0085d\u000bf\u000cg"), "a b c d f g");
   assert.equal(terminalText("tab\there"), "tab here");
+  assert.equal(terminalText("\r\n  message\n\n"), "message", "none left at either end");
 });
 
 test("other control characters and bidirectional overrides show as a replacement character", () => {

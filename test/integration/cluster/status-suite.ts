@@ -239,15 +239,21 @@ export function statusSuite(testCluster: () => Cluster): void {
           JSON.stringify(body),
           ...more,
         ]);
-      // Suspended, the controller leaves the status alone once it has seen the suspension.
+      // Suspended, the controller leaves the status alone once it has handled the suspension: it
+      // then records the generation it read, on the object when it is Ready, else on the
+      // Reconciling condition it sets, and does not come back until the spec changes.
       await patch({ spec: { suspend: true } });
       try {
-        await flux.eventually("the controller sees the suspension", 30, async () => {
+        await flux.eventually("the controller handles the suspension", 60, async () => {
           const { metadata, status } = (await flux.kustomization()) as {
             metadata?: { generation?: number };
-            status?: { observedGeneration?: number };
+            status?: { observedGeneration?: number; conditions?: { observedGeneration?: number }[] };
           };
-          return (status?.observedGeneration ?? 0) >= (metadata?.generation ?? 1) || undefined;
+          const generation = metadata?.generation ?? 1;
+          const seen = [status, ...(status?.conditions ?? [])].some(
+            (record) => (record?.observedGeneration ?? 0) >= generation,
+          );
+          return seen || undefined;
         });
         await patch(
           {

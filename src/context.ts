@@ -56,6 +56,12 @@ export interface RunOptions {
    * still where no such file can be made). `all` then holds standard error only.
    */
   largeOutput?: "utf8" | "latin1";
+  /**
+   * Bounds the program: when it aborts, the program is killed (SIGKILL: only for programs that may
+   * be stopped at any point, such as reads) and the result is a failure naming the signal's reason;
+   * one aborted already is not started.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {

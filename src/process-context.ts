@@ -17,10 +17,16 @@ import { readOpenFile } from "./io/source-files.ts";
 export function processRunner(env: Readonly<Record<string, string | undefined>>, cwd: string): ProcessRunner {
   return (file, args, options = {}) =>
     new Promise((resolve) => {
+      const command = [file, ...args].join(" ");
+      const { signal } = options;
+      if (signal?.aborted) {
+        const message = `Command not started (${abortReason(signal)}): ${command}`;
+        resolve({ stdout: "", stderr: "", all: "", exitCode: 1, failed: true, message });
+        return;
+      }
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       const all: Buffer[] = [];
-      const command = [file, ...args].join(" ");
       const outputFile = options.largeOutput ? unlinkedFile(env.TMPDIR || tmpdir()) : undefined;
       let child;
       try {
@@ -32,6 +38,9 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
             outputFile ?? "pipe",
             options.stderr ?? "pipe",
           ],
+          // A bounded program leads a process group of its own: stopping it stops what it started
+          // too (kubectl's credential plugin, the kubectl a kubectl dispatcher runs).
+          detached: signal !== undefined,
         });
       } catch (error) {
         // spawn throws at once for bad arguments: the output file must not stay open.
@@ -49,10 +58,30 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
       else if (options.input !== undefined && child.stdin) Readable.from(options.input).pipe(child.stdin);
       let spawnError: Error | undefined;
       child.on("error", (error) => (spawnError = error));
-      child.on("close", (code, signal) => {
+      let stopped: string | undefined;
+      const stop = () => {
+        stopped = abortReason(signal!);
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          // Gone already, or not started (spawn reports why).
+        }
+      };
+      signal?.addEventListener("abort", stop, { once: true });
+      child.on("exit", () => {
+        signal?.removeEventListener("abort", stop);
+        // A program it started that left the group may still hold the pipes: once the program
+        // stopped is gone, its output is complete as far as this caller cares.
+        if (stopped !== undefined) {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+        }
+      });
+      child.on("close", (code, killedWith) => {
+        signal?.removeEventListener("abort", stop);
         const out = outputFile === undefined ? Buffer.concat(stdout) : readWhole(outputFile);
         const exitCode = code ?? 1;
-        const failed = spawnError !== undefined || signal !== null || exitCode !== 0;
+        const failed = spawnError !== undefined || killedWith !== null || exitCode !== 0;
         resolve({
           stdout: out.toString(options.largeOutput ?? "utf8"),
           stderr: Buffer.concat(stderr).toString("utf8"),
@@ -64,15 +93,21 @@ export function processRunner(env: Readonly<Record<string, string | undefined>>,
           failed,
           message: spawnError
             ? `Command failed: ${command}: ${spawnError.message}`
-            : signal
-              ? `Command was killed with ${signal}: ${command}`
-              : failed
-                ? `Command failed with exit code ${exitCode}: ${command}`
-                : "",
+            : stopped !== undefined
+              ? `Command stopped (${stopped}): ${command}`
+              : killedWith
+                ? `Command was killed with ${killedWith}: ${command}`
+                : failed
+                  ? `Command failed with exit code ${exitCode}: ${command}`
+                  : "",
         });
       });
     });
 }
+
+/** Why a signal aborted, in words: its reason's message (AbortSignal.timeout's says "due to timeout"). */
+const abortReason = (signal: AbortSignal) =>
+  signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? "aborted");
 
 /**
  * A new file in `folder` no name leads to (gone however the process ends), open to read and

@@ -21,15 +21,22 @@ export function stageContext(config: ProjectConfig, stage: StageConfig): string 
 
 /**
  * The context guard: the context used (the explicit `--context`, else the current one) must be
- * the stage's. Returns the context to pass to every kubectl call.
+ * the stage's. Returns the context to pass to every kubectl call. `purpose` words the refusal: a
+ * command that only reads (`status`, `context check`) applies nothing either way.
  */
-export function guardContext(expected: string, used: { explicit?: string; current?: string }, stage: string): string {
+export function guardContext(
+  expected: string,
+  used: { explicit?: string; current?: string },
+  stage: string,
+  purpose: "change" | "read" = "change",
+): string {
   const actual = used.explicit ?? used.current;
   if (actual === expected) return expected;
   const which = used.explicit !== undefined ? "--context" : "the current kube context";
   const found = actual === undefined ? `${which} is not set` : `${which} is ${actual}`;
+  const [verb, outcome] = purpose === "read" ? ["read", "nothing was read"] : ["touch", "nothing was applied"];
   throw new Jore4FluxError(
-    `refusing to touch stage ${stage}: ${found}, but the stage's context is ${expected}; nothing was applied`,
+    `refusing to ${verb} stage ${stage}: ${found}, but the stage's context is ${expected}; ${outcome}`,
     {
       exitCode: ExitCode.refused,
       hint: `switch with \`kubectl config use-context ${expected}\` (or log in: \`npx jore4-flux login ${stage}\`), or pass --context ${expected}`,

@@ -5,7 +5,7 @@ import { stringify } from "yaml";
 import type { Context } from "../context.ts";
 import { crdFiles, ingressNginx, secretStoreDriver } from "./crd-sources.ts";
 import { fluxControllers, moduleDir, type ModulePin } from "../tools/go-modules.ts";
-import { runStep } from "./run.ts";
+import { kustomizeBuild } from "../tools/run.ts";
 
 const fluxNamespace = "flux-system";
 const header = (what: string, pins: readonly ModulePin[]) =>
@@ -37,15 +37,13 @@ async function fluxManifest(context: Context, root: string): Promise<string> {
       ],
     };
     writeFileSync(join(work, "kustomization.yaml"), stringify(kustomization));
-    const built = await runStep(context, root, {
-      title: "kustomize build of the Flux controllers",
-      argv: ["kustomize", "build", "--load-restrictor", "LoadRestrictionsNone", work],
-    });
+    // The kustomization refers to the module cache, outside its folder.
+    const built = await kustomizeBuild(context, root, work, ["--load-restrictor", "LoadRestrictionsNone"]);
     return (
       header(
         `The Flux installation (${fluxControllers.map((pin) => pin.module.split("/").pop()).join(", ")})`,
         fluxControllers,
-      ) + built.stdout
+      ) + built.replace(/\n$/, "") // as committed: without the final newline
     );
   } finally {
     rmSync(work, { recursive: true, force: true });

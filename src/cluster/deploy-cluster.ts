@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { kubectlSteps } from "./kubectl.ts";
 import { items, objectId, objectsText, parseObjects, resourceType, type KubeObject } from "../kube/object.ts";
@@ -16,6 +16,7 @@ import {
   type DeployRevision,
 } from "./objects.ts";
 import { Git } from "../git/git.ts";
+import { kustomizeBuild } from "../tools/run.ts";
 import type { ImageOverride } from "../values/image-reference.ts";
 import { stageValues } from "./login.ts";
 import { waitForDeployments } from "./wait.ts";
@@ -45,9 +46,8 @@ export async function desiredObjects(
   options: Pick<DeployClusterOptions, "cluster" | "images">,
 ): Promise<KubeObject[]> {
   const dir = options.cluster ?? join(session.config.paths.clusters, target.stage.name);
-  const absolute = resolve(session.root, dir);
-  const built = await session.read({ title: `kustomize build ${dir}`, argv: ["kustomize", "build", absolute] });
-  const objects = parseObjects(built.stdout, `kustomize build ${dir}`);
+  const built = await kustomizeBuild(session.context, session.root, dir);
+  const objects = parseObjects(built, `kustomize build ${dir}`);
   if (objects.length === 0)
     throw new Jore4FluxError(`kustomize build ${dir} produced no objects`, { exitCode: ExitCode.invalid });
   const values = stageValues(session, target.stage.name);

@@ -82,15 +82,25 @@ export function fluxSyncOf(objects: readonly KubeObject[], config: ProjectConfig
   };
 }
 
-/** How long each kubectl read of `status` may wait: a cluster out of reach is reported in seconds, not minutes. */
-export const statusReadTimeout = "--request-timeout=10s";
+/**
+ * How long `status` reads one stage's cluster, all its kubectl calls together: a cluster out of
+ * reach is reported in seconds, not minutes. Each call asks kubectl for the same bound
+ * (--request-timeout) and is killed at the stage's (kubectl retries its discovery past its own).
+ */
+export const statusReadSeconds = 10;
+export const statusReadTimeout = `--request-timeout=${statusReadSeconds}s`;
 
 /**
  * Reads the stage's GitRepository and Kustomization through `context` (read-only, also in a dry
- * run). A cluster without Flux's CRDs gives `installed: false`; any other failure (unreachable
- * server, unknown context) is an error (exit 3) with kubectl's message.
+ * run), killed when `signal` aborts. A cluster without Flux's CRDs gives `installed: false`; any
+ * other failure (unreachable server, unknown context) is an error (exit 3) with kubectl's message.
  */
-export async function readFluxSync(session: Session, context: string, config: ProjectConfig): Promise<FluxSync> {
+export async function readFluxSync(
+  session: Session,
+  context: string,
+  config: ProjectConfig,
+  signal?: AbortSignal,
+): Promise<FluxSync> {
   const { flux } = config;
   const step = kubectlSteps(context).get(`read the Flux sync in ${flux.namespace}`, [
     `gitrepositories.source.toolkit.fluxcd.io/${flux.sourceName}`,
@@ -100,7 +110,7 @@ export async function readFluxSync(session: Session, context: string, config: Pr
     "--ignore-not-found",
     statusReadTimeout,
   ]);
-  const result = await session.read({ ...step, tolerateFailure: true });
+  const result = await session.read({ ...step, tolerateFailure: true }, signal ? { signal } : {});
   if (result.exitCode === 0) return fluxSyncOf(items(result.stdout), config);
   if (/doesn't have a resource type/.test(result.stderr)) return { installed: false };
   throw new Jore4FluxError(`${step.title} through context ${context} failed: ${firstLine(result.stderr)}`, {

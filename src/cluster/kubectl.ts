@@ -25,9 +25,10 @@ export function kubectlSteps(context: string) {
       argv: kubectl("apply", "--server-side", `--field-manager=${fieldManager}`, "-f", file),
     }),
     get: (title: string, args: string[]): CommandStep => ({ title, argv: kubectl("get", ...args, "-o", "json") }),
+    /** Prints the name (`kind.group/name`) of each object it deleted: nothing when none was there. */
     delete: (title: string, args: string[]): CommandStep => ({
       title,
-      argv: kubectl("delete", ...args, "--ignore-not-found", "--wait=false"),
+      argv: kubectl("delete", ...args, "--ignore-not-found", "--wait=false", "-o", "name"),
     }),
     setNamespace: (namespace: string): CommandStep => ({
       title: `set the default namespace of context ${context} to ${namespace}`,

@@ -9,10 +9,12 @@ const installHints: Record<string, string> = {
   kind: "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (needs a Docker engine)",
   helm: "build it with `npx jore4-flux tools install helm`",
   kubectl: "build it with `npx jore4-flux tools install kubectl`",
-  kustomize: "build it with `npx jore4-flux tools install kustomize`",
 };
-/** Tools the project pins and builds; the others come from PATH. */
-const projectTools = new Set(["kubectl", "kustomize", "helm"]);
+/**
+ * Tools the project pins and builds; the others come from PATH. (kustomize is no step's tool:
+ * every build goes through kustomizeBuild, src/tools/run.ts, which knows kubectl's form of it.)
+ */
+const projectTools = new Set(["kubectl", "helm"]);
 
 /** The command to run for a step's tool, or a clear error naming the tool and how to get it. */
 export function resolveCommand(env: Context["env"], root: string, tool: string): string[] {
@@ -40,8 +42,16 @@ export interface StepResult {
   exitCode: number;
 }
 
-/** Runs one step; a failure names the step, the command and the tool's own message. */
-export async function runStep(context: Context, root: string, step: CommandStep): Promise<StepResult> {
+/**
+ * Runs one step; a failure names the step, the command and the tool's own message. `signal`
+ * bounds it (the program is killed when it aborts: for reads).
+ */
+export async function runStep(
+  context: Context,
+  root: string,
+  step: CommandStep,
+  options: { signal?: AbortSignal } = {},
+): Promise<StepResult> {
   const [tool, ...args] = step.argv;
   const [command, ...lead] = resolveCommand(context.env, root, tool!);
   // Paths in steps are relative to the repository root, as printed by --dry-run.
@@ -50,6 +60,7 @@ export async function runStep(context: Context, root: string, step: CommandStep)
     ...(step.input !== undefined ? { input: step.input } : {}),
     ...(step.interactive && step.input === undefined ? { stdin: "inherit" as const } : {}),
     ...(step.interactive ? { stderr: "inherit" as const } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   // A step's output is read as a value: without the final newline.
   const chomp = (text: string) => text.replace(/\r?\n$/, "");

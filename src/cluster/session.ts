@@ -17,8 +17,11 @@ export interface Session {
   print: (text: string) => void;
   /** Runs a step; in dry-run mode it is printed instead (and nothing is contacted). */
   run: (step: CommandStep) => Promise<StepResult | undefined>;
-  /** Runs a step that only reads (kustomize build, kubectl get), also in a dry run: callers read no cluster then. */
-  read: (step: CommandStep) => Promise<StepResult>;
+  /**
+   * Runs a step that only reads (kubectl get), also in a dry run: callers read no cluster then.
+   * `signal` bounds it: the program is killed when it aborts.
+   */
+  read: (step: CommandStep, options?: { signal?: AbortSignal }) => Promise<StepResult>;
 }
 
 export function openSession(context: Context, root: string, options: { dryRun: boolean; json?: boolean }): Session {
@@ -40,6 +43,6 @@ export function openSession(context: Context, root: string, options: { dryRun: b
       progress(context, `→ ${step.title}`);
       return runStep(context, root, step);
     },
-    read: (step) => runStep(context, root, step),
+    read: (step, readOptions) => runStep(context, root, step, readOptions),
   };
 }

@@ -155,6 +155,8 @@ export interface UninstallOptions {
 }
 
 export interface UninstallResult {
+  /** The objects deleted (`kind.group/name`, as kubectl names them): none when Flux was not there. */
+  removed: string[];
   /** The objects whose finalizers were removed. */
   unblocked: string[];
   /** The namespace hung in Terminating and its finalizers were cleared. */
@@ -193,7 +195,12 @@ export async function uninstallFlux(
   const objects = parseObjects(readFileSync(file, "utf8"), crdFiles.flux);
   const installation = fluxInstallation(objects, session.config.flux.namespace);
   const steps = uninstallSteps(installation, target.context);
-  const result: UninstallResult = { unblocked: [], namespaceFinalized: false };
+  const result: UninstallResult = { removed: [], unblocked: [], namespaceFinalized: false };
+  /** Runs a delete step, keeping what it deleted (nothing in a dry run). */
+  const remove = async (step: CommandStep) => {
+    const deleted = await session.run(step);
+    result.removed.push(...(deleted?.stdout.split("\n").filter(Boolean) ?? []));
+  };
   if (session.dryRun) {
     const example: KubeObject = {
       apiVersion: "<group>/<version>",
@@ -203,7 +210,7 @@ export async function uninstallFlux(
     session.print(
       `# first: for every object of the installed Flux CRDs (${installation.crds.join(", ")}) in every namespace:\n${formatCommand(steps.suspend(example).argv)}\n`,
     );
-    for (const step of steps.components) await session.run(step);
+    for (const step of steps.components) await remove(step);
     session.print(
       `# then, for each of those objects that has finalizers:\n${formatCommand(steps.dropFinalizers(example).argv)}\n`,
     );
@@ -212,7 +219,7 @@ export async function uninstallFlux(
     const fluxObjects = async () =>
       installed.length === 0 ? [] : parseItems((await session.read(steps.readObjects(installed))).stdout);
     for (const object of await fluxObjects()) await session.run(steps.suspend(object));
-    for (const step of steps.components) await session.run(step);
+    for (const step of steps.components) await remove(step);
     const blocked = (await fluxObjects()).filter(
       (object) => ((object.metadata.finalizers as string[] | undefined) ?? []).length > 0,
     );
@@ -221,8 +228,8 @@ export async function uninstallFlux(
       result.unblocked.push(describe(object));
     }
   }
-  await session.run(steps.crds);
-  await session.run(steps.namespace);
+  await remove(steps.crds);
+  await remove(steps.namespace);
   if (session.dryRun) {
     session.print(
       `# then: wait up to ${options.timeoutSeconds} s for the namespace ${installation.namespace} to go; if it still hangs in Terminating:\n${formatCommand(steps.dropNamespaceFinalizers.argv)}   # only when it has metadata finalizers\n${formatCommand(steps.finalize({ apiVersion: "v1", kind: "Namespace", metadata: { name: installation.namespace } }).argv)}   # the namespace object with spec.finalizers emptied\n`,
@@ -253,8 +260,14 @@ export async function uninstallFlux(
     await sleep(Math.min(pollMs, Math.max(0, deadline - session.context.now().getTime())));
   }
   await waitGone(session, steps.readCrdNames, "the Flux CRDs");
+  if (result.removed.length === 0 && result.unblocked.length === 0 && !result.namespaceFinalized) {
+    session.progress(
+      `stage ${target.stage.name}: no Flux installation found (no controllers, CRDs or namespace ${installation.namespace}): nothing to remove`,
+    );
+    return result;
+  }
   session.progress(
-    `stage ${target.stage.name}: Flux uninstalled (controllers, ${installation.crds.length} CRDs and the namespace ${installation.namespace}; ${result.unblocked.length} object(s) unblocked${result.namespaceFinalized ? "; the namespace's finalizers were cleared" : ""}); the workloads Flux applied are left running`,
+    `stage ${target.stage.name}: Flux uninstalled (${result.removed.length} object(s) deleted: controllers, CRDs and the namespace ${installation.namespace}; ${result.unblocked.length} object(s) unblocked${result.namespaceFinalized ? "; the namespace's finalizers were cleared" : ""}); the workloads Flux applied are left running`,
   );
   return result;
 }

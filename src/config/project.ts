@@ -185,3 +185,8 @@ export function findStage(config: ProjectConfig, name: string): StageConfig {
     },
   );
 }
+
+/** The stages named on a command line, each once, in the order first named (none named: every stage). */
+export function findStages(config: ProjectConfig, names: readonly string[]): StageConfig[] {
+  return names.length === 0 ? [...config.stages] : [...new Set(names)].map((name) => findStage(config, name));
+}

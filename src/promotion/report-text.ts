@@ -1,3 +1,4 @@
+import { terminalLineLength, terminalText } from "../terminal-text.ts";
 import { parseImageReference } from "../values/image-reference.ts";
 import type { DeploymentHistory } from "./history.ts";
 import { markText } from "./live.ts";
@@ -15,7 +16,11 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ")}`.trimEnd());
 }
 
-/** `history` for a terminal: now, what waits, the events, then warnings and caveats. */
+/**
+ * `history` for a terminal: now, what waits, the events, then warnings and caveats. What comes
+ * from outside (commit authors and subjects, the clusters' messages, warnings quoting commit
+ * messages) is printed through terminalText; the JSON and HTML reports keep it whole.
+ */
 export function historyText(history: DeploymentHistory): string {
   const lines: string[] = [
     history.source === "git"
@@ -48,29 +53,34 @@ export function historyText(history: DeploymentHistory): string {
       : "";
     const changes = event.changes.length === 0 ? "no image change" : event.changes.map(imageChangeText).join("; ");
     if (event.kind === "origin") {
-      lines.push(`  ${event.date}  ${event.stage.padEnd(6)} origin: ${event.subject}`);
+      lines.push(`  ${event.date}  ${event.stage.padEnd(6)} origin: ${terminalText(event.subject)}`);
       continue;
     }
     lines.push(
-      `  ${event.date}  ${event.stage.padEnd(6)} ${event.kind}${origin} by ${event.author} (${event.commit.slice(0, 12)}): ${changes}`,
+      `  ${event.date}  ${event.stage.padEnd(6)} ${event.kind}${origin} by ${terminalText(event.author)} (${event.commit.slice(0, 12)}): ${changes}`,
     );
     if (event.cluster)
-      lines.push(`  ${" ".repeat(event.date.length)}  ${"".padEnd(6)} cluster: ${markText(event.cluster)}`);
+      lines.push(
+        `  ${" ".repeat(event.date.length)}  ${"".padEnd(6)} cluster: ${terminalText(markText(event.cluster), terminalLineLength)}`,
+      );
   }
   if (history.live) {
     lines.push("", "Clusters read (--live):");
     for (const stage of history.live)
       lines.push(
-        `  ${stage.stage} (context ${stage.context}): ${
+        `  ${stage.stage} (context ${stage.context}): ${terminalText(
           stage.problem ??
-          `applied ${stage.lastAppliedRevision ?? "nothing"}${stage.ready ? `; Ready ${stage.ready.status} (${stage.ready.reason})` : ""}${stage.recordsSince ? `; records since ${stage.recordsSince}` : ""}`
-        }`,
+            `applied ${stage.lastAppliedRevision ?? "nothing"}${stage.ready ? `; Ready ${stage.ready.status} (${stage.ready.reason})` : ""}${stage.recordsSince ? `; records since ${stage.recordsSince}` : ""}`,
+          terminalLineLength,
+        )}`,
       );
   }
   if (history.warnings.length > 0) {
     lines.push("", "Warnings (history that cannot be trusted as it stands):");
     for (const warning of history.warnings)
-      lines.push(`  ${warning.stage}${warning.commit ? ` ${warning.commit.slice(0, 12)}` : ""}: ${warning.message}`);
+      lines.push(
+        `  ${warning.stage}${warning.commit ? ` ${warning.commit.slice(0, 12)}` : ""}: ${terminalText(warning.message, terminalLineLength)}`,
+      );
   }
   lines.push("", "Caveats:", ...history.caveats.map((caveat) => `  - ${caveat}`));
   return lines.join("\n");

@@ -5,6 +5,7 @@ import { deploymentState } from "../cluster/rollout.ts";
 import type { Platform } from "../config/project.ts";
 import { ExitCode } from "../errors.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
+import { terminalLineLength, terminalText } from "../terminal-text.ts";
 
 /**
  * `status`: what runs where, decided from facts gathered elsewhere (src/status/read.ts): the
@@ -288,9 +289,13 @@ export function ago(seconds: number): string {
   return `${Math.round(seconds / 86400)} d`;
 }
 
-/** The one-line form `--watch` prints on each change. */
+/**
+ * The one-line form `--watch` prints on each change. The reason carries what the cluster said
+ * (Flux's messages, kubectl's complaint): printed through terminalText, as every field of the
+ * text report that comes from the cluster; the JSON report keeps them whole.
+ */
 export function statusLine(status: StageStatus): string {
-  return `${status.stage}: ${status.verdict}: ${status.reason}`;
+  return `${status.stage}: ${status.verdict}: ${terminalText(status.reason, terminalLineLength)}`;
 }
 
 /** The text report of every stage. */
@@ -306,24 +311,26 @@ function stageText(status: StageStatus): string {
   if (git.head) lines.push(`  head        ${git.headRef} ${shortCommit(git.head)}${since}`);
   if (status.flux?.source) {
     const source = status.flux.source;
-    lines.push(`  source      ${source.id}: artifact ${source.artifactRevision ?? "none"}, ${readyText(source.ready)}`);
+    lines.push(
+      `  source      ${source.id}: artifact ${terminalText(source.artifactRevision ?? "none")}, ${readyText(source.ready)}`,
+    );
   }
   if (status.flux?.kustomization) {
     const sync = status.flux.kustomization;
     lines.push(
-      `  sync        ${sync.id}: applied ${sync.lastAppliedRevision ?? "none"}, attempted ${sync.lastAttemptedRevision ?? "none"}, ${readyText(sync.ready)}`,
+      `  sync        ${sync.id}: applied ${terminalText(sync.lastAppliedRevision ?? "none")}, attempted ${terminalText(sync.lastAttemptedRevision ?? "none")}, ${readyText(sync.ready)}`,
     );
   }
   if (status.platform === "kind" && status.recorded)
     lines.push(
-      `  deployed    ${status.recorded.revision ?? "no revision recorded"}${status.recorded.uncommitted ? " with uncommitted changes" : ""}`,
+      `  deployed    ${terminalText(status.recorded.revision ?? "no revision recorded")}${status.recorded.uncommitted ? " with uncommitted changes" : ""}`,
     );
   for (const report of status.deployments) {
     const images = report.containers
       .map((container) =>
         container.running === container.git
           ? container.git
-          : `${container.running ?? "(none)"} (git: ${container.git})`,
+          : `${terminalText(container.running ?? "(none)")} (git: ${container.git})`,
       )
       .join(", ");
     lines.push(`  ${report.id}: ${report.state} (${report.summary}) ${images}`);
@@ -332,4 +339,4 @@ function stageText(status: StageStatus): string {
 }
 
 const readyText = (condition: FluxCondition | undefined) =>
-  condition ? `Ready ${condition.status} ${conditionText(condition)}` : "no Ready condition yet";
+  condition ? terminalText(`Ready ${condition.status} ${conditionText(condition)}`) : "no Ready condition yet";

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { firstLine, readFluxSync, statusReadTimeout } from "../cluster/flux-status.ts";
+import { firstLine, readFluxSync, statusReadSeconds, statusReadTimeout } from "../cluster/flux-status.ts";
 import { kubectlSteps } from "../cluster/kubectl.ts";
 import { recordedDeploy } from "../cluster/objects.ts";
 import type { Session } from "../cluster/session.ts";
@@ -52,32 +52,51 @@ export async function readWantedDeployments(git: Git, commit: string, dir: strin
 }
 
 /** Every kubectl call of `status` is bounded; a failure is the cluster being out of reach. */
-async function readJson(session: Session, step: { title: string; argv: string[] }): Promise<KubeObject[]> {
-  const result = await session.read({ ...step, argv: [...step.argv, statusReadTimeout], tolerateFailure: true });
+async function readJson(
+  session: Session,
+  step: { title: string; argv: string[] },
+  signal: AbortSignal,
+): Promise<KubeObject[]> {
+  const result = await session.read(
+    { ...step, argv: [...step.argv, statusReadTimeout], tolerateFailure: true },
+    { signal },
+  );
   if (result.exitCode !== 0)
     throw new Jore4FluxError(`${step.title} failed: ${firstLine(result.stderr)}`, { exitCode: ExitCode.failed });
   return items(result.stdout);
 }
 
-/** What the stage's cluster reports, through the stage's context; unreachable with kubectl's reason. */
+/**
+ * What the stage's cluster reports, through the stage's context; unreachable with kubectl's reason.
+ * The whole read is bounded: a call still running after statusReadSeconds, or when `deadline`
+ * aborts (`--watch`'s timeout), is killed and the cluster reported unreachable for that reason.
+ */
 export async function readCluster(
   session: Session,
   context: string,
   stage: StageConfig,
   namespace: string,
   wanted: readonly WantedDeployment[],
+  deadline?: AbortSignal,
 ): Promise<ClusterFacts> {
   const kubectl = kubectlSteps(context);
+  const bound = AbortSignal.timeout(statusReadSeconds * 1000);
+  const signal = deadline ? AbortSignal.any([bound, deadline]) : bound;
   try {
     const [found] = await readJson(
       session,
       kubectl.get(`read namespace ${namespace}`, ["namespace", namespace, "--ignore-not-found"]),
+      signal,
     );
-    const flux = stage.platform === "kind" ? undefined : await readFluxSync(session, context, session.config);
+    const flux = stage.platform === "kind" ? undefined : await readFluxSync(session, context, session.config, signal);
     const deployments: KubeObject[] = [];
     for (const ns of [...new Set(wanted.map((deployment) => deployment.namespace))])
       deployments.push(
-        ...(await readJson(session, kubectl.get(`read the Deployments in ${ns}`, ["deployments.apps", "-n", ns]))),
+        ...(await readJson(
+          session,
+          kubectl.get(`read the Deployments in ${ns}`, ["deployments.apps", "-n", ns]),
+          signal,
+        )),
       );
     return {
       reachable: true,
@@ -87,18 +106,25 @@ export async function readCluster(
     };
   } catch (error) {
     if (error instanceof Jore4FluxError && error.exitCode === ExitCode.failed)
-      return { reachable: false, error: `context ${context}: ${error.message}` };
+      return { reachable: false, error: `context ${context}: ${signal.aborted ? stopped(deadline) : error.message}` };
     throw error;
   }
 }
 
-/** Everything `status` needs to know about one stage. */
+/** Why a stage's read was stopped: the deadline's own reason, else the stage's bound. */
+function stopped(deadline: AbortSignal | undefined): string {
+  if (deadline?.aborted && deadline.reason instanceof Error) return deadline.reason.message;
+  return `no answer within ${statusReadSeconds} s`;
+}
+
+/** Everything `status` needs to know about one stage; `deadline` (`--watch`'s) stops its cluster read. */
 export async function readStageFacts(
   session: Session,
   git: Git,
   remote: string | undefined,
   stage: StageConfig,
   target: { context: string; namespace: string },
+  deadline?: AbortSignal,
 ): Promise<StageFacts> {
   const stageGit = await readStageGit(git, stage, remote);
   const wanted = stageGit.head
@@ -110,6 +136,6 @@ export async function readStageFacts(
     ...target,
     git: stageGit,
     wanted,
-    cluster: await readCluster(session, target.context, stage, target.namespace, wanted),
+    cluster: await readCluster(session, target.context, stage, target.namespace, wanted, deadline),
   };
 }

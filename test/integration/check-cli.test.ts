@@ -109,6 +109,8 @@ describe("jore4-flux check and diff (CLI, real git)", () => {
         ],
       },
     ]);
+    const twice = await cli("diff", "--ref", "main", "prod", "prod", "--json");
+    assert.deepEqual(JSON.parse(twice.stdout), JSON.parse(diff.stdout), "a stage named twice is compared once");
     const markdown = (await cli("diff", "--ref", "main", "--markdown")).stdout;
     assert.match(markdown, /\| prod: main → working tree \| 0 \| 0 \| 1 \|/);
     assert.match(markdown, /\| dev: main → working tree \| 0 \| 0 \| 0 \|/);

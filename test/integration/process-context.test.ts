@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { processRunner } from "../../src/process-context.ts";
 
 test("the runner's largeOutput: standard output read whole from a file that is gone afterwards, decoded as asked", async () => {
@@ -52,4 +53,45 @@ test("yieldToPrograms steps this process's own priority one level down, never pa
   const [before, after, lowest] = JSON.parse(out) as number[];
   assert.equal(after, before! + 1);
   assert.equal(lowest, 19);
+});
+
+test("the runner's signal: the program and what it started are killed when it aborts; one that left the group does not delay the result", async () => {
+  const run = processRunner(process.env, tmpdir());
+  // sh starts two sleeps that inherit its standard output and error, one in a session of its own,
+  // prints their ids and waits.
+  const bound = 300;
+  const started = Date.now();
+  const result = await run("/bin/sh", ["-c", "sleep 30 & echo $!; setsid sleep 30 & echo $!; wait"], {
+    signal: AbortSignal.timeout(bound),
+  });
+  const took = Date.now() - started;
+  const [inGroup, leftGroup] = result.stdout.trim().split("\n").map(Number);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    assert.equal(result.failed, true);
+    assert.match(result.message, /^Command stopped \(The operation was aborted due to timeout\): \/bin\/sh -c/);
+    // The sleep in a session of its own lives on for 30 s with the pipes open: the result did not wait for it.
+    assert.ok(took < 10_000, `stopped at the bound, not when the pipes closed (${took} ms)`);
+    assert.ok(inGroup! > 0 && leftGroup! > 0, `the sleeps' ids: ${result.stdout}`);
+    for (let waited = 0; alive(inGroup!) && waited < 5000; waited += 50) await sleep(50);
+    assert.equal(alive(inGroup!), false, "the sleep in the program's group was killed with it");
+  } finally {
+    for (const pid of [inGroup, leftGroup]) if (pid! > 0 && alive(pid!)) process.kill(pid!, "SIGKILL");
+  }
+  const reason = new AbortController();
+  reason.abort(new Error("the deadline passed"));
+  const refused = await run("/bin/sh", ["-c", "touch should-not-exist"], { signal: reason.signal });
+  assert.deepEqual(
+    [refused.failed, refused.message],
+    [true, "Command not started (the deadline passed): /bin/sh -c touch should-not-exist"],
+  );
+  const quick = await run("/bin/sh", ["-c", "echo done"], { signal: AbortSignal.timeout(60_000) });
+  assert.deepEqual([quick.failed, quick.stdout], [false, "done\n"], "a program done in time is not touched");
 });

@@ -64,6 +64,17 @@ describe("context guard", () => {
     );
   });
 
+  test("a command that only reads is refused in its own words: nothing was read, not 'nothing was applied'", () => {
+    assert.throws(
+      () => guardContext("ctx-qa-aks", { explicit: "ctx-live-aks" }, "qa", "read"),
+      (error: unknown) =>
+        error instanceof Jore4FluxError &&
+        error.exitCode === ExitCode.refused &&
+        error.message ===
+          "refusing to read stage qa: --context is ctx-live-aks, but the stage's context is ctx-qa-aks; nothing was read",
+    );
+  });
+
   test("login and the Helm step use the configured names", () => {
     const argv = aksLoginSteps(config, findStage(config, "live")).map((step) => step.argv.join(" "));
     assert.deepEqual(argv, [

@@ -169,3 +169,36 @@ test("a cluster following another branch, or not read at all, leaves the stage g
   assert.match(historyText(gitOnly), /^Read from git only \(--live marks what each stage's cluster applied\)\./);
   assert.match(historyHtml(gitOnly), /Read from git only: run <code>history --live<\/code>/);
 });
+
+test("text from outside in the text report (author, Flux's message): escapes dropped, no faked line; the history (JSON) keeps it whole", () => {
+  const message =
+    "\u001b[31mdry-run failed\u001b[0m\n  2026-12-01T12:09:00Z  dev    promote from main by Mallory (ffffffffffff): ui: 9";
+  const history = devHistory([1, 2]);
+  const evil = {
+    ...history,
+    events: history.events.map((entry) => ({
+      ...entry,
+      author: "Eve \u001b]0;title\u0007<eve@example.invalid>\r  faked",
+      cluster: { state: "failed" as const, at: at(2, 40), reason: "ReconciliationFailed", message },
+    })),
+  };
+  const text = historyText(evil);
+  assert.ok(
+    ![...text].some((character) => character !== "\n" && character < " "),
+    "no control character but the report's own newlines",
+  );
+  assert.doesNotMatch(text, /^ {2}2026-12-01T12:09:00Z/m, "the message fakes no event line");
+  assert.match(text, /by Eve <eve@example\.invalid> faked \(/);
+  assert.match(
+    text,
+    /cluster: FAILED \S+: ReconciliationFailed: dry-run failed 2026-12-01T12:09:00Z {2}dev {4}promote/,
+  );
+  const json = JSON.parse(JSON.stringify(evil)) as DeploymentHistory;
+  assert.equal(json.events[0]!.author, evil.events[0]!.author);
+  assert.deepEqual(json.events[0]!.cluster, {
+    state: "failed",
+    at: at(2, 40),
+    reason: "ReconciliationFailed",
+    message,
+  });
+});

@@ -7,10 +7,12 @@ import type { ProjectConfig } from "../../src/config/project.ts";
 import { ExitCode } from "../../src/errors.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
 import { followStatus } from "../../src/status/watch.ts";
+import { terminalTextLength } from "../../src/terminal-text.ts";
 import {
   ago,
   overallExitCode,
   stageStatus,
+  statusLine,
   statusText,
   type ClusterFacts,
   type StageFacts,
@@ -191,6 +193,43 @@ describe("status of a Flux-synced stage", () => {
     assert.equal(status.final, true);
     assert.equal(status.reason, `dev@sha1:${head} failed: ReconciliationFailed: ${message}`);
     assert.equal(status.running, `dev@sha1:${older}`);
+  });
+
+  test("Flux's message in the text report: escapes dropped, no faked line, capped; the status (the JSON report) keeps it whole", () => {
+    const message = `\u001b[2K\u001b[32mApplied\u001b[0m\ndev: in-sync: runs dev@sha1:${head}\r${"x".repeat(terminalTextLength)}`;
+    const status = stageStatus(
+      fluxFacts(
+        sync({
+          lastAppliedRevision: fluxRevision("dev", older),
+          lastAttemptedRevision: fluxRevision("dev", head),
+          ...ready("False", "ReconciliationFailed", message),
+        }),
+      ),
+      now,
+    );
+    assert.equal(status.reason, `dev@sha1:${head} failed: ReconciliationFailed: ${message}`);
+    assert.equal(status.flux?.kustomization?.ready?.message, message);
+    assert.equal(JSON.parse(JSON.stringify(status)).reason, status.reason, "JSON carries it as it is");
+    const text = statusText([status]);
+    assert.ok(
+      ![...text].some((character) => character !== "\n" && character < " "),
+      "no control character but the report's own newlines",
+    );
+    assert.equal(text.split("\n")[0], statusLine(status));
+    assert.match(
+      statusLine(status),
+      new RegExp(
+        `^dev: failed: dev@sha1:${head} failed: ReconciliationFailed: Applied dev: in-sync: runs dev@sha1:${head} x+$`,
+      ),
+    );
+    assert.deepEqual(
+      text.split("\n").filter((line) => /^\S/.test(line)),
+      [statusLine(status)],
+      "one line starts a stage",
+    );
+    const syncLine = text.split("\n").find((line) => line.startsWith("  sync "))!;
+    assert.ok(syncLine.endsWith("\u2026"), syncLine);
+    assert.ok(syncLine.length < 2 * terminalTextLength, "the sync line is capped");
   });
 
   test("a failure of an older revision while the head waits is behind, not failed (a fix is on its way)", () => {
@@ -391,5 +430,47 @@ describe("status --watch", () => {
     assert.equal(followed.timedOut, true);
     assert.equal(followed.statuses[0]!.verdict, "behind");
     assert.ok(reads >= 2, `read again until the deadline (${reads} reads)`);
+  });
+});
+
+describe("status --watch's deadline covers the reads in flight", () => {
+  const unreachable = (reason: string) =>
+    stageStatus({ ...fluxFacts(undefined), cluster: { reachable: false, error: reason } }, now);
+  /** A read that answers only when the deadline stops it, as a kubectl killed at the deadline does. */
+  const hanging = (deadline: AbortSignal) =>
+    new Promise<ReturnType<typeof unreachable>[]>((resolve) =>
+      deadline.addEventListener("abort", () =>
+        resolve([unreachable(`context hsl-jore4-dev-cluster: ${(deadline.reason as Error).message}`)]),
+      ),
+    );
+  const behind = stageStatus(
+    fluxFacts(
+      sync({ lastAppliedRevision: fluxRevision("dev", older), lastAttemptedRevision: fluxRevision("dev", older) }),
+    ),
+    now,
+  );
+
+  test("the first read cut short: reported as the read left it, naming the timeout", async () => {
+    const lines: string[] = [];
+    const followed = await followStatus(hanging, { timeoutSeconds: 0.05, progress: (line) => lines.push(line) });
+    assert.equal(followed.timedOut, true);
+    assert.equal(followed.statuses[0]!.verdict, "unreachable");
+    assert.deepEqual(lines, [
+      "dev: unreachable: context hsl-jore4-dev-cluster: no answer before --timeout (0.05 s) ran out",
+    ]);
+  });
+
+  test("a later read cut short: the last whole round stands", async () => {
+    let reads = 0;
+    const lines: string[] = [];
+    const followed = await followStatus(async (deadline) => (reads++ === 0 ? [behind] : hanging(deadline)), {
+      timeoutSeconds: 0.05,
+      pollSeconds: 0.001,
+      progress: (line) => lines.push(line),
+    });
+    assert.equal(followed.timedOut, true);
+    assert.deepEqual(followed.statuses, [behind]);
+    assert.deepEqual(lines, [statusLine(behind)]);
+    assert.equal(reads, 2);
   });
 });

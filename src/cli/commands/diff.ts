@@ -85,7 +85,8 @@ export function diffCommand(context: Context): CommandUnknownOpts {
       let diffs: StageDiff[];
       let heading: string;
       if (options.ref !== undefined) {
-        diffs = await diffAgainstRef(context, root, project, options.ref, stages);
+        // Each stage once: `diff --ref main dev dev` is dev's difference, not twice.
+        diffs = await diffAgainstRef(context, root, project, options.ref, [...new Set(stages)]);
         heading = `jore4-flux diff: \`${options.ref}\` → working tree`;
       } else {
         if (stages.length !== 2)

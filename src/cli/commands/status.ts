@@ -34,7 +34,7 @@ Examples:
     )
     .action(async (names, options, command) => {
       const { guardContext, stageContext } = await import("../../cluster/context-guard.ts");
-      const { findStage } = await import("../../config/project.ts");
+      const { findStages } = await import("../../config/project.ts");
       const { Git } = await import("../../git/git.ts");
       const { diskFiles } = await import("../../io/source-files.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
@@ -44,7 +44,7 @@ Examples:
       const { findStageModel, loadProject } = await import("../../values/load.ts");
       const session = await sessionFor(context, command, { json: options.json });
       const project = loadProject(diskFiles(session.root));
-      const stages = names.length > 0 ? names.map((name) => findStage(session.config, name)) : session.config.stages;
+      const stages = findStages(session.config, names);
       if (options.context !== undefined && stages.length !== 1)
         throw new Jore4FluxError("--context names the context of one stage: name exactly one stage", {
           exitCode: ExitCode.invalid,
@@ -55,14 +55,14 @@ Examples:
           stage,
           context:
             options.context !== undefined
-              ? guardContext(expected, { explicit: options.context }, stage.name)
+              ? guardContext(expected, { explicit: options.context }, stage.name, "read")
               : expected,
           namespace: findStageModel(project, stage.name).values.namespace,
         };
       });
       const git = new Git(context.run, session.root);
       const remote = await remoteFor(git);
-      const read = async (): Promise<StageStatus[]> => {
+      const read = async (deadline?: AbortSignal): Promise<StageStatus[]> => {
         if (remote && options.fetch) {
           // A remote out of reach leaves its branches as last fetched; the clusters are still read.
           await fetchRemote(git, remote).catch((error: unknown) =>
@@ -72,10 +72,12 @@ Examples:
             ),
           );
         }
-        const statuses: StageStatus[] = [];
-        for (const { stage, ...target } of targets)
-          statuses.push(stageStatus(await readStageFacts(session, git, remote, stage, target), context.now()));
-        return statuses;
+        // Side by side: each stage's read is bounded (statusReadSeconds), so all of them are too.
+        return Promise.all(
+          targets.map(async ({ stage, ...target }) =>
+            stageStatus(await readStageFacts(session, git, remote, stage, target, deadline), context.now()),
+          ),
+        );
       };
       let statuses: StageStatus[];
       let timedOut = false;

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import { goTool, goTools, type GoTool } from "../../tools/catalog.ts";
@@ -57,11 +58,13 @@ export function toolsCommand(context: Context): CommandUnknownOpts {
     .description("list the pinned tools and where each is found")
     .addOption(jsonOption("print as JSON"))
     .action(async (options, command) => {
+      const { cachedBinary } = await import("../../tools/paths.ts");
       const { toolVersion } = await import("../../tools/version.ts");
       const root = repositoryRoot(context, command);
       const rows = [];
       for (const tool of goTools) {
         const found = whereIs(context, root, tool.name);
+        const build = cachedBinary(context.env, tool);
         rows.push({
           name: tool.name,
           pinned: tool.version,
@@ -70,6 +73,8 @@ export function toolsCommand(context: Context): CommandUnknownOpts {
           purpose: tool.purpose,
           found: found?.command.join(" ") ?? null,
           source: found?.source ?? null,
+          /** The pinned build in the tools cache, linked into .tools/bin or not (`tools install` links it in seconds). */
+          cached: existsSync(build) ? build : null,
         });
       }
       if (options.json) printJson(context, rows);
@@ -77,7 +82,13 @@ export function toolsCommand(context: Context): CommandUnknownOpts {
         for (const row of rows)
           print(
             context,
-            `${row.name.padEnd(15)} ${row.version.padEnd(9)} ${row.found ? `${row.found} (${row.source}${row.version === row.pinned ? "" : `; pinned ${row.pinned}`})` : `missing: run \`npx jore4-flux tools install ${row.name}\``}`,
+            `${row.name.padEnd(15)} ${row.version.padEnd(9)} ${
+              row.found
+                ? `${row.found} (${row.source}${row.version === row.pinned ? "" : `; pinned ${row.pinned}`})`
+                : row.cached
+                  ? `built, not linked: ${row.cached} (run \`npx jore4-flux tools install ${row.name}\` to link it)`
+                  : `missing: run \`npx jore4-flux tools install ${row.name}\``
+            }`,
           );
     });
   return tools;

@@ -38,7 +38,9 @@ Examples:
     const session = await sessionFor(context, command, options);
     const target = await resolveTarget(session, stage, options);
     const result = await uninstallFlux(session, target, { timeoutSeconds: options.timeout });
-    if (options.json) printJson(context, { stage, context: target.context, applied: !session.dryRun, ...result });
+    // Applied: something was there and was removed (a second run finds nothing to do).
+    const applied = !session.dryRun && (result.removed.length > 0 || result.unblocked.length > 0);
+    if (options.json) printJson(context, { stage, context: target.context, applied, ...result });
   });
   return uninstall;
 }

@@ -223,5 +223,74 @@ export function statusSuite(testCluster: () => Cluster): void {
       assert.equal(all.exitCode, 1);
       assert.equal(every.exitCode, 1);
     });
+
+    test("Flux's message with terminal escapes and a line of its own: plain text in the text report, whole in --json", async () => {
+      const { fluxNamespace, syncName } = flux;
+      const message = `\u001b[2K\u001b[31mdry-run failed\u001b[0m\n${stage}: in-sync: runs a faked line\r\u001b]0;title\u0007`;
+      const patch = (body: unknown, ...more: string[]) =>
+        cluster.kubectl([
+          "patch",
+          "kustomization",
+          syncName,
+          "-n",
+          fluxNamespace,
+          "--type=merge",
+          "-p",
+          JSON.stringify(body),
+          ...more,
+        ]);
+      // Suspended, the controller leaves the status alone once it has handled the suspension: it
+      // then records the generation it read, on the object when it is Ready, else on the
+      // Reconciling condition it sets, and does not come back until the spec changes.
+      await patch({ spec: { suspend: true } });
+      try {
+        await flux.eventually("the controller handles the suspension", 60, async () => {
+          const { metadata, status } = (await flux.kustomization()) as {
+            metadata?: { generation?: number };
+            status?: { observedGeneration?: number; conditions?: { observedGeneration?: number }[] };
+          };
+          const generation = metadata?.generation ?? 1;
+          const seen = [status, ...(status?.conditions ?? [])].some(
+            (record) => (record?.observedGeneration ?? 0) >= generation,
+          );
+          return seen || undefined;
+        });
+        await patch(
+          {
+            status: {
+              conditions: [
+                {
+                  type: "Ready",
+                  status: "False",
+                  reason: "ReconciliationFailed",
+                  message,
+                  lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+                },
+              ],
+            },
+          },
+          "--subresource=status",
+        );
+        const text = await run(["status", stage]);
+        show("dev with a hostile Ready message", text);
+        assert.equal(text.exitCode, 1, text.stderr);
+        assert.ok(
+          ![...text.stdout].some((character) => character !== "\n" && character < " "),
+          "no control character but the report's own newlines",
+        );
+        assert.match(
+          text.stdout,
+          new RegExp(
+            `^ {2}sync {8}.*Ready False ReconciliationFailed: dry-run failed ${stage}: in-sync: runs a faked line$`,
+            "m",
+          ),
+        );
+        assert.doesNotMatch(text.stdout, new RegExp(`^${stage}: in-sync`, "m"), "no faked line");
+        const status = statusJson(await run(["status", stage, "--json"]));
+        assert.equal(status.flux?.kustomization?.ready?.message, message, "--json keeps it whole");
+      } finally {
+        await patch({ spec: { suspend: false } });
+      }
+    });
   });
 }

@@ -121,6 +121,7 @@ export function uninstallSuite(controlPlane: () => ControlPlane): void {
       assert.ok(held >= 2, `the suite's GitRepository and Kustomization hold finalizers (${held})`);
       const result = await uninstall();
       assert.equal(result.exitCode, 0, result.stderr);
+      assert.match(result.stderr, /Flux uninstalled \(\d+ object\(s\) deleted/);
       assert.match(
         result.stderr,
         new RegExp(`namespace ${fluxNamespace} still Terminating after 2 s \\(finalizers: ${holdFinalizer}`),
@@ -141,7 +142,32 @@ export function uninstallSuite(controlPlane: () => ControlPlane): void {
       assert.ok(await exists(["configmap", "applied-by-flux", "-n", workloadNamespace]), "what Flux applied stays");
       const again = await uninstall();
       assert.equal(again.exitCode, 0, `a second run finds nothing to do: ${again.stderr}`);
-      assert.match(again.stderr, /0 object\(s\) unblocked\)/);
+      assert.match(
+        again.stderr,
+        new RegExp(
+          `stage ${kindStage}: no Flux installation found \\(no controllers, CRDs or namespace ${fluxNamespace}\\): nothing to remove`,
+        ),
+      );
+      assert.doesNotMatch(again.stderr, /Flux uninstalled/);
+      const json = await cli(
+        "uninstall",
+        "flux",
+        kindStage,
+        "--context",
+        plane.contexts[kindStage]!,
+        "--timeout",
+        "2",
+        "--json",
+      );
+      assert.equal(json.exitCode, 0, json.stderr);
+      assert.deepEqual(JSON.parse(json.stdout), {
+        stage: kindStage,
+        context: plane.contexts[kindStage],
+        applied: false,
+        removed: [],
+        unblocked: [],
+        namespaceFinalized: false,
+      });
     });
   });
 }

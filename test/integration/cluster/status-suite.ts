@@ -205,13 +205,29 @@ export function statusSuite(testCluster: () => Cluster): void {
         watched.stderr,
         new RegExp(`^${stage}: failed: ${stage}@sha1:${head} failed: ReconciliationFailed: `, "m"),
       );
-      const text = await run(["status", stage]);
+      // Flux retries the failed revision every interval; while a retry runs its Ready is Unknown
+      // ("Reconciliation in progress") and status rightly says applying. Read again until a read
+      // falls between retries (bounded: the failure is back within one interval of 5 s).
+      const failedRead = async (args: string[], failed: (result: CliResult) => boolean) => {
+        for (let attempt = 1; ; attempt++) {
+          const result = await run(args);
+          if (failed(result) || attempt === 20) return result;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      };
+      const text = await failedRead(["status", stage], (result) => /Ready False/.test(result.stdout));
       show("dev with a failing revision", text);
       assert.equal(text.exitCode, 1);
       assert.match(text.stdout, /Ready False ReconciliationFailed: .*not a key/);
 
       // Every stage at once, each through its own context: the exit code is the worst verdict's.
-      const all = await run(["status", "--json"]);
+      const all = await failedRead(
+        ["status", "--json"],
+        (result) =>
+          !!(JSON.parse(result.stdout || "{}") as Partial<StatusJson>).stages?.some(
+            (entry) => entry.stage === stage && entry.verdict === "failed",
+          ),
+      );
       const every = JSON.parse(all.stdout) as StatusJson;
       const verdicts = Object.fromEntries(every.stages.map((entry) => [entry.stage, entry.verdict]));
       assert.deepEqual(

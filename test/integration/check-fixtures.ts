@@ -178,8 +178,16 @@ export const mutations: Mutation[] = [
     path: "stringData.db-hostname",
   },
   {
+    // With hasura's dependsOn still naming testdb the values refuse it at once (values tests);
+    // dropped as well, the database host name is all that is left to catch it.
     name: "testdb disabled on e2e while hasura still uses it",
-    apply: (f) => setValue(f, "values/e2e.yaml", ["services", "testdb", "enabled"], false),
+    apply: (f) =>
+      setValue(
+        setValue(f, "values/e2e.yaml", ["services", "hasura", "dependsOn"], undefined),
+        "values/e2e.yaml",
+        ["services", "testdb", "enabled"],
+        false,
+      ),
     rule: "service-hostnames",
     stage: "e2e",
     object: "Secret/hsl-jore4/jore4-hasura-secrets",

@@ -87,6 +87,7 @@ describe("--json: exactly one JSON document on stdout, for every command that ha
       stage: "e2e",
       context: "kind-jore4-local-cluster",
       applied: false,
+      removed: [],
       unblocked: [],
       namespaceFinalized: false,
     });

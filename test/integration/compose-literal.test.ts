@@ -19,7 +19,7 @@ describe("a `$` in the values reaches docker compose as written, not interpolate
   it("env value `cost $HOME, ${USER} and $$`: compose-go loads that text, whatever HOME and USER are", async () => {
     const written = "cost $HOME, ${USER} and $$";
     const values = join(repo.dir, "values/e2e.yaml");
-    const line = "      LOGOUTPAGE_URL: http://localhost:3301\n";
+    const line = "      LOGOUTPAGE_URL: http://localhost:3300\n";
     const text = readFileSync(values, "utf8");
     assert.ok(text.includes(line));
     writeFileSync(

@@ -10,7 +10,7 @@ import { shippedFiles } from "../support/repo-fixture.ts";
 const dollarValue = "cost $HOME, ${USER} and $$";
 
 function withDollarEnv(files: Record<string, string>): Record<string, string> {
-  const line = "      LOGOUTPAGE_URL: http://localhost:3301\n";
+  const line = "      LOGOUTPAGE_URL: http://localhost:3300\n";
   assert.ok(files["values/e2e.yaml"]!.includes(line));
   return {
     ...files,

@@ -2,7 +2,7 @@ import type { ProjectConfig, StageConfig } from "../config/project.ts";
 import type { Context } from "../context.ts";
 import { Jore4FluxError, toolMessage } from "../errors.ts";
 import { items } from "../kube/object.ts";
-import { stageRecords, type FluxEvent, type FluxKustomization, type StageRecords } from "../promotion/live.ts";
+import { stageRecords, type FluxEvent, type FluxKustomization, type StageRecords } from "../history/live.ts";
 import { stageContext } from "./context-guard.ts";
 import { kubectlSteps } from "./kubectl.ts";
 import { runStep } from "./run.ts";

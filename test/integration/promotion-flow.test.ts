@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Git } from "../../src/git/git.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
-import type { DeploymentHistory } from "../../src/promotion/history.ts";
+import type { DeploymentHistory } from "../../src/history/model.ts";
 import { finishHotfix, startHotfix } from "../../src/promotion/hotfix.ts";
 import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
 import { testContext } from "../support/cli.ts";

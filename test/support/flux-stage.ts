@@ -6,7 +6,7 @@ import { parseAllDocuments } from "yaml";
 import { crdsDir } from "../../src/cluster/crd-sources.ts";
 import { parseSeconds } from "../../src/cluster/rollout.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
-import type { FluxKustomization } from "../../src/promotion/live.ts";
+import type { FluxKustomization } from "../../src/history/live.ts";
 import { loadProject } from "../../src/values/load.ts";
 import { runCli, type CliResult } from "./cli.ts";
 import type { Cluster } from "./cluster.ts";

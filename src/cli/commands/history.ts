@@ -46,8 +46,10 @@ Examples:
       const { findStage } = await import("../../config/project.ts");
       const { Git } = await import("../../git/git.ts");
       const { diskFiles } = await import("../../io/source-files.ts");
-      const { buildHistory, filterHistory, shallowNote } = await import("../../promotion/history.ts");
-      const { readHistoryInput } = await import("../../promotion/read-history.ts");
+      const { buildHistory } = await import("../../history/build.ts");
+      const { filterHistory } = await import("../../history/filter.ts");
+      const { shallowNote } = await import("../../history/model.ts");
+      const { readHistoryInput } = await import("../../history/read.ts");
       const { keepHistoryReads, keptHistoryReads } = await import("../../promotion/history-record.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
       const { loadProjectConfig } = await import("../../values/load.ts");
@@ -82,7 +84,7 @@ Examples:
       // The cluster, HTML and text modules are loaded only when asked for (a large history is read fast).
       let marked = full;
       if (options.live) {
-        const { markHistory } = await import("../../promotion/live.ts");
+        const { markHistory } = await import("../../history/live.ts");
         const { readStageRecords } = await import("../../cluster/flux-records.ts");
         marked = markHistory(
           full,
@@ -92,12 +94,12 @@ Examples:
       const history = filterHistory(marked, options);
       if (options.html) {
         const { writeOutputFile } = await import("../../io/output-file.ts");
-        const { historyHtml } = await import("../../promotion/report-html.ts");
+        const { historyHtml } = await import("../../history/report-html.ts");
         writeOutputFile(resolve(context.cwd, options.html), options.html, historyHtml(history));
         progress(context, `wrote ${options.html}`);
       }
       if (options.json) printJson(context, history);
-      else print(context, (await import("../../promotion/report-text.ts")).historyText(history));
+      else print(context, (await import("../../history/report-text.ts")).historyText(history));
       if (readAnew && view !== undefined) keepHistoryReads(root, context.build, view, reads);
     });
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseAllDocuments } from "yaml";
-import type { DeploymentHistory } from "../../../src/promotion/history.ts";
+import type { DeploymentHistory } from "../../../src/history/model.ts";
 import { colourCounts, screenshot } from "../../support/chromium.ts";
 import { runCli } from "../../support/cli.ts";
 import type { Cluster } from "../../support/cluster.ts";

@@ -1,11 +1,6 @@
 import { fluxRevisionAnnotation, parseRevision, readyCondition, type FluxObject } from "../kube/flux.ts";
-import {
-  gitOnlyCaveat,
-  type ClusterMark,
-  type DeploymentEvent,
-  type DeploymentHistory,
-  type LiveStage,
-} from "./history.ts";
+import type { ClusterMark, LiveStage } from "./cluster-mark.ts";
+import { gitOnlyCaveat, type DeploymentEvent, type DeploymentHistory } from "./model.ts";
 
 /**
  * `history --live`: the git history marked with what each stage's cluster says it did, read from

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { DeploymentEvent, DeploymentHistory, ImagePeriod } from "./history.ts";
+import type { DeploymentEvent, DeploymentHistory, ImagePeriod } from "./model.ts";
 import { markText } from "./live.ts";
-import { imageChangeText } from "./message.ts";
+import { imageChangeText } from "../promotion/message.ts";
 import { shortImage } from "./report-text.ts";
 
 const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };

@@ -1,8 +1,8 @@
 import { terminalLineLength, terminalText } from "../terminal-text.ts";
 import { parseImageReference } from "../values/image-reference.ts";
-import type { DeploymentHistory } from "./history.ts";
+import type { DeploymentHistory } from "./model.ts";
 import { markText } from "./live.ts";
-import { imageChangeText } from "./message.ts";
+import { imageChangeText } from "../promotion/message.ts";
 
 /** The tag (or digest) of an image: what tells two images of one service apart. */
 export function shortImage(image: string | undefined): string {

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildHistory, filterHistory, type StageCommit, type StageLog } from "../../src/promotion/history.ts";
+import { buildHistory } from "../../src/history/build.ts";
+import { filterHistory } from "../../src/history/filter.ts";
+import type { StageCommit, StageLog } from "../../src/history/input.ts";
 import { parseTrailerLines, readClaims } from "../../src/promotion/message.ts";
-import { historyHtml, imageColor } from "../../src/promotion/report-html.ts";
-import { historyText } from "../../src/promotion/report-text.ts";
+import { historyHtml, imageColor } from "../../src/history/report-html.ts";
+import { historyText } from "../../src/history/report-text.ts";
 
 const sha = (n: number) => n.toString(16).padStart(4, "0").padEnd(40, "0");
 const short = (n: number) => sha(n).slice(0, 12);

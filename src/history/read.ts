@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ProjectConfig } from "../config/project.ts";
 import type { Git } from "../git/git.ts";
-import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./history.ts";
-import { imagesInManifest, type ServiceImages } from "./images.ts";
-import { parseTrailerLines, readClaims } from "./message.ts";
-import { branchRef } from "./repository.ts";
+import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./input.ts";
+import { imagesInManifest, type ServiceImages } from "../promotion/images.ts";
+import { parseTrailerLines, readClaims } from "../promotion/message.ts";
+import { branchRef } from "../promotion/repository.ts";
 import { isFluxFile } from "../render/stage.ts";
 
 const deletedBlob = /^0+$/;

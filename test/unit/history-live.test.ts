@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildHistory, gitOnlyCaveat, type DeploymentHistory, type StageLog } from "../../src/promotion/history.ts";
+import { buildHistory } from "../../src/history/build.ts";
+import type { StageLog } from "../../src/history/input.ts";
+import { gitOnlyCaveat, type DeploymentHistory } from "../../src/history/model.ts";
 import { fluxRevisionAnnotation, parseRevision } from "../../src/kube/flux.ts";
-import { markHistory, stageRecords, type FluxEvent, type FluxKustomization } from "../../src/promotion/live.ts";
+import { markHistory, stageRecords, type FluxEvent, type FluxKustomization } from "../../src/history/live.ts";
 import { parseTrailerLines, readClaims } from "../../src/promotion/message.ts";
-import { historyHtml } from "../../src/promotion/report-html.ts";
-import { historyText } from "../../src/promotion/report-text.ts";
+import { historyHtml } from "../../src/history/report-html.ts";
+import { historyText } from "../../src/history/report-text.ts";
 
 const hex = (n: number) => n.toString(16).padStart(40, "a");
 const at = (minutes: number, seconds = 0) => new Date(Date.UTC(2026, 11, 1, 12, minutes, seconds)).toISOString();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { commitsOnlyIn, parseCommitGraph } from "../../src/promotion/read-history.ts";
+import { commitsOnlyIn, parseCommitGraph } from "../../src/history/read.ts";
 
 test("what waits is git's `rev-list --count --no-merges stage..source`: side-branch commits count, merges and shared commits do not", () => {
   // main: m1 - m2 - m3 - m4 (merge of f1 - f2, branched from m2) - m5; dev: d1, a promotion merge of m2 onto m1.

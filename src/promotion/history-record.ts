@@ -1,11 +1,11 @@
 import * as z from "zod";
 import { keepRepositoryRecord, readRepositoryRecord, repositoryRecordFile } from "../io/repository-records.ts";
-import type { HistoryReads } from "../history/read.ts";
+import type { HistoryReads } from "../history/kept-reads.ts";
 
 // history's reads of git (`HistoryReads`), kept per repository for the build that made them: the
 // images of a blob are what this build's code reads in it, so another build reads again. Sources
 // run without a build keep nothing. `view` is what else git's answers depend on (the shallow
-// boundary, grafts, replace refs, configuration: `GitView` in history/read.ts); the reads stand
+// boundary, grafts, replace refs, configuration: `GitView` in history/git-reads.ts); the reads stand
 // only in the view they were made in.
 const kind = "history";
 

@@ -5,7 +5,8 @@ import type { Git } from "../git/git.ts";
 import { imageChanges, imagesInManifests } from "./images.ts";
 import { hotfixMessage } from "./message.ts";
 import { finalStage } from "./order.ts";
-import { branchRef, branchState, filesTextAt } from "./repository.ts";
+import { branchRef, branchState } from "../git/branches.ts";
+import { filesTextAt } from "./repository.ts";
 import { closeTransaction, commitInWorktree, openTransaction, refuse, treeAndBranchRefusals } from "./transaction.ts";
 
 export const hotfixPrefix = "hotfix/";

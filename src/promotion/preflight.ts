@@ -1,16 +1,5 @@
+import type { BranchState } from "../git/branches.ts";
 import type { Problem } from "../errors.ts";
-
-/** What we know about one branch, locally and on the remote. */
-export interface BranchState {
-  name: string;
-  /** The local branch's commit; undefined when there is no local branch. */
-  local: string | undefined;
-  /** The remote-tracking branch's commit (after fetching); undefined when the remote has none. */
-  remote: string | undefined;
-  /** Commits only on the local branch, and only on the remote one. */
-  ahead: number;
-  behind: number;
-}
 
 export interface CommitSummary {
   commit: string;

@@ -6,7 +6,8 @@ import { imageChanges, imagesInManifests, objectChanges, type ImageChange, type 
 import { promotionMessage } from "./message.ts";
 import { pathTo, promotionStep, type PromotionStep } from "./order.ts";
 import { staleGenerateRefusals, unportedRefusals } from "./preflight.ts";
-import { branchState, commitsMissingFrom, filesTextAt, mergedTree, staleGeneratedFilesAt } from "./repository.ts";
+import { branchState } from "../git/branches.ts";
+import { commitsMissingFrom, filesTextAt, mergedTree, staleGeneratedFilesAt } from "./repository.ts";
 import {
   closeTransaction,
   commitInWorktree,

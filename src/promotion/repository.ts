@@ -2,13 +2,12 @@ import { planProject } from "../generate/generate.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { trailerKeys } from "./message.ts";
-import type { BranchState, CommitSummary } from "./preflight.ts";
+import type { CommitSummary } from "./preflight.ts";
 
 /**
  * Reading the repository's state for the planners, and moving branches safely: the shell around
  * the pure promotion logic. Nothing here decides; it gathers facts and carries out plans.
  */
-export const branchRef = (branch: string) => `refs/heads/${branch}`;
 
 /** The remote stage branches are published to: `origin`, or the only remote there is. */
 export async function remoteFor(git: Git): Promise<string | undefined> {
@@ -18,17 +17,6 @@ export async function remoteFor(git: Git): Promise<string | undefined> {
 
 export async function fetchRemote(git: Git, remote: string): Promise<void> {
   await git.run(["fetch", "--quiet", "--prune", remote]);
-}
-
-export async function branchState(git: Git, name: string, remote: string | undefined): Promise<BranchState> {
-  const local = await git.commit(branchRef(name));
-  const tracking = remote ? await git.commit(`refs/remotes/${remote}/${name}`) : undefined;
-  if (!local || !tracking) return { name, local, remote: tracking, ahead: 0, behind: 0 };
-  const [ahead, behind] = (await git.run(["rev-list", "--left-right", "--count", `${local}...${tracking}`]))
-    .trim()
-    .split(/\s+/)
-    .map(Number);
-  return { name, local, remote: tracking, ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
 /**

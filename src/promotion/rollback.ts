@@ -4,7 +4,7 @@ import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { trailerKeys, withTrailer } from "./message.ts";
 import { finalStage, pathTo } from "./order.ts";
-import { branchState } from "./repository.ts";
+import { branchState } from "../git/branches.ts";
 import { closeTransaction, commitInWorktree, openTransaction, refuse, treeAndBranchRefusals } from "./transaction.ts";
 
 export interface RollbackResult {

@@ -8,8 +8,8 @@ import {
   staleGenerateRefusals,
   type Refusal,
 } from "./preflight.ts";
-import type { BranchState } from "./preflight.ts";
-import { branchRef, fetchRemote, remoteFor, staleGeneratedFiles } from "./repository.ts";
+import { branchRef, type BranchState } from "../git/branches.ts";
+import { fetchRemote, remoteFor, staleGeneratedFiles } from "./repository.ts";
 
 /**
  * The one git transaction that promote, hotfix and rollback share: fetch, refuse on an unclean

@@ -7,7 +7,7 @@ import type { StageConfig } from "../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { items, parseObjects, type KubeObject } from "../kube/object.ts";
-import { branchState } from "../promotion/repository.ts";
+import { branchState } from "../git/branches.ts";
 import type { ClusterFacts, StageFacts, StageGit, WantedDeployment } from "./model.ts";
 
 /** The reading side of `status`: git and the cluster, read-only. The decisions are in model.ts. */

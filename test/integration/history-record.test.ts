@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { historyRecordFile } from "../../src/promotion/history-record.ts";
-import type { HistoryReads } from "../../src/history/read.ts";
+import type { HistoryReads } from "../../src/history/kept-reads.ts";
 import { runMain } from "../support/cli.ts";
 import { commitImage, createStageRepo, git, type StageRepo } from "../support/stage-repo.ts";
 
@@ -125,7 +125,7 @@ describe("history: the reads of git, kept per build", () => {
 });
 
 /**
- * The kept reads stand only in the view git answered in (src/history/read.ts `GitView`):
+ * The kept reads stand only in the view git answered in (src/history/git-reads.ts `GitView`):
  * a shallow clone deepened or unshallowed, a replace ref, a configuration that changes git's log
  * each make the next run read again, and every run answers as a read without any record does.
  */

@@ -5,8 +5,8 @@ import {
   cleanTreeRefusals,
   staleGenerateRefusals,
   unportedRefusals,
-  type BranchState,
 } from "../../src/promotion/preflight.ts";
+import type { BranchState } from "../../src/git/branches.ts";
 
 const branch = (state: Partial<BranchState>): BranchState => ({
   name: "dev",

@@ -4,7 +4,8 @@ import { sharedServiceNames } from "../values/load.ts";
 import { setImageInText } from "../values/set-image.ts";
 import { applyPlan, planProject, type ProjectPlan, type WriteOptions } from "./generate.ts";
 
-export interface ImageChange {
+/** An image to set for a service (a change of the values; `ImageChange` in promotion/images.ts is one seen between two commits). */
+export interface ImageSetting {
   service: string;
   image: string;
 }
@@ -25,7 +26,7 @@ export function planImages(
   files: SourceFiles,
   valuesDir: string,
   valuesFile: string,
-  changes: readonly ImageChange[],
+  changes: readonly ImageSetting[],
 ): PlannedImages {
   const before = files.read(valuesFile) ?? "";
   const known = sharedServiceNames(files, valuesDir);

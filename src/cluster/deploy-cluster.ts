@@ -13,7 +13,7 @@ import {
   withRevision,
   withStageLabel,
   type AppliedChange,
-  type DeployRevision,
+  type RecordedDeploy,
 } from "./objects.ts";
 import { Git } from "../git/git.ts";
 import { kustomizeBuild } from "../tools/run.ts";
@@ -61,12 +61,15 @@ export async function desiredObjects(
 }
 
 /** The commit the folder is applied from, for `status` to compare with HEAD; none outside a git checkout. */
-async function deployRevision(session: Session, dir: string): Promise<DeployRevision | undefined> {
+async function deployRevision(
+  session: Session,
+  dir: string,
+): Promise<(RecordedDeploy & { revision: string }) | undefined> {
   const git = new Git(session.context.run, session.root);
   const commit = await git.commit("HEAD");
   if (!commit) return undefined;
   const changes = await git.attempt(["status", "--porcelain", "--untracked-files=normal", "--", dir]);
-  return { commit, uncommitted: changes.stdout.trim() !== "" };
+  return { revision: commit, uncommitted: changes.stdout.trim() !== "" };
 }
 
 /**

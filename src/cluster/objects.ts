@@ -47,13 +47,9 @@ export function withStageLabel(objects: readonly KubeObject[], stage: string): K
 export const revisionAnnotation = "jore4-flux.hsl.fi/revision";
 export const uncommittedAnnotation = "jore4-flux.hsl.fi/uncommitted";
 
+/** What `deploy cluster` applied: the commit (undefined: a Namespace that records none) and whether the folder had uncommitted changes. */
 export interface RecordedDeploy {
   revision?: string;
-  uncommitted: boolean;
-}
-
-export interface DeployRevision {
-  commit: string;
   uncommitted: boolean;
 }
 
@@ -61,7 +57,7 @@ export interface DeployRevision {
 export function withRevision(
   objects: readonly KubeObject[],
   namespace: string,
-  revision: DeployRevision | undefined,
+  revision: (RecordedDeploy & { revision: string }) | undefined,
 ): KubeObject[] {
   if (!revision) return [...objects];
   return objects.map((object) =>
@@ -72,7 +68,7 @@ export function withRevision(
             ...object.metadata,
             annotations: {
               ...(object.metadata.annotations as Record<string, string> | undefined),
-              [revisionAnnotation]: revision.commit,
+              [revisionAnnotation]: revision.revision,
               ...(revision.uncommitted ? { [uncommittedAnnotation]: "true" } : {}),
             },
           },

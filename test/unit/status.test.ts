@@ -339,18 +339,18 @@ describe("status of a kind stage", () => {
     metadata: { name: "hsl-jore4", annotations },
   });
 
-  test("deploy cluster's record on the Namespace: written by withRevision, read by recordedDeploy", () => {
-    const objects = withRevision([namespace({ keep: "me" }), liveDeployment("jore4-ui", "ui:2")], "hsl-jore4", {
-      commit: head,
-      uncommitted: true,
-    });
+  test("deploy cluster's record on the Namespace: written by withRevision, read back the same by recordedDeploy", () => {
+    const record = { revision: head, uncommitted: true };
+    const objects = withRevision([namespace({ keep: "me" }), liveDeployment("jore4-ui", "ui:2")], "hsl-jore4", record);
     assert.deepEqual(objects[0]!.metadata.annotations, {
       keep: "me",
       [revisionAnnotation]: head,
       [uncommittedAnnotation]: "true",
     });
     assert.equal(objects[1]!.metadata.annotations, undefined, "only the stage's Namespace");
-    assert.deepEqual(recordedDeploy(objects[0]!), { revision: head, uncommitted: true });
+    assert.deepEqual(recordedDeploy(objects[0]!), record);
+    const committed = { revision: head, uncommitted: false };
+    assert.deepEqual(recordedDeploy(withRevision([namespace({})], "hsl-jore4", committed)[0]!), committed);
     assert.deepEqual(withRevision(objects, "hsl-jore4", undefined), objects);
   });
 

@@ -1,5 +1,5 @@
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import type { KubeObject } from "../kube/object.ts";
+import type { DeploymentObject } from "../kube/deployment.ts";
 import { durationSeconds } from "../values/duration.ts";
 
 export interface DeploymentState {
@@ -8,18 +8,6 @@ export interface DeploymentState {
   ready: boolean;
   /** e.g. `1/1 updated, 0/1 available`. */
   summary: string;
-}
-
-interface DeploymentObject extends KubeObject {
-  spec?: { replicas?: number };
-  status?: {
-    observedGeneration?: number;
-    replicas?: number;
-    updatedReplicas?: number;
-    availableReplicas?: number;
-    readyReplicas?: number;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
-  };
 }
 
 /** Whether a Deployment has rolled out, the way `kubectl rollout status` decides it. */

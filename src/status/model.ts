@@ -4,6 +4,7 @@ import type { RecordedDeploy } from "../cluster/objects.ts";
 import { deploymentState } from "../cluster/rollout.ts";
 import type { Platform } from "../config/project.ts";
 import { ExitCode } from "../errors.ts";
+import { containerImages, type DeploymentObject } from "../kube/deployment.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { terminalLineLength, terminalText } from "../terminal-text.ts";
 
@@ -110,23 +111,16 @@ export function overallExitCode(statuses: readonly Pick<StageStatus, "exitCode">
 
 export const shortCommit = (commit: string | undefined) => commit?.slice(0, 12) ?? "none";
 
-interface LiveDeployment extends KubeObject {
-  spec?: { replicas?: number; template?: { spec?: { containers?: { name: string; image: string }[] } } };
-  status?: { conditions?: { type: string; status: string; reason?: string }[] };
-}
-
 /** Each Deployment in git against the cluster's: rolled out, and running the images git has. */
 export function deploymentReports(
   wanted: readonly WantedDeployment[],
   live: readonly KubeObject[],
 ): DeploymentReport[] {
-  const byId = new Map(live.map((object) => [objectId(object), object as LiveDeployment]));
+  const byId = new Map(live.map((object) => [objectId(object), object as DeploymentObject]));
   return wanted.map((deployment) => {
     const id = `Deployment/${deployment.namespace}/${deployment.name}`;
     const found = byId.get(id);
-    const running = new Map(
-      (found?.spec?.template?.spec?.containers ?? []).map((container) => [container.name, container.image]),
-    );
+    const running = new Map(Object.entries(found ? containerImages(found) : {}));
     const containers = Object.entries(deployment.images).map(([name, image]) => ({
       name,
       git: image,

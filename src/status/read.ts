@@ -6,6 +6,7 @@ import type { Session } from "../cluster/session.ts";
 import type { StageConfig } from "../config/project.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
+import { containerImages, type DeploymentObject } from "../kube/deployment.ts";
 import { items, parseObjects, type KubeObject } from "../kube/object.ts";
 import { branchState } from "../git/branches.ts";
 import type { ClusterFacts, StageFacts, StageGit, WantedDeployment } from "./model.ts";
@@ -25,10 +26,6 @@ export async function readStageGit(git: Git, stage: StageConfig, remote: string 
   return { branch: stage.branch, local: state.local, remote: state.remote, head, headRef, committedAt };
 }
 
-interface DeploymentObject extends KubeObject {
-  spec?: { template?: { spec?: { containers?: { name: string; image: string }[] } } };
-}
-
 /** The Deployments committed in the stage's folder at `commit` (the files as Flux reads them). */
 export async function readWantedDeployments(git: Git, commit: string, dir: string): Promise<WantedDeployment[]> {
   const files = [...(await git.filesAt(commit, dir))].filter(
@@ -43,9 +40,7 @@ export async function readWantedDeployments(git: Git, commit: string, dir: strin
         return {
           namespace: deployment.metadata.namespace ?? "default",
           name: deployment.metadata.name,
-          images: Object.fromEntries(
-            (deployment.spec?.template?.spec?.containers ?? []).map((container) => [container.name, container.image]),
-          ),
+          images: containerImages(deployment),
         };
       }),
   );

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { statusLine, type StageStatus } from "./model.ts";
+import type { StageStatus } from "./model.ts";
+import { statusLine } from "./report-text.ts";
 
 /**
  * `status --watch`: reads the stages again and again, printing each stage's line when it changes,

@@ -9,15 +9,13 @@ import type { KubeObject } from "../../src/kube/object.ts";
 import { followStatus } from "../../src/status/watch.ts";
 import { terminalTextLength } from "../../src/terminal-text.ts";
 import {
-  ago,
   overallExitCode,
   stageStatus,
-  statusLine,
-  statusText,
   type ClusterFacts,
   type StageFacts,
   type WantedDeployment,
 } from "../../src/status/model.ts";
+import { ago, statusLine, statusText } from "../../src/status/report-text.ts";
 
 const head = "a".repeat(40);
 const older = "b".repeat(40);

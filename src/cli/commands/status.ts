@@ -38,7 +38,8 @@ Examples:
       const { Git } = await import("../../git/git.ts");
       const { diskFiles } = await import("../../io/source-files.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
-      const { overallExitCode, stageStatus, statusText } = await import("../../status/model.ts");
+      const { overallExitCode, stageStatus } = await import("../../status/model.ts");
+      const { statusText } = await import("../../status/report-text.ts");
       const { readStageFacts } = await import("../../status/read.ts");
       const { followStatus } = await import("../../status/watch.ts");
       const { findStageModel, loadProject } = await import("../../values/load.ts");

@@ -83,24 +83,25 @@ export function fluxSyncOf(objects: readonly KubeObject[], config: ProjectConfig
 }
 
 /**
- * How long `status` reads one stage's cluster, all its kubectl calls together: a cluster out of
- * reach is reported in seconds, not minutes. Each call asks kubectl for the same bound
+ * How long `status` and `history --live` read one stage's cluster, all its kubectl calls
+ * together: a cluster out of reach is reported in seconds, not minutes. Each call asks kubectl for the same bound
  * (--request-timeout) and is killed at the stage's (kubectl retries its discovery past its own).
  */
 export const statusReadSeconds = 10;
 export const statusReadTimeout = `--request-timeout=${statusReadSeconds}s`;
 
 /**
- * Reads the stage's GitRepository and Kustomization through `context` (read-only, also in a dry
- * run), killed when `signal` aborts. A cluster without Flux's CRDs gives `installed: false`; any
- * other failure (unreachable server, unknown context) is an error (exit 3) with kubectl's message.
+ * The one read of a stage's Flux objects (`status`, `history --live`): its GitRepository and
+ * Kustomization through `context` (read-only, also in a dry run), killed when `signal` aborts.
+ * undefined: the cluster does not know Flux's kinds (no CRDs); any other failure (unreachable
+ * server, unknown context) is an error (exit 3) with kubectl's message.
  */
-export async function readFluxSync(
-  session: Session,
+export async function readFluxObjects(
+  read: Session["read"],
   context: string,
   config: ProjectConfig,
   signal?: AbortSignal,
-): Promise<FluxSync> {
+): Promise<FluxObject[] | undefined> {
   const { flux } = config;
   const step = kubectlSteps(context).get(`read the Flux sync in ${flux.namespace}`, [
     `gitrepositories.source.toolkit.fluxcd.io/${flux.sourceName}`,
@@ -110,12 +111,23 @@ export async function readFluxSync(
     "--ignore-not-found",
     statusReadTimeout,
   ]);
-  const result = await session.read({ ...step, tolerateFailure: true }, signal ? { signal } : {});
-  if (result.exitCode === 0) return fluxSyncOf(items(result.stdout), config);
-  if (/doesn't have a resource type/.test(result.stderr)) return { installed: false };
+  const result = await read({ ...step, tolerateFailure: true }, signal ? { signal } : {});
+  if (result.exitCode === 0) return items<FluxObject>(result.stdout);
+  if (/doesn't have a resource type/.test(result.stderr)) return undefined;
   throw new Jore4FluxError(`${step.title} through context ${context} failed: ${firstLine(result.stderr)}`, {
     exitCode: ExitCode.failed,
   });
+}
+
+/** The stage's sync as `status` reports it (`readFluxObjects`); a cluster without Flux's CRDs gives `installed: false`. */
+export async function readFluxSync(
+  session: Session,
+  context: string,
+  config: ProjectConfig,
+  signal?: AbortSignal,
+): Promise<FluxSync> {
+  const objects = await readFluxObjects(session.read, context, config, signal);
+  return objects ? fluxSyncOf(objects, config) : { installed: false };
 }
 
 /** kubectl's first line of complaint (it repeats itself on retries). */

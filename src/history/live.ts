@@ -1,4 +1,11 @@
-import { fluxRevisionAnnotation, parseRevision, readyCondition, type FluxObject } from "../kube/flux.ts";
+import type { StageFluxRecords } from "../cluster/flux-records.ts";
+import {
+  fluxRevisionAnnotation,
+  parseRevision,
+  readyCondition,
+  type FluxEvent,
+  type FluxObject,
+} from "../kube/flux.ts";
 import type { ClusterMark, LiveStage } from "./cluster-mark.ts";
 import { gitOnlyCaveat, type DeploymentEvent, type DeploymentHistory } from "./model.ts";
 
@@ -10,17 +17,6 @@ import { gitOnlyCaveat, type DeploymentEvent, type DeploymentHistory } from "./m
 
 /** The Kustomization: the marks are read from its status. */
 export type FluxKustomization = Pick<FluxObject, "status">;
-
-/** A core/v1 Event about the Kustomization, as kubectl prints it. */
-export interface FluxEvent {
-  type: string;
-  reason: string;
-  message: string;
-  firstTimestamp?: string | null;
-  lastTimestamp?: string | null;
-  eventTime?: string | null;
-  metadata: { creationTimestamp?: string; annotations?: Record<string, string> };
-}
 
 const succeeded = "ReconciliationSucceeded";
 
@@ -36,6 +32,13 @@ export interface Reconciliation {
 export interface StageRecords {
   stage: LiveStage;
   reconciliations: Reconciliation[];
+}
+
+/** What a stage's cluster said (`readStageRecords`): its records, or why there are none. */
+export function liveRecords(stage: string, branch: string, read: StageFluxRecords): StageRecords {
+  const base = { stage, context: read.context };
+  if ("problem" in read) return { stage: { ...base, problem: read.problem }, reconciliations: [] };
+  return stageRecords(base, branch, read.kustomization, read.events);
 }
 
 const eventTime = (event: FluxEvent) =>

@@ -42,6 +42,17 @@ export interface FluxObject extends KubeObject {
   status?: FluxStatus;
 }
 
+/** A core/v1 Event about a Flux object, as kubectl prints it. */
+export interface FluxEvent {
+  type: string;
+  reason: string;
+  message: string;
+  firstTimestamp?: string | null;
+  lastTimestamp?: string | null;
+  eventTime?: string | null;
+  metadata: { creationTimestamp?: string; annotations?: Record<string, string> };
+}
+
 /** The annotation kustomize-controller puts the source revision in on its Events. */
 export const fluxRevisionAnnotation = "kustomize.toolkit.fluxcd.io/revision";
 

@@ -132,6 +132,29 @@ describe("status against clusters that accept connections and never answer", () 
     );
   });
 
+  test(`history --live reads the Kustomization as status does, within the same ${statusReadSeconds} s: git-only, saying why`, async () => {
+    const { result, took } = await seconds(() =>
+      runCli(repo.root, ["history", "--live", "--stage", "dev", "--json", "--no-fetch"], env),
+    );
+    assert.equal(result.exitCode, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { source: string; live: { stage: string; problem?: string }[] };
+    assert.equal(report.source, "git");
+    assert.deepEqual(report.live, [
+      {
+        stage: "dev",
+        context: aksContext,
+        problem: `the cluster could not be read: no answer within ${statusReadSeconds} s`,
+      },
+    ]);
+    assert.ok(took < statusReadSeconds + slack, `read in ${took.toFixed(1)} s`);
+    for (let waited = 0; servers.some((server) => server.open.size > 0) && waited < 5000; waited += 50) await sleep(50);
+    assert.deepEqual(
+      servers.map((server) => server.open.size),
+      [0, 0],
+      "kubectl is gone: no connection is left open",
+    );
+  });
+
   test("--watch stops at its --timeout, stopping the reads in flight", async () => {
     const timeout = 3;
     const { result, took } = await seconds(() =>

@@ -84,11 +84,15 @@ Examples:
       // The cluster, HTML and text modules are loaded only when asked for (a large history is read fast).
       let marked = full;
       if (options.live) {
-        const { markHistory } = await import("../../history/live.ts");
+        const { liveRecords, markHistory } = await import("../../history/live.ts");
         const { readStageRecords } = await import("../../cluster/flux-records.ts");
         marked = markHistory(
           full,
-          await Promise.all(stages.map((stage) => readStageRecords(context, root, config, stage))),
+          await Promise.all(
+            stages.map(async (stage) =>
+              liveRecords(stage.name, stage.branch, await readStageRecords(context, root, config, stage)),
+            ),
+          ),
         );
       }
       const history = filterHistory(marked, options);

@@ -1,4 +1,5 @@
 import { parseAllDocuments } from "yaml";
+import type { DeploymentObject } from "../kube/deployment.ts";
 import { diffObjects, type ObjectChange } from "../kube/diff.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { isFluxFile } from "../render/stage.ts";
@@ -26,54 +27,26 @@ function serviceName(deploymentName: string): string {
   return deploymentName.startsWith(objectPrefix) ? deploymentName.slice(objectPrefix.length) : deploymentName;
 }
 
+/** The service a Deployment runs and its image: its first container's (the others are sidecars). */
 function deploymentImage(object: KubeObject): [string, string] | undefined {
-  const spec = object.spec as { template?: { spec?: { containers?: { image?: unknown }[] } } } | undefined;
-  const image = spec?.template?.spec?.containers?.[0]?.image;
-  return object.kind === "Deployment" && typeof object.metadata?.name === "string" && typeof image === "string"
-    ? [serviceName(object.metadata.name), image]
-    : undefined;
-}
-
-const plainScalar = /^[^\s'"{}[\]&*!|>%@`#,]+$/;
-
-const imageLine = /[ ]{8,}(?:- )?image: (.+)/y;
-
-/** The first `image: …` line indented as a container's (found by its key, not a scan of every line). */
-function containerImage(document: string): string | undefined {
-  for (let at = document.indexOf("image: "); at >= 0; at = document.indexOf("image: ", at + 1)) {
-    imageLine.lastIndex = document.lastIndexOf("\n", at) + 1;
-    const match = imageLine.exec(document);
-    if (match) return match[1]!.trim();
-  }
-  return undefined;
+  if (object.kind !== "Deployment" || typeof object.metadata?.name !== "string") return undefined;
+  const image = (object as DeploymentObject).spec?.template?.spec?.containers?.[0]?.image;
+  return typeof image === "string" ? [serviceName(object.metadata.name), image] : undefined;
 }
 
 /**
- * Reads a Deployment document in the block layout `generate` writes (name under metadata, first
- * `image:` of the containers) without a full YAML parse; anything else returns undefined.
- */
-function scanDeployment(document: string): [string, string] | undefined {
-  const name = /^metadata:\n(?:[ ]{2}.*\n)*?[ ]{2}name: (.+)$/m.exec(document)?.[1]?.trim();
-  const image = containerImage(document);
-  if (!name || !image || !plainScalar.test(name) || !plainScalar.test(image)) return undefined;
-  return [serviceName(name), image];
-}
-
-/**
- * Images of the Deployments in one manifest file (the first container is the service's image).
- * `history` reads thousands of these: generated files are scanned, anything unusual is parsed.
+ * Images of the Deployments in one manifest file, parsed. `history` reads thousands of these: only
+ * the documents that name a Deployment are parsed.
  */
 export function imagesInManifest(text: string): ServiceImages {
   if (!text.includes("Deployment")) return {};
   const images: Record<string, string> = {};
   for (const document of text.split(/^---[ \t]*$/m)) {
-    if (!/^kind:[ ]*Deployment[ ]*$/m.test(document)) continue;
-    const found =
-      scanDeployment(document) ??
-      objectsOf(document)
-        .map(deploymentImage)
-        .find((pair) => pair !== undefined);
-    if (found) images[found[0]] = found[1];
+    if (!document.includes("Deployment")) continue;
+    for (const object of objectsOf(document)) {
+      const found = deploymentImage(object);
+      if (found) images[found[0]] = found[1];
+    }
   }
   return images;
 }

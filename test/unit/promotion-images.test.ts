@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { containerImages, type DeploymentObject } from "../../src/kube/deployment.ts";
+import { parseObjects } from "../../src/kube/object.ts";
 import { imageChanges, imagesInManifest, objectChanges } from "../../src/promotion/images.ts";
 
 const deployment = (name: string, image: string, replicas = 1) => `---
@@ -57,4 +59,28 @@ test("object changes compare Kubernetes objects, not file text", () => {
     { change: "changed", object: "Deployment/hsl-jore4/jore4-auth", file: "clusters/dev/auth.yaml" },
     { change: "added", object: "Deployment/hsl-jore4/jore4-new", file: "clusters/dev/new.yaml" },
   ]);
+});
+
+test("history and status read a stage's images from the same parse: the first of the containers, never an init container's", () => {
+  const text = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: jore4-hasura
+  namespace: hsl-jore4
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: wait-for-db
+          image: busybox:1.36
+      containers:
+        - name: jore4-hasura-image
+          image: hsldevcom/jore4-hasura:v3
+        - name: sidecar
+          image: sidecar:1
+`;
+  const [object] = parseObjects(text, "clusters/dev/hasura.yaml");
+  const statusImages = containerImages(object as DeploymentObject);
+  assert.deepEqual(statusImages, { "jore4-hasura-image": "hsldevcom/jore4-hasura:v3", sidecar: "sidecar:1" });
+  assert.deepEqual(imagesInManifest(text), { hasura: Object.values(statusImages)[0] });
 });

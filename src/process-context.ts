@@ -2,7 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { closeSync, fstatSync, openSync, unlinkSync } from "node:fs";
-import { getPriority, setPriority, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Context, ProcessRunner } from "./context.ts";
@@ -157,12 +157,5 @@ export function processContext(build?: string): Context {
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     build,
-    yieldToPrograms() {
-      try {
-        setPriority(Math.min(19, getPriority() + 1));
-      } catch {
-        // Not allowed here: the programs share the processor as they are.
-      }
-    },
   };
 }

@@ -56,9 +56,6 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       const building = compare ? kustomizeStages(context, root, dirs) : undefined;
       // Awaited below; a render error thrown first must not leave the builds' failure unhandled.
       building?.catch(() => undefined);
-      // The builds are what check waits for last (its own work is done first): they go first on
-      // a busy processor (shipped configuration, 2 cores, interleaved runs: medians 3–20 % lower).
-      if (building) context.yieldToPrograms?.();
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
       const { errorCount, prepareCheck, standingAnswer } = await import("../../validate/check.ts");

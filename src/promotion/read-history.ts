@@ -11,7 +11,7 @@ import { isFluxFile } from "../render/stage.ts";
 
 const deletedBlob = /^0+$/;
 
-/** A file a commit changed: its path and new blob, null when deleted (null, not undefined: kept reads are JSON). */
+/** A file a commit changed: its path and new blob, null when deleted (null, not undefined: the store's entries are JSON). */
 type FileChange = [path: string, blob: string | null];
 
 interface RawCommit {

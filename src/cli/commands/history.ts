@@ -48,10 +48,12 @@ Examples:
       const { diskFiles } = await import("../../io/source-files.ts");
       const { buildHistory, filterHistory, shallowNote } = await import("../../promotion/history.ts");
       const { readHistoryInput } = await import("../../promotion/read-history.ts");
-      const { keepHistoryReads, keptHistoryReads } = await import("../../promotion/history-record.ts");
+      const { keepHistoryReads, keptHistoryReads } = await import("../../promotion/history-entry.ts");
+      const { openStore } = await import("../../store/store.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
       const { loadProjectConfig } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
+      const store = openStore(context);
       const git = new Git(context.run, root);
       // git looks for the remote while the configuration is read.
       const remoteLookup = remoteFor(git);
@@ -67,7 +69,7 @@ Examples:
         await fetchRemote(git, remote);
       }
       const { input, reads, readAnew, view } = await readHistoryInput(git, config, remote, {
-        kept: keptHistoryReads(root, context.build),
+        kept: keptHistoryReads(store, root),
         env: context.env,
       });
       if (input.shallow.length > 0) progress(context, shallowNote(input.shallow.length));
@@ -98,6 +100,6 @@ Examples:
       }
       if (options.json) printJson(context, history);
       else print(context, (await import("../../promotion/report-text.ts")).historyText(history));
-      if (readAnew && view !== undefined) keepHistoryReads(root, context.build, view, reads);
+      if (readAnew && view !== undefined) keepHistoryReads(store, root, view, reads);
     });
 }

@@ -134,6 +134,22 @@ function readWhole(fd: number): Buffer {
   }
 }
 
+/** This process's id: what names its temporary files and its locks (src/io/tree.ts, git worktrees). */
+export const ownPid = process.pid;
+
+/** Whether this process runs as root (a file it replaces then keeps its owner: src/io/output-file.ts). */
+export const runsAsRoot = process.getuid?.() === 0;
+
+/** Whether the process `pid` runs (one of another user's counts): a lock a dead run left is taken over. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** The real context of the `jore4-flux` binary: this process's streams, terminal, environment and folder. */
 export function processContext(build?: string): Context {
   const env = { ...process.env };

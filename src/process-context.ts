@@ -1,12 +1,11 @@
 import { createInterface } from "node:readline/promises";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { closeSync, fstatSync, openSync, unlinkSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Context, ProcessRunner } from "./context.ts";
-import { readOpenFile } from "./io/source-files.ts";
 
 /**
  * The process runner over Node's own child processes (execa cost more to load and per call than
@@ -123,6 +122,22 @@ function unlinkedFile(folder: string): number | undefined {
   }
   unlinkSync(path);
   return fd;
+}
+
+/**
+ * An open regular file's bytes from its start, `size` of them expected: one read asks for a byte
+ * more, and a shorter read is the end (a regular file's reads are short only there); a file that
+ * grew is read on. Positioned reads: the offset may be shared (a child's output file).
+ */
+export function readOpenFile(fd: number, size: number): Buffer {
+  let bytes = Buffer.allocUnsafe(size + 1);
+  let length = 0;
+  for (;;) {
+    const read = readSync(fd, bytes, length, bytes.length - length, length);
+    length += read;
+    if (read === 0 || length < bytes.length) return bytes.subarray(0, length);
+    bytes = Buffer.concat([bytes, Buffer.allocUnsafe(bytes.length)]);
+  }
 }
 
 /** Reads a file descriptor from its start, and closes it. */

@@ -14,9 +14,9 @@ export default tseslint.config(
       eqeqeq: ["error", "smart"],
     },
   },
-  // The binary and its helpers are CommonJS (bin/package.json).
+  // The binary and its helpers are CommonJS (bin/package.json), as is the import-graph rules file.
   {
-    files: ["bin/**/*.js"],
+    files: ["bin/**/*.js", ".dependency-cruiser.cjs"],
     languageOptions: {
       sourceType: "commonjs",
       globals: { require: "readonly", module: "writable", __dirname: "readonly" },

@@ -14,7 +14,7 @@ import { locateTool } from "../src/tools/locate.ts";
 import { checkRepository } from "../src/validate/check.ts";
 import { kubeconformTemplate, writeKubeconformSchemas } from "../src/validate/kubeconform-layout.ts";
 import { loadStoredSchemas, SchemaIndex } from "../src/validate/schema-store.ts";
-import { regenerate, shippedConfiguration, type Files } from "../test/integration/check-fixtures.ts";
+import { regenerate, shippedConfiguration, type Files } from "../test/support/check-fixtures.ts";
 import { repoRoot } from "../test/support/repo-fixture.ts";
 import { largeConfiguration } from "./large-config.ts";
 

@@ -6,12 +6,6 @@ export interface LoadedCommonJs {
   /** Writes V8's compiled code of the file as it is now (best effort). */
   saveCache(): void;
 }
-export declare function loadCommonJs(
-  file: string,
-  cacheFile: string,
-  provided?: Readonly<Record<string, unknown>>,
-): LoadedCommonJs;
+export declare function loadCommonJs(file: string, cacheFile: string): LoadedCommonJs;
 /** A regular file's bytes (through links); undefined when missing, unreadable or not a regular file (never blocks on a FIFO). */
 export declare function readRegularFile(path: string): Buffer | undefined;
-/** Writes a cache file whole, best effort; leaves alone anything but a regular file in its place. */
-export declare function writeCacheFile(path: string, bytes: string | Uint8Array): void;

@@ -1,6 +1,6 @@
-// Loads a CommonJS file through V8 with a code cache: the CLI's bundle (bin/jore4-flux.js) and the
-// compiled schema validators (src/validate/schema-check.ts). Plain JavaScript: the binary runs it
-// before anything else is loaded.
+// Loads the CLI's bundle (bin/jore4-flux.js, scripts/build.mjs) through V8 with its code cache
+// beside it in dist/, part of the build. Plain JavaScript: the binary runs it before anything else
+// is loaded. (The sources keep V8's code of what they load themselves in the store: src/store/.)
 const { isAscii } = require("node:buffer");
 const {
   closeSync,
@@ -66,19 +66,17 @@ function writeCacheFile(path, bytes) {
  * Runs `file` as a CommonJS module, its compiled code taken from `cacheFile` when V8 accepts it
  * (same source, same Node version and flags); `saveCache` writes what V8 has compiled of it so far,
  * so a cache saved after a run also holds the functions that run called. Writing is best effort:
- * a read-only install just compiles again next time. `provided`: modules its `require` gets as
- * they are, by name, instead of loading them from node_modules.
+ * a read-only install just compiles again next time.
  */
-function loadCommonJs(file, cacheFile, provided = {}) {
+function loadCommonJs(file, cacheFile) {
   const cachedData = readRegularFile(cacheFile);
   const bytes = readFileSync(file);
-  // ASCII text (the 3 MB of validators) decodes as latin1 without UTF-8's checks: several times faster.
+  // The bundle is ASCII (scripts/build.mjs): latin1 decodes it without UTF-8's checks.
   const text = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
   const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const module = { exports: {} };
-  const load = createRequire(file);
-  const require = (name) => (Object.hasOwn(provided, name) ? provided[name] : load(name));
+  const require = createRequire(file);
   script.runInThisContext()(module.exports, require, module, file, dirname(file));
   return {
     exports: module.exports,
@@ -89,4 +87,4 @@ function loadCommonJs(file, cacheFile, provided = {}) {
   };
 }
 
-module.exports = { loadCommonJs, readRegularFile, writeCacheFile };
+module.exports = { loadCommonJs, readRegularFile };

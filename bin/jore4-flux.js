@@ -8,7 +8,8 @@ async function run(argv) {
   const build = currentBuild();
   if (build) {
     // One CommonJS file with V8's compiled code beside it (the build saves it after a few commands),
-    // so a start parses and compiles next to nothing.
+    // so a start parses and compiles next to nothing: without it --help takes 11 %, check 25 % more
+    // CPU (docs/performance.md).
     const bundle = loadCommonJs(bundleFile, bundleCodeCache);
     const { main, processContext } = bundle.exports;
     process.exitCode = await main(argv, processContext(build));

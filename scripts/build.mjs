@@ -43,7 +43,7 @@ export async function build() {
     external,
     metafile: true,
     sourcemap: "linked",
-    // No comments, so the bundle is ASCII (a comment's "→" made V8 read all of it as UTF-16) and smaller to read.
+    // No comments, so the bundle is ASCII (else V8 reads it all as UTF-16): --help takes >10 % less CPU (docs/performance.md).
     minifyWhitespace: true,
     // The sources find the package (and its tools/) from their own address.
     define: { "import.meta.url": "importMetaUrl" },
@@ -61,11 +61,7 @@ export async function build() {
   return relative(root, bundleFile);
 }
 
-/**
- * Runs the warm-up commands in this process, output discarded, then saves what V8 compiled. The
- * validators' code cache (node_modules/.cache/jore4-flux) is written as this process exits, with
- * the validators the warm-up's check ran: so an install's first check has it too.
- */
+/** Runs the warm-up commands in this process, output discarded, then saves what V8 compiled. */
 async function saveWarmCodeCache() {
   const bundle = loadCommonJs(bundleFile, bundleCodeCache);
   const { main, processContext } = bundle.exports;

@@ -27,12 +27,6 @@ export interface Context {
    * Undefined when the sources run (through tsx, or in tests), and then nothing is kept.
    */
   readonly build?: string | undefined;
-  /**
-   * Lets the programs this process started, and now waits for, go first on a busy machine: its
-   * own thread steps one priority (nice) level down, for good (a process cannot step back up).
-   * Absent where the commands run inside another program (tests).
-   */
-  readonly yieldToPrograms?: () => void;
 }
 
 export interface Writer {

@@ -1,12 +1,11 @@
 import { createInterface } from "node:readline/promises";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { closeSync, fstatSync, openSync, unlinkSync } from "node:fs";
-import { getPriority, setPriority, tmpdir } from "node:os";
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Context, ProcessRunner } from "./context.ts";
-import { readOpenFile } from "./io/source-files.ts";
 
 /**
  * The process runner over Node's own child processes (execa cost more to load and per call than
@@ -125,12 +124,44 @@ function unlinkedFile(folder: string): number | undefined {
   return fd;
 }
 
+/**
+ * An open regular file's bytes from its start, `size` of them expected: one read asks for a byte
+ * more, and a shorter read is the end (a regular file's reads are short only there); a file that
+ * grew is read on. Positioned reads: the offset may be shared (a child's output file).
+ */
+export function readOpenFile(fd: number, size: number): Buffer {
+  let bytes = Buffer.allocUnsafe(size + 1);
+  let length = 0;
+  for (;;) {
+    const read = readSync(fd, bytes, length, bytes.length - length, length);
+    length += read;
+    if (read === 0 || length < bytes.length) return bytes.subarray(0, length);
+    bytes = Buffer.concat([bytes, Buffer.allocUnsafe(bytes.length)]);
+  }
+}
+
 /** Reads a file descriptor from its start, and closes it. */
 function readWhole(fd: number): Buffer {
   try {
     return readOpenFile(fd, fstatSync(fd).size);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** This process's id: what names its temporary files and its locks (src/io/tree.ts, git worktrees). */
+export const ownPid = process.pid;
+
+/** Whether this process runs as root (a file it replaces then keeps its owner: src/io/output-file.ts). */
+export const runsAsRoot = process.getuid?.() === 0;
+
+/** Whether the process `pid` runs (one of another user's counts): a lock a dead run left is taken over. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
@@ -157,12 +188,5 @@ export function processContext(build?: string): Context {
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     build,
-    yieldToPrograms() {
-      try {
-        setPriority(Math.min(19, getPriority() + 1));
-      } catch {
-        // Not allowed here: the programs share the processor as they are.
-      }
-    },
   };
 }

@@ -1,5 +1,6 @@
 import { diskFiles, filesBelow, tracingFiles, type SourceFiles } from "../io/source-files.ts";
-import { keepUpToDate } from "./check-memo.ts";
+import { keepUpToDate } from "./up-to-date-entry.ts";
+import type { Store } from "../store/store.ts";
 import { cleanAll, replaceStageFolders, restoreInterrupted, withLock, type StageChange } from "../io/tree.ts";
 import { isUpToDate, planGenerate, type GeneratePlan } from "./plan.ts";
 import { renderProject } from "./render-project.ts";
@@ -27,18 +28,17 @@ export function planProject(
 }
 
 /**
- * `generate --check`: the plan against the work tree; with a `build`, an up-to-date answer is
- * kept for the next check of the same build (see check-memo.ts).
+ * `generate --check`: the plan against the work tree; with a store of a build, an up-to-date
+ * answer is kept there for the next check of the same build (see up-to-date-entry.ts).
  */
-export function checkProject(root: string, build: string | undefined, progress: (line: string) => void): GeneratePlan {
+export function checkProject(root: string, store: Store, progress: (line: string) => void): GeneratePlan {
   const { clusters, compose } = loadProjectConfig(diskFiles(root)).config.paths;
   restoreInterrupted(root, [clusters, compose], progress);
-  if (!build) return planProject(root).plan;
+  if (store.build === undefined) return planProject(root).plan;
   const traced = tracingFiles(diskFiles(root));
   const { plan } = planProject(root, traced.files, traced.files);
   if (isUpToDate(plan))
-    keepUpToDate(root, {
-      build,
+    keepUpToDate(store, root, {
       questions: traced.questions(),
       digest: traced.digest(),
       unchanged: plan.unchanged,

@@ -3,7 +3,7 @@ import { hostname, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { ProcessRunner, RunOptions } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { isRunning } from "../io/tree.ts";
+import { isRunning, ownPid } from "../process-context.ts";
 
 /** One ref update inside an atomic `git update-ref --stdin` transaction. */
 export interface RefUpdate {
@@ -170,7 +170,7 @@ export class Git {
   async inTemporaryWorktree<T>(commit: string, work: (git: Git) => Promise<T>): Promise<T> {
     const dir = await mkdtemp(join(tmpdir(), temporaryWorktreePrefix));
     try {
-      const lock = ["--lock", "--reason", worktreeOwner(process.pid, hostname())];
+      const lock = ["--lock", "--reason", worktreeOwner(ownPid, hostname())];
       await this.run(["worktree", "add", "--quiet", "--detach", ...lock, dir, commit]);
       return await work(new Git(this.runner, dir));
     } finally {

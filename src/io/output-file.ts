@@ -13,6 +13,7 @@ import { dirname, join, resolve } from "node:path";
 import { ExitCode, fileSystemError, Jore4FluxError } from "../errors.ts";
 import { nonFileKind } from "./source-files.ts";
 import { workPrefix } from "./tree.ts";
+import { ownPid, runsAsRoot } from "../process-context.ts";
 
 /** Links followed to find the file a path names, as the kernel's own limit (ELOOP beyond it). */
 const maxLinks = 40;
@@ -65,13 +66,13 @@ export function outputTarget(path: string, shownAs: string): OutputTarget {
 export function writeOutputFile(path: string, shownAs: string, content: string | Uint8Array): void {
   const target = outputTarget(path, shownAs);
   const folder = dirname(target.path);
-  const temporary = join(folder, `${workPrefix}${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const temporary = join(folder, `${workPrefix}${ownPid}-${Math.random().toString(36).slice(2)}`);
   try {
     mkdirSync(folder, { recursive: true });
     writeFileSync(temporary, content, { flag: "wx" });
     if (target.existing) {
       chmodSync(temporary, target.existing.mode & 0o7777);
-      if (process.getuid?.() === 0) chownSync(temporary, target.existing.uid, target.existing.gid);
+      if (runsAsRoot) chownSync(temporary, target.existing.uid, target.existing.gid);
     }
     // Looked at again just before the rename: what another process put there meanwhile is refused too.
     const now = lstatOf(target.path);

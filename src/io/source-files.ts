@@ -9,7 +9,6 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
-  readSync,
   realpathSync,
   statSync,
   type Dirent,
@@ -17,6 +16,7 @@ import {
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { fileSystemError, invalidInput } from "../errors.ts";
+import { readOpenFile } from "../process-context.ts";
 
 /** Read access to the repository's input files, by path relative to the repository root. */
 export interface SourceFiles {
@@ -84,22 +84,6 @@ export function utf8Text(file: string, bytes: Buffer): string {
     }
     if (end === -1) return bytes.toString("utf8");
     start = end + 1;
-  }
-}
-
-/**
- * An open regular file's bytes from its start, `size` of them expected: one read asks for a byte
- * more, and a shorter read is the end (a regular file's reads are short only there); a file that
- * grew is read on. Positioned reads: the offset may be shared (a child's output file).
- */
-export function readOpenFile(fd: number, size: number): Buffer {
-  let bytes = Buffer.allocUnsafe(size + 1);
-  let length = 0;
-  for (;;) {
-    const read = readSync(fd, bytes, length, bytes.length - length, length);
-    length += read;
-    if (read === 0 || length < bytes.length) return bytes.subarray(0, length);
-    bytes = Buffer.concat([bytes, Buffer.allocUnsafe(bytes.length)]);
   }
 }
 

@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { ExitCode, fileSystemError, Jore4FluxError } from "../errors.ts";
+import { isRunning, ownPid } from "../process-context.ts";
 
 /** Every name this module leaves in a folder while it works starts with this (git-ignored). */
 export const workPrefix = ".jore4-flux-";
@@ -26,7 +27,7 @@ export const workPrefix = ".jore4-flux-";
  * half-written; the temporary file is removed when that fails (the error is thrown as it is).
  */
 function replaceFile(full: string, content: string | Uint8Array): void {
-  const temporary = join(dirname(full), `${workPrefix}${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const temporary = join(dirname(full), `${workPrefix}${ownPid}-${Math.random().toString(36).slice(2)}`);
   try {
     mkdirSync(dirname(full), { recursive: true });
     writeFileSync(temporary, content);
@@ -50,15 +51,6 @@ export function writeFiles(root: string, files: readonly { path: string; text: s
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** How long a run waits for another one that holds the lock before it refuses. */
 export const lockWaitSeconds = 10;
 
@@ -79,7 +71,7 @@ export function withLock<T>(root: string, dir: string, work: () => T, progress: 
   for (;;) {
     try {
       const fd = openSync(lock, "wx");
-      writeSync(fd, `${process.pid}\n`);
+      writeSync(fd, `${ownPid}\n`);
       closeSync(fd);
       break;
     } catch (error) {
@@ -92,7 +84,7 @@ export function withLock<T>(root: string, dir: string, work: () => T, progress: 
       throw fileSystemError(lockPath, error, "write"); // a folder in its place (EISDIR)
     }
     const holder = Number.parseInt(held, 10);
-    if (!Number.isInteger(holder) || holder === process.pid || !isRunning(holder)) {
+    if (!Number.isInteger(holder) || holder === ownPid || !isRunning(holder)) {
       // A run that was killed (or a lock not fully written): take it over.
       rmSync(lock, { force: true });
       continue;

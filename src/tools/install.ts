@@ -4,6 +4,7 @@ import { progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { GoTool } from "./catalog.ts";
 import { cachedBinary, packageRoot, toolsBinDir, toolsCacheDir } from "./paths.ts";
+import { ownPid } from "../process-context.ts";
 
 export type InstallOutcome = "linked" | "built" | "present";
 
@@ -37,7 +38,7 @@ async function build(context: Context, batch: readonly GoTool[]): Promise<void> 
     );
   mkdirSync(toolsCacheDir(context.env), { recursive: true });
   // A per-process folder, so two installs racing for the same tool never write the same file.
-  const staging = mkdtempSync(join(toolsCacheDir(context.env), `staging-${process.pid}-`));
+  const staging = mkdtempSync(join(toolsCacheDir(context.env), `staging-${ownPid}-`));
   try {
     const ldflags = first.ldflags ? ["-ldflags", first.ldflags] : [];
     const step = first.wrapperModule

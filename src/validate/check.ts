@@ -1,6 +1,7 @@
 import { findStage } from "../config/project.ts";
 import { bundleDir } from "../compose/bundle.ts";
-import { standingUpToDate } from "../generate/check-memo.ts";
+import { standingUpToDate } from "../generate/up-to-date-entry.ts";
+import type { Store } from "../store/store.ts";
 import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
 import { renderProject, type RenderedProject } from "../generate/render-project.ts";
 import { filesBelow, readOnce, type SourceFiles } from "../io/source-files.ts";
@@ -251,7 +252,7 @@ export interface CheckOptions {
   /** Whether the report will be given kustomize's builds to compare with. */
   comparing: boolean;
   /**
-   * Known up to date (`generate --check`'s standing answer, check-memo.ts): every generated file
+   * Known up to date (`generate --check`'s up-to-date entry in the store, up-to-date-entry.ts): every generated file
    * is what the values render, so none is compared again; with the first line of each document
    * of the generated files (documentLines), counted as the answer was confirmed.
    */
@@ -259,13 +260,13 @@ export interface CheckOptions {
 }
 
 /**
- * `generate --check`'s standing answer for the repository at `root` (check-memo.ts: same build,
- * same files read), with the first line of each document of the files in `clustersDir` counted as
+ * `generate --check`'s up-to-date entry for the repository at `root`, when it stands
+ * (up-to-date-entry.ts: same build, same files read), with the first line of each document of the files in `clustersDir` counted as
  * they are read to confirm it; undefined when it does not stand.
  */
-export function standingAnswer(root: string, build: string, clustersDir: string): CheckOptions["upToDate"] {
+export function upToDateFromStore(store: Store, root: string, clustersDir: string): CheckOptions["upToDate"] {
   const documentStarts = new Map<string, readonly number[]>();
-  const standing = standingUpToDate(root, build, (path, text) => {
+  const standing = standingUpToDate(store, root, (path, text) => {
     if (path.startsWith(`${clustersDir}/`)) documentStarts.set(path, documentLines(text));
   });
   return standing && { documentStarts };

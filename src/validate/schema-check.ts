@@ -1,10 +1,10 @@
 import { createRequire } from "node:module";
-import { join } from "node:path";
-import { loadCommonJs } from "../../bin/code-cache.js";
 import type { Ajv as AjvType, ErrorObject, ValidateFunction } from "ajv";
 import type * as Esbuild from "esbuild";
 import formats from "ajv-formats/dist/formats.js";
 import ucs2length from "ajv/dist/runtime/ucs2length.js";
+import { loadCachedCommonJs } from "../store/code-cache.ts";
+import type { Store } from "../store/store.ts";
 import type { KeyPath } from "../values/yaml-source.ts";
 import type { RawFinding, ManifestObject, RuleInfo } from "./finding.ts";
 import type { SchemaIndex } from "./schema-store.ts";
@@ -101,29 +101,33 @@ const validatorRuntime = {
   "ajv-formats/dist/formats": formats,
 };
 
-/** Code caches to write at exit: one per file, however often an in-process caller loads the validators. */
-const savingAtExit = new Set<string>();
-
-/** The validators of a compiled-validators file (see compiledValidatorsSource), when compiled from `digest`. */
-export function loadCompiledValidators(file: string, digest: string, cacheDir: string): CompiledValidators | undefined {
+/**
+ * The validators of a compiled-validators file (see compiledValidatorsSource), when compiled from
+ * `digest`, and a way to keep V8's code of them in the store once used. Their 2 MB of
+ * JavaScript took most of a `check` to parse: the code kept buys more than 10 % of a warm
+ * `check`'s CPU time (docs/performance.md). The two runtime modules it requires come with this module.
+ */
+export function loadCompiledValidators(
+  file: string,
+  digest: string,
+  store: Store | undefined,
+): { validators: CompiledValidators; keepCode(): void } | undefined {
   let module: { digest?: unknown; kinds?: Record<string, string> } & Record<string, unknown>;
+  let keepCode = () => {};
   try {
-    const cacheFile = join(cacheDir, `validators-${digest.slice(0, 16)}-${process.version}-${process.arch}.v8`);
-    // 2 MB of JavaScript, whose parsing took most of a cold `check`: the code cache is made on first
-    // use, written as the process exits so that it holds the validators this run called, compiled.
-    // The two runtime modules it requires come with this module (loading them from node_modules
-    // took ~3 ms, the first files the CommonJS loader looked up).
-    const loaded = loadCommonJs(file, cacheFile, validatorRuntime);
-    if (!loaded.cacheAccepted && !savingAtExit.has(cacheFile)) {
-      savingAtExit.add(cacheFile);
-      process.once("exit", () => loaded.saveCache());
-    }
-    module = loaded.exports as typeof module;
+    if (store) {
+      const loaded = loadCachedCommonJs(store, file, `validators-${digest.slice(0, 16)}.v8`, validatorRuntime);
+      keepCode = () => loaded.keepCode();
+      module = loaded.exports as typeof module;
+    } else module = requireCjs(file) as typeof module;
   } catch {
     return undefined;
   }
   if (module.digest !== digest || !module.kinds) return undefined;
-  return new Map(Object.entries(module.kinds).map(([key, name]) => [key, module[name] as ValidateFunction]));
+  const validators = new Map(
+    Object.entries(module.kinds).map(([key, name]) => [key, module[name] as ValidateFunction]),
+  );
+  return { validators, keepCode };
 }
 
 /** A schema violation: the field's path in the object and what is wrong with it. */

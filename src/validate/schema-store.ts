@@ -9,7 +9,8 @@ import {
   type JsonSchema,
   type KubernetesSchemas,
 } from "./schema-convert.ts";
-import { packageCacheDir, packageRoot } from "../tools/paths.ts";
+import type { Store } from "../store/store.ts";
+import { packageRoot } from "../tools/paths.ts";
 import { compiledValidatorsSource, loadCompiledValidators, type CompiledValidators } from "./schema-check.ts";
 import { crdSchemaDir, kubernetesSchemaFile } from "./schema-sources.ts";
 
@@ -41,9 +42,12 @@ export interface SchemaSet {
   crds: CrdSchemas[];
   /** Validators compiled ahead for these schemas, by `apiVersion/kind` (absent: compiled when used). */
   compiled?: CompiledValidators;
+  /** Keeps V8's code of the compiled validators in the store, after a check used them (no-op without). */
+  keepCompiledCode?(): void;
 }
 
-export function loadStoredSchemas(dir: string = storedSchemaDir): SchemaSet {
+/** The stored schemas; with a store, the compiled validators run with V8's code kept there. */
+export function loadStoredSchemas(store?: Store, dir: string = storedSchemaDir): SchemaSet {
   const kubernetesText = readFileSync(join(dir, kubernetesSchemaFile), "utf8");
   const crdTexts = readdirSync(join(dir, crdSchemaDir))
     .filter((name) => name.endsWith(".json"))
@@ -52,12 +56,12 @@ export function loadStoredSchemas(dir: string = storedSchemaDir): SchemaSet {
   const compiled = loadCompiledValidators(
     join(dir, compiledValidatorsFile),
     schemaDigest([kubernetesText, ...crdTexts]),
-    packageCacheDir,
+    store,
   );
   return {
     kubernetes: JSON.parse(kubernetesText) as KubernetesSchemas,
     crds: crdTexts.map((text) => JSON.parse(text) as CrdSchemas),
-    ...(compiled ? { compiled } : {}),
+    ...(compiled ? { compiled: compiled.validators, keepCompiledCode: compiled.keepCode } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { locateTool } from "../../src/tools/locate.ts";
 import { checkRepository } from "../../src/validate/check.ts";
 import { kubeconformTemplate, writeKubeconformSchemas } from "../../src/validate/kubeconform-layout.ts";
 import { loadStoredSchemas, SchemaIndex } from "../../src/validate/schema-store.ts";
-import { mutations, shippedConfiguration, type Files } from "./check-fixtures.ts";
+import { mutations, shippedConfiguration, type Files } from "../support/check-fixtures.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const schemas = loadStoredSchemas();

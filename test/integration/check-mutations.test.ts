@@ -4,7 +4,14 @@ import { stringify } from "yaml";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { checkRepository, errorCount } from "../../src/validate/check.ts";
 import { loadStoredSchemas } from "../../src/validate/schema-store.ts";
-import { mutations, regenerate, reportedAs, setValue, shippedConfiguration, type Files } from "./check-fixtures.ts";
+import {
+  mutations,
+  regenerate,
+  reportedAs,
+  setValue,
+  shippedConfiguration,
+  type Files,
+} from "../support/check-fixtures.ts";
 
 const schemas = loadStoredSchemas();
 const check = (files: Files) => checkRepository(memoryFiles(files), schemas);

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { checkRepository, errorCount } from "../../src/validate/check.ts";
 import { loadStoredSchemas } from "../../src/validate/schema-store.ts";
-import { setValue, shippedConfiguration } from "./check-fixtures.ts";
+import { setValue, shippedConfiguration } from "../support/check-fixtures.ts";
 
 describe("a waiver waives its own rule only", () => {
   it("ui's `resources` waiver leaves its `:latest` image on prod an error", () => {

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { upToDateRecordFile } from "../../src/generate/check-memo.ts";
-import { runCli, type CliResult } from "../support/cli.ts";
+import { upToDateEntryFile } from "../../src/generate/up-to-date-entry.ts";
+import { runCli, testStore, type CliResult } from "../support/cli.ts";
 import { temporaryRepo } from "../support/repo-fixture.ts";
 
 /**
- * generate --check keeps its last "up to date" per build (src/generate/check-memo.ts) and trusts it
+ * generate --check keeps its last "up to date" per build (src/generate/up-to-date-entry.ts) and trusts it
  * while the files answer the same (src/io/source-files.ts). Edits a digest of lengths, or one
  * without the folder listings, would miss: a same-length change of one character, a new folder,
  * a stage folder left behind. Each must make the next check of the same build fail.
@@ -31,11 +31,11 @@ describe("generate --check after an up-to-date answer was kept: edits that keep 
     assert.equal(first.exitCode, 0, first.stderr);
     assert.equal(first.stderr, "0 files stale, 53 unchanged");
     // The answer was kept, and stands while nothing changes.
-    assert.ok(readFileSync(upToDateRecordFile(repo.dir), "utf8").includes(build));
+    assert.ok(readFileSync(upToDateEntryFile(testStore(build), repo.dir), "utf8").includes(build));
     assert.equal((await check()).exitCode, 0);
   });
   afterEach(() => {
-    rmSync(upToDateRecordFile(repo.dir), { force: true });
+    rmSync(upToDateEntryFile(testStore(build), repo.dir), { force: true });
     repo.cleanup();
   });
 

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,27 +31,6 @@ test("the runner's largeOutput: standard output read whole from a file that is g
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-test("yieldToPrograms steps this process's own priority one level down, never past the lowest", () => {
-  const script = [
-    'import { getPriority, setPriority } from "node:os";',
-    'import { processContext } from "./src/process-context.ts";',
-    "const before = getPriority();",
-    "processContext().yieldToPrograms();",
-    "const after = getPriority();",
-    "setPriority(19);",
-    "processContext().yieldToPrograms();",
-    "console.log(JSON.stringify([before, after, getPriority()]));",
-  ].join("\n");
-  // In a process of its own: the test runner keeps its priority.
-  const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    cwd: join(import.meta.dirname, "../.."),
-    encoding: "utf8",
-  });
-  const [before, after, lowest] = JSON.parse(out) as number[];
-  assert.equal(after, before! + 1);
-  assert.equal(lowest, 19);
 });
 
 test("the runner's signal: the program and what it started are killed when it aborts; one that left the group does not delay the result", async () => {

@@ -3,9 +3,9 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { upToDateRecordFile } from "../../src/generate/check-memo.ts";
+import { upToDateEntryFile } from "../../src/generate/up-to-date-entry.ts";
 import { refusesBadInput, type BadInput } from "../support/bad-input.ts";
-import { runCli } from "../support/cli.ts";
+import { runCli, testStore } from "../support/cli.ts";
 import { temporaryRepo } from "../support/repo-fixture.ts";
 
 /**
@@ -34,7 +34,7 @@ describe("a symbolic link among the manifests, inside the repository", () => {
   const run = (args: string[]) => runCli(repo.dir, args, {}, { build });
   beforeEach(() => (repo = temporaryRepo()));
   afterEach(() => {
-    rmSync(upToDateRecordFile(repo.dir), { force: true });
+    rmSync(upToDateEntryFile(testStore(build), repo.dir), { force: true });
     repo.cleanup();
   });
 

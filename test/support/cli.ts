@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { main } from "../../src/cli/main.ts";
 import type { Context } from "../../src/context.ts";
 import { processRunner } from "../../src/process-context.ts";
+import type { Store } from "../../src/store/store.ts";
 import { repoRoot } from "./repo-fixture.ts";
 
 export interface CliResult {
@@ -24,9 +27,19 @@ export interface TestContextOptions {
   build?: string;
 }
 
+/**
+ * The store every CLI run of this test process keeps its entries in (JORE4_FLUX_CACHE): its own,
+ * so no test file sees another's entries or the developer's; removed as the process exits.
+ */
+export const testStoreDir = mkdtempSync(join(tmpdir(), "jore4-flux-test-store-"));
+process.once("exit", () => rmSync(testStoreDir, { recursive: true, force: true }));
+
+/** The store of the test runs made with `build` (src/store/store.ts): where to look for their entries. */
+export const testStore = (build: string): Store => ({ dir: testStoreDir, build });
+
 /** The environment a test's CLI run gets: this process's, without what would change the tool's behaviour. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...process.env, ...extra };
+  const env: Record<string, string | undefined> = { ...process.env, JORE4_FLUX_CACHE: testStoreDir, ...extra };
   if (!("DEBUG" in extra)) delete env.DEBUG;
   return env;
 }

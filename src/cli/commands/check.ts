@@ -56,21 +56,19 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       const building = compare ? kustomizeStages(context, root, dirs) : undefined;
       // Awaited below; a render error thrown first must not leave the builds' failure unhandled.
       building?.catch(() => undefined);
-      // The builds are what check waits for last (its own work is done first): they go first on
-      // a busy processor (shipped configuration, 2 cores, interleaved runs: medians 3–20 % lower).
-      if (building) context.yieldToPrograms?.();
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
-      const { errorCount, prepareCheck, standingAnswer } = await import("../../validate/check.ts");
+      const { errorCount, prepareCheck, upToDateFromStore } = await import("../../validate/check.ts");
       const { renderProject } = await import("../../generate/render-project.ts");
       const { formatReport, summarize } = await import("../../validate/report.ts");
       const { loadStoredSchemas } = await import("../../validate/schema-store.ts");
-      const schemas = loadStoredSchemas();
+      const { openStore } = await import("../../store/store.ts");
+      const store = openStore(context);
+      const schemas = loadStoredSchemas(store);
       const rendering = renderProject(repository);
       // While generate --check's answer stands nothing is stale: the generated files are not
       // written out again to compare.
-      const upToDate =
-        context.build === undefined ? undefined : standingAnswer(root, context.build, config.paths.clusters);
+      const upToDate = store.build === undefined ? undefined : upToDateFromStore(store, root, config.paths.clusters);
       if (upToDate) progress(context, `${config.paths.clusters}/ is up to date: generate --check's last answer stands`);
       const finish = prepareCheck(repository, rendering, schemas, {
         only: stages,
@@ -78,6 +76,7 @@ export function checkCommand(context: Context): CommandUnknownOpts {
         upToDate,
       });
       const report = finish(await building);
+      schemas.keepCompiledCode?.();
       if (options.json) printJson(context, { ...summarize(report), ...report });
       else print(context, formatReport(report));
       const errors = errorCount(report);

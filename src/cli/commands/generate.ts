@@ -3,6 +3,7 @@ import { printJson, type Context } from "../../context.ts";
 import { repositoryRoot, writeOptions } from "../context.ts";
 import { checkOption, jsonOption } from "../options.ts";
 import type { GeneratePlan } from "../../generate/plan.ts";
+import { openStore, type Store } from "../../store/store.ts";
 
 const fix = { what: "clusters/", fix: "npx jore4-flux generate" };
 
@@ -11,17 +12,17 @@ const fix = { what: "clusters/", fix: "npx jore4-flux generate" };
  * It never stands over a stage folder a stopped run left moved aside (the listing of clusters/
  * differs from the one it was kept with), so checkProject then moves it back first.
  */
-async function standingCheck(root: string, build: string | undefined): Promise<GeneratePlan | undefined> {
-  if (!build) return undefined;
-  const { standingUpToDate } = await import("../../generate/check-memo.ts");
-  const standing = standingUpToDate(root, build);
+async function standingCheck(root: string, store: Store): Promise<GeneratePlan | undefined> {
+  if (store.build === undefined) return undefined;
+  const { standingUpToDate } = await import("../../generate/up-to-date-entry.ts");
+  const standing = standingUpToDate(store, root);
   return standing && { writes: [], removals: [], ...standing };
 }
 
 async function planned(root: string, check: boolean, context: Context): Promise<GeneratePlan> {
   const { checkProject, generate } = await import("../../generate/generate.ts");
   const options = writeOptions(context);
-  return check ? checkProject(root, context.build, options.progress) : generate(root, options);
+  return check ? checkProject(root, openStore(context), options.progress) : generate(root, options);
 }
 
 export function generateCommand(context: Context): CommandUnknownOpts {
@@ -37,7 +38,7 @@ export function generateCommand(context: Context): CommandUnknownOpts {
       const { isUpToDate } = await import("../../generate/plan.ts");
       const check = options.check ?? false;
       const root = repositoryRoot(context, command);
-      const plan = (check && (await standingCheck(root, context.build))) || (await planned(root, check, context));
+      const plan = (check && (await standingCheck(root, openStore(context)))) || (await planned(root, check, context));
       if (!options.json) return reportPlan(context, plan, { check, ...fix });
       printJson(context, {
         upToDate: isUpToDate(plan),

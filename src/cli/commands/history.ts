@@ -50,10 +50,12 @@ Examples:
       const { filterHistory } = await import("../../history/filter.ts");
       const { shallowNote } = await import("../../history/model.ts");
       const { readHistoryInput } = await import("../../history/read.ts");
-      const { keepHistoryReads, keptHistoryReads } = await import("../../promotion/history-record.ts");
+      const { keepHistoryReads, keptHistoryReads } = await import("../../history/store-entry.ts");
+      const { openStore } = await import("../../store/store.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
       const { loadProjectConfig } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
+      const store = openStore(context);
       const git = new Git(context.run, root);
       // git looks for the remote while the configuration is read.
       const remoteLookup = remoteFor(git);
@@ -69,7 +71,7 @@ Examples:
         await fetchRemote(git, remote);
       }
       const { input, reads, readAnew, view } = await readHistoryInput(git, config, remote, {
-        kept: keptHistoryReads(root, context.build),
+        kept: keptHistoryReads(store, root),
         env: context.env,
       });
       if (input.shallow.length > 0) progress(context, shallowNote(input.shallow.length));
@@ -104,6 +106,6 @@ Examples:
       }
       if (options.json) printJson(context, history);
       else print(context, (await import("../../history/report-text.ts")).historyText(history));
-      if (readAnew && view !== undefined) keepHistoryReads(root, context.build, view, reads);
+      if (readAnew && view !== undefined) keepHistoryReads(store, root, view, reads);
     });
 }

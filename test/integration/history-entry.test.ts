@@ -2,25 +2,25 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { historyRecordFile } from "../../src/promotion/history-record.ts";
+import { historyEntryFile } from "../../src/history/store-entry.ts";
 import type { HistoryReads } from "../../src/history/kept-reads.ts";
-import { runMain } from "../support/cli.ts";
+import { runMain, testStore } from "../support/cli.ts";
 import { commitImage, createStageRepo, git, type StageRepo } from "../support/stage-repo.ts";
 
 /**
- * history's kept reads of git (src/promotion/history-record.ts): a doctored record shows where it
- * is trusted (its subject comes out), and every run is compared with a read without any record.
+ * history's reads of git, kept as a store entry (src/history/store-entry.ts): a doctored entry shows where it
+ * is trusted (its subject comes out), and every run is compared with a read without any entry.
  */
 describe("history: the reads of git, kept per build", () => {
   let repo: StageRepo;
   const build = "test-build-1";
-  const record = () => historyRecordFile(repo.root);
+  const entry = () => historyEntryFile(testStore(build), repo.root);
   const run = async (args: string[], options: { build?: string } = {}) => {
     const result = await runMain(["history", "--json", "--no-fetch", ...args], { cwd: repo.root, ...options });
     assert.equal(result.exitCode, 0, result.stderr);
     return result.stdout;
   };
-  /** The history as read with no record at all (sources run without a build keep and read none). */
+  /** The history as read with no entry at all (sources run without a build keep and read none). */
   const fresh = () => run([]);
   const promote = async (from: string, to: string) => {
     const result = await runMain(["promote", from, to, "--yes", "--push", "--no-fetch"], { cwd: repo.root });
@@ -28,10 +28,10 @@ describe("history: the reads of git, kept per build", () => {
   };
   /** Makes the kept log of a stage's last commit say `subject`. */
   const doctor = (stage: string, subject: string) => {
-    const kept = JSON.parse(readFileSync(record(), "utf8")) as { build: string; reads: HistoryReads };
+    const kept = JSON.parse(readFileSync(entry(), "utf8")) as { build: string; reads: HistoryReads };
     const log = kept.reads.logs.find((each) => each.dir === `clusters/${stage}/`)!;
     log.commits.at(-1)!.subject = subject;
-    writeFileSync(record(), JSON.stringify(kept));
+    writeFileSync(entry(), JSON.stringify(kept));
   };
   const subjects = (output: string, stage: string) =>
     (JSON.parse(output) as { events: { stage: string; subject: string }[] }).events
@@ -47,55 +47,55 @@ describe("history: the reads of git, kept per build", () => {
     await promote("dev", "test");
   });
   after(() => {
-    rmSync(record(), { force: true });
+    rmSync(entry(), { force: true });
     repo.cleanup();
   });
 
   it("keeps nothing when the sources run (no build)", async () => {
     await fresh();
-    assert.equal(existsSync(record()), false);
+    assert.equal(existsSync(entry()), false);
   });
 
-  it("answers as a fresh read does, from the record while the branches stay", async () => {
+  it("answers as a fresh read does, from the entry while the branches stay", async () => {
     const first = await run([], { build });
     assert.equal(first, await fresh());
-    assert.ok(existsSync(record()));
+    assert.ok(existsSync(entry()));
     assert.equal(await run([], { build }), first);
-    doctor("test", "from the record");
-    assert.deepEqual(subjects(await run([], { build }), "test").at(-1), "from the record");
-    assert.notDeepEqual(subjects(await run([], { build: "test-build-2" }), "test").at(-1), "from the record");
+    doctor("test", "from the entry");
+    assert.deepEqual(subjects(await run([], { build }), "test").at(-1), "from the entry");
+    assert.notDeepEqual(subjects(await run([], { build: "test-build-2" }), "test").at(-1), "from the entry");
   });
 
   it("reads again the stage whose branch moved, and only that one", async () => {
     await run([], { build });
-    doctor("test", "test from the record");
-    doctor("dev", "dev from the record");
+    doctor("test", "test from the entry");
+    doctor("dev", "dev from the entry");
     await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v3");
     await git(repo.root, "push", "--quiet", "origin", "main");
     await promote("main", "dev");
     const after = await run([], { build });
-    assert.equal(subjects(after, "test").at(-1), "test from the record");
-    assert.ok(!subjects(after, "dev").includes("dev from the record"));
-    rmSync(record());
+    assert.equal(subjects(after, "test").at(-1), "test from the entry");
+    assert.ok(!subjects(after, "dev").includes("dev from the entry"));
+    rmSync(entry());
     assert.equal(await run([], { build }), await fresh());
   });
 
-  it("reads again after a branch is reset to an earlier commit, and past a record that does not read or has another shape", async () => {
+  it("reads again after a branch is reset to an earlier commit, and past an entry that does not read or has another shape", async () => {
     await run([], { build });
-    doctor("dev", "dev from the record");
+    doctor("dev", "dev from the entry");
     await git(repo.root, "branch", "--force", "dev", "dev~1");
     const reset = await run([], { build });
-    assert.ok(!subjects(reset, "dev").includes("dev from the record"));
+    assert.ok(!subjects(reset, "dev").includes("dev from the entry"));
     assert.equal(reset, await fresh());
-    writeFileSync(record(), "{ not json");
+    writeFileSync(entry(), "{ not json");
     assert.equal(await run([], { build }), await fresh());
-    writeFileSync(record(), JSON.stringify({ build, reads: { logs: [] } }));
+    writeFileSync(entry(), JSON.stringify({ build, reads: { logs: [] } }));
     assert.equal(await run([], { build }), await fresh());
   });
 
-  it("reads past a record of another shape anywhere in it (edited by hand), answers as a fresh read and keeps a good one", async () => {
+  it("reads past an entry of another shape anywhere in it (edited by hand), answers as a fresh read and keeps a good one", async () => {
     await run([], { build });
-    const good = readFileSync(record(), "utf8");
+    const good = readFileSync(entry(), "utf8");
     type Kept = { reads: Record<string, unknown> & { logs: { commits: Record<string, unknown>[] }[] } } & Record<
       string,
       unknown
@@ -115,21 +115,21 @@ describe("history: the reads of git, kept per build", () => {
       const kept = JSON.parse(good) as Kept;
       doctoring(kept);
       const doctored = JSON.stringify(kept);
-      writeFileSync(record(), doctored);
+      writeFileSync(entry(), doctored);
       const result = await runMain(["history", "--json", "--no-fetch"], { cwd: repo.root, build });
       assert.equal(result.exitCode, 0, `${what}: ${result.stderr}`);
       assert.equal(result.stdout, expected, what);
-      assert.equal(readFileSync(record(), "utf8"), good, `${what}: the record is kept anew`);
+      assert.equal(readFileSync(entry(), "utf8"), good, `${what}: the entry is kept anew`);
     }
   });
 });
 
 /**
- * The kept reads stand only in the view git answered in (src/history/git-reads.ts `GitView`):
+ * The kept entry stands only in the view git answered in (src/history/git-reads.ts `GitView`):
  * a shallow clone deepened or unshallowed, a replace ref, a configuration that changes git's log
- * each make the next run read again, and every run answers as a read without any record does.
+ * each make the next run read again, and every run answers as a read without any entry does.
  */
-describe("history: the kept reads after what changes git's answers for the same branch tips", () => {
+describe("history: the kept entry after what changes git's answers for the same branch tips", () => {
   let repo: StageRepo;
   let shallow: string;
   const build = "test-build-view";
@@ -138,7 +138,7 @@ describe("history: the kept reads after what changes git's answers for the same 
     assert.equal(result.exitCode, 0, result.stderr);
     return result;
   };
-  /** A run keeping and reading the record, checked against a read without one (sources run without a build keep none). */
+  /** A run keeping and reading the entry, checked against a read without one (sources run without a build keep none). */
   const keptEqualsFresh = async (root: string) => {
     const kept = await run(root, { build });
     const fresh = await run(root);
@@ -168,8 +168,8 @@ describe("history: the kept reads after what changes git's answers for the same 
     await git(repo.dir, "clone", "--quiet", "--depth", "2", "--no-single-branch", repo.remoteUrl, shallow);
   });
   after(() => {
-    rmSync(historyRecordFile(repo.root), { force: true });
-    rmSync(historyRecordFile(shallow), { force: true });
+    rmSync(historyEntryFile(testStore(build), repo.root), { force: true });
+    rmSync(historyEntryFile(testStore(build), shallow), { force: true });
     repo.cleanup();
   });
 
@@ -183,9 +183,9 @@ describe("history: the kept reads after what changes git's answers for the same 
     assert.doesNotMatch((await run(repo.root)).stderr, /shallow/);
   });
 
-  it("a shallow clone's kept reads are read again after fetch --deepen and --unshallow", async () => {
+  it("a shallow clone's kept entry is read again after fetch --deepen and --unshallow", async () => {
     const cut = await keptEqualsFresh(shallow);
-    assert.ok(existsSync(historyRecordFile(shallow)));
+    assert.ok(existsSync(historyEntryFile(testStore(build), shallow)));
 
     await git(shallow, "fetch", "--quiet", "--deepen", "1");
     const deeper = await keptEqualsFresh(shallow);

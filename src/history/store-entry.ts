@@ -1,10 +1,10 @@
 import * as z from "zod";
-import { keepRepositoryRecord, readRepositoryRecord, repositoryRecordFile } from "../io/repository-records.ts";
-import type { HistoryReads } from "../history/kept-reads.ts";
+import { entryFile, keepEntry, readEntry, type Store } from "../store/store.ts";
+import type { HistoryReads } from "./kept-reads.ts";
 
-// history's reads of git (`HistoryReads`), kept per repository for the build that made them: the
-// images of a blob are what this build's code reads in it, so another build reads again. Sources
-// run without a build keep nothing. `view` is what else git's answers depend on (the shallow
+// history's reads of git (`HistoryReads`), a store entry per repository (src/store/store.ts) for
+// the build that made them: the images of a blob are what this build's code reads in it, so
+// another build reads again. `view` is what else git's answers depend on (the shallow
 // boundary, grafts, replace refs, configuration: `GitView` in history/git-reads.ts); the reads stand
 // only in the view they were made in.
 const kind = "history";
@@ -75,23 +75,18 @@ const isHistoryReads = (value: unknown): value is HistoryReads =>
   isGraph(value.graph) &&
   isRanges(value.ranges);
 
-/** A record of another shape (e.g. edited by hand) is read past (repository-records.ts). */
-const historyRecord = z.object({ build: z.string(), view: z.string(), reads: z.custom<HistoryReads>(isHistoryReads) });
+/** An entry of another shape (e.g. edited by hand) is read past (see Store). */
+const historyEntry = z.object({ view: z.string(), reads: z.custom<HistoryReads>(isHistoryReads) });
 
-/** Where a repository's record is kept. */
-export const historyRecordFile = (root: string) => repositoryRecordFile(kind, root);
+/** Where a repository's entry is kept. */
+export const historyEntryFile = (store: Store, root: string) => entryFile(store, kind, root);
 
-/** The reads this build kept for the repository and the view they were made in, when there is a well-formed record. */
-export function keptHistoryReads(
-  root: string,
-  build: string | undefined,
-): { view: string; reads: HistoryReads } | undefined {
-  if (build === undefined) return undefined;
-  const record = readRepositoryRecord(kind, root, historyRecord);
-  return record?.build === build ? record : undefined;
+/** The reads this build kept for the repository and the view they were made in, when there is a well-formed entry. */
+export function keptHistoryReads(store: Store, root: string): { view: string; reads: HistoryReads } | undefined {
+  return readEntry(store, kind, root, historyEntry);
 }
 
-/** Keeps this build's reads, made in `view`, for the next run (nothing without a build). */
-export function keepHistoryReads(root: string, build: string | undefined, view: string, reads: HistoryReads): void {
-  if (build !== undefined) keepRepositoryRecord(kind, root, { build, view, reads });
+/** Keeps this build's reads, made in `view`, for the next run. */
+export function keepHistoryReads(store: Store, root: string, view: string, reads: HistoryReads): void {
+  keepEntry(store, kind, root, { view, reads });
 }

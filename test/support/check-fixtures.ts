@@ -4,7 +4,7 @@ import { parseAllDocuments, parseDocument, stringify } from "yaml";
 import { renderProject } from "../../src/generate/render-project.ts";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { fileText } from "../../src/render/yaml-text.ts";
-import { configurationPaths, shippedFiles } from "../support/repo-fixture.ts";
+import { configurationPaths, shippedFiles } from "./repo-fixture.ts";
 
 export type Files = Record<string, string>;
 

@@ -2,53 +2,53 @@ import assert from "node:assert/strict";
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { upToDateRecordFile } from "../../src/generate/check-memo.ts";
+import { upToDateEntryFile } from "../../src/generate/up-to-date-entry.ts";
 import { answersDigest, diskFiles } from "../../src/io/source-files.ts";
-import { runCli } from "../support/cli.ts";
+import { runCli, testStore } from "../support/cli.ts";
 import { temporaryRepo } from "../support/repo-fixture.ts";
 
 /**
- * generate --check's kept "up to date" (src/generate/check-memo.ts): the record of a real check
+ * generate --check's up-to-date entry in the store (src/generate/up-to-date-entry.ts): the entry of a real check
  * is doctored to name one file only, so a run that trusts it says "1 unchanged" where a render
  * says 53; every change to what the render read must make the next check render again.
  */
 describe("generate --check: the last up-to-date answer, kept per build", () => {
   let repo: ReturnType<typeof temporaryRepo>;
   const build = "test-build-1";
-  const record = () => upToDateRecordFile(repo.dir);
+  const entry = () => upToDateEntryFile(testStore(build), repo.dir);
   const check = (options: { build?: string } = { build }) => runCli(repo.dir, ["generate", "--check"], {}, options);
-  /** Checks for real, then doctors the kept record: a check that trusts it reports 1 unchanged. */
+  /** Checks for real, then doctors the kept entry: a check that trusts it reports 1 unchanged. */
   async function keptAndDoctored(): Promise<void> {
     const first = await check();
     assert.equal(first.exitCode, 0, first.stderr);
     assert.match(first.stderr, /0 files stale, 53 unchanged/);
-    const kept = JSON.parse(readFileSync(record(), "utf8")) as { unchanged: string[] };
-    writeFileSync(record(), JSON.stringify({ ...kept, unchanged: ["clusters/dev/kustomization.yaml"] }));
+    const kept = JSON.parse(readFileSync(entry(), "utf8")) as { unchanged: string[] };
+    writeFileSync(entry(), JSON.stringify({ ...kept, unchanged: ["clusters/dev/kustomization.yaml"] }));
   }
 
   beforeEach(() => (repo = temporaryRepo()));
   afterEach(() => {
-    rmSync(record(), { force: true });
+    rmSync(entry(), { force: true });
     repo.cleanup();
   });
 
-  it("answers from the record while the same build reads the same files", async () => {
+  it("answers from the entry while the same build reads the same files", async () => {
     await keptAndDoctored();
     const again = await check();
     assert.equal(again.exitCode, 0);
     assert.match(again.stderr, /0 files stale, 1 unchanged/);
   });
 
-  it("keeps nothing when the sources run (no build) and ignores the record for another build", async () => {
+  it("keeps nothing when the sources run (no build) and ignores the entry for another build", async () => {
     await keptAndDoctored();
     assert.match((await check({})).stderr, /53 unchanged/);
     assert.match((await check({ build: "test-build-2" })).stderr, /53 unchanged/);
   });
 
-  it("reads past a record of another shape (edited by hand): the same answer as without one, and a good record kept", async () => {
+  it("reads past an entry of another shape (edited by hand): the same answer as without one, and a good entry kept", async () => {
     const fresh = await check({});
     assert.equal((await check()).exitCode, 0);
-    const good = readFileSync(record(), "utf8");
+    const good = readFileSync(entry(), "utf8");
     const doctorings: [string, (kept: Record<string, unknown>) => void][] = [
       ["foreign not a list", (kept) => void (kept.foreign = 5)],
       ["unchanged a text", (kept) => void (kept.unchanged = "clusters/dev/kustomization.yaml")],
@@ -60,34 +60,34 @@ describe("generate --check: the last up-to-date answer, kept per build", () => {
     for (const [what, doctoring] of doctorings) {
       const kept = JSON.parse(good) as Record<string, unknown>;
       doctoring(kept);
-      writeFileSync(record(), JSON.stringify(kept));
+      writeFileSync(entry(), JSON.stringify(kept));
       const result = await check();
       assert.deepEqual([result.exitCode, result.stdout, result.stderr], [0, fresh.stdout, fresh.stderr], what);
-      assert.equal(readFileSync(record(), "utf8"), good, `${what}: the record is kept anew`);
+      assert.equal(readFileSync(entry(), "utf8"), good, `${what}: the entry is kept anew`);
     }
-    // check reads the same record: past a doctored one it compares the files for real.
+    // check reads the same entry: past a doctored one it compares the files for real.
     const compared = await runCli(repo.dir, ["check", "--no-kustomize", "--json"], {}, {});
-    writeFileSync(record(), JSON.stringify({ ...(JSON.parse(good) as object), foreign: 5, unchanged: 5 }));
+    writeFileSync(entry(), JSON.stringify({ ...(JSON.parse(good) as object), foreign: 5, unchanged: 5 }));
     const past = await runCli(repo.dir, ["check", "--no-kustomize", "--json"], {}, { build });
     assert.equal(past.exitCode, compared.exitCode, past.stderr);
     assert.doesNotMatch(past.stderr, /last answer stands/);
     assert.deepEqual(JSON.parse(past.stdout), JSON.parse(compared.stdout));
   });
 
-  it("does not trust a record that read no file (it would match any tree)", async () => {
+  it("does not trust an entry that read no file (it would match any tree)", async () => {
     await keptAndDoctored();
-    const kept = JSON.parse(readFileSync(record(), "utf8")) as object;
+    const kept = JSON.parse(readFileSync(entry(), "utf8")) as object;
     // No questions asked: the digest of no answers, which any tree gives.
-    writeFileSync(record(), JSON.stringify({ ...kept, questions: [], digest: answersDigest(diskFiles(repo.dir), []) }));
+    writeFileSync(entry(), JSON.stringify({ ...kept, questions: [], digest: answersDigest(diskFiles(repo.dir), []) }));
     assert.match((await check()).stderr, /0 files stale, 53 unchanged/);
   });
 
-  it("does not trust a record that calls files unchanged it never read", async () => {
+  it("does not trust an entry that calls files unchanged it never read", async () => {
     await keptAndDoctored();
-    const kept = JSON.parse(readFileSync(record(), "utf8")) as object;
+    const kept = JSON.parse(readFileSync(entry(), "utf8")) as object;
     const questions = [{ read: "jore4-flux.yaml" }];
     writeFileSync(
-      record(),
+      entry(),
       JSON.stringify({ ...kept, questions, digest: answersDigest(diskFiles(repo.dir), questions) }),
     );
     assert.match((await check()).stderr, /0 files stale, 53 unchanged/);
@@ -136,13 +136,13 @@ describe("generate --check: the last up-to-date answer, kept per build", () => {
     });
 });
 
-describe("check: generate --check's standing answer spares comparing the generated files again", () => {
+describe("check: generate --check's up-to-date entry spares comparing the generated files again", () => {
   let repo: ReturnType<typeof temporaryRepo>;
   const build = "test-build-check";
   const run = (args: string[], options: { build?: string } = { build }) => runCli(repo.dir, args, {}, options);
   beforeEach(() => (repo = temporaryRepo()));
   afterEach(() => {
-    rmSync(upToDateRecordFile(repo.dir), { force: true });
+    rmSync(upToDateEntryFile(testStore(build), repo.dir), { force: true });
     repo.cleanup();
   });
 

@@ -151,6 +151,7 @@ export async function waitForRevision(
   const started = context.now().getTime();
   await requestReconcile(session, target.context, "both", context.now());
   let syncAsked = false;
+  // Read every second: the reconcile request makes Flux act within seconds, not at its interval.
   const { statuses, timedOut } = await followStatus(
     async (deadline) => {
       const statuses = await readStatuses(session, git, remote, [target], deadline);
@@ -167,7 +168,7 @@ export async function waitForRevision(
       }
       return statuses;
     },
-    { timeoutSeconds: options.timeoutSeconds, progress: (line) => progress(context, line) },
+    { timeoutSeconds: options.timeoutSeconds, progress: (line) => progress(context, line), pollSeconds: 1 },
   );
   const status = statuses[0]!;
   return {

@@ -110,7 +110,8 @@ Examples:
               decision: gate,
             })
           : [];
-      if (promotion.length > 0) {
+      // With --wait the promotion is recorded with its outcome, in one write.
+      if (promotion.length > 0 && !options.wait) {
         const { recordOf } = await import("../../evidence/model.ts");
         const { writeRecord } = await import("../../evidence/notes.ts");
         await writeRecord(git, recordOf(promotion), { remote: plan.remote, push: true });

@@ -110,14 +110,9 @@ export async function writeRecord(
     }
     added += adding;
     let pushed = false;
+    // The commit itself is pushed, not whatever the ref holds by then (another run may have moved it).
     if (push && next && next !== remoteTip) {
-      const result = await git.attempt([
-        "push",
-        "--quiet",
-        "--porcelain",
-        remote!,
-        `${evidenceNotesRef}:${evidenceNotesRef}`,
-      ]);
+      const result = await git.attempt(["push", "--quiet", "--porcelain", remote!, `${next}:${evidenceNotesRef}`]);
       if (result.exitCode !== 0) {
         lastProblem = `the push of ${evidenceNotesRef} to ${remote} was rejected: ${(result.stderr || result.stdout).trim().split("\n").at(-1)}`;
         continue;

@@ -93,6 +93,24 @@ describe("evidence: the record in git notes", () => {
     );
   });
 
+  test("eight writers at once on one repository (the compare-and-swap of the notes ref): no event lost", async () => {
+    const local = gitOf(repo.root);
+    const results = await Promise.all(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((n) =>
+        writeRecord(
+          local,
+          recordOf([{ commit: commits[1]!, event: event(`cas${n}`, "applied", "2026-12-07T22:30:00Z") }]),
+        ),
+      ),
+    );
+    assert.ok(results.every((result) => result.added === 1));
+    const stages = (await readRecord(local)).get(commits[1]!)!.events.map((item) => item.stage);
+    assert.deepEqual(
+      stages.filter((stage) => stage.startsWith("cas")).sort(),
+      [0, 1, 2, 3, 4, 5, 6, 7].map((n) => `cas${n}`),
+    );
+  });
+
   test("six processes writing at once, each to its own clone and the same one: no event lost, none doubled", async () => {
     const roots = [
       repo.root,

@@ -9,7 +9,7 @@ import { closeTransaction, refuse } from "../promotion/transaction.ts";
 import { followStatus } from "../status/watch.ts";
 import type { StageStatus } from "../status/model.ts";
 import { gateDecision, gateText, type GateDecision } from "./gate.ts";
-import { isoSeconds, stageEvents } from "./model.ts";
+import { isoSeconds, recordOf, stageEvents } from "./model.ts";
 import { readRecord, writeRecord } from "./notes.ts";
 import type { ObservedEvent } from "./observe.ts";
 import { readStatuses, recordStatuses, stageTargets, type StageTarget } from "./record.ts";
@@ -93,6 +93,21 @@ export function promotionEvents(
   if (options.decision.verdict === "overridden")
     events.push({ commit, event: { stage, kind: "override", at, details: { reason: options.decision.reason ?? "" } } });
   return events;
+}
+
+/**
+ * Records a pushed promotion (promote without --wait, and the promotions `rollback --through`
+ * makes, which no gate holds up: the decision says so).
+ */
+export async function recordPromotion(
+  git: Git,
+  plan: PromotionPlan,
+  commit: string,
+  options: { at: Date; decision?: GateDecision },
+): Promise<void> {
+  const decision = options.decision ?? { verdict: "ungated", allowed: true, evidence: "a rollback's promotion" };
+  const events = promotionEvents(plan, commit, { by: await promoter(git), at: options.at, pushed: true, decision });
+  await writeRecord(git, recordOf(events), { remote: plan.remote, push: true });
 }
 
 /**

@@ -65,8 +65,9 @@ describe("evidence: fast-forward stages, gates and history from the record (no c
     assert.match(await git(repo.root, "log", "-1", "--format=%B", "origin/dev"), new RegExp(`Rollback-Of: ${third}`));
     assert.equal(await git(repo.root, "rev-list", "--merges", "origin/dev"), "", "no merge commit on dev");
     const record = await readRecord(recordGit());
-    // (rollback's own promotions go through the record's `record` runs, not promote's.)
     const promotion = record.get(third)?.events.find((event) => event.kind === "promoted");
+    const rollback = record.get(await remoteHead("dev"))?.events.find((event) => event.kind === "promoted");
+    assert.equal(rollback?.details?.gate, "ungated", "rollback --through records its promotion too");
     assert.equal(promotion?.details?.from, "main");
     assert.equal(promotion?.details?.strategy, "fast-forward");
     assert.match(promotion?.details?.by ?? "", /Alice Admin/);
@@ -108,7 +109,12 @@ describe("evidence: fast-forward stages, gates and history from the record (no c
     assert.match(passed.stderr, /gate: passed: dev rolled out/);
     const text = (await cli("history")).stdout;
     assert.match(text, /Confirmed by the clusters \(the record, refs\/notes\/jore4-flux\):/);
-    assert.match(text, new RegExp(`dev:\\n    ${head.slice(0, 12)} running, applied .*, rolled out`));
+    assert.match(
+      text,
+      new RegExp(
+        `dev:\\n    ${head.slice(0, 12)} running, promoted .* from main by Alice Admin.*, applied .*, rolled out`,
+      ),
+    );
     await cli("history", "--html", join(repo.dir, "history.html"));
     const html = readFileSync(join(repo.dir, "history.html"), "utf8");
     assert.match(html, /<h2>Gates<\/h2>/);

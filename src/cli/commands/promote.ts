@@ -111,11 +111,8 @@ Examples:
             })
           : [];
       // With --wait the promotion is recorded with its outcome, in one write.
-      if (promotion.length > 0 && !options.wait) {
-        const { recordOf } = await import("../../evidence/model.ts");
-        const { writeRecord } = await import("../../evidence/notes.ts");
-        await writeRecord(git, recordOf(promotion), { remote: plan.remote, push: true });
-      }
+      if (result.commit && result.pushed && !options.wait)
+        await evidence.recordPromotion(git, plan, result.commit, { at: context.now(), decision: gate });
       if (options.wait && result.commit) {
         const session = await sessionFor(context, command, { json: options.json });
         await evidence.followPromotion(session, git, plan, result.commit, {

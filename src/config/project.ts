@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { durationSeconds } from "../values/duration.ts";
 import { dnsLabel, duration } from "../values/fields.ts";
 
 /**
@@ -7,6 +8,8 @@ import { dnsLabel, duration } from "../values/fields.ts";
  * branch it follows and where it is promoted from. Stages are configuration, not code.
  */
 export const platforms = ["aks", "kind"] as const;
+export const promotionStrategies = ["merge", "fast-forward"] as const;
+export type PromotionStrategy = (typeof promotionStrategies)[number];
 export type Platform = (typeof platforms)[number];
 
 /** A branch name git accepts (`git check-ref-format --branch`), and not one git reads as something else. */
@@ -36,6 +39,13 @@ const stageSchema = z.strictObject({
   fluxSync: z.boolean().optional(),
   /** Changing this stage asks for confirmation (or `--yes`). */
   confirm: z.boolean().default(false),
+  /**
+   * What the deployment record must prove of the stage promoted from before `promote` moves this
+   * one (src/evidence/gate.ts): the commit applied and rolled out there, run `soak` since, no failure.
+   */
+  gate: z.strictObject({ soak: duration }).optional(),
+  /** `merge`: a `--no-ff` merge commit per promotion; `fast-forward`: the branch moves to the promoted commit. */
+  strategy: z.enum(promotionStrategies).default("merge"),
   /** Slack notifications of this stage's Flux sync (Flux-synced stages only); defaults from `flux.notifications`. */
   notifications: z
     .strictObject({
@@ -125,6 +135,10 @@ export interface StageConfig {
   promotedFrom: string;
   fluxSync: boolean;
   confirm: boolean;
+  /** The promotion gate (src/evidence/gate.ts); undefined: ungated. */
+  gate?: { soakSeconds: number } | undefined;
+  /** How `promote` moves the branch; undefined: merge. */
+  strategy?: PromotionStrategy | undefined;
   /** undefined: no notifications for this stage. */
   notifications?: StageNotifications | undefined;
 }
@@ -164,6 +178,8 @@ export function resolveStages(parsed: ProjectConfigParsed): ProjectConfig {
       promotedFrom: stage.promotedFrom ?? parsed.repository.mainBranch,
       fluxSync,
       confirm: stage.confirm,
+      ...(stage.gate ? { gate: { soakSeconds: durationSeconds(stage.gate.soak)! } } : {}),
+      strategy: stage.strategy,
       notifications: stageNotifications(parsed, stage, fluxSync),
     };
   });

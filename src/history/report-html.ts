@@ -5,7 +5,7 @@ import { imageChangeText } from "../promotion/message.ts";
 import { shortImage } from "./report-text.ts";
 
 const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => escapes[char]!);
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => escapes[char]!);
 
 /** A stable, saturated colour per image, so the same image has the same colour on every stage. */
 export function imageColor(image: string): string {

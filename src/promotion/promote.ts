@@ -4,6 +4,7 @@ import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { Git } from "../git/git.ts";
 import { imageChanges, imagesInManifests, objectChanges, type ImageChange, type PromotedObject } from "./images.ts";
 import { promotionMessage } from "./message.ts";
+import { divergedRefusals, fastForwardCommit } from "./fast-forward.ts";
 import { pathTo, promotionStep, type PromotionStep } from "./order.ts";
 import { staleGenerateRefusals, unportedRefusals } from "./preflight.ts";
 import { branchState } from "../git/branches.ts";
@@ -72,6 +73,13 @@ export async function planPromotion(
       }),
     );
   }
+  if (source.local)
+    refusals.push(
+      ...(await divergedRefusals(git, step, source.local, destination.local, {
+        mainBranch: config.repository.mainBranch,
+        promotePath: pathTo(config, target).map((stage) => `jore4-flux promote ${stage.promotedFrom} ${stage.name}`),
+      })),
+    );
   if (refusals.length > 0) throw refuse(`cannot promote ${step.fromBranch} to ${target.branch}`, refusals);
 
   const sourceCommit = source.local!;
@@ -156,28 +164,32 @@ export async function applyPromotion(
       : ["npx jore4-flux generate", "git add --all", 'git commit -m "Regenerate clusters"']),
   ].join(" && ");
   // The seed requires a commit even when nothing changed: it testifies that the stage was promoted.
-  const commit = await commitInWorktree(
-    git,
-    plan.targetCommit ?? plan.sourceCommit,
-    [
-      {
-        args:
-          plan.targetCommit && !plan.nothingToMerge
-            ? ["merge", "--no-ff", "--quiet", "-m", plan.message, plan.sourceCommit]
-            : ["commit", "--allow-empty", "--quiet", "-m", plan.message],
-        failure: (made) =>
-          new Jore4FluxError(`the promotion commit failed: ${(made.stderr || made.stdout).trim()}`, {
-            exitCode: ExitCode.failed,
-            hint: `nothing was changed: ${target.branch} and your work tree are as they were (a hook may have refused; see above)`,
-          }),
-      },
-    ],
-    {
-      summary: `cannot promote ${step.fromBranch} to ${target.branch}; nothing was changed`,
-      what: `the merge of ${step.fromBranch} into ${target.branch}`,
-      fix: byHand,
-    },
-  );
+  // A fast-forward stage moves to the source commit itself (preflight refused a diverged one).
+  const commit =
+    target.strategy === "fast-forward"
+      ? fastForwardCommit(plan.sourceCommit)
+      : await commitInWorktree(
+          git,
+          plan.targetCommit ?? plan.sourceCommit,
+          [
+            {
+              args:
+                plan.targetCommit && !plan.nothingToMerge
+                  ? ["merge", "--no-ff", "--quiet", "-m", plan.message, plan.sourceCommit]
+                  : ["commit", "--allow-empty", "--quiet", "-m", plan.message],
+              failure: (made) =>
+                new Jore4FluxError(`the promotion commit failed: ${(made.stderr || made.stdout).trim()}`, {
+                  exitCode: ExitCode.failed,
+                  hint: `nothing was changed: ${target.branch} and your work tree are as they were (a hook may have refused; see above)`,
+                }),
+            },
+          ],
+          {
+            summary: `cannot promote ${step.fromBranch} to ${target.branch}; nothing was changed`,
+            what: `the merge of ${step.fromBranch} into ${target.branch}`,
+            fix: byHand,
+          },
+        );
   const pushed = await closeTransaction(options.context, git, {
     remote: plan.remote,
     push: options.push,

@@ -31,21 +31,40 @@ export async function commitsMissingFrom(git: Git, source: string, target: strin
       "--cherry-pick",
       "--right-only",
       "--no-merges",
-      `--format=%H%x00%s%x00%(trailers:key=${trailerKeys.promotedTo},valueonly)`,
+      `--format=%H%x00%s%x00%(trailers:key=${trailerKeys.promotedTo},valueonly)%x00%(trailers:key=${trailerKeys.rollbackOf},valueonly)%x01`,
       `${source}...${target}`,
       "--",
     ])
   )
-    .split("\n")
+    // One record per commit, ended by \x01: a trailer's value ends in a newline of its own.
+    .split("\x01")
+    .map((entry) => entry.trim())
     .filter(Boolean)
-    .map((line) => line.split("\x00") as [string, string, string])
+    .map((entry) => entry.split("\x00") as [string, string, string, string | undefined])
     .filter(([, , promotedTo]) => promotedTo === undefined || promotedTo.trim() === "");
-  if (candidates.length === 0) return [];
+  // A revert of a promotion on the stage (`promote --rollback-on-failure`) undoes what came from
+  // the source; it is no hotfix to back-port.
+  const undone = await Promise.all(
+    candidates.map(async ([, , , rollbackOf]) =>
+      rollbackOf?.trim()
+        ? (
+            await git.attempt([
+              "log",
+              "-1",
+              `--format=%(trailers:key=${trailerKeys.promotedTo},valueonly)`,
+              rollbackOf.trim(),
+            ])
+          ).stdout.trim() !== ""
+        : false,
+    ),
+  );
+  const changes = candidates.filter((_, index) => !undone[index]);
+  if (changes.length === 0) return [];
   const copied = await git.run(["log", "--format=%b", "--grep=cherry picked from commit", source, "--"]);
   const copiedFrom = new Set(
     [...copied.matchAll(/cherry picked from commit ([0-9a-f]{40})/g)].map((match) => match[1]!),
   );
-  return candidates.filter(([commit]) => !copiedFrom.has(commit)).map(([commit, subject]) => ({ commit, subject }));
+  return changes.filter(([commit]) => !copiedFrom.has(commit)).map(([commit, subject]) => ({ commit, subject }));
 }
 
 /** Generated files that `generate --check` reports stale in a work tree. */

@@ -137,6 +137,21 @@ describe("--json: exactly one JSON document on stdout, for every command that ha
     assert.match(result.stderr, /^error: e2e unreachable$/m);
   });
 
+  test("record --json with no cluster to reach: exit 3, nothing recorded, and stdout holds only the JSON", async () => {
+    const result = await runCli(repo.root, ["record", "e2e", "--json", "--no-fetch"], {
+      ...env,
+      KUBECONFIG: join(repo.dir, "no-such-kubeconfig"),
+    });
+    assert.equal(result.exitCode, ExitCode.failed, result.stderr);
+    seen.add("record");
+    const parsed = JSON.parse(result.stdout) as { added: number; stages: { stage: string; verdict: string }[] };
+    assert.deepEqual(
+      { added: parsed.added, stages: parsed.stages.map(({ stage, verdict }) => ({ stage, verdict })) },
+      { added: 0, stages: [{ stage: "e2e", verdict: "unreachable" }] },
+    );
+    assert.match(result.stderr, /^error: not recorded: e2e \(context kind-jore4-local-cluster: /m);
+  });
+
   test("bundle, and images against a real registry on 127.0.0.1", async () => {
     const output = mkdtempSync(join(tmpdir(), "jore4-flux-json-bundle-"));
     const registry = await startTestRegistry();

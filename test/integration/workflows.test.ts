@@ -31,13 +31,14 @@ async function copyOfGithub(): Promise<string> {
 }
 
 describe("the GitHub workflows and the setup-e2e action", () => {
-  it("ship the pull-request checks, the image update, the auto-deploy, the bundle release and the action's smoke test", () => {
+  it("ship the pull-request checks, the image update, the auto-deploy, the bundle release, the scheduled record and the action's smoke test", () => {
     assert.deepEqual(workflows.sort(), [
       "auto-deploy.yml",
       "e2e-bundle.yml",
       "e2e-smoke.yml",
       "image-update.yml",
       "pull-request.yml",
+      "record.yml",
     ]);
   });
 
@@ -83,6 +84,17 @@ describe("the GitHub workflows and the setup-e2e action", () => {
         /reset --hard|push --force(?!-with-lease)/,
         name,
       );
+  });
+
+  it("the record runs on a schedule: `record --push` of every AKS stage, each read through its own context", () => {
+    const record = parse(readFileSync(join(workflowsDir, "record.yml"), "utf8")) as {
+      on: { schedule: { cron: string }[] };
+      jobs: { record: { steps: { run?: string }[] } };
+    };
+    assert.ok(record.on.schedule.length > 0);
+    const runs = record.jobs.record.steps.map((step) => step.run ?? "").join("\n");
+    assert.match(runs, /npx jore4-flux record playg dev test prod --push/);
+    assert.match(runs, /--context "hsl-jore4-\$stage-cluster"/);
   });
 
   it("the image update runs `images update <service>` per service and opens one pull request each", () => {

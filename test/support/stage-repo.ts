@@ -37,10 +37,16 @@ async function configureIdentity(root: string, name: string): Promise<void> {
 }
 
 /**
+ * The shipped jore4-flux.yaml without its promotion gates: a repository made here has no cluster
+ * whose record could open them (the gates' own tests keep them: `createStageRepo({ gates: true })`).
+ */
+export const withoutGates = (text: string) => text.replace(/(\n[ ]+#[^\n]*)*\n[ ]+gate:\n[ ]+soak: [^\n]+/g, "");
+
+/**
  * A bare remote and a clone whose main branch holds the shipped configuration (jore4-flux.yaml,
  * values/, manifests/, clusters/), committed and pushed. No stage branch exists yet.
  */
-export async function createStageRepo(): Promise<StageRepo> {
+export async function createStageRepo(options: { gates?: boolean } = {}): Promise<StageRepo> {
   const dir = mkdtempSync(join(tmpdir(), "jore4-flux-stage-repo-"));
   const bare = join(dir, "remote.git");
   const root = join(dir, "work");
@@ -49,6 +55,8 @@ export async function createStageRepo(): Promise<StageRepo> {
   await configureIdentity(root, "Alice Admin");
   for (const path of shippedPaths.filter((path) => existsSync(join(projectRoot, path))))
     cpSync(join(projectRoot, path), join(root, path), { recursive: true });
+  const config = join(root, "jore4-flux.yaml");
+  if (!options.gates) writeFileSync(config, withoutGates(readFileSync(config, "utf8")));
   await git(root, "add", "--all");
   await git(root, "commit", "--quiet", "-m", "Initial configuration");
   const remoteUrl = `file://${bare}`;

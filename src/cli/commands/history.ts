@@ -98,14 +98,24 @@ Examples:
         );
       }
       const history = filterHistory(marked, options);
+      // What the clusters confirmed, from the record in git notes (no cluster asked).
+      const evidence = await import("../../evidence/history.ts");
+      const recorded = await (
+        await import("../../evidence/history-read.ts")
+      ).readRecordedHistory(git, config, remote, { fetch: options.fetch, now: context.now(), stages });
       if (options.html) {
         const { writeOutputFile } = await import("../../io/output-file.ts");
         const { historyHtml } = await import("../../history/report-html.ts");
-        writeOutputFile(resolve(context.cwd, options.html), options.html, historyHtml(history));
+        const html = historyHtml(history).replace("</body>", `${evidence.recordedHtml(recorded)}\n</body>`);
+        writeOutputFile(resolve(context.cwd, options.html), options.html, html);
         progress(context, `wrote ${options.html}`);
       }
-      if (options.json) printJson(context, history);
-      else print(context, (await import("../../history/report-text.ts")).historyText(history));
+      if (options.json) printJson(context, { ...history, record: recorded });
+      else {
+        const { terminalText } = await import("../../terminal-text.ts");
+        const text = (await import("../../history/report-text.ts")).historyText(history);
+        print(context, `${text}\n\n${evidence.recordedText(recorded, (line) => terminalText(line))}`);
+      }
       if (readAnew && view !== undefined) keepHistoryReads(store, root, view, reads);
     });
 }

@@ -14,6 +14,7 @@ import { imagesCommand } from "./images.ts";
 import { kindCommand } from "./kind.ts";
 import { loginCommand } from "./login.ts";
 import { promoteCommand } from "./promote.ts";
+import { recordCommand } from "./record.ts";
 import { rollbackCommand } from "./rollback.ts";
 import { schemasCommand } from "./schemas.ts";
 import { setImageCommand } from "./set-image.ts";
@@ -37,6 +38,7 @@ export function commands(context: Context): CommandUnknownOpts[] {
     hotfixCommand(context),
     historyCommand(context),
     statusCommand(context),
+    recordCommand(context),
     loginCommand(context),
     contextCommand(context),
     crdsCommand(context),

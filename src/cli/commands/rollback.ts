@@ -55,6 +55,10 @@ Examples:
         const plan = await planPromotion(git, config, step.from, step.to, { fetch: false, context });
         const done = await applyPromotion(git, plan, { push: Boolean(options.push), context, yes: options.yes });
         promotions.push({ ...step, commit: done.commit });
+        if (done.commit && done.pushed)
+          await (
+            await import("../../evidence/promotion.ts")
+          ).recordPromotion(git, plan, done.commit, { at: context.now() });
       }
       const remaining = result.promotions.slice(promotions.length);
       if (options.json) printJson(context, { ...result, promoted: promotions, remaining });

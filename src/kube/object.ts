@@ -1,6 +1,6 @@
-import { parseAllDocuments } from "yaml";
 import { kubernetesYaml } from "./yaml.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { parseYamlStream } from "../io/yaml-source.ts";
 
 /**
  * The one Kubernetes object vocabulary (with src/kube/diff.ts): what render produces, check and
@@ -60,12 +60,13 @@ export function resourceType(object: Pick<KubeObject, "apiVersion" | "kind">): s
   return `${object.kind.toLowerCase()}${group}`;
 }
 
-/** The objects of a YAML stream; a document that is no object (no kind or name) is an error naming `origin`. */
+/**
+ * The objects of a YAML stream (read as every manifest reader reads one, src/io/yaml-source.ts);
+ * malformed YAML, or a document that is no object (no kind or name), is an error naming `origin`.
+ */
 export function parseObjects(text: string, origin: string): KubeObject[] {
-  return parseAllDocuments(text).flatMap((document) => {
-    if (document.errors.length > 0)
-      throw new Jore4FluxError(`${origin}: ${document.errors[0]!.message}`, { exitCode: ExitCode.invalid });
-    const value = document.toJS() as KubeObject | null;
+  return parseYamlStream(origin, text).flatMap((source) => {
+    const value = source.value as KubeObject | null;
     if (value === null) return [];
     if (typeof value.kind !== "string" || typeof value.metadata?.name !== "string") {
       throw new Jore4FluxError(`${origin}: a document without kind or metadata.name`, { exitCode: ExitCode.invalid });

@@ -1,5 +1,5 @@
-import { parseAllDocuments } from "yaml";
 import { diffObjects, type ObjectChange } from "../kube/diff.ts";
+import { yamlStreamValues } from "../io/yaml-source.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { isFluxFile } from "../render/stage.ts";
 import { objectPrefix } from "../values/stage-rules.ts";
@@ -17,9 +17,9 @@ export interface ImageChange {
 
 /** Every mapping document of a file, read leniently (a file of any past commit may be odd). */
 function objectsOf(text: string): KubeObject[] {
-  return parseAllDocuments(text)
-    .flatMap((document) => ("toJS" in document ? [document.toJS() as unknown] : []))
-    .filter((value): value is KubeObject => typeof value === "object" && value !== null && !Array.isArray(value));
+  return yamlStreamValues(text).filter(
+    (value): value is KubeObject => typeof value === "object" && value !== null && !Array.isArray(value),
+  );
 }
 
 function serviceName(deploymentName: string): string {

@@ -1,14 +1,13 @@
 import { findStage } from "../config/project.ts";
 import { bundleDir } from "../compose/bundle.ts";
-import { standingUpToDate } from "../generate/check-memo.ts";
-import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
+import { planGenerate } from "../generate/plan.ts";
 import { renderProject, type RenderedProject } from "../generate/render-project.ts";
 import { filesBelow, readOnce, type SourceFiles } from "../io/source-files.ts";
 import { objectId } from "../kube/object.ts";
 import type { RenderedStage } from "../render/stage.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
-import { locateInLayers } from "../values/yaml-source.ts";
+import { locateInLayers } from "../io/yaml-source.ts";
 import {
   fieldPath,
   type Finding,
@@ -25,7 +24,7 @@ import { kustomizeBuildRule } from "./rules/kustomize-build.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
 import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
 import type { KustomizeOutput } from "./kustomized.ts";
-import { documentLines, readStageFolder, refuseNonObjects, type PositionCache } from "./stage-files.ts";
+import { readStageFolder, refuseNonObjects } from "./stage-files.ts";
 
 export const generatedRule: RuleInfo = {
   id: "generated-up-to-date",
@@ -108,8 +107,6 @@ function stageInput(
   model: StageModel,
   rendered: RenderedStage,
   unchanged: readonly string[],
-  positions: PositionCache,
-  documentStarts: ReadonlyMap<string, readonly number[]> | undefined,
 ): StageInput {
   const same = new Set(unchanged);
   const objects = new Map(
@@ -117,7 +114,7 @@ function stageInput(
       .map((file) => [`${rendered.dir}/${file.name}`, file.objects] as const)
       .filter(([path]) => same.has(path)),
   );
-  const folder = readStageFolder(files, rendered.dir, objects, positions, documentStarts);
+  const folder = readStageFolder(files, rendered.dir, objects);
   refuseNonObjects(folder);
   return {
     stage: model.stage,
@@ -128,17 +125,14 @@ function stageInput(
   };
 }
 
-/** Compiled schemas are reused for as long as the same schema set is checked against. */
-const compiledSchemas = new WeakMap<SchemaSet, { index: SchemaIndex; validator: SchemaValidator }>();
+interface SchemaTools {
+  index: SchemaIndex;
+  validator: SchemaValidator;
+}
 
-function schemaTools(set: SchemaSet): { index: SchemaIndex; validator: SchemaValidator } {
-  let tools = compiledSchemas.get(set);
-  if (!tools) {
-    const index = new SchemaIndex(set);
-    tools = { index, validator: new SchemaValidator(index, set.compiled) };
-    compiledSchemas.set(set, tools);
-  }
-  return tools;
+function schemaTools(set: SchemaSet): SchemaTools {
+  const index = new SchemaIndex(set);
+  return { index, validator: new SchemaValidator(index, set.compiled) };
 }
 
 /** A stage's findings: all but the comparison with kustomize's build, which `compared` adds in its place. */
@@ -151,13 +145,19 @@ interface StageFindings {
   compared: (kustomized: KustomizeOutput | undefined) => Finding[];
 }
 
-function stageFindings(schemas: SchemaSet, model: StageModel, stage: StageInput, comparing: boolean): StageFindings {
-  const { index, validator } = schemaTools(
-    withCrdObjects(
-      schemas,
-      stage.objects.map((item) => item.object),
-    ),
+/** `shared`: the tools of `schemas`, for every stage that ships no CRD of its own. */
+function stageFindings(
+  schemas: SchemaSet,
+  shared: SchemaTools,
+  model: StageModel,
+  stage: StageInput,
+  comparing: boolean,
+): StageFindings {
+  const set = withCrdObjects(
+    schemas,
+    stage.objects.map((item) => item.object),
   );
+  const { index, validator } = set === schemas ? shared : schemaTools(set);
   const known = new Set(allRules(index).map((rule) => rule.id));
   const owner = owningService(model);
   const waived = (found: { finding: Finding; item?: ManifestObject }[]): Finding[] =>
@@ -217,9 +217,6 @@ function staleFinding(stage: string, path: string, message: string): Finding {
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
 
-/** The plan of generated files known to be what the values render. */
-const upToDatePlan = (unchanged: string[]): GeneratePlan => ({ writes: [], removals: [], unchanged, foreign: [] });
-
 /**
  * Loads, renders and checks a repository given as files (disk or memory), the named stages or all.
  * One stage at a time, start to finish: its files are read (once), compared with its rendering and
@@ -250,25 +247,6 @@ export interface CheckOptions {
   only?: readonly string[];
   /** Whether the report will be given kustomize's builds to compare with. */
   comparing: boolean;
-  /**
-   * Known up to date (`generate --check`'s standing answer, check-memo.ts): every generated file
-   * is what the values render, so none is compared again; with the first line of each document
-   * of the generated files (documentLines), counted as the answer was confirmed.
-   */
-  upToDate?: { documentStarts: ReadonlyMap<string, readonly number[]> };
-}
-
-/**
- * `generate --check`'s standing answer for the repository at `root` (check-memo.ts: same build,
- * same files read), with the first line of each document of the files in `clustersDir` counted as
- * they are read to confirm it; undefined when it does not stand.
- */
-export function standingAnswer(root: string, build: string, clustersDir: string): CheckOptions["upToDate"] {
-  const documentStarts = new Map<string, readonly number[]>();
-  const standing = standingUpToDate(root, build, (path, text) => {
-    if (path.startsWith(`${clustersDir}/`)) documentStarts.set(path, documentLines(text));
-  });
-  return standing && { documentStarts };
 }
 
 /**
@@ -279,7 +257,7 @@ export function prepareCheck(
   repository: SourceFiles,
   rendering: RenderedProject,
   schemas: SchemaSet,
-  { only = [], comparing, upToDate }: CheckOptions,
+  { only = [], comparing }: CheckOptions,
 ): (kustomized?: ReadonlyMap<string, KustomizeOutput>) => CheckReport {
   const { project, stages, bundles } = rendering;
   const { config } = project;
@@ -295,16 +273,14 @@ export function prepareCheck(
   const found: StageFindings[] = [];
   let objects = 0;
   const parityInput = [];
-  const positions: PositionCache = new WeakMap();
+  const shared = schemaTools(schemas);
   for (const { model, rendered } of checked) {
     const name = model.stage.name;
     const files = readOnce(repository);
     const dir = bundleDir(config, name);
     const bundle = bundles.filter((candidate) => candidate.dir === dir);
-    const folderPlan = upToDate
-      ? upToDatePlan(rendered.files.map((file) => `${rendered.dir}/${file.name}`))
-      : planGenerate([rendered], filesBelow(files, rendered.dir));
-    const bundlePlan = upToDate ? upToDatePlan([]) : planGenerate([], filesBelow(files, dir), bundle);
+    const folderPlan = planGenerate([rendered], filesBelow(files, rendered.dir));
+    const bundlePlan = planGenerate([], filesBelow(files, dir), bundle);
     for (const [plan, writes, removals] of [
       [folderPlan, written, leftOver],
       [bundlePlan, bundleWritten, bundleLeftOver],
@@ -321,9 +297,9 @@ export function prepareCheck(
         );
       for (const file of plan.removals) removals.push({ stage: name, path: file.path });
     }
-    const stage = stageInput(files, model, rendered, folderPlan.unchanged, positions, upToDate?.documentStarts);
+    const stage = stageInput(files, model, rendered, folderPlan.unchanged);
     objects += stage.objects.length;
-    found.push(stageFindings(schemas, model, stage, comparing));
+    found.push(stageFindings(schemas, shared, model, stage, comparing));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });
   }
   const parity = parityFindings(parityInput, config.stageSpecificKeys);

@@ -5,7 +5,7 @@ import type { Ajv as AjvType, ErrorObject, ValidateFunction } from "ajv";
 import type * as Esbuild from "esbuild";
 import formats from "ajv-formats/dist/formats.js";
 import ucs2length from "ajv/dist/runtime/ucs2length.js";
-import type { KeyPath } from "../values/yaml-source.ts";
+import type { KeyPath } from "../io/yaml-source.ts";
 import type { RawFinding, ManifestObject, RuleInfo } from "./finding.ts";
 import type { SchemaIndex } from "./schema-store.ts";
 
@@ -168,23 +168,10 @@ export class SchemaValidator {
         },
       ];
     }
-    return this.violationsOf(validate, item).map((finding) => ({
+    return (validate(item.object) ? [] : violations(validate.errors ?? [])).map((finding) => ({
       rule: schemaRule,
       finding: { object: item, ...finding },
     }));
-  }
-
-  /** Violations by object (stages share the objects of services they share): each validated once. */
-  private readonly found = new Map<ValidateFunction, WeakMap<object, Violation[]>>();
-
-  private violationsOf(validate: ValidateFunction, item: ManifestObject): Violation[] {
-    const byObject = this.found.get(validate) ?? this.found.set(validate, new WeakMap()).get(validate)!;
-    let found = byObject.get(item.object);
-    if (!found) {
-      found = validate(item.object) ? [] : violations(validate.errors ?? []);
-      byObject.set(item.object, found);
-    }
-    return found;
   }
 }
 

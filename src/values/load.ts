@@ -2,8 +2,8 @@ import type { z } from "zod";
 import { formatProblem, invalidInput, Jore4FluxError, type Problem, type SourceLocation } from "../errors.ts";
 import { findStage, projectSchema, resolveStages, type ProjectConfig, type StageConfig } from "../config/project.ts";
 import type { SourceFiles } from "../io/source-files.ts";
-import { isPlainMap, mergeValues, type PlainMap } from "./merge.ts";
-import { valuesSchema, type ServiceValues, type Values } from "./schema.ts";
+import { isPlainMap, mergeValues } from "./merge.ts";
+import { valuesSchema, type Values } from "./schema.ts";
 import { schemaProblems } from "./schema-problems.ts";
 import { stageValuesFindings } from "./stage-rules.ts";
 import {
@@ -14,7 +14,7 @@ import {
   scalarText,
   type KeyPath,
   type YamlSource,
-} from "./yaml-source.ts";
+} from "../io/yaml-source.ts";
 import { projectConfigFile } from "../config/project-file.ts";
 
 export const sharedValuesName = "common";
@@ -146,15 +146,7 @@ function configProblems(config: ProjectConfig, source: YamlSource): Problem[] {
   return problems;
 }
 
-/**
- * The last configuration read, by its text: a command reads it, then the generation it plans reads
- * it again (set-image, promote …); the same text is parsed and checked once. Neither is changed after.
- */
-let lastConfig: { text: string; loaded: { config: ProjectConfig; source: YamlSource } } | undefined;
-
 export function loadProjectConfig(files: SourceFiles): { config: ProjectConfig; source: YamlSource } {
-  const text = files.read(projectConfigFile);
-  if (text !== undefined && lastConfig?.text === text) return lastConfig.loaded;
   const source = readSource(
     files,
     projectConfigFile,
@@ -166,8 +158,7 @@ export function loadProjectConfig(files: SourceFiles): { config: ProjectConfig; 
   const config = resolveStages(raw!);
   problems.problems.push(...configProblems(config, source));
   problems.throwIfAny(projectConfigFile);
-  lastConfig = { text: text!, loaded: { config, source } };
-  return lastConfig.loaded;
+  return { config, source };
 }
 
 function serviceNamesOf(source: YamlSource): string[] {
@@ -217,60 +208,11 @@ function keepWrittenText(merged: unknown, layers: readonly YamlSource[]): void {
   }
 }
 
-type ParseShared = (name: string) => ServiceValues | undefined;
-
-const servicesOf = (source: YamlSource): PlainMap | undefined =>
-  isPlainMap(source.value) && isPlainMap(source.value.services) ? source.value.services : undefined;
-
-/**
- * A service of the shared file that a stage's override leaves alone merges to the same value in
- * every stage: it is merged and parsed once, and the stages share the result (a third of loading
- * the values at 50 stages × 100 services). Undefined when it does not parse alone: each stage's
- * own parse then reports it, as before.
- */
-function sharedServiceParser(shared: YamlSource): ParseShared {
-  const services = servicesOf(shared) ?? {};
-  const known = new Map<string, ServiceValues | undefined>();
-  return (name) => {
-    if (!known.has(name)) {
-      const merged = { services: { [name]: mergeValues({}, services[name]) } };
-      keepWrittenText(merged, [shared]);
-      const result = valuesSchema.shape.services.safeParse(merged.services);
-      known.set(name, result.success ? result.data[name] : undefined);
-    }
-    return known.get(name);
-  };
-}
-
-/** The shared file's services (maps) that the override neither sets nor removes. */
-function untouchedServices(shared: YamlSource, override: YamlSource): string[] {
-  const services = servicesOf(shared) ?? {};
-  const overrides = isPlainMap(override.value) && Object.hasOwn(override.value, "services") ? servicesOf(override) : {};
-  if (!overrides) return [];
-  return Object.keys(services).filter((name) => isPlainMap(services[name]) && !Object.hasOwn(overrides, name));
-}
-
-/** The stage's services in merge order: the shared file's, in its order, then any the override brings back (set to null there). */
-function inMergeOrder(
-  shared: YamlSource,
-  reused: ReadonlyMap<string, ServiceValues>,
-  parsed: Readonly<Record<string, ServiceValues>>,
-): Record<string, ServiceValues> {
-  const services = new Map<string, ServiceValues>();
-  for (const [name, value] of Object.entries(servicesOf(shared) ?? {})) {
-    const service = reused.get(name) ?? (value !== null && Object.hasOwn(parsed, name) ? parsed[name] : undefined);
-    if (service) services.set(name, service);
-  }
-  for (const [name, service] of Object.entries(parsed)) if (!services.has(name)) services.set(name, service);
-  return Object.fromEntries(services);
-}
-
 function loadStageValues(
   shared: YamlSource,
   override: YamlSource,
   stage: StageConfig,
   problems: ProblemList,
-  parseShared: ParseShared,
 ): Values | undefined {
   const layers = [shared, override];
   const notMaps = layers.filter((layer) => !isPlainMap(layer.value) && layer.value !== null);
@@ -283,27 +225,10 @@ function loadStageValues(
   const unknown = unknownServiceProblems(shared, override);
   problems.problems.push(...unknown);
   if (unknown.length > 0) return undefined;
-  const reused = new Map(
-    untouchedServices(shared, override).flatMap((name) => {
-      const service = parseShared(name);
-      return service ? [[name, service] as const] : [];
-    }),
-  );
-  const rest =
-    reused.size === 0
-      ? shared.value
-      : {
-          ...(shared.value as PlainMap),
-          services: Object.fromEntries(Object.entries(servicesOf(shared)!).filter(([name]) => !reused.has(name))),
-        };
-  const merged = mergeValues(mergeValues({}, rest), override.value ?? {});
+  const merged = mergeValues(mergeValues({}, shared.value), override.value ?? {});
   keepWrittenText(merged, layers);
-  const parsedValues = parsed(valuesSchema, layers, merged, problems);
-  if (!parsedValues) return undefined;
-  const values =
-    reused.size === 0
-      ? parsedValues
-      : { ...parsedValues, services: inMergeOrder(shared, reused, parsedValues.services) };
+  const values = parsed(valuesSchema, layers, merged, problems);
+  if (!values) return undefined;
   for (const finding of stageValuesFindings(values, stage)) {
     problems.problems.push({
       location: locateInLayers(layers, finding.path),
@@ -395,7 +320,6 @@ export function loadProject(files: SourceFiles): Project {
   const shared = problems.attempt(() =>
     readSource(files, `${valuesDir}/${sharedValuesName}.yaml`, "missing shared values file"),
   );
-  const parseShared = shared ? sharedServiceParser(shared) : undefined;
   const stageNames = config.stages.map((stage) => stage.name);
   for (const dir of files.listDirs(manifestsDir)) {
     if (dir !== allStagesManifestDir && !stageNames.includes(dir)) {
@@ -419,8 +343,8 @@ export function loadProject(files: SourceFiles): Project {
     // A stage's manifest named like a shared one replaces it for that stage.
     const ownNames = new Set(own.map((manifest) => baseName(manifest.file)));
     const manifests = [...commonManifests.filter((manifest) => !ownNames.has(baseName(manifest.file))), ...own];
-    if (!shared || !parseShared || !override) return [];
-    const values = loadStageValues(shared, override, stage, problems, parseShared);
+    if (!shared || !override) return [];
+    const values = loadStageValues(shared, override, stage, problems);
     return values ? [{ stage, values, valuesSources: [shared, override], manifests }] : [];
   });
   problems.throwIfAny("invalid values");

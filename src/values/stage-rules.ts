@@ -1,5 +1,5 @@
 import type { StageConfig } from "../config/project.ts";
-import type { KeyPath } from "./yaml-source.ts";
+import type { KeyPath } from "../io/yaml-source.ts";
 import type { Values } from "./schema.ts";
 
 /** A problem found in merged values, still keyed by path; the loader locates it in the files. */

@@ -61,21 +61,15 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       if (building) context.yieldToPrograms?.();
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
-      const { errorCount, prepareCheck, standingAnswer } = await import("../../validate/check.ts");
+      const { errorCount, prepareCheck } = await import("../../validate/check.ts");
       const { renderProject } = await import("../../generate/render-project.ts");
       const { formatReport, summarize } = await import("../../validate/report.ts");
       const { loadStoredSchemas } = await import("../../validate/schema-store.ts");
       const schemas = loadStoredSchemas();
       const rendering = renderProject(repository);
-      // While generate --check's answer stands nothing is stale: the generated files are not
-      // written out again to compare.
-      const upToDate =
-        context.build === undefined ? undefined : standingAnswer(root, context.build, config.paths.clusters);
-      if (upToDate) progress(context, `${config.paths.clusters}/ is up to date: generate --check's last answer stands`);
       const finish = prepareCheck(repository, rendering, schemas, {
         only: stages,
         comparing: building !== undefined,
-        upToDate,
       });
       const report = finish(await building);
       if (options.json) printJson(context, { ...summarize(report), ...report });

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { kustomizationFileName } from "../../render/stage.ts";
 import type { KubeObject } from "../../kube/object.ts";
 import { isPlainMap } from "../../values/merge.ts";
-import type { KeyPath } from "../../values/yaml-source.ts";
+import type { KeyPath } from "../../io/yaml-source.ts";
 import type { ManifestObject, RawFinding, StageRule } from "../finding.ts";
 
 /** At most this many differing fields are reported per object: the rest are echoes. */

@@ -1,12 +1,15 @@
 import * as z from "zod";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { dnsLabel, duration } from "../values/fields.ts";
+import { dnsLabel, duration } from "./fields.ts";
 
 /**
  * The project configuration (`jore4-flux.yaml`): which stages exist, where each runs, which git
  * branch it follows and where it is promoted from. Stages are configuration, not code.
  */
 export const platforms = ["aks", "kind"] as const;
+
+/** The prefix of every object a service renders to (`jore4-<service>`, src/render/names.ts). */
+export const objectPrefix = "jore4-";
 export type Platform = (typeof platforms)[number];
 
 /** A branch name git accepts (`git check-ref-format --branch`), and not one git reads as something else. */

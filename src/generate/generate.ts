@@ -3,7 +3,7 @@ import { keepUpToDate } from "./check-memo.ts";
 import { cleanAll, replaceStageFolders, restoreInterrupted, withLock, type StageChange } from "../io/tree.ts";
 import { isUpToDate, planGenerate, type GeneratePlan } from "./plan.ts";
 import { renderProject } from "./render-project.ts";
-import { loadProjectConfig } from "../values/load.ts";
+import { loadProjectConfig } from "../config/load.ts";
 
 export interface ProjectPlan {
   plan: GeneratePlan;

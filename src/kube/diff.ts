@@ -1,4 +1,4 @@
-import { isPlainMap } from "../values/merge.ts";
+import { isPlainMap } from "./object.ts";
 import { objectId, type KubeObject } from "./object.ts";
 
 /** One field that differs between two versions of an object. */

@@ -1,6 +1,6 @@
 import { kubernetesYaml } from "./yaml.ts";
-import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { parseYamlStream } from "../io/yaml-source.ts";
+import { ExitCode, Jore4FluxError, type Problem, type SourceLocation } from "../errors.ts";
+import { dottedPath, parseYamlStream, type KeyPath } from "../io/yaml-source.ts";
 
 /**
  * The one Kubernetes object vocabulary (with src/kube/diff.ts): what render produces, check and
@@ -13,6 +13,13 @@ export interface KubeObject {
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
   [key: string]: unknown;
+}
+
+/** A map of YAML or JSON: an object that is not a list. */
+export type PlainMap = { [key: string]: unknown };
+
+export function isPlainMap(value: unknown): value is PlainMap {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A deep copy without undefined fields; a loop, not entries → fromEntries: render spends its time here. */
@@ -58,6 +65,37 @@ export function objectId(object: Pick<KubeObject, "kind" | "metadata">): string 
 export function resourceType(object: Pick<KubeObject, "apiVersion" | "kind">): string {
   const group = object.apiVersion.includes("/") ? `.${object.apiVersion.split("/")[0]}` : "";
   return `${object.kind.toLowerCase()}${group}`;
+}
+
+const manifestName = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/**
+ * What every reader of a manifest needs of a document: a map with apiVersion, kind and
+ * metadata.name, each a string; a manifest's name is also a DNS subdomain name (`dnsName`).
+ * Problems are located by `locate`.
+ */
+export function objectShapeProblems(
+  value: unknown,
+  locate: (path: KeyPath) => SourceLocation | undefined,
+  { dnsName }: { dnsName: boolean },
+): Problem[] {
+  const problem = (path: KeyPath, message: string): Problem => ({
+    location: locate(path),
+    path: dottedPath(path),
+    message,
+  });
+  if (!isPlainMap(value)) return [problem([], "a manifest must be a Kubernetes object (a map)")];
+  const problems: Problem[] = [];
+  for (const key of ["apiVersion", "kind"]) {
+    if (typeof value[key] !== "string" || value[key] === "")
+      problems.push(problem([key], "required field is missing (expected string)"));
+  }
+  const metadata = value.metadata;
+  if (!isPlainMap(metadata) || typeof metadata.name !== "string")
+    problems.push(problem(["metadata", "name"], "required field is missing (expected string)"));
+  else if (dnsName && !manifestName.test(metadata.name))
+    problems.push(problem(["metadata", "name"], "must be a DNS subdomain name"));
+  return problems;
 }
 
 /**

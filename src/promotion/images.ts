@@ -2,7 +2,7 @@ import { diffObjects, type ObjectChange } from "../kube/diff.ts";
 import { yamlStreamValues } from "../io/yaml-source.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { isFluxFile } from "../render/stage.ts";
-import { objectPrefix } from "../values/stage-rules.ts";
+import { objectPrefix } from "../config/project.ts";
 
 /** The image each service runs on a stage, by service name. */
 export type ServiceImages = Readonly<Record<string, string>>;

@@ -22,7 +22,8 @@ import { parityFindings, parityRule } from "./parity.ts";
 import { stageRules } from "./rules/index.ts";
 import { kustomizeBuildRule } from "./rules/kustomize-build.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
-import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
+import { SchemaIndex } from "./schema-index.ts";
+import { withCrdObjects, type SchemaSet } from "./schema-store.ts";
 import type { KustomizeOutput } from "./kustomized.ts";
 import { readStageFolder, refuseNonObjects } from "./stage-files.ts";
 

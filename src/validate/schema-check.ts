@@ -7,7 +7,7 @@ import formats from "ajv-formats/dist/formats.js";
 import ucs2length from "ajv/dist/runtime/ucs2length.js";
 import type { KeyPath } from "../io/yaml-source.ts";
 import type { RawFinding, ManifestObject, RuleInfo } from "./finding.ts";
-import type { SchemaIndex } from "./schema-store.ts";
+import type { SchemaIndex } from "./schema-index.ts";
 
 // ajv is loaded only where a schema is compiled (schemas update, or a kind that has no
 // ahead-compiled validator); CommonJS, like ajv-formats and ajv's standalone code generator.

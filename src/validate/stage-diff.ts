@@ -2,7 +2,7 @@ import type { ProjectConfig } from "../config/project.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { kustomizationFileName, renderStage } from "../render/stage.ts";
 import type { StageModel } from "../values/load.ts";
-import { isPlainMap } from "../values/merge.ts";
+import { isPlainMap } from "../kube/object.ts";
 import { changedPaths, diffObjects, withoutExpected, type ObjectChange } from "../kube/diff.ts";
 
 export interface StageDiff {

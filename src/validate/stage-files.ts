@@ -1,8 +1,7 @@
 import { invalidInput } from "../errors.ts";
 import type { SourceFiles } from "../io/source-files.ts";
-import type { KubeObject } from "../kube/object.ts";
+import { objectShapeProblems, type KubeObject } from "../kube/object.ts";
 import { kustomizationFileName } from "../render/stage.ts";
-import { objectShapeProblems } from "../values/load.ts";
 import { locatePath, parseYamlStream, type YamlSource } from "../io/yaml-source.ts";
 import type { ManifestObject } from "./finding.ts";
 

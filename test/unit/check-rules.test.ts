@@ -23,7 +23,7 @@ import { resources } from "../../src/validate/rules/resources.ts";
 import { serviceHostnames } from "../../src/validate/rules/service-hostnames.ts";
 import { serviceSelector } from "../../src/validate/rules/service-selector.ts";
 import { parsedObject } from "../../src/validate/stage-files.ts";
-import { SchemaIndex } from "../../src/validate/schema-store.ts";
+import { SchemaIndex } from "../../src/validate/schema-index.ts";
 
 /** A small, correct stage: every rule passes on it; each test breaks one thing. */
 function baseObjects(): KubeObject[] {

@@ -31,12 +31,13 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       const { diskFiles } = await import("../../io/source-files.ts");
       const { kustomizeStages } = await import("../../validate/kustomized.ts");
       const { kustomizeBuildRule } = await import("../../validate/rules/kustomize-build.ts");
-      const { loadProjectConfig } = await import("../../values/load.ts");
+      const { loadProjectConfig } = await import("../../config/load.ts");
       const root = repositoryRoot(context, command);
       if (options.rules) {
         const { allRules } = await import("../../validate/check.ts");
         const { formatRules } = await import("../../validate/report.ts");
-        const { loadStoredSchemas, SchemaIndex } = await import("../../validate/schema-store.ts");
+        const { loadStoredSchemas } = await import("../../validate/schema-store.ts");
+        const { SchemaIndex } = await import("../../validate/schema-index.ts");
         const rules = allRules(new SchemaIndex(loadStoredSchemas()));
         if (options.json) printJson(context, rules);
         else print(context, formatRules(rules));

@@ -50,7 +50,7 @@ Examples:
       const { readHistoryInput } = await import("../../promotion/read-history.ts");
       const { keepHistoryReads, keptHistoryReads } = await import("../../promotion/history-record.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
-      const { loadProjectConfig } = await import("../../values/load.ts");
+      const { loadProjectConfig } = await import("../../config/load.ts");
       const root = repositoryRoot(context, command);
       const git = new Git(context.run, root);
       // git looks for the remote while the configuration is read.

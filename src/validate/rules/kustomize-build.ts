@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { kustomizationFileName } from "../../render/stage.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { isPlainMap } from "../../values/merge.ts";
+import { isPlainMap } from "../../kube/object.ts";
 import type { KeyPath } from "../../io/yaml-source.ts";
 import type { ManifestObject, RawFinding, StageRule } from "../finding.ts";
 

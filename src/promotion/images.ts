@@ -1,4 +1,4 @@
-import { diffObjects, type ObjectChange } from "../kube/diff.ts";
+import { diffObjects, type ObjectChange } from "../diff/objects.ts";
 import { yamlStreamValues } from "../io/yaml-source.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { isFluxFile } from "../render/stage.ts";

@@ -136,14 +136,26 @@ function schemaTools(set: SchemaSet): SchemaTools {
   return { index, validator: new SchemaValidator(index, set.compiled) };
 }
 
-/** A stage's findings: all but the comparison with kustomize's build, which `compared` adds in its place. */
-interface StageFindings {
+/** A stage's findings: all but the comparison with kustomize's build, which checkReport adds. */
+export interface StageFindings {
   stage: string;
   /** Schema and rule findings, then the waivers' (the comparison goes between them). */
   checked: Finding[];
   waivers: Finding[];
-  /** The kustomize-build rule's findings on the stage's build (none without one). */
-  compared: (kustomized: KustomizeOutput | undefined) => Finding[];
+  /** What the kustomize-build rule reads, kept only when the stage is to be compared (a large check lets each stage go when done). */
+  comparison?: { model: StageModel; input: StageInput };
+}
+
+/** Findings marked waived where the service the object is rendered from waives their rule. */
+function waived(model: StageModel, found: readonly { finding: Finding; item?: ManifestObject }[]): Finding[] {
+  const owner = owningService(model);
+  return found.map(({ finding, item }) => {
+    const service = owner(item);
+    const waiver = service
+      ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule)
+      : undefined;
+    return waiver ? { ...finding, waived: waiver.reason } : finding;
+  });
 }
 
 /** `shared`: the tools of `schemas`, for every stage that ships no CRD of its own. */
@@ -160,15 +172,6 @@ function stageFindings(
   );
   const { index, validator } = set === schemas ? shared : schemaTools(set);
   const known = new Set(allRules(index).map((rule) => rule.id));
-  const owner = owningService(model);
-  const waived = (found: { finding: Finding; item?: ManifestObject }[]): Finding[] =>
-    found.map(({ finding, item }) => {
-      const service = owner(item);
-      const waiver = service
-        ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule)
-        : undefined;
-      return waiver ? { ...finding, waived: waiver.reason } : finding;
-    });
   const found: { finding: Finding; item?: ManifestObject }[] = [];
   for (const item of stage.objects) {
     for (const { rule, finding } of validator.check(item))
@@ -194,12 +197,9 @@ function stageFindings(
   }
   return {
     stage: model.stage.name,
-    checked: waived(found),
+    checked: waived(model, found),
     waivers,
-    // Only a comparison to come keeps the stage's objects (a large check lets each stage go when done).
-    compared: comparing
-      ? (kustomized) => (kustomized ? waived(runRule(kustomizeBuildRule, { ...stage, kustomized })) : [])
-      : () => [],
+    ...(comparing ? { comparison: { model, input: stage } } : {}),
   };
 }
 
@@ -219,9 +219,8 @@ function staleFinding(stage: string, path: string, message: string): Finding {
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
 
 /**
- * Loads, renders and checks a repository given as files (disk or memory), the named stages or all.
- * One stage at a time, start to finish: its files are read (once), compared with its rendering and
- * checked, then let go (every stage's texts held at once outlived young collections).
+ * Loads, renders and checks a repository given as files (disk or memory), the named stages or all,
+ * comparing each stage with its kustomize build when `kustomized` holds one.
  */
 export function checkRepository(
   repository: SourceFiles,
@@ -229,37 +228,43 @@ export function checkRepository(
   only: readonly string[] = [],
   kustomized?: ReadonlyMap<string, KustomizeOutput>,
 ): CheckReport {
-  return checkRendered(repository, renderProject(repository), schemas, only, kustomized);
-}
-
-/** checkRepository given the repository's rendering (`renderProject` of it). */
-export function checkRendered(
-  repository: SourceFiles,
-  rendering: RenderedProject,
-  schemas: SchemaSet,
-  only: readonly string[] = [],
-  kustomized?: ReadonlyMap<string, KustomizeOutput>,
-): CheckReport {
-  return prepareCheck(repository, rendering, schemas, { only, comparing: kustomized !== undefined })(kustomized);
+  const checked = checkProject(repository, renderProject(repository), schemas, {
+    only,
+    comparing: kustomized !== undefined,
+  });
+  return checkReport(checked, kustomized);
 }
 
 export interface CheckOptions {
   /** The stages to check (default: all). */
   only?: readonly string[];
-  /** Whether the report will be given kustomize's builds to compare with. */
+  /** Whether the stages will be compared with kustomize's builds (checkReport). */
   comparing: boolean;
 }
 
+/** What check found before any comparison with kustomize's builds. */
+export interface CheckedProject {
+  stages: string[];
+  objects: number;
+  /** Generated files that are stale, missing or left over, in `generate --check`'s order. */
+  stale: Finding[];
+  found: StageFindings[];
+  parity: Finding[];
+  severity: Readonly<Record<string, SeveritySetting>>;
+}
+
 /**
- * checkRendered in two steps: everything but the comparison with kustomize's builds now (while
- * kustomize still builds), then the report, given the builds when `comparing`.
+ * Everything check finds but the comparison with kustomize's builds (so that it runs while
+ * kustomize still builds). One stage at a time, start to finish: its files are read (once),
+ * compared with its rendering and checked, then let go (every stage's texts held at once
+ * outlived young collections).
  */
-export function prepareCheck(
+export function checkProject(
   repository: SourceFiles,
   rendering: RenderedProject,
   schemas: SchemaSet,
   { only = [], comparing }: CheckOptions,
-): (kustomized?: ReadonlyMap<string, KustomizeOutput>) => CheckReport {
+): CheckedProject {
   const { project, stages, bundles } = rendering;
   const { config } = project;
   for (const name of only) findStage(config, name);
@@ -303,27 +308,37 @@ export function prepareCheck(
     found.push(stageFindings(schemas, shared, model, stage, comparing));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });
   }
-  const parity = parityFindings(parityInput, config.stageSpecificKeys);
   const removed = [...leftOver.sort(byPath), ...bundleLeftOver.sort(byPath)].map((file) =>
     staleFinding(file.stage, file.path, "generated earlier but no longer rendered"),
   );
-  const names = checked.map(({ model }) => model.stage.name);
-  return (kustomized) => ({
-    stages: names,
+  return {
+    stages: checked.map(({ model }) => model.stage.name),
     objects,
-    kustomized: names.filter((name) => kustomized?.has(name)),
+    stale: [...written, ...bundleWritten, ...removed],
+    found,
+    parity: parityFindings(parityInput, config.stageSpecificKeys),
+    severity: config.check.severity,
+  };
+}
+
+/** The report: what checkProject found, with each compared stage's kustomize-build findings, severities applied. */
+export function checkReport(checked: CheckedProject, kustomized?: ReadonlyMap<string, KustomizeOutput>): CheckReport {
+  const compared = (stage: StageFindings): Finding[] => {
+    const built = stage.comparison && kustomized?.get(stage.stage);
+    if (!stage.comparison || !built) return [];
+    const { model, input } = stage.comparison;
+    return waived(model, runRule(kustomizeBuildRule, { ...input, kustomized: built }));
+  };
+  return {
+    stages: checked.stages,
+    objects: checked.objects,
+    kustomized: checked.stages.filter((name) => kustomized?.has(name)),
     findings: [
-      ...written,
-      ...bundleWritten,
-      ...removed,
-      ...found.flatMap((stage) => [
-        ...stage.checked,
-        ...stage.compared(kustomized?.get(stage.stage)),
-        ...stage.waivers,
-      ]),
-      ...parity,
-    ].flatMap((finding) => applySeverity(finding, config.check.severity) ?? []),
-  });
+      ...checked.stale,
+      ...checked.found.flatMap((stage) => [...stage.checked, ...compared(stage), ...stage.waivers]),
+      ...checked.parity,
+    ].flatMap((finding) => applySeverity(finding, checked.severity) ?? []),
+  };
 }
 
 export function errorCount(report: CheckReport): number {

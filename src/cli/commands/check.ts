@@ -62,17 +62,17 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       if (building) context.yieldToPrograms?.();
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
-      const { errorCount, prepareCheck } = await import("../../validate/check.ts");
+      const { checkProject, checkReport, errorCount } = await import("../../validate/check.ts");
       const { renderProject } = await import("../../generate/render-project.ts");
       const { formatReport, summarize } = await import("../../validate/report.ts");
       const { loadStoredSchemas } = await import("../../validate/schema-store.ts");
       const schemas = loadStoredSchemas();
       const rendering = renderProject(repository);
-      const finish = prepareCheck(repository, rendering, schemas, {
+      const checked = checkProject(repository, rendering, schemas, {
         only: stages,
         comparing: building !== undefined,
       });
-      const report = finish(await building);
+      const report = checkReport(checked, await building);
       if (options.json) printJson(context, { ...summarize(report), ...report });
       else print(context, formatReport(report));
       const errors = errorCount(report);

@@ -3,7 +3,7 @@ import { ExitCode, Jore4FluxError, type Problem, type SourceLocation } from "../
 import { dottedPath, parseYamlStream, type KeyPath } from "../io/yaml-source.ts";
 
 /**
- * The one Kubernetes object vocabulary (with src/kube/diff.ts): what render produces, check and
+ * The one Kubernetes object vocabulary (its diff: src/diff/objects.ts): what render produces, check and
  * diff read, deploy applies and promotion compares.
  */
 

@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { diskFiles } from "../src/io/source-files.ts";
-import { loadProjectConfig } from "../src/values/load.ts";
+import { loadProjectConfig } from "../src/config/load.ts";
 import { writeHistoryRepository } from "./history-fixture.ts";
 
 const [dir, count] = process.argv.slice(2);

@@ -16,7 +16,7 @@ import { diskFiles } from "../src/io/source-files.ts";
 import { buildHistory } from "../src/history/build.ts";
 import { readHistoryInput } from "../src/history/read.ts";
 import { historyHtml } from "../src/history/report-html.ts";
-import { loadProjectConfig } from "../src/values/load.ts";
+import { loadProjectConfig } from "../src/config/load.ts";
 import { processContext } from "../src/process-context.ts";
 import { serviceCount, writeHistoryRepository } from "./history-fixture.ts";
 

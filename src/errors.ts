@@ -58,6 +58,35 @@ export function invalidInput(problems: readonly Problem[], summary?: string): Jo
   return new Jore4FluxError(message, { exitCode: ExitCode.invalid, problems });
 }
 
+/** Collects problems from several steps so that one error reports them all, each once. */
+export class ProblemList {
+  readonly problems: Problem[] = [];
+
+  /** Runs `step`; an input error it throws is kept, and `undefined` returned. */
+  attempt<T>(step: () => T): T | undefined {
+    try {
+      return step();
+    } catch (error) {
+      if (error instanceof Jore4FluxError && error.problems.length > 0) {
+        this.problems.push(...error.problems);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  throwIfAny(summary: string): void {
+    // A problem in a file several stages read shows up once per stage: report it once.
+    const seen = new Set<string>();
+    const unique = this.problems.filter((problem) => {
+      const key = formatProblem(problem);
+      return !seen.has(key) && Boolean(seen.add(key));
+    });
+    this.problems.splice(0, this.problems.length, ...unique);
+    if (this.problems.length > 0) throw invalidInput(this.problems, `${summary}: ${this.problems.length} problems`);
+  }
+}
+
 /** A failed tool's own message, on one line: the error without its first line (the step and command). */
 export const toolMessage = (error: Jore4FluxError): string =>
   error.message.split("\n").slice(1).join(" ").trim() || error.message;

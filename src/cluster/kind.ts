@@ -1,6 +1,6 @@
 import type { ProjectConfig } from "../config/project.ts";
 import type { Values } from "../values/schema.ts";
-import type { KeyPath } from "../values/yaml-source.ts";
+import type { KeyPath } from "../io/yaml-source.ts";
 import type { CommandStep } from "./step.ts";
 import { imageName } from "../values/image-reference.ts";
 import { kubernetesYaml } from "../kube/yaml.ts";

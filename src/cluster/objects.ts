@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from "diff";
 import { stringify } from "yaml";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { diffObjects, type ObjectChange } from "../kube/diff.ts";
+import { diffObjects, type ObjectChange } from "../diff/objects.ts";
 import { objectId, resourceType, type KubeObject } from "../kube/object.ts";
 import { imageName, type ImageOverride } from "../values/image-reference.ts";
 

@@ -1,6 +1,6 @@
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { DeploymentObject } from "../kube/deployment.ts";
-import { durationSeconds } from "../values/duration.ts";
+import { durationSeconds } from "../config/duration.ts";
 
 export interface DeploymentState {
   name: string;
@@ -72,7 +72,7 @@ export function rolloutTimeoutError(
   );
 }
 
-/** `90s`, `3m`, `1m30s`, `180` (seconds) → seconds (src/values/duration.ts). */
+/** `90s`, `3m`, `1m30s`, `180` (seconds) → seconds (src/config/duration.ts). */
 export function parseSeconds(text: string): number {
   const seconds = durationSeconds(text);
   if (seconds === undefined)

@@ -1,7 +1,7 @@
 import type { ProjectConfig } from "../config/project.ts";
 import { progress, type Context } from "../context.ts";
 import { diskFiles } from "../io/source-files.ts";
-import { loadProjectConfig } from "../values/load.ts";
+import { loadProjectConfig } from "../config/load.ts";
 import { runStep, type StepResult } from "./run.ts";
 import { formatSteps, type CommandStep } from "./step.ts";
 

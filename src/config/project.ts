@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { durationSeconds } from "../values/duration.ts";
-import { dnsLabel, duration } from "../values/fields.ts";
+import { durationSeconds } from "./duration.ts";
+import { dnsLabel, duration } from "./fields.ts";
 
 /**
  * The project configuration (`jore4-flux.yaml`): which stages exist, where each runs, which git
@@ -10,6 +10,9 @@ import { dnsLabel, duration } from "../values/fields.ts";
 export const platforms = ["aks", "kind"] as const;
 export const promotionStrategies = ["merge", "fast-forward"] as const;
 export type PromotionStrategy = (typeof promotionStrategies)[number];
+
+/** The prefix of every object a service renders to (`jore4-<service>`, src/render/names.ts). */
+export const objectPrefix = "jore4-";
 export type Platform = (typeof platforms)[number];
 
 /** A branch name git accepts (`git check-ref-format --branch`), and not one git reads as something else. */

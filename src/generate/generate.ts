@@ -4,7 +4,7 @@ import type { Store } from "../store/store.ts";
 import { cleanAll, replaceStageFolders, restoreInterrupted, withLock, type StageChange } from "../io/tree.ts";
 import { isUpToDate, planGenerate, type GeneratePlan } from "./plan.ts";
 import { renderProject } from "./render-project.ts";
-import { loadProjectConfig } from "../values/load.ts";
+import { loadProjectConfig } from "../config/load.ts";
 
 export interface ProjectPlan {
   plan: GeneratePlan;

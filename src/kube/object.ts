@@ -1,9 +1,9 @@
-import { parseAllDocuments } from "yaml";
 import { kubernetesYaml } from "./yaml.ts";
-import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { ExitCode, Jore4FluxError, type Problem, type SourceLocation } from "../errors.ts";
+import { dottedPath, parseYamlStream, type KeyPath } from "../io/yaml-source.ts";
 
 /**
- * The one Kubernetes object vocabulary (with src/kube/diff.ts): what render produces, check and
+ * The one Kubernetes object vocabulary (its diff: src/diff/objects.ts): what render produces, check and
  * diff read, deploy applies and promotion compares.
  */
 
@@ -15,7 +15,14 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** A deep copy without undefined fields; a loop, not entries → fromEntries: render spends its time here. */
+/** A map of YAML or JSON: an object that is not a list. */
+export type PlainMap = { [key: string]: unknown };
+
+export function isPlainMap(value: unknown): value is PlainMap {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A deep copy without undefined fields. */
 function withoutUndefined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutUndefined);
   if (typeof value !== "object" || value === null) return value;
@@ -60,12 +67,44 @@ export function resourceType(object: Pick<KubeObject, "apiVersion" | "kind">): s
   return `${object.kind.toLowerCase()}${group}`;
 }
 
-/** The objects of a YAML stream; a document that is no object (no kind or name) is an error naming `origin`. */
+const manifestName = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/**
+ * What every reader of a manifest needs of a document: a map with apiVersion, kind and
+ * metadata.name, each a string; a manifest's name is also a DNS subdomain name (`dnsName`).
+ * Problems are located by `locate`.
+ */
+export function objectShapeProblems(
+  value: unknown,
+  locate: (path: KeyPath) => SourceLocation | undefined,
+  { dnsName }: { dnsName: boolean },
+): Problem[] {
+  const problem = (path: KeyPath, message: string): Problem => ({
+    location: locate(path),
+    path: dottedPath(path),
+    message,
+  });
+  if (!isPlainMap(value)) return [problem([], "a manifest must be a Kubernetes object (a map)")];
+  const problems: Problem[] = [];
+  for (const key of ["apiVersion", "kind"]) {
+    if (typeof value[key] !== "string" || value[key] === "")
+      problems.push(problem([key], "required field is missing (expected string)"));
+  }
+  const metadata = value.metadata;
+  if (!isPlainMap(metadata) || typeof metadata.name !== "string")
+    problems.push(problem(["metadata", "name"], "required field is missing (expected string)"));
+  else if (dnsName && !manifestName.test(metadata.name))
+    problems.push(problem(["metadata", "name"], "must be a DNS subdomain name"));
+  return problems;
+}
+
+/**
+ * The objects of a YAML stream (read as every manifest reader reads one, src/io/yaml-source.ts);
+ * malformed YAML, or a document that is no object (no kind or name), is an error naming `origin`.
+ */
 export function parseObjects(text: string, origin: string): KubeObject[] {
-  return parseAllDocuments(text).flatMap((document) => {
-    if (document.errors.length > 0)
-      throw new Jore4FluxError(`${origin}: ${document.errors[0]!.message}`, { exitCode: ExitCode.invalid });
-    const value = document.toJS() as KubeObject | null;
+  return parseYamlStream(origin, text).flatMap((source) => {
+    const value = source.value as KubeObject | null;
     if (value === null) return [];
     if (typeof value.kind !== "string" || typeof value.metadata?.name !== "string") {
       throw new Jore4FluxError(`${origin}: a document without kind or metadata.name`, { exitCode: ExitCode.invalid });

@@ -10,14 +10,6 @@ const options = { lineWidth: 0, aliasDuplicateObjects: false, compat: "yaml-1.1"
 
 type Scalar = string | number | boolean | null;
 
-/**
- * Scalars as yaml writes them after `key: `: strings by text (a multi-line one also depends on the
- * key's column: one map per column), other scalars by value.
- */
-const strings = new Map<string, string>();
-const multiLineStrings: Map<string, string>[] = [];
-const otherScalars = new Map<Scalar, string>();
-
 /** Character codes of the name characters (letters, digits, `_./:@=+%~-`). */
 const nameCharacter = new Uint8Array(128);
 for (const character of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:@=+%~-")
@@ -29,8 +21,8 @@ const boolOrNull = new Set(["y", "n", "yes", "no", "on", "off", "true", "false",
 /**
  * Strings yaml writes plain (as they are) with these options: a letter first, then name characters,
  * no ':' last, no bool or null word (any case); not `e` and a digit, which yaml's YAML 1.1 floats
- * match. A fast path only (a loop: a regular expression was a tenth of `generate`): any other string
- * is written by yaml (test/unit/kube-yaml.test.ts compares both).
+ * match. A fast path only: any other string is written by yaml (test/unit/kube-yaml.test.ts
+ * compares both).
  */
 function isPlainString(text: string): boolean {
   const length = text.length;
@@ -76,8 +68,8 @@ function readsAsOtherType(text: string): boolean {
  * How yaml writes the other strings of name characters only (undefined for any other string, or one
  * a document marker starts): plain (`1Gi`, `/healthz`, `./clusters/dev`, `-v`) when no indicator
  * starts it, no ':' ends it and none of the schema's tags reads it as another type, else in double
- * quotes (`"60"`, `"true"`, `""`), where none of these characters is escaped. Asked once per
- * distinct string (see scalarText), in place of yaml's own stringify (~0.3 ms each, cold).
+ * quotes (`"60"`, `"true"`, `""`), where none of these characters is escaped. Decided here, without
+ * building a document for the string.
  */
 function nameStringText(text: string): string | undefined {
   // A document marker first: yaml's choice depends on where the string is.
@@ -106,22 +98,11 @@ function yamlScalar(value: Scalar, column: number): string {
 }
 
 function scalarText(value: Scalar, column: number): string {
-  let cache: Map<Scalar, string>;
-  if (typeof value === "string") {
-    if (isPlainString(value)) return value;
-    cache = value.includes("\n") ? (multiLineStrings[column] ??= new Map()) : strings;
-  } else if (
-    typeof value === "boolean" ||
-    (typeof value === "number" && Number.isSafeInteger(value) && !Object.is(value, -0))
-  )
+  if (typeof value === "string")
+    return isPlainString(value) ? value : (nameStringText(value) ?? yamlScalar(value, column));
+  if (typeof value === "boolean" || (typeof value === "number" && Number.isSafeInteger(value) && !Object.is(value, -0)))
     return String(value);
-  else cache = otherScalars;
-  let text = cache.get(value);
-  if (text === undefined) {
-    text = (typeof value === "string" ? nameStringText(value) : undefined) ?? yamlScalar(value, column);
-    cache.set(value, text);
-  }
-  return text;
+  return yamlScalar(value, column);
 }
 
 /** A value this writer does not reproduce exactly: the whole document goes to yaml instead. */
@@ -130,8 +111,7 @@ class Unsupported extends Error {}
 const isScalar = (value: unknown): value is Scalar =>
   value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number";
 
-const indents: string[] = [];
-const indent = (column: number) => (indents[column] ??= " ".repeat(column));
+const indent = (column: number) => " ".repeat(column);
 
 type PlainMap = Record<string, unknown>;
 
@@ -213,69 +193,10 @@ function directLines(value: unknown): string[] | undefined {
 
 /**
  * The same text as yaml's `stringify` with the options above, written directly for the plain data
- * of Kubernetes objects (yaml builds a node tree first; this was most of `generate`'s time). Each
- * distinct scalar is still written by yaml, once; anything else goes to yaml whole.
+ * of Kubernetes objects, without building yaml's node tree first. Each
+ * scalar it cannot decide itself is written by yaml; anything else goes to yaml whole.
  */
 export function kubernetesYaml(value: unknown): string {
   const lines = directLines(value);
-  if (typeof value === "object" && value !== null) writtenDirectly.set(value, lines !== undefined);
   return lines ? `${lines.join("\n")}\n` : stringify(value, options);
-}
-
-/** Whether kubernetesYaml writes an object itself (not yaml whole), once known: a finding's position is counted only then. */
-const writtenDirectly = new WeakMap<object, boolean>();
-
-function isWrittenDirectly(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  let direct = writtenDirectly.get(value);
-  if (direct === undefined) writtenDirectly.set(value, (direct = directLines(value) !== undefined));
-  return direct;
-}
-
-/** How many lines written lines span (a multi-line scalar is one entry, with its newlines). */
-function lineCount(out: readonly string[]): number {
-  let lines = out.length;
-  for (const text of out) for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lines += 1;
-  return lines;
-}
-
-/**
- * Where kubernetesYaml writes the deepest part of `path` that `value` has, as yaml's parse of the
- * text locates it (locatePath in src/values/yaml-source.ts): the line and column (1-based, in the
- * document) of a map entry's key or of a list item's first character. Counted from what the
- * entries before it write, so no YAML is parsed; undefined for a value written by yaml whole.
- */
-export function kubernetesYamlPosition(
-  value: unknown,
-  path: readonly (string | number)[],
-): { line: number; column: number } | undefined {
-  if (!isWrittenDirectly(value)) return undefined;
-  // Where the current node's entries start: its first line, and the column of its keys or dashes.
-  let line = 1;
-  let column = 0;
-  let at = { line: 1, column: 1 };
-  let node = value;
-  for (const segment of path) {
-    const before: string[] = [];
-    if (Array.isArray(node)) {
-      if (typeof segment !== "number" || !Number.isInteger(segment) || segment < 0 || segment >= node.length) break;
-      sequence(node.slice(0, segment), column, before);
-      line += lineCount(before);
-      column += 2;
-      at = { line, column: column + 1 };
-      node = node[segment];
-    } else if (typeof node === "object" && node !== null) {
-      const keys = writtenKeys(node);
-      const index = keys.indexOf(String(segment));
-      if (index === -1) break;
-      mapping(node as PlainMap, keys.slice(0, index), column, before);
-      line += lineCount(before);
-      at = { line, column: column + 1 };
-      node = (node as PlainMap)[keys[index]!];
-      // A non-empty map or list under a key starts on the next line, two columns in.
-      line += 1;
-      column += 2;
-    } else break;
-  }
-  return at;
 }

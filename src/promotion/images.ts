@@ -1,9 +1,9 @@
-import { parseAllDocuments } from "yaml";
 import type { DeploymentObject } from "../kube/deployment.ts";
-import { diffObjects, type ObjectChange } from "../kube/diff.ts";
+import { diffObjects, type ObjectChange } from "../diff/objects.ts";
+import { yamlStreamValues } from "../io/yaml-source.ts";
 import { objectId, type KubeObject } from "../kube/object.ts";
 import { isFluxFile } from "../render/stage.ts";
-import { objectPrefix } from "../values/stage-rules.ts";
+import { objectPrefix } from "../config/project.ts";
 
 /** The image each service runs on a stage, by service name. */
 export type ServiceImages = Readonly<Record<string, string>>;
@@ -18,9 +18,9 @@ export interface ImageChange {
 
 /** Every mapping document of a file, read leniently (a file of any past commit may be odd). */
 function objectsOf(text: string): KubeObject[] {
-  return parseAllDocuments(text)
-    .flatMap((document) => ("toJS" in document ? [document.toJS() as unknown] : []))
-    .filter((value): value is KubeObject => typeof value === "object" && value !== null && !Array.isArray(value));
+  return yamlStreamValues(text).filter(
+    (value): value is KubeObject => typeof value === "object" && value !== null && !Array.isArray(value),
+  );
 }
 
 function serviceName(deploymentName: string): string {

@@ -1,4 +1,4 @@
-import { objectPrefix } from "../values/stage-rules.ts";
+import { objectPrefix } from "../config/project.ts";
 
 /** Naming conventions of the deployment's objects (the spec's `jore4-<name>` pattern). */
 export const objectName = (service: string) => `${objectPrefix}${service}`;

@@ -68,20 +68,12 @@ export function keyVaultProviderSpec(
   };
 }
 
-/** The driver's `objects` parameter, by the secrets it lists: every stage lists the same ones. */
-const keyVaultObjectsTexts = new Map<string, string>();
-
+/** The driver's `objects` parameter: one YAML text listing the secrets it copies. */
 function keyVaultObjects(secrets: readonly { keyVault: string | undefined; alias: string }[]): string {
-  const key = JSON.stringify(secrets.map((secret) => [secret.keyVault, secret.alias]));
-  let text = keyVaultObjectsTexts.get(key);
-  if (text === undefined) {
-    const objects = secrets.map((secret) =>
-      kubernetesYaml({ objectName: secret.keyVault, objectType: "secret", objectAlias: secret.alias }),
-    );
-    text = kubernetesYaml({ array: objects });
-    keyVaultObjectsTexts.set(key, text);
-  }
-  return text;
+  const objects = secrets.map((secret) =>
+    kubernetesYaml({ objectName: secret.keyVault, objectType: "secret", objectAlias: secret.alias }),
+  );
+  return kubernetesYaml({ array: objects });
 }
 
 function localSecret(name: string, service: ServiceValues, namespace: string): KubeObject {
@@ -176,29 +168,13 @@ function kubeService(name: string, service: ServiceValues, namespace: string): K
   });
 }
 
-/**
- * The objects of a service that depend only on it, the namespace, the secrets' mount path and the
- * platform (all but the secrets' objects), by parsed service: stages that share a parsed service
- * (src/values/load.ts) share these objects, so their YAML is written once (src/render/yaml-text.ts).
- */
-const stageFreeObjects = new WeakMap<
-  ServiceValues,
-  Map<string, { configMaps: KubeObject[]; deployment: KubeObject; service: KubeObject }>
->();
-
 /** All objects of one service: env ConfigMap, secrets, Deployment and Service. */
 export function serviceObjects(name: string, service: ServiceValues, values: Values, stage: StageConfig): KubeObject[] {
   const secrets = secretObjects(name, service, values, stage);
-  const byInputs = stageFreeObjects.get(service) ?? stageFreeObjects.set(service, new Map()).get(service)!;
-  const key = JSON.stringify([name, values.namespace, values.secretStore.mountPath, stage.platform]);
-  let shared = byInputs.get(key);
-  if (!shared) {
-    shared = {
-      configMaps: envConfigMap(name, service, values.namespace),
-      deployment: deployment(name, service, values, secrets.volume),
-      service: kubeService(name, service, values.namespace),
-    };
-    byInputs.set(key, shared);
-  }
-  return [...shared.configMaps, ...secrets.objects, shared.deployment, shared.service];
+  return [
+    ...envConfigMap(name, service, values.namespace),
+    ...secrets.objects,
+    deployment(name, service, values, secrets.volume),
+    kubeService(name, service, values.namespace),
+  ];
 }

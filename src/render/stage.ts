@@ -1,6 +1,6 @@
 import type { ILimitRange, INamespace } from "kubernetes-models/v1";
 import type { ProjectConfig } from "../config/project.ts";
-import { baseName, type StageModel } from "../values/load.ts";
+import type { StageModel } from "../values/load.ts";
 import { fluxNotificationObjects, fluxSyncObjects } from "./flux.ts";
 import { ingressObjects } from "./ingress.ts";
 import { plainObject, type KubeObject } from "../kube/object.ts";
@@ -85,7 +85,7 @@ export function renderStage(config: ProjectConfig, model: StageModel): RenderedS
   if (ingress.length > 0) files.push({ name: "ingress.yaml", objects: ingress, sources: valuesFiles });
   for (const manifest of model.manifests) {
     files.push({
-      name: `extra-${baseName(manifest.file)}.yaml`,
+      name: `extra-${manifest.name}.yaml`,
       objects: manifest.objects as KubeObject[],
       sources: [manifest.file],
     });

@@ -1,5 +1,4 @@
 import { kubernetesYaml } from "../kube/yaml.ts";
-import type { KubeObject } from "../kube/object.ts";
 import type { RenderedFile } from "./stage.ts";
 
 /** First line of every generated file; `generate` owns exactly the files that start with it. */
@@ -17,22 +16,10 @@ export function generatedHeader(sources: readonly string[]): string {
   ].join("\n");
 }
 
-/** Each object's document, written once: stages share the objects of services they share (src/render/service.ts). */
-const documents = new WeakMap<KubeObject, string>();
-
-function documentText(object: KubeObject): string {
-  let text = documents.get(object);
-  if (text === undefined) {
-    text = kubernetesYaml(object);
-    documents.set(object, text);
-  }
-  return text;
-}
-
 /** A rendered file's text in pieces, in order: a header naming its sources, then one YAML document per object. */
 export function filePieces(file: RenderedFile): string[] {
   const pieces = [`${generatedHeader(file.sources)}\n`];
-  for (const object of file.objects) pieces.push("---\n", documentText(object));
+  for (const object of file.objects) pieces.push("---\n", kubernetesYaml(object));
   return pieces;
 }
 

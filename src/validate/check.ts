@@ -1,15 +1,13 @@
 import { findStage } from "../config/project.ts";
 import { bundleDir } from "../compose/bundle.ts";
-import { standingUpToDate } from "../generate/up-to-date-entry.ts";
-import type { Store } from "../store/store.ts";
-import { planGenerate, type GeneratePlan } from "../generate/plan.ts";
+import { planGenerate } from "../generate/plan.ts";
 import { renderProject, type RenderedProject } from "../generate/render-project.ts";
 import { filesBelow, readOnce, type SourceFiles } from "../io/source-files.ts";
 import { objectId } from "../kube/object.ts";
 import type { RenderedStage } from "../render/stage.ts";
 import { objectName } from "../render/names.ts";
 import type { StageModel } from "../values/load.ts";
-import { locateInLayers } from "../values/yaml-source.ts";
+import { locateInLayers } from "../io/yaml-source.ts";
 import {
   fieldPath,
   type Finding,
@@ -24,9 +22,10 @@ import { parityFindings, parityRule } from "./parity.ts";
 import { stageRules } from "./rules/index.ts";
 import { kustomizeBuildRule } from "./rules/kustomize-build.ts";
 import { SchemaValidator, schemaRule, unknownKindRule } from "./schema-check.ts";
-import { SchemaIndex, withCrdObjects, type SchemaSet } from "./schema-store.ts";
+import { SchemaIndex } from "./schema-index.ts";
+import { withCrdObjects, type SchemaSet } from "./schema-store.ts";
 import type { KustomizeOutput } from "./kustomized.ts";
-import { documentLines, readStageFolder, refuseNonObjects, type PositionCache } from "./stage-files.ts";
+import { readStageFolder, refuseNonObjects } from "./stage-files.ts";
 
 export const generatedRule: RuleInfo = {
   id: "generated-up-to-date",
@@ -109,8 +108,6 @@ function stageInput(
   model: StageModel,
   rendered: RenderedStage,
   unchanged: readonly string[],
-  positions: PositionCache,
-  documentStarts: ReadonlyMap<string, readonly number[]> | undefined,
 ): StageInput {
   const same = new Set(unchanged);
   const objects = new Map(
@@ -118,7 +115,7 @@ function stageInput(
       .map((file) => [`${rendered.dir}/${file.name}`, file.objects] as const)
       .filter(([path]) => same.has(path)),
   );
-  const folder = readStageFolder(files, rendered.dir, objects, positions, documentStarts);
+  const folder = readStageFolder(files, rendered.dir, objects);
   refuseNonObjects(folder);
   return {
     stage: model.stage,
@@ -129,46 +126,52 @@ function stageInput(
   };
 }
 
-/** Compiled schemas are reused for as long as the same schema set is checked against. */
-const compiledSchemas = new WeakMap<SchemaSet, { index: SchemaIndex; validator: SchemaValidator }>();
-
-function schemaTools(set: SchemaSet): { index: SchemaIndex; validator: SchemaValidator } {
-  let tools = compiledSchemas.get(set);
-  if (!tools) {
-    const index = new SchemaIndex(set);
-    tools = { index, validator: new SchemaValidator(index, set.compiled) };
-    compiledSchemas.set(set, tools);
-  }
-  return tools;
+interface SchemaTools {
+  index: SchemaIndex;
+  validator: SchemaValidator;
 }
 
-/** A stage's findings: all but the comparison with kustomize's build, which `compared` adds in its place. */
-interface StageFindings {
+function schemaTools(set: SchemaSet): SchemaTools {
+  const index = new SchemaIndex(set);
+  return { index, validator: new SchemaValidator(index, set.compiled) };
+}
+
+/** A stage's findings: all but the comparison with kustomize's build, which checkReport adds. */
+export interface StageFindings {
   stage: string;
   /** Schema and rule findings, then the waivers' (the comparison goes between them). */
   checked: Finding[];
   waivers: Finding[];
-  /** The kustomize-build rule's findings on the stage's build (none without one). */
-  compared: (kustomized: KustomizeOutput | undefined) => Finding[];
+  /** What the kustomize-build rule reads, kept only when the stage is to be compared (a large check lets each stage go when done). */
+  comparison?: { model: StageModel; input: StageInput };
 }
 
-function stageFindings(schemas: SchemaSet, model: StageModel, stage: StageInput, comparing: boolean): StageFindings {
-  const { index, validator } = schemaTools(
-    withCrdObjects(
-      schemas,
-      stage.objects.map((item) => item.object),
-    ),
-  );
-  const known = new Set(allRules(index).map((rule) => rule.id));
+/** Findings marked waived where the service the object is rendered from waives their rule. */
+function waived(model: StageModel, found: readonly { finding: Finding; item?: ManifestObject }[]): Finding[] {
   const owner = owningService(model);
-  const waived = (found: { finding: Finding; item?: ManifestObject }[]): Finding[] =>
-    found.map(({ finding, item }) => {
-      const service = owner(item);
-      const waiver = service
-        ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule)
-        : undefined;
-      return waiver ? { ...finding, waived: waiver.reason } : finding;
-    });
+  return found.map(({ finding, item }) => {
+    const service = owner(item);
+    const waiver = service
+      ? model.values.services[service]?.waivers.find((entry) => entry.rule === finding.rule)
+      : undefined;
+    return waiver ? { ...finding, waived: waiver.reason } : finding;
+  });
+}
+
+/** `shared`: the tools of `schemas`, for every stage that ships no CRD of its own. */
+function stageFindings(
+  schemas: SchemaSet,
+  shared: SchemaTools,
+  model: StageModel,
+  stage: StageInput,
+  comparing: boolean,
+): StageFindings {
+  const set = withCrdObjects(
+    schemas,
+    stage.objects.map((item) => item.object),
+  );
+  const { index, validator } = set === schemas ? shared : schemaTools(set);
+  const known = new Set(allRules(index).map((rule) => rule.id));
   const found: { finding: Finding; item?: ManifestObject }[] = [];
   for (const item of stage.objects) {
     for (const { rule, finding } of validator.check(item))
@@ -194,12 +197,9 @@ function stageFindings(schemas: SchemaSet, model: StageModel, stage: StageInput,
   }
   return {
     stage: model.stage.name,
-    checked: waived(found),
+    checked: waived(model, found),
     waivers,
-    // Only a comparison to come keeps the stage's objects (a large check lets each stage go when done).
-    compared: comparing
-      ? (kustomized) => (kustomized ? waived(runRule(kustomizeBuildRule, { ...stage, kustomized })) : [])
-      : () => [],
+    ...(comparing ? { comparison: { model, input: stage } } : {}),
   };
 }
 
@@ -218,13 +218,9 @@ function staleFinding(stage: string, path: string, message: string): Finding {
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
 
-/** The plan of generated files known to be what the values render. */
-const upToDatePlan = (unchanged: string[]): GeneratePlan => ({ writes: [], removals: [], unchanged, foreign: [] });
-
 /**
- * Loads, renders and checks a repository given as files (disk or memory), the named stages or all.
- * One stage at a time, start to finish: its files are read (once), compared with its rendering and
- * checked, then let go (every stage's texts held at once outlived young collections).
+ * Loads, renders and checks a repository given as files (disk or memory), the named stages or all,
+ * comparing each stage with its kustomize build when `kustomized` holds one.
  */
 export function checkRepository(
   repository: SourceFiles,
@@ -232,56 +228,43 @@ export function checkRepository(
   only: readonly string[] = [],
   kustomized?: ReadonlyMap<string, KustomizeOutput>,
 ): CheckReport {
-  return checkRendered(repository, renderProject(repository), schemas, only, kustomized);
-}
-
-/** checkRepository given the repository's rendering (`renderProject` of it). */
-export function checkRendered(
-  repository: SourceFiles,
-  rendering: RenderedProject,
-  schemas: SchemaSet,
-  only: readonly string[] = [],
-  kustomized?: ReadonlyMap<string, KustomizeOutput>,
-): CheckReport {
-  return prepareCheck(repository, rendering, schemas, { only, comparing: kustomized !== undefined })(kustomized);
+  const checked = checkProject(repository, renderProject(repository), schemas, {
+    only,
+    comparing: kustomized !== undefined,
+  });
+  return checkReport(checked, kustomized);
 }
 
 export interface CheckOptions {
   /** The stages to check (default: all). */
   only?: readonly string[];
-  /** Whether the report will be given kustomize's builds to compare with. */
+  /** Whether the stages will be compared with kustomize's builds (checkReport). */
   comparing: boolean;
-  /**
-   * Known up to date (`generate --check`'s up-to-date entry in the store, up-to-date-entry.ts): every generated file
-   * is what the values render, so none is compared again; with the first line of each document
-   * of the generated files (documentLines), counted as the answer was confirmed.
-   */
-  upToDate?: { documentStarts: ReadonlyMap<string, readonly number[]> };
+}
+
+/** What check found before any comparison with kustomize's builds. */
+export interface CheckedProject {
+  stages: string[];
+  objects: number;
+  /** Generated files that are stale, missing or left over, in `generate --check`'s order. */
+  stale: Finding[];
+  found: StageFindings[];
+  parity: Finding[];
+  severity: Readonly<Record<string, SeveritySetting>>;
 }
 
 /**
- * `generate --check`'s up-to-date entry for the repository at `root`, when it stands
- * (up-to-date-entry.ts: same build, same files read), with the first line of each document of the files in `clustersDir` counted as
- * they are read to confirm it; undefined when it does not stand.
+ * Everything check finds but the comparison with kustomize's builds (so that it runs while
+ * kustomize still builds). One stage at a time, start to finish: its files are read (once),
+ * compared with its rendering and checked, then let go (every stage's texts held at once
+ * outlived young collections).
  */
-export function upToDateFromStore(store: Store, root: string, clustersDir: string): CheckOptions["upToDate"] {
-  const documentStarts = new Map<string, readonly number[]>();
-  const standing = standingUpToDate(store, root, (path, text) => {
-    if (path.startsWith(`${clustersDir}/`)) documentStarts.set(path, documentLines(text));
-  });
-  return standing && { documentStarts };
-}
-
-/**
- * checkRendered in two steps: everything but the comparison with kustomize's builds now (while
- * kustomize still builds), then the report, given the builds when `comparing`.
- */
-export function prepareCheck(
+export function checkProject(
   repository: SourceFiles,
   rendering: RenderedProject,
   schemas: SchemaSet,
-  { only = [], comparing, upToDate }: CheckOptions,
-): (kustomized?: ReadonlyMap<string, KustomizeOutput>) => CheckReport {
+  { only = [], comparing }: CheckOptions,
+): CheckedProject {
   const { project, stages, bundles } = rendering;
   const { config } = project;
   for (const name of only) findStage(config, name);
@@ -296,16 +279,14 @@ export function prepareCheck(
   const found: StageFindings[] = [];
   let objects = 0;
   const parityInput = [];
-  const positions: PositionCache = new WeakMap();
+  const shared = schemaTools(schemas);
   for (const { model, rendered } of checked) {
     const name = model.stage.name;
     const files = readOnce(repository);
     const dir = bundleDir(config, name);
     const bundle = bundles.filter((candidate) => candidate.dir === dir);
-    const folderPlan = upToDate
-      ? upToDatePlan(rendered.files.map((file) => `${rendered.dir}/${file.name}`))
-      : planGenerate([rendered], filesBelow(files, rendered.dir));
-    const bundlePlan = upToDate ? upToDatePlan([]) : planGenerate([], filesBelow(files, dir), bundle);
+    const folderPlan = planGenerate([rendered], filesBelow(files, rendered.dir));
+    const bundlePlan = planGenerate([], filesBelow(files, dir), bundle);
     for (const [plan, writes, removals] of [
       [folderPlan, written, leftOver],
       [bundlePlan, bundleWritten, bundleLeftOver],
@@ -322,32 +303,42 @@ export function prepareCheck(
         );
       for (const file of plan.removals) removals.push({ stage: name, path: file.path });
     }
-    const stage = stageInput(files, model, rendered, folderPlan.unchanged, positions, upToDate?.documentStarts);
+    const stage = stageInput(files, model, rendered, folderPlan.unchanged);
     objects += stage.objects.length;
-    found.push(stageFindings(schemas, model, stage, comparing));
+    found.push(stageFindings(schemas, shared, model, stage, comparing));
     parityInput.push({ stage: model.stage, source: stage.valuesSources[stage.valuesSources.length - 1]! });
   }
-  const parity = parityFindings(parityInput, config.stageSpecificKeys);
   const removed = [...leftOver.sort(byPath), ...bundleLeftOver.sort(byPath)].map((file) =>
     staleFinding(file.stage, file.path, "generated earlier but no longer rendered"),
   );
-  const names = checked.map(({ model }) => model.stage.name);
-  return (kustomized) => ({
-    stages: names,
+  return {
+    stages: checked.map(({ model }) => model.stage.name),
     objects,
-    kustomized: names.filter((name) => kustomized?.has(name)),
+    stale: [...written, ...bundleWritten, ...removed],
+    found,
+    parity: parityFindings(parityInput, config.stageSpecificKeys),
+    severity: config.check.severity,
+  };
+}
+
+/** The report: what checkProject found, with each compared stage's kustomize-build findings, severities applied. */
+export function checkReport(checked: CheckedProject, kustomized?: ReadonlyMap<string, KustomizeOutput>): CheckReport {
+  const compared = (stage: StageFindings): Finding[] => {
+    const built = stage.comparison && kustomized?.get(stage.stage);
+    if (!stage.comparison || !built) return [];
+    const { model, input } = stage.comparison;
+    return waived(model, runRule(kustomizeBuildRule, { ...input, kustomized: built }));
+  };
+  return {
+    stages: checked.stages,
+    objects: checked.objects,
+    kustomized: checked.stages.filter((name) => kustomized?.has(name)),
     findings: [
-      ...written,
-      ...bundleWritten,
-      ...removed,
-      ...found.flatMap((stage) => [
-        ...stage.checked,
-        ...stage.compared(kustomized?.get(stage.stage)),
-        ...stage.waivers,
-      ]),
-      ...parity,
-    ].flatMap((finding) => applySeverity(finding, config.check.severity) ?? []),
-  });
+      ...checked.stale,
+      ...checked.found.flatMap((stage) => [...stage.checked, ...compared(stage), ...stage.waivers]),
+      ...checked.parity,
+    ].flatMap((finding) => applySeverity(finding, checked.severity) ?? []),
+  };
 }
 
 export function errorCount(report: CheckReport): number {

@@ -2,7 +2,7 @@ import type { SourceLocation } from "../errors.ts";
 import type { StageConfig } from "../config/project.ts";
 import type { KubeObject } from "../kube/object.ts";
 import type { Values } from "../values/schema.ts";
-import type { KeyPath, YamlSource } from "../values/yaml-source.ts";
+import type { KeyPath, YamlSource } from "../io/yaml-source.ts";
 import type { KustomizeOutput } from "./kustomized.ts";
 
 export type Severity = "error" | "warning";

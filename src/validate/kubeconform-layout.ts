@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { reachableDefinitions, type JsonSchema } from "./schema-convert.ts";
-import type { KindSchema, SchemaIndex } from "./schema-store.ts";
+import type { KindSchema, SchemaIndex } from "./schema-index.ts";
 
 /** kubeconform's `-schema-location` template for a folder written by `writeKubeconformSchemas`. */
 export const kubeconformTemplate = (dir: string) => join(dir, "{{ .ResourceKind }}{{ .KindSuffix }}.json");

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
 import type { Context } from "../context.ts";
 import { ExitCode, Jore4FluxError, toolMessage } from "../errors.ts";
+import { yamlStreamValues } from "../io/yaml-source.ts";
 import { kustomizationFileName } from "../render/stage.ts";
 import { locateTool } from "../tools/locate.ts";
 import { kustomizeBuild, runTool } from "../tools/run.ts";
@@ -37,13 +37,12 @@ export async function kustomizeFolders(
 }
 
 /**
- * Reads kustomize's output the way its consumers (kubectl, Flux's kustomize-controller, the
- * apiserver's YAML decoding) read YAML: with YAML 1.1 rules, so a value they would change shows.
+ * Reads kustomize's printed output by the manifest readers' one number rule (src/io/yaml-source.ts).
+ * kustomize-json, preferred, decodes with kubectl's own reader instead, so that every value they
+ * would read otherwise (a YAML 1.1 date, `1_000`) shows.
  */
 export function readKustomizeOutput(text: string): unknown[] {
-  return parseAllDocuments(text, { version: "1.1" })
-    .map((document) => document.toJS({ maxAliasCount: 100 }) as unknown)
-    .filter((value) => value !== null);
+  return yamlStreamValues(text).filter((value) => value !== null);
 }
 
 /** Without kustomize-json: a `kustomize build` (or `kubectl kustomize`) process per folder, side by side, read here. */

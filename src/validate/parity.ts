@@ -1,6 +1,6 @@
 import type { StageConfig } from "../config/project.ts";
-import { isPlainMap } from "../values/merge.ts";
-import { dottedPath, locatePath, type KeyPath, type YamlSource } from "../values/yaml-source.ts";
+import { isPlainMap } from "../kube/object.ts";
+import { dottedPath, locatePath, type KeyPath, type YamlSource } from "../io/yaml-source.ts";
 import type { Finding, RuleInfo } from "./finding.ts";
 
 export const parityRule: RuleInfo = {

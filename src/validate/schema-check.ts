@@ -5,9 +5,9 @@ import formats from "ajv-formats/dist/formats.js";
 import ucs2length from "ajv/dist/runtime/ucs2length.js";
 import { loadCachedCommonJs } from "../store/code-cache.ts";
 import type { Store } from "../store/store.ts";
-import type { KeyPath } from "../values/yaml-source.ts";
+import type { KeyPath } from "../io/yaml-source.ts";
 import type { RawFinding, ManifestObject, RuleInfo } from "./finding.ts";
-import type { SchemaIndex } from "./schema-store.ts";
+import type { SchemaIndex } from "./schema-index.ts";
 
 // ajv is loaded only where a schema is compiled (schemas update, or a kind that has no
 // ahead-compiled validator); CommonJS, like ajv-formats and ajv's standalone code generator.
@@ -77,9 +77,9 @@ export function compiledValidatorsSource(index: SchemaIndex, digest: string): st
     `exports.kinds = ${JSON.stringify(kinds)};`,
     standalone.default(ajv, exportNames),
   ].join("\n");
-  // Minified: every check reads, decodes and loads the whole file, and ajv's output declares the
-  // schema of each function whether used or not (1,039 of 1,094 unused): 3.1 MB → 2.1 MB, loading
-  // ~30 % faster. esbuild is a development dependency, as `schemas update` is a maintainer's command.
+  // Minified and tree-shaken: every check reads, decodes and loads the whole file, and ajv's output
+  // declares the schema of each function whether used or not. esbuild is a development
+  // dependency, as `schemas update` is a maintainer's command.
   const { transformSync } = requireCjs("esbuild") as typeof Esbuild;
   const { code } = transformSync(source, {
     minify: true,
@@ -172,23 +172,10 @@ export class SchemaValidator {
         },
       ];
     }
-    return this.violationsOf(validate, item).map((finding) => ({
+    return (validate(item.object) ? [] : violations(validate.errors ?? [])).map((finding) => ({
       rule: schemaRule,
       finding: { object: item, ...finding },
     }));
-  }
-
-  /** Violations by object (stages share the objects of services they share): each validated once. */
-  private readonly found = new Map<ValidateFunction, WeakMap<object, Violation[]>>();
-
-  private violationsOf(validate: ValidateFunction, item: ManifestObject): Violation[] {
-    const byObject = this.found.get(validate) ?? this.found.set(validate, new WeakMap()).get(validate)!;
-    let found = byObject.get(item.object);
-    if (!found) {
-      found = validate(item.object) ? [] : violations(validate.errors ?? []);
-      byObject.set(item.object, found);
-    }
-    return found;
   }
 }
 

@@ -2,7 +2,7 @@ import type { Context } from "../context.ts";
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { yamlStreamValues } from "../io/yaml-source.ts";
 import { kubernetesVersion } from "../tools/catalog.ts";
 import { composeGo, fluxControllers, moduleDir, secretsStoreCsiDriver, type ModulePin } from "../tools/go-modules.ts";
 import { convertCrd, convertOpenApi, type JsonSchema } from "./schema-convert.ts";
@@ -60,8 +60,8 @@ export async function collectSchemas(context: Context): Promise<GeneratedSchemas
       .filter((file) => file.endsWith(".yaml"))
       .sort()) {
       const text = readFileSync(join(dir, name), "utf8");
-      for (const document of parseAllDocuments(text)) {
-        const crd = convertCrd(document.toJS() as Parameters<typeof convertCrd>[0]);
+      for (const document of yamlStreamValues(text)) {
+        const crd = convertCrd(document as Parameters<typeof convertCrd>[0]);
         if (!crd) continue;
         const output = `${crdSchemaDir}/${crd.name}.json`;
         files.push({ path: output, text: jsonText(crd) });

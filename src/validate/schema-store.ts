@@ -1,14 +1,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  convertCrd,
-  kindKey,
-  apiVersionOf,
-  type CrdSchemas,
-  type JsonSchema,
-  type KubernetesSchemas,
-} from "./schema-convert.ts";
+import { convertCrd, kindKey, apiVersionOf, type CrdSchemas, type KubernetesSchemas } from "./schema-convert.ts";
+import { SchemaIndex } from "./schema-index.ts";
 import type { Store } from "../store/store.ts";
 import { packageRoot } from "../tools/paths.ts";
 import { compiledValidatorsSource, loadCompiledValidators, type CompiledValidators } from "./schema-check.ts";
@@ -26,16 +20,6 @@ export function schemaDigest(texts: readonly string[]): string {
 
 /** The schemas shipped in `schemas/` (committed; `check` reads nothing from the network). */
 export const storedSchemaDir = join(packageRoot, "schemas");
-
-/** Where a kind's schema comes from and how current its API version is. */
-export interface KindSchema {
-  apiVersion: string;
-  kind: string;
-  /** A standalone JSON Schema: the kind's own schema with the definitions it references. */
-  schema: JsonSchema;
-  origin: string;
-  deprecated: boolean;
-}
 
 export interface SchemaSet {
   kubernetes: KubernetesSchemas;
@@ -103,55 +87,4 @@ export function withCrdObjects(set: SchemaSet, objects: readonly unknown[]): Sch
   );
   const compiled = set.compiled && new Map([...set.compiled].filter(([key]) => !ownKinds.has(key)));
   return { ...set, crds: [...set.crds, ...own], ...(compiled ? { compiled } : {}) };
-}
-
-/** Looks kinds up by apiVersion and kind; served CRD versions only. */
-export class SchemaIndex {
-  private readonly kinds = new Map<string, KindSchema>();
-  readonly definitions: Record<string, JsonSchema>;
-
-  constructor(set: SchemaSet) {
-    this.definitions = set.kubernetes.definitions;
-    for (const [key, definition] of Object.entries(set.kubernetes.kinds)) {
-      const slash = key.lastIndexOf("/");
-      const apiVersion = key.slice(0, slash);
-      const kind = key.slice(slash + 1);
-      this.kinds.set(key, {
-        apiVersion,
-        kind,
-        schema: { $ref: `#/definitions/${definition}` },
-        origin: `Kubernetes ${kubernetesSchemaFile.replace(/^kubernetes-|\.json$/g, "")}`,
-        deprecated: false,
-      });
-    }
-    for (const crd of set.crds) {
-      for (const [version, entry] of Object.entries(crd.versions)) {
-        if (!entry.served) continue;
-        const apiVersion = apiVersionOf({ group: crd.group, version });
-        this.kinds.set(kindKey(apiVersion, crd.kind), {
-          apiVersion,
-          kind: crd.kind,
-          schema: entry.schema,
-          origin: `CRD ${crd.name}`,
-          deprecated: entry.deprecated,
-        });
-      }
-    }
-  }
-
-  get(apiVersion: string, kind: string): KindSchema | undefined {
-    return this.kinds.get(kindKey(apiVersion, kind));
-  }
-
-  /** The API versions that serve `kind`, for "did you mean" hints. */
-  versionsOf(kind: string): string[] {
-    return [...this.kinds.values()]
-      .filter((entry) => entry.kind === kind)
-      .map((entry) => entry.apiVersion)
-      .sort();
-  }
-
-  all(): KindSchema[] {
-    return [...this.kinds.values()];
-  }
 }

@@ -1,16 +1,7 @@
 import * as z from "zod";
 import { isImageReference, repositoryPath } from "./image-reference.ts";
-import { goDuration } from "./duration.ts";
 
-/** Field types shared by the project configuration and the values schemas. */
-export const dnsLabel = z
-  .string()
-  .max(63, "must be at most 63 characters (a DNS label)")
-  .regex(
-    /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
-    "must be a DNS label: lower-case letters, digits and '-', starting with a letter",
-  );
-
+/** Field types of the values schemas (those the project configuration shares are in src/config/fields.ts). */
 export const port = z
   .int("must be a whole number")
   .min(1, "must be a port from 1 to 65535")
@@ -32,5 +23,3 @@ export const imageReference = z
   });
 
 export const absolutePath = z.string().regex(/^\/[^\s]*$/, "must be an absolute path starting with '/'");
-
-export const duration = z.string().regex(goDuration, "must be a Go duration like 1m or 30s");

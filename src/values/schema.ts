@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { absolutePath, dnsLabel, imageReference, nodePort, port } from "./fields.ts";
+import { dnsLabel } from "../config/fields.ts";
+import { absolutePath, imageReference, nodePort, port } from "./fields.ts";
 
 /**
  * The values of one stage, after the shared file and the stage's override are merged.

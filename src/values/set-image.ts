@@ -1,7 +1,7 @@
 import { Composer, CST, Document, isMap, isScalar, Parser, type Scalar } from "yaml";
 import { invalidInput } from "../errors.ts";
 import { isImageReference } from "./image-reference.ts";
-import { parseYamlSource } from "./yaml-source.ts";
+import { parseYamlSource } from "../io/yaml-source.ts";
 
 function parsed(file: string, text: string): { tokens: CST.Token[]; document: Document.Parsed } {
   const tokens = [...new Parser().parse(text)];

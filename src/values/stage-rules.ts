@@ -1,5 +1,5 @@
-import type { StageConfig } from "../config/project.ts";
-import type { KeyPath } from "./yaml-source.ts";
+import { objectPrefix, type StageConfig } from "../config/project.ts";
+import type { KeyPath } from "../io/yaml-source.ts";
 import type { Values } from "./schema.ts";
 
 /** A problem found in merged values, still keyed by path; the loader locates it in the files. */
@@ -8,8 +8,7 @@ export interface ValuesFinding {
   message: string;
 }
 
-/** Kubernetes object names are `jore4-<service>` and must stay DNS labels. */
-export const objectPrefix = "jore4-";
+/** Object names are `jore4-<service>` (objectPrefix) and must stay DNS labels. */
 const maxServiceNameLength = 63 - objectPrefix.length - "-secrets".length;
 
 interface PortUse {

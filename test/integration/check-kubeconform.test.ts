@@ -9,7 +9,8 @@ import { memoryFiles } from "../../src/io/source-files.ts";
 import { locateTool } from "../../src/tools/locate.ts";
 import { checkRepository } from "../../src/validate/check.ts";
 import { kubeconformTemplate, writeKubeconformSchemas } from "../../src/validate/kubeconform-layout.ts";
-import { loadStoredSchemas, SchemaIndex } from "../../src/validate/schema-store.ts";
+import { SchemaIndex } from "../../src/validate/schema-index.ts";
+import { loadStoredSchemas } from "../../src/validate/schema-store.ts";
 import { mutations, shippedConfiguration, type Files } from "../support/check-fixtures.ts";
 
 const root = join(import.meta.dirname, "..", "..");

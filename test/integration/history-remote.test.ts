@@ -5,7 +5,7 @@ import { Git } from "../../src/git/git.ts";
 import { buildHistory } from "../../src/history/build.ts";
 import { readHistoryInput } from "../../src/history/read.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
-import { loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
 import { testContext } from "../support/cli.ts";
 import { createStageRepo, git, type StageRepo } from "../support/stage-repo.ts";
 

@@ -4,7 +4,7 @@ import { Git } from "../../src/git/git.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
 import type { DeploymentHistory } from "../../src/history/model.ts";
 import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
-import { loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
 import { testContext } from "../support/cli.ts";
 import { createStageRepo, git, runCli, type StageRepo } from "../support/stage-repo.ts";
 

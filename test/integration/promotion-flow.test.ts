@@ -7,7 +7,7 @@ import { finishHotfix, startHotfix } from "../../src/promotion/hotfix.ts";
 import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
 import { testContext } from "../support/cli.ts";
 import { rollback } from "../../src/promotion/rollback.ts";
-import { loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
 import { commitImage, createStageRepo, git, runCli, type StageRepo } from "../support/stage-repo.ts";
 
 /** Progress goes nowhere a test reads; every confirmation is answered by `yes: true`. */

@@ -8,7 +8,7 @@ import { diskFiles } from "../../src/io/source-files.ts";
 import { finishHotfix, startHotfix } from "../../src/promotion/hotfix.ts";
 import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
 import { testContext } from "../support/cli.ts";
-import { loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
 import { setImageInText } from "../../src/values/set-image.ts";
 import {
   cloneRepo,

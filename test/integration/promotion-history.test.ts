@@ -14,7 +14,7 @@ import { historyHtml, imageColor } from "../../src/history/report-html.ts";
 import { runMain, testContext } from "../support/cli.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
 import { toolsBinDir } from "../../src/tools/paths.ts";
-import { loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
 import { colourCounts, dumpDom, screenshot } from "../support/chromium.ts";
 import { cloneRepo, commitImage, createStageRepo, git, runCli, type StageRepo } from "../support/stage-repo.ts";
 

@@ -11,7 +11,7 @@ import { diskFiles } from "../../src/io/source-files.ts";
 import type { StageStatus } from "../../src/status/model.ts";
 import { onPath } from "../../src/tools/locate.ts";
 import { toolsBinDir } from "../../src/tools/paths.ts";
-import { loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
 import { runCli, type CliResult } from "../support/cli.ts";
 import { createStageRepo, projectRoot, type StageRepo } from "../support/stage-repo.ts";
 

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { stageContext } from "../../src/cluster/context-guard.ts";
 import { diskFiles } from "../../src/io/source-files.ts";
 import { toolsBinDir } from "../../src/tools/paths.ts";
-import { loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
 import { answers, freePort, type Processes } from "./processes.ts";
 
 /**

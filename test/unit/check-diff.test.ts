@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import type { KubeObject } from "../../src/kube/object.ts";
-import { formatDiffMarkdown } from "../../src/validate/diff-report.ts";
-import { diffObjects, diffValues } from "../../src/kube/diff.ts";
+import { formatDiffMarkdown } from "../../src/diff/report.ts";
+import { diffObjects, diffValues } from "../../src/diff/objects.ts";
 
 const deployment = (image: string, env: { name: string; value: string }[]): KubeObject => ({
   apiVersion: "apps/v1",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import type { StageConfig } from "../../src/config/project.ts";
-import { parseYamlSource } from "../../src/values/yaml-source.ts";
+import { parseYamlSource } from "../../src/io/yaml-source.ts";
 import { isStageSpecific, parityFindings } from "../../src/validate/parity.ts";
 import { convertCrd, convertOpenApi } from "../../src/validate/schema-convert.ts";
 

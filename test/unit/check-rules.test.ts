@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import type { StageConfig } from "../../src/config/project.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
 import { valuesSchema } from "../../src/values/schema.ts";
-import { parseYamlSource, parseYamlStream } from "../../src/values/yaml-source.ts";
+import { parseYamlSource, parseYamlStream } from "../../src/io/yaml-source.ts";
 import { runRule } from "../../src/validate/check.ts";
 import type { Finding, ManifestObject, StageInput, StageRule } from "../../src/validate/finding.ts";
 import { deprecatedApi } from "../../src/validate/rules/deprecated-api.ts";
@@ -23,7 +23,7 @@ import { resources } from "../../src/validate/rules/resources.ts";
 import { serviceHostnames } from "../../src/validate/rules/service-hostnames.ts";
 import { serviceSelector } from "../../src/validate/rules/service-selector.ts";
 import { parsedObject } from "../../src/validate/stage-files.ts";
-import { SchemaIndex } from "../../src/validate/schema-store.ts";
+import { SchemaIndex } from "../../src/validate/schema-index.ts";
 
 /** A small, correct stage: every rule passes on it; each test breaks one thing. */
 function baseObjects(): KubeObject[] {

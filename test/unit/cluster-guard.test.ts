@@ -6,7 +6,7 @@ import { aksLoginSteps } from "../../src/cluster/az.ts";
 import { secretStoreDriverStep } from "../../src/cluster/helm.ts";
 import { ExitCode, Jore4FluxError } from "../../src/errors.ts";
 import { memoryFiles } from "../../src/io/source-files.ts";
-import { loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
 
 /** A configuration with other names than the shipped one: nothing may be hard-coded. */
 const { config } = loadProjectConfig(

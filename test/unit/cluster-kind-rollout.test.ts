@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { kindPortMappings, renderKindConfig } from "../../src/cluster/kind.ts";
 import { deploymentState, explainingEvents, parseSeconds, rolloutTimeoutError } from "../../src/cluster/rollout.ts";
 import type { ProjectConfig } from "../../src/config/project.ts";
-import { durationSeconds, goDuration } from "../../src/values/duration.ts";
+import { durationSeconds, goDuration } from "../../src/config/duration.ts";
 import type { Values } from "../../src/values/schema.ts";
 
 const service = {

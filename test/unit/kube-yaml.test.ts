@@ -8,7 +8,7 @@ import { fileText } from "../../src/render/yaml-text.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
 import type { RenderedFile } from "../../src/render/stage.ts";
 import { readStageFolder, type StageFolder } from "../../src/validate/stage-files.ts";
-import { parseYamlStream } from "../../src/values/yaml-source.ts";
+import { parseYamlStream } from "../../src/io/yaml-source.ts";
 import { largeConfiguration } from "../../bench/large-config.ts";
 import { shippedFiles } from "../support/repo-fixture.ts";
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { ExitCode, Jore4FluxError } from "../../src/errors.ts";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { finalStage, pathTo, promotionStep } from "../../src/promotion/order.ts";
-import { loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
 
 const { config } = loadProjectConfig(
   memoryFiles({

@@ -6,9 +6,10 @@ import type { KubeObject } from "../../src/kube/object.ts";
 import { shippedFiles } from "../support/repo-fixture.ts";
 
 /**
- * A service of the shared file that a stage leaves alone is parsed once and its objects rendered
- * once for every stage that shares it (src/values/load.ts, src/render/service.ts). These tests use
- * `ui` and `hasura`, which some stages never override, so that shared path is the one exercised.
+ * A service of the shared file that a stage leaves alone merges to the same values on every stage,
+ * yet each stage renders it with its own settings: a memo shared across stages (as there once was,
+ * keyed by a hand-picked subset of the inputs) would give one stage another's objects. These tests
+ * use `ui` and `hasura`, which some stages never override.
  */
 const shipped = shippedFiles();
 const stages = ["e2e", "playg", "dev", "test", "prod"];
@@ -25,7 +26,7 @@ function find(objects: readonly KubeObject[] | undefined, kind: string, name: st
   return found;
 }
 
-describe("services no stage overrides, rendered once for all stages", () => {
+describe("services no stage overrides, rendered for each stage from its own values", () => {
   it('keep env values as written: VERSION: 1.10 on ui is "1.10" on every stage, not "1.1"', () => {
     for (const stage of stages)
       assert.ok(!shipped[`values/${stage}.yaml`]!.includes("\n  ui:"), `${stage} leaves ui alone`);

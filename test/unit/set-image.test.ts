@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Jore4FluxError } from "../../src/errors.ts";
 import { setImageInText } from "../../src/values/set-image.ts";
-import { parseYamlSource } from "../../src/values/yaml-source.ts";
+import { parseYamlSource } from "../../src/io/yaml-source.ts";
 
 const services = ["auth", "ui"];
 

@@ -6,7 +6,8 @@ import { Jore4FluxError, formatProblem } from "../../src/errors.ts";
 import { memoryFiles, utf8Text } from "../../src/io/source-files.ts";
 import { kubernetesYaml } from "../../src/kube/yaml.ts";
 import { finalStage } from "../../src/promotion/order.ts";
-import { loadProject, loadProjectConfig } from "../../src/values/load.ts";
+import { loadProjectConfig } from "../../src/config/load.ts";
+import { loadProject } from "../../src/values/load.ts";
 import { shippedFiles } from "../support/repo-fixture.ts";
 
 /** Cheap edges nobody tested: each of these would have let a wrong answer through unnoticed. */

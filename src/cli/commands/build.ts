@@ -14,7 +14,7 @@ export function buildCommand(context: Context): CommandUnknownOpts {
       const { findStage } = await import("../../config/project.ts");
       const { diskFiles } = await import("../../io/source-files.ts");
       const { kustomizeBuild } = await import("../../tools/run.ts");
-      const { loadProjectConfig } = await import("../../values/load.ts");
+      const { loadProjectConfig } = await import("../../config/load.ts");
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const stage = findStage(config, stageName);

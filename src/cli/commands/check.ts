@@ -31,12 +31,13 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       const { diskFiles } = await import("../../io/source-files.ts");
       const { kustomizeStages } = await import("../../validate/kustomized.ts");
       const { kustomizeBuildRule } = await import("../../validate/rules/kustomize-build.ts");
-      const { loadProjectConfig } = await import("../../values/load.ts");
+      const { loadProjectConfig } = await import("../../config/load.ts");
       const root = repositoryRoot(context, command);
       if (options.rules) {
         const { allRules } = await import("../../validate/check.ts");
         const { formatRules } = await import("../../validate/report.ts");
-        const { loadStoredSchemas, SchemaIndex } = await import("../../validate/schema-store.ts");
+        const { loadStoredSchemas } = await import("../../validate/schema-store.ts");
+        const { SchemaIndex } = await import("../../validate/schema-index.ts");
         const rules = allRules(new SchemaIndex(loadStoredSchemas()));
         if (options.json) printJson(context, rules);
         else print(context, formatRules(rules));
@@ -58,7 +59,7 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       building?.catch(() => undefined);
       if (!compare)
         progress(context, `skipped the ${kustomizeBuildRule.id} rule: stages were not compared with kustomize build`);
-      const { errorCount, prepareCheck, upToDateFromStore } = await import("../../validate/check.ts");
+      const { checkProject, checkReport, errorCount } = await import("../../validate/check.ts");
       const { renderProject } = await import("../../generate/render-project.ts");
       const { formatReport, summarize } = await import("../../validate/report.ts");
       const { loadStoredSchemas } = await import("../../validate/schema-store.ts");
@@ -66,16 +67,11 @@ export function checkCommand(context: Context): CommandUnknownOpts {
       const store = openStore(context);
       const schemas = loadStoredSchemas(store);
       const rendering = renderProject(repository);
-      // While generate --check's answer stands nothing is stale: the generated files are not
-      // written out again to compare.
-      const upToDate = store.build === undefined ? undefined : upToDateFromStore(store, root, config.paths.clusters);
-      if (upToDate) progress(context, `${config.paths.clusters}/ is up to date: generate --check's last answer stands`);
-      const finish = prepareCheck(repository, rendering, schemas, {
+      const checked = checkProject(repository, rendering, schemas, {
         only: stages,
         comparing: building !== undefined,
-        upToDate,
       });
-      const report = finish(await building);
+      const report = checkReport(checked, await building);
       schemas.keepCompiledCode?.();
       if (options.json) printJson(context, { ...summarize(report), ...report });
       else print(context, formatReport(report));

@@ -1,7 +1,7 @@
 import { Command, Option, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { ExitCode, Jore4FluxError } from "../../errors.ts";
 import type { Project } from "../../values/load.ts";
-import type { StageDiff } from "../../validate/stage-diff.ts";
+import type { StageDiff } from "../../diff/stages.ts";
 import { repositoryRoot } from "../context.ts";
 import { print, printJson, progress, type Context } from "../../context.ts";
 import { jsonOption } from "../options.ts";
@@ -16,9 +16,9 @@ async function diffAgainstRef(
 ): Promise<StageDiff[]> {
   const { filesAtRef } = await import("../../git/files-at-ref.ts");
   const { Git } = await import("../../git/git.ts");
-  const { diffObjects } = await import("../../kube/diff.ts");
+  const { diffObjects } = await import("../../diff/objects.ts");
   const { findStageModel, loadProject } = await import("../../values/load.ts");
-  const { renderedObjects } = await import("../../validate/stage-diff.ts");
+  const { renderedObjects } = await import("../../diff/stages.ts");
   progress(context, `rendering ${ref}…`);
   const files = await filesAtRef(new Git(context.run, root), ref, current.config.paths.clusters);
   let other: Project;
@@ -78,8 +78,8 @@ export function diffCommand(context: Context): CommandUnknownOpts {
     .action(async (stages, options, command) => {
       const { diskFiles } = await import("../../io/source-files.ts");
       const { findStageModel, loadProject } = await import("../../values/load.ts");
-      const { countChanges, formatDiffMarkdown, formatDiffText } = await import("../../validate/diff-report.ts");
-      const { diffStages } = await import("../../validate/stage-diff.ts");
+      const { countChanges, formatDiffMarkdown, formatDiffText } = await import("../../diff/report.ts");
+      const { diffStages } = await import("../../diff/stages.ts");
       const root = repositoryRoot(context, command);
       const project = loadProject(diskFiles(root));
       let diffs: StageDiff[];

@@ -53,7 +53,7 @@ Examples:
       const { keepHistoryReads, keptHistoryReads } = await import("../../history/store-entry.ts");
       const { openStore } = await import("../../store/store.ts");
       const { fetchRemote, remoteFor } = await import("../../promotion/repository.ts");
-      const { loadProjectConfig } = await import("../../values/load.ts");
+      const { loadProjectConfig } = await import("../../config/load.ts");
       const root = repositoryRoot(context, command);
       const store = openStore(context);
       const git = new Git(context.run, root);

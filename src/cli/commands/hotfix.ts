@@ -6,7 +6,7 @@ import { jsonOption, noFetchOption, pushOption, yesOption } from "../options.ts"
 async function repository(context: Context, command: { optsWithGlobals(): object }) {
   const { Git } = await import("../../git/git.ts");
   const { diskFiles } = await import("../../io/source-files.ts");
-  const { loadProjectConfig } = await import("../../values/load.ts");
+  const { loadProjectConfig } = await import("../../config/load.ts");
   const root = repositoryRoot(context, command);
   return { git: new Git(context.run, root), config: loadProjectConfig(diskFiles(root)).config };
 }

@@ -10,7 +10,7 @@ async function lookUp(context: Context, root: string, names: string[]) {
   const { imageRegistry } = await import("../../images/registry.ts");
   const { diskFiles } = await import("../../io/source-files.ts");
   const { loadProject, sharedValuesName } = await import("../../values/load.ts");
-  const { parseYamlSource } = await import("../../values/yaml-source.ts");
+  const { parseYamlSource } = await import("../../io/yaml-source.ts");
   const files = diskFiles(root);
   const { config } = loadProject(files);
   const valuesFile = `${config.paths.values}/${sharedValuesName}.yaml`;

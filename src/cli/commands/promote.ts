@@ -75,7 +75,7 @@ Examples:
       const { Git } = await import("../../git/git.ts");
       const { diskFiles } = await import("../../io/source-files.ts");
       const { applyPromotion, planPromotion } = await import("../../promotion/promote.ts");
-      const { loadProjectConfig } = await import("../../values/load.ts");
+      const { loadProjectConfig } = await import("../../config/load.ts");
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const git = new Git(context.run, root);

@@ -30,7 +30,7 @@ Examples:
       const { applyPromotion, planPromotion } = await import("../../promotion/promote.ts");
       const { rollback } = await import("../../promotion/rollback.ts");
       const { findStage } = await import("../../config/project.ts");
-      const { loadProjectConfig } = await import("../../values/load.ts");
+      const { loadProjectConfig } = await import("../../config/load.ts");
       const root = repositoryRoot(context, command);
       const { config } = loadProjectConfig(diskFiles(root));
       const git = new Git(context.run, root);

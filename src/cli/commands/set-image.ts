@@ -22,7 +22,8 @@ export function setImageCommand(context: Context): CommandUnknownOpts {
       const { isUpToDate, planDiff } = await import("../../generate/plan.ts");
       const { applyImages, planImages } = await import("../../generate/set-images.ts");
       const { diskFiles } = await import("../../io/source-files.ts");
-      const { loadProjectConfig, sharedValuesName } = await import("../../values/load.ts");
+      const { loadProjectConfig } = await import("../../config/load.ts");
+      const { sharedValuesName } = await import("../../values/load.ts");
       const root = repositoryRoot(context, command);
       const files = diskFiles(root);
       const { config } = loadProjectConfig(files);

@@ -1,5 +1,5 @@
 import type { StageRule } from "../finding.ts";
-import type { SchemaIndex } from "../schema-store.ts";
+import type { SchemaIndex } from "../schema-index.ts";
 
 /** API versions deprecated or removed upstream, with their current replacement. */
 export const replacedApiVersions: Record<string, string> = {

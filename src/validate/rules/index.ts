@@ -1,5 +1,5 @@
 import type { StageRule } from "../finding.ts";
-import type { SchemaIndex } from "../schema-store.ts";
+import type { SchemaIndex } from "../schema-index.ts";
 import { deprecatedApi } from "./deprecated-api.ts";
 import { imagePinned } from "./image-pinned.ts";
 import { ingressBackend } from "./ingress-backend.ts";

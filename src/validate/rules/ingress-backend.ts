@@ -1,5 +1,5 @@
 import type { StageRule } from "../finding.ts";
-import { named, objectsOfKind, valueAt } from "./workloads.ts";
+import { objectLookup, objectsOfKind, valueAt } from "./workloads.ts";
 
 interface Backend {
   service?: { name?: string; port?: { number?: number; name?: string } };
@@ -17,6 +17,7 @@ export const ingressBackend: StageRule = {
   summary: "each Ingress backend names a Service of the stage and one of its ports",
   hint: "route to an existing Service and a port it exposes (services.<name>.containerPort)",
   run(stage) {
+    const find = objectLookup(stage.objects);
     return objectsOfKind(stage.objects, "Ingress").flatMap((item) => {
       const backends: { backend: Backend; path: (string | number)[] }[] = [];
       const defaultBackend = valueAt(item.object, ["spec", "defaultBackend"]) as Backend | undefined;
@@ -35,7 +36,7 @@ export const ingressBackend: StageRule = {
       return backends.flatMap(({ backend, path }) => {
         if (!backend.service) return [];
         const name = backend.service.name;
-        const service = named(stage.objects, "Service", item.object.metadata.namespace, name);
+        const service = find("Service", item.object.metadata.namespace, name);
         if (!service)
           return [
             {

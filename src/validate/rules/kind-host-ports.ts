@@ -1,4 +1,4 @@
-import { locateInLayers } from "../../values/yaml-source.ts";
+import { locateInLayers } from "../../io/yaml-source.ts";
 import { ingressContainerPort, kindPortMappings } from "../../cluster/kind.ts";
 import type { RawFinding, StageRule } from "../finding.ts";
 import { objectsOfKind, valueAt } from "./workloads.ts";

@@ -1,8 +1,7 @@
-import { isDeepStrictEqual } from "node:util";
+import { valueDifferences } from "../../diff/objects.ts";
 import { kustomizationFileName } from "../../render/stage.ts";
 import type { KubeObject } from "../../kube/object.ts";
-import { isPlainMap } from "../../values/merge.ts";
-import type { KeyPath } from "../../values/yaml-source.ts";
+import { isPlainMap } from "../../kube/object.ts";
 import type { ManifestObject, RawFinding, StageRule } from "../finding.ts";
 
 /** At most this many differing fields are reported per object: the rest are echoes. */
@@ -22,27 +21,9 @@ function show(value: unknown): string {
   return `the ${typeof value} ${String(value)}`;
 }
 
-/** Every leaf path where the two values differ (maps key by key, lists item by item). */
-function differences(
-  rendered: unknown,
-  built: unknown,
-  path: KeyPath = [],
-): { path: KeyPath; rendered: unknown; built: unknown }[] {
-  if (isDeepStrictEqual(rendered, built)) return [];
-  if (isPlainMap(rendered) && isPlainMap(built) && !(built instanceof Date)) {
-    const keys = [...new Set([...Object.keys(rendered), ...Object.keys(built)])].sort();
-    return keys.flatMap((key) => differences(rendered[key], built[key], [...path, key]));
-  }
-  if (Array.isArray(rendered) && Array.isArray(built)) {
-    const length = Math.max(rendered.length, built.length);
-    return Array.from({ length }, (_, index) => differences(rendered[index], built[index], [...path, index])).flat();
-  }
-  return [{ path, rendered, built }];
-}
-
 /**
  * The guard between rendering and the cluster: the objects the real `kustomize build` returns for
- * the stage (read with YAML 1.1 rules, as kubectl and Flux read them) equal, field by field, the
+ * the stage (read as kubectl and Flux read them, by kustomize-json) equal, field by field, the
  * objects `check` validated.
  */
 export const kustomizeBuildRule: StageRule = {
@@ -88,11 +69,12 @@ export const kustomizeBuildRule: StageRule = {
 };
 
 function fieldFindings(item: ManifestObject, built: unknown): RawFinding[] {
-  return differences(item.object as KubeObject, built)
+  // Lists compared item by item: every step is a key or an index, a path into the file.
+  return valueDifferences(item.object as KubeObject, built, { matchByName: false })
     .slice(0, maxDifferencesPerObject)
     .map((difference) => ({
       object: item,
-      path: difference.path,
-      message: `rendered ${show(difference.rendered)}, kustomize build returns ${show(difference.built)}`,
+      path: difference.path as (string | number)[],
+      message: `rendered ${show(difference.before)}, kustomize build returns ${show(difference.after)}`,
     }));
 }

@@ -1,4 +1,4 @@
-import type { KeyPath } from "../../values/yaml-source.ts";
+import type { KeyPath } from "../../io/yaml-source.ts";
 import type { ManifestObject, RawFinding, StageRule } from "../finding.ts";
 import { containers, podTemplates, valueAt } from "./workloads.ts";
 
@@ -16,21 +16,13 @@ const secretWords = new Set([
   "passphrase",
 ]);
 
-/** Answers by key: stages repeat the same few env and data keys (15,000 look-ups at 50 stages × 100 services). */
-const secretLookingKeys = new Map<string, boolean>();
-
 export function isSecretLookingKey(key: string): boolean {
-  let answer = secretLookingKeys.get(key);
-  if (answer === undefined) {
-    const words = key
-      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean);
-    answer = words.length > 0 && secretWords.has(words[words.length - 1]!);
-    secretLookingKeys.set(key, answer);
-  }
-  return answer;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return words.length > 0 && secretWords.has(words[words.length - 1]!);
 }
 
 const secretValuePatterns: { what: string; pattern: RegExp }[] = [

@@ -1,6 +1,6 @@
-import type { KeyPath } from "../../values/yaml-source.ts";
+import type { KeyPath } from "../../io/yaml-source.ts";
 import type { RawFinding, StageRule } from "../finding.ts";
-import { containers, named, podTemplates, type PodTemplate } from "./workloads.ts";
+import { containers, objectLookup, podTemplates, type PodTemplate } from "./workloads.ts";
 
 interface Reference {
   kind: "ConfigMap" | "Secret" | "SecretProviderClass";
@@ -68,10 +68,11 @@ export const podReferences: StageRule = {
   summary: "every ConfigMap, Secret and SecretProviderClass a pod uses exists in the stage",
   hint: "create the object in the pod's namespace (values or manifests/), or fix the name",
   run(stage) {
+    const find = objectLookup(stage.objects);
     return podTemplates(stage.objects).flatMap((template): RawFinding[] => {
       const namespace = template.item.object.metadata.namespace;
       return references(template)
-        .filter((reference) => !named(stage.objects, reference.kind, namespace, reference.name))
+        .filter((reference) => !find(reference.kind, namespace, reference.name))
         .map((reference) => ({
           object: template.item,
           path: reference.path,

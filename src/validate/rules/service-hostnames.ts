@@ -1,6 +1,6 @@
-import type { KeyPath } from "../../values/yaml-source.ts";
+import type { KeyPath } from "../../io/yaml-source.ts";
 import type { ManifestObject, RawFinding, StageRule } from "../finding.ts";
-import { containers, named, podTemplates, valueAt } from "./workloads.ts";
+import { containers, objectLookup, podTemplates, valueAt } from "./workloads.ts";
 
 /** Keys that hand a host name to a service: `db-hostname`, `HASURA_HOSTNAME`, `DB_HOST`, … */
 export const hostKeyPattern = /(hostname|_host)$/i;
@@ -62,6 +62,7 @@ export const serviceHostnames: StageRule = {
   summary: "every host name handed to a service (keys like *hostname, *_HOST) names a Service of the stage",
   hint: "use the Service's name, jore4-<name> (see the stage's Services)",
   run(stage) {
+    const find = objectLookup(stage.objects);
     const services = new Set(
       stage.objects.filter((item) => item.object.kind === "Service").map((item) => item.object.metadata.name),
     );
@@ -76,7 +77,7 @@ export const serviceHostnames: StageRule = {
     );
     return hostValues(stage.objects).flatMap(({ item, path, value }): RawFinding[] => {
       const target = serviceOfHost(value, item.object.metadata.namespace, namespaces);
-      if (!target || named(stage.objects, "Service", target.namespace, target.name)) return [];
+      if (!target || find("Service", target.namespace, target.name)) return [];
       return [
         {
           object: item,

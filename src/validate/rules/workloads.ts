@@ -1,4 +1,4 @@
-import type { KeyPath } from "../../values/yaml-source.ts";
+import type { KeyPath } from "../../io/yaml-source.ts";
 import type { ManifestObject } from "../finding.ts";
 
 /** Shapes shared by the reference and safety rules: the pod template inside workload objects. */
@@ -54,19 +54,8 @@ export function valueAt(value: unknown, path: KeyPath): unknown {
   return current;
 }
 
-/** Each stage's pod templates, found once for the several rules that read them. */
-const templatesOf = new WeakMap<readonly ManifestObject[], readonly PodTemplate[]>();
-
-export function podTemplates(objects: readonly ManifestObject[]): readonly PodTemplate[] {
-  let templates = templatesOf.get(objects);
-  if (!templates) {
-    templates = findPodTemplates(objects);
-    templatesOf.set(objects, templates);
-  }
-  return templates;
-}
-
-function findPodTemplates(objects: readonly ManifestObject[]): PodTemplate[] {
+/** The pod templates of a stage's workloads (and its Pods), in the stage's order. */
+export function podTemplates(objects: readonly ManifestObject[]): PodTemplate[] {
   return objects.flatMap((item): PodTemplate[] => {
     const kind = item.object.kind;
     if (kind === "Pod") {
@@ -99,32 +88,19 @@ export function containers(template: PodTemplate): { container: Container; path:
   return [...list("containers"), ...list("initContainers")];
 }
 
-/** Each stage's objects by kind, grouped once for the many rules that ask (in the stage's order). */
-const kindIndexes = new WeakMap<readonly ManifestObject[], Map<string, ManifestObject[]>>();
-
-export function objectsOfKind(objects: readonly ManifestObject[], kind: string): readonly ManifestObject[] {
-  let index = kindIndexes.get(objects);
-  if (!index) {
-    index = new Map();
-    for (const item of objects) {
-      const found = index.get(item.object.kind);
-      if (found) found.push(item);
-      else index.set(item.object.kind, [item]);
-    }
-    kindIndexes.set(objects, index);
-  }
-  return index.get(kind) ?? [];
+/** The objects of `kind`, in the stage's order. */
+export function objectsOfKind(objects: readonly ManifestObject[], kind: string): ManifestObject[] {
+  return objects.filter((item) => item.object.kind === kind);
 }
 
-type NameIndex = Map<unknown, Map<unknown, Map<unknown, ManifestObject>>>;
-
-/** Each stage's objects by kind, namespace and name (the first of each), indexed once: rules look up thousands. */
-const nameIndexes = new WeakMap<readonly ManifestObject[], NameIndex>();
-
-function nameIndex(objects: readonly ManifestObject[]): NameIndex {
-  let index = nameIndexes.get(objects);
-  if (index) return index;
-  index = new Map();
+/**
+ * Finds objects by kind, namespace and name (the first of each; compared with ===, so NaN names
+ * nothing): the index is built once per call, for a rule that looks up many.
+ */
+export function objectLookup(
+  objects: readonly ManifestObject[],
+): (kind: string, namespace: string | undefined, name: string | undefined) => ManifestObject | undefined {
+  const index = new Map<unknown, Map<unknown, Map<unknown, ManifestObject>>>();
   for (const item of objects) {
     const { kind, metadata } = item.object;
     const byNamespace = index.get(kind) ?? index.set(kind, new Map()).get(kind)!;
@@ -132,17 +108,6 @@ function nameIndex(objects: readonly ManifestObject[]): NameIndex {
     const byName = byNamespace.get(namespace) ?? byNamespace.set(namespace, new Map()).get(namespace)!;
     if (!byName.has(metadata?.name)) byName.set(metadata?.name, item);
   }
-  nameIndexes.set(objects, index);
-  return index;
-}
-
-/** The object of `kind` by name within `namespace` (compared with ===, so NaN names nothing). */
-export function named(
-  objects: readonly ManifestObject[],
-  kind: string,
-  namespace: string | undefined,
-  name: string | undefined,
-): ManifestObject | undefined {
-  if ([kind, namespace, name].some((part) => Number.isNaN(part))) return undefined;
-  return nameIndex(objects).get(kind)?.get(namespace)?.get(name);
+  return (kind, namespace, name) =>
+    [kind, namespace, name].some((part) => Number.isNaN(part)) ? undefined : index.get(kind)?.get(namespace)?.get(name);
 }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Problem, SourceLocation } from "../errors.ts";
-import { dottedPath, type KeyPath } from "./yaml-source.ts";
+import { dottedPath, type KeyPath } from "../io/yaml-source.ts";
 
 type Locate = (path: KeyPath) => SourceLocation | undefined;
 

@@ -2,8 +2,8 @@ import type { ProjectConfig } from "../config/project.ts";
 import type { KubeObject } from "../kube/object.ts";
 import { kustomizationFileName, renderStage } from "../render/stage.ts";
 import type { StageModel } from "../values/load.ts";
-import { isPlainMap } from "../values/merge.ts";
-import { changedPaths, diffObjects, withoutExpected, type ObjectChange } from "../kube/diff.ts";
+import { isPlainMap } from "../kube/object.ts";
+import { changedPaths, diffObjects, withoutExpected, type ObjectChange } from "./objects.ts";
 
 export interface StageDiff {
   /** What is compared, e.g. `dev → prod` or `prod: main → working tree`. */

@@ -1,5 +1,5 @@
-import type { FieldChange } from "../kube/diff.ts";
-import type { StageDiff } from "./stage-diff.ts";
+import type { FieldChange } from "./objects.ts";
+import type { StageDiff } from "./stages.ts";
 
 const marks = { added: "+", removed: "-", changed: "~", unchanged: "=" } as const;
 

@@ -137,7 +137,7 @@ function documentValue(file: string, lineCounter: Pick<LineCounter, "linePos">, 
 
 /**
  * Duplicate keys, each named at its second occurrence. The yaml library's own `uniqueKeys` check
- * searches each map once per key (a values file with 40k keys took minutes): this is one pass.
+ * searches each map once per key (quadratic in a map's size): this is one pass.
  */
 function duplicateKeyProblems(file: string, lineCounter: Pick<LineCounter, "linePos">, document: Document): Problem[] {
   const problems: Problem[] = [];
@@ -190,8 +190,9 @@ export function parseYamlSource(file: string, text: string): YamlSource {
 const leadingZeroInteger = /^[-+]?0[0-7]+$/;
 
 /**
- * Reads integers as kubectl, kustomize and Flux read a manifest: `defaultMode: 0644` is 420 to
- * them (Go's YAML readers parse a leading zero as octal), where YAML 1.2 would read 644.
+ * The one number rule of every multi-document (manifest) reader: YAML 1.2, except that a plain
+ * integer with a leading zero is octal, as kubectl, kustomize and Flux read it (`defaultMode: 0644`
+ * is 420 to them, where YAML 1.2 would read 644).
  */
 function readIntegersAsKubernetesDoes(document: Document): void {
   visit(document, {
@@ -204,7 +205,10 @@ function readIntegersAsKubernetesDoes(document: Document): void {
   });
 }
 
-/** Parses a multi-document YAML stream (plain manifests); empty documents are dropped. */
+/**
+ * Parses a multi-document YAML stream (manifests), read by the number rule above; empty documents
+ * are dropped. Malformed YAML is an input error naming the file and line of each problem.
+ */
 export function parseYamlStream(file: string, text: string): YamlSource[] {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { ...parseOptions, lineCounter });
@@ -224,6 +228,25 @@ export function parseYamlStream(file: string, text: string): YamlSource[] {
       readIntegersAsKubernetesDoes(document);
       return { file, document, lineCounter, value: documentValue(file, lineCounter, document) };
     });
+}
+
+/**
+ * The values of a multi-document stream read leniently, by the same number rule: what a document
+ * with an error still holds, and none for a document whose aliases expand too far (for files of
+ * any past commit, and other programs' output, that need not be well formed). Empty documents are dropped.
+ */
+export function yamlStreamValues(text: string): unknown[] {
+  const documents = parseAllDocuments(text, parseOptions);
+  return (Array.isArray(documents) ? documents : []).flatMap((document) => {
+    if (document.contents === null) return [];
+    readIntegersAsKubernetesDoes(document);
+    try {
+      return [document.toJS({ maxAliasCount })];
+    } catch (error) {
+      if (!(error instanceof ReferenceError)) throw error;
+      return [];
+    }
+  });
 }
 
 export function dottedPath(path: KeyPath): string {

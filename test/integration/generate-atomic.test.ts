@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa, type ResultPromise } from "execa";
@@ -166,15 +166,42 @@ describe("generate replaces each stage folder whole: kills, concurrent runs and 
     await assertNextRunCompletes();
   });
 
-  it("SIGKILL at random moments (bounded loop): never a mixed stage folder", async () => {
-    reset();
-    for (let round = 0; round < 6; round += 1) {
+  it("SIGKILL at random moments inside the write window (bounded loop): never a mixed stage folder", async () => {
+    // Each counted kill is proven to land inside the write window: the run's first stage folder
+    // under construction was seen (clusters/.jore4-flux-new-<stage>, the window's start) before
+    // the kill, and the killed run's lock is still there after it (the window's end is the lock's
+    // release). A run that finished before its kill is not counted and the next delay is halved.
+    let counted = 0;
+    let maxDelay = 300;
+    for (let attempt = 0; attempt < 20 && counted < 6; attempt += 1) {
+      reset();
+      const clusters = join(dir, "clusters");
+      let started!: () => void;
+      const writing = new Promise<void>((resolve) => (started = resolve));
+      const watcher = watch(clusters, (_event, name) => {
+        if (String(name).startsWith(".jore4-flux-new-")) started();
+      });
       const run = start(dir);
-      await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 1200));
+      try {
+        await Promise.race([writing, run]);
+      } finally {
+        watcher.close();
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * maxDelay));
       run.kill("SIGKILL");
-      await run;
-      assertWhole(`round ${round}`);
+      const result = await run;
+      assert.ok(
+        result.signal === "SIGKILL" || result.exitCode === 0,
+        `attempt ${attempt}: the run failed on its own: ${String(result.stderr)}`,
+      );
+      assertWhole(`attempt ${attempt}`);
+      if (result.signal !== "SIGKILL" || !existsSync(join(clusters, ".jore4-flux-lock"))) {
+        maxDelay /= 2; // it finished (or released the lock) first: outside the window
+        continue;
+      }
+      counted += 1;
     }
+    assert.equal(counted, 6, "six kills inside the write window");
     await assertNextRunCompletes();
   });
 

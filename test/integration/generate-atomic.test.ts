@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, wa
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa, type ResultPromise } from "execa";
-import { runCli } from "../support/cli.ts";
+import { binaryArgv, runCli, startBinary } from "../support/cli.ts";
 import { repoRoot, snapshot, temporaryRepo } from "../support/repo-fixture.ts";
 
 const stages = ["e2e", "playg", "dev", "test", "prod"];
@@ -22,11 +22,7 @@ function leftovers(dir: string): string[] {
 
 /** A run of the real CLI in its own process, that the test can kill. */
 function start(dir: string, env: Record<string, string> = {}): ResultPromise {
-  return execa(process.execPath, [join(repoRoot, "bin/jore4-flux.js"), "--dir", dir, "generate"], {
-    reject: false,
-    env,
-    stdin: "ignore",
-  });
+  return startBinary(dir, ["generate"], { env });
 }
 
 /** Waits (up to a minute) until the run says it is held at `point` (or says `said`). */
@@ -148,10 +144,7 @@ describe("generate replaces each stage folder whole: kills, concurrent runs and 
     reset();
     const writer = start(dir, { JORE4_FLUX_TEST_HOLD: "dev:moved-out" });
     await heldAt(writer, "dev:moved-out");
-    const reader = execa(process.execPath, [join(repoRoot, "bin/jore4-flux.js"), "--dir", dir, "generate", "--check"], {
-      reject: false,
-      stdin: "ignore",
-    });
+    const reader = startBinary(dir, ["generate", "--check"]);
     try {
       await heldAt(reader, "", /waiting for another jore4-flux run/);
     } finally {
@@ -289,7 +282,7 @@ describe("generate replaces each stage folder whole: kills, concurrent runs and 
     // who owns the repository but, like its owner here, lacks write permission on clusters/prod.
     const asRoot = process.getuid?.() === 0;
     if (asRoot) await execa("chown", ["-R", "65534:65534", own.dir]);
-    const argv = [process.execPath, join(repoRoot, "bin/jore4-flux.js"), "--dir", own.dir, "generate"];
+    const argv = binaryArgv(own.dir, ["generate"]);
     const user = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
     const [command, ...args] = [...user, ...argv];
     const result = await execa(command!, args, { reject: false, stdin: "ignore", env: { HOME: own.dir } });

@@ -65,12 +65,15 @@ const testFiles = ["test/unit", "test/integration"]
 
 const prefixes = mutatePatterns().map(patternPrefix);
 
+/** MUTATION_TESTS (comma-separated test files) replaces the choice: e.g. only a folder's unit tests, for a quick run. */
+const chosen = process.env.MUTATION_TESTS?.split(",").filter((path) => path.length > 0);
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: coreFolders.map((folder) => `src/${folder}/**/*.ts`),
   testRunner: "tap",
   tap: {
-    testFiles: testFiles.filter((path) => reaches(join(root, path), prefixes)),
+    testFiles: chosen ?? testFiles.filter((path) => reaches(join(root, path), prefixes)),
     nodeArgs: ["--import", "tsx", "--test-reporter=tap"],
     forceBail: true,
   },

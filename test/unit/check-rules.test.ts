@@ -626,6 +626,7 @@ describe("rules: what the mutation run found unchecked", () => {
     for (const tag of [...moving, "LATEST", "Main"])
       assert.equal(unpinnedReason(`nginx:${tag}`), `'nginx:${tag}' uses the moving tag '${tag}'`, tag);
     assert.equal(unpinnedReason("nginx"), "'nginx' has no tag, so it runs whatever 'latest' is");
+    assert.equal(unpinnedReason("Not An Image"), "'Not An Image' is not an image reference");
   });
 
   it("image-pinned: a commit id between any of - _ . pins; a version needs digits on both sides of a dot", () => {

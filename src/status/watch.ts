@@ -12,10 +12,17 @@ import { statusLine } from "./report-text.ts";
  */
 export async function followStatus(
   read: (deadline: AbortSignal) => Promise<StageStatus[]>,
-  options: { timeoutSeconds: number; progress: (line: string) => void; pollSeconds?: number },
+  options: {
+    timeoutSeconds: number;
+    progress: (line: string) => void;
+    pollSeconds?: number;
+    /** Starts the timer that ends the watch; returns its cancel. Tests end it at a chosen read, not after wall time. */
+    startTimer?: (expire: () => void, milliseconds: number) => () => void;
+  },
 ): Promise<{ statuses: StageStatus[]; timedOut: boolean }> {
   const deadline = new AbortController();
-  const timer = setTimeout(
+  const startTimer = options.startTimer ?? wallClockTimer;
+  const cancelTimer = startTimer(
     () => deadline.abort(new Error(`no answer before --timeout (${options.timeoutSeconds} s) ran out`)),
     options.timeoutSeconds * 1000,
   );
@@ -38,6 +45,11 @@ export async function followStatus(
       await sleep((options.pollSeconds ?? 2) * 1000, undefined, { signal: deadline.signal }).catch(() => undefined);
     }
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
   }
+}
+
+function wallClockTimer(expire: () => void, milliseconds: number): () => void {
+  const timer = setTimeout(expire, milliseconds);
+  return () => clearTimeout(timer);
 }

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { edit, refusesBadInput, type BadInput } from "../support/bad-input.ts";
-import { runCli } from "../support/cli.ts";
+import { runBinarySync, runCli } from "../support/cli.ts";
 import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
 
 /**
@@ -209,11 +209,8 @@ describe("the binary's whole stderr for YAML the library reads its own way: one 
     const { dir, cleanup } = temporaryRepo();
     try {
       breakIt(dir);
-      const run = spawnSync(process.execPath, [join(repoRoot, "bin", "jore4-flux.js"), "--dir", dir, "generate"], {
-        encoding: "utf8",
-        timeout: 60_000,
-      });
-      assert.equal(run.status, 2, run.stderr);
+      const run = runBinarySync(dir, ["generate"], 60_000);
+      assert.equal(run.exitCode, 2, run.stderr);
       return run.stderr.trimEnd().split("\n");
     } finally {
       cleanup();

@@ -3,12 +3,11 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa } from "execa";
+import { runBinary } from "../support/cli.ts";
 import { temporaryRepo } from "../support/repo-fixture.ts";
 
-const root = join(import.meta.dirname, "..", "..");
 const { dir: repo, cleanup } = temporaryRepo();
-const cli = (...args: string[]) =>
-  execa("node", [join(root, "bin", "jore4-flux.js"), "-C", repo, ...args], { reject: false });
+const cli = (...args: string[]) => runBinary(undefined, ["-C", repo, ...args]);
 const git = (...args: string[]) => execa("git", ["-C", repo, ...args]);
 
 before(async () => {

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runCli } from "../support/cli.ts";
-import { repoRoot, snapshot, temporaryRepo } from "../support/repo-fixture.ts";
+import { binaryPath, runCli } from "../support/cli.ts";
+import { snapshot, temporaryRepo } from "../support/repo-fixture.ts";
 
 /**
  * Ordinary obstacles in the file system, as a user makes them by mistake: each is one line naming
@@ -165,7 +165,7 @@ describe("a full disk under a file the user named", () => {
         'printf "\\n[%s|%s]" "$(cat "$1/e2e.tar.gz")" "$(ls -A "$1" | tr "\\n" " ")"; exit $status';
       const run = spawnSync(
         "unshare",
-        ["-m", "--propagation", "private", "sh", "-c", script, "sh", small, join(repoRoot, "bin", "jore4-flux.js")],
+        ["-m", "--propagation", "private", "sh", "-c", script, "sh", small, binaryPath],
         { cwd: dir, encoding: "utf8", timeout: 120_000 },
       );
       assert.equal(run.signal, null, "the run was still going after two minutes");

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa, type ResultPromise } from "execa";
-import { runCli } from "../support/cli.ts";
+import { binaryArgv, runCli, startBinary } from "../support/cli.ts";
 import { repoRoot, snapshot, temporaryRepo } from "../support/repo-fixture.ts";
 
 const stages = ["e2e", "playg", "dev", "test", "prod"];
@@ -22,11 +22,7 @@ function leftovers(dir: string): string[] {
 
 /** A run of the real CLI in its own process, that the test can kill. */
 function start(dir: string, env: Record<string, string> = {}): ResultPromise {
-  return execa(process.execPath, [join(repoRoot, "bin/jore4-flux.js"), "--dir", dir, "generate"], {
-    reject: false,
-    env,
-    stdin: "ignore",
-  });
+  return startBinary(dir, ["generate"], { env });
 }
 
 /** Waits (up to a minute) until the run says it is held at `point` (or says `said`). */
@@ -148,10 +144,7 @@ describe("generate replaces each stage folder whole: kills, concurrent runs and 
     reset();
     const writer = start(dir, { JORE4_FLUX_TEST_HOLD: "dev:moved-out" });
     await heldAt(writer, "dev:moved-out");
-    const reader = execa(process.execPath, [join(repoRoot, "bin/jore4-flux.js"), "--dir", dir, "generate", "--check"], {
-      reject: false,
-      stdin: "ignore",
-    });
+    const reader = startBinary(dir, ["generate", "--check"]);
     try {
       await heldAt(reader, "", /waiting for another jore4-flux run/);
     } finally {
@@ -166,15 +159,42 @@ describe("generate replaces each stage folder whole: kills, concurrent runs and 
     await assertNextRunCompletes();
   });
 
-  it("SIGKILL at random moments (bounded loop): never a mixed stage folder", async () => {
-    reset();
-    for (let round = 0; round < 6; round += 1) {
+  it("SIGKILL at random moments inside the write window (bounded loop): never a mixed stage folder", async () => {
+    // Each counted kill is proven to land inside the write window: the run's first stage folder
+    // under construction was seen (clusters/.jore4-flux-new-<stage>, the window's start) before
+    // the kill, and the killed run's lock is still there after it (the window's end is the lock's
+    // release). A run that finished before its kill is not counted and the next delay is halved.
+    let counted = 0;
+    let maxDelay = 300;
+    for (let attempt = 0; attempt < 20 && counted < 6; attempt += 1) {
+      reset();
+      const clusters = join(dir, "clusters");
+      let started!: () => void;
+      const writing = new Promise<void>((resolve) => (started = resolve));
+      const watcher = watch(clusters, (_event, name) => {
+        if (String(name).startsWith(".jore4-flux-new-")) started();
+      });
       const run = start(dir);
-      await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 1200));
+      try {
+        await Promise.race([writing, run]);
+      } finally {
+        watcher.close();
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * maxDelay));
       run.kill("SIGKILL");
-      await run;
-      assertWhole(`round ${round}`);
+      const result = await run;
+      assert.ok(
+        result.signal === "SIGKILL" || result.exitCode === 0,
+        `attempt ${attempt}: the run failed on its own: ${String(result.stderr)}`,
+      );
+      assertWhole(`attempt ${attempt}`);
+      if (result.signal !== "SIGKILL" || !existsSync(join(clusters, ".jore4-flux-lock"))) {
+        maxDelay /= 2; // it finished (or released the lock) first: outside the window
+        continue;
+      }
+      counted += 1;
     }
+    assert.equal(counted, 6, "six kills inside the write window");
     await assertNextRunCompletes();
   });
 
@@ -262,7 +282,7 @@ describe("generate replaces each stage folder whole: kills, concurrent runs and 
     // who owns the repository but, like its owner here, lacks write permission on clusters/prod.
     const asRoot = process.getuid?.() === 0;
     if (asRoot) await execa("chown", ["-R", "65534:65534", own.dir]);
-    const argv = [process.execPath, join(repoRoot, "bin/jore4-flux.js"), "--dir", own.dir, "generate"];
+    const argv = binaryArgv(own.dir, ["generate"]);
     const user = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
     const [command, ...args] = [...user, ...argv];
     const result = await execa(command!, args, { reject: false, stdin: "ignore", env: { HOME: own.dir } });

@@ -10,7 +10,10 @@ import { temporaryRepo } from "../support/repo-fixture.ts";
 /**
  * generate --check's up-to-date entry in the store (src/generate/up-to-date-entry.ts): the entry of a real check
  * is doctored to name one file only, so a run that trusts it says "1 unchanged" where a render
- * says 53; every change to what the render read must make the next check render again.
+ * says 53. Each change below (a line appended to an input or a generated file, a manifest or a
+ * file added, a generated file removed) must make the next check render again; these change
+ * lengths or listings. Edits that keep every length, and new folders, are in
+ * generate-check-edits.test.ts.
  */
 describe("generate --check: the last up-to-date answer, kept per build", () => {
   let repo: ReturnType<typeof temporaryRepo>;

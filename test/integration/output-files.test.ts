@@ -18,18 +18,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ExitCode } from "../../src/errors.ts";
-import { runCli as runInRepo } from "../support/cli.ts";
+import { runBinarySync, runCli as runInRepo } from "../support/cli.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
 import { createStageRepo, runCli, type StageRepo } from "../support/stage-repo.ts";
 
 const mkfifo = (path: string) => spawnSync("mkfifo", [path], { stdio: "inherit" });
 
 /** The binary run in a child process, so that a read blocked on a FIFO is ended by the timeout (not this test). */
-const binary = (dir: string, ...args: string[]) =>
-  spawnSync(process.execPath, [join(repoRoot, "bin", "jore4-flux.js"), "--dir", dir, ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+const binary = (dir: string, ...args: string[]) => runBinarySync(dir, args, 60_000);
 
 /**
  * Should a regression replace the device node again (as root), the machine gets it back as it was:
@@ -157,7 +153,7 @@ describe("toc FILE: read and written only as a regular file", () => {
     mkfifo(join(scratch, "PIPE.md"));
     const run = binary(scratch, "toc", "PIPE.md");
     assert.equal(run.signal, null, "not killed by the timeout: nothing blocked");
-    assert.equal(run.status, ExitCode.invalid, run.stderr);
+    assert.equal(run.exitCode, ExitCode.invalid, run.stderr);
     oneErrorLine(run.stderr, /^error: cannot write PIPE\.md: it is a FIFO \(named pipe\), not a regular file$/);
     assert.ok(lstatSync(join(scratch, "PIPE.md")).isFIFO());
   });

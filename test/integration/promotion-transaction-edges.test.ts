@@ -5,12 +5,12 @@ import { after, afterEach, before, beforeEach, test } from "node:test";
 import { execa } from "execa";
 import { ExitCode } from "../../src/errors.ts";
 import { generate } from "../../src/generate/generate.ts";
+import { binaryArgv } from "../support/cli.ts";
 import {
   commitImage,
   copyStageRepo,
   createStageRepo,
   git,
-  projectRoot,
   repositoryState,
   runCli,
   type StageRepo,
@@ -46,7 +46,7 @@ async function runHint(stderr: string): Promise<void> {
     .find((line) => line.startsWith("hint: "))
     ?.slice("hint: ".length);
   assert.ok(hint, stderr);
-  const cli = `node ${join(projectRoot, "bin/jore4-flux.js")}`;
+  const cli = binaryArgv(undefined, []).join(" ");
   const byHand = await execa("sh", ["-c", hint.replaceAll("npx jore4-flux", cli)], { cwd: repo.root, reject: false });
   assert.equal(byHand.exitCode, 0, `${hint}\n${byHand.stderr}`);
 }

@@ -2,10 +2,9 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { execa, type ResultPromise } from "execa";
+import type { ResultPromise } from "execa";
 import { leftoverWorktrees } from "../../src/git/git.ts";
-import { runMain } from "../support/cli.ts";
-import { repoRoot } from "../support/repo-fixture.ts";
+import { runMain, startBinary } from "../support/cli.ts";
 import { commitImage, createStageRepo, git, type StageRepo } from "../support/stage-repo.ts";
 
 /**
@@ -48,11 +47,7 @@ const started: ResultPromise[] = [];
 /** `promote` in a process of its own (the real binary), held in its temporary work tree. */
 async function startHeld(from: string, to: string): Promise<{ run: ResultPromise; worktree: string; git: number }> {
   writeFileSync(signal("block"), "");
-  const run = execa(
-    process.execPath,
-    [join(repoRoot, "bin/jore4-flux.js"), "--dir", repo.root, "promote", from, to, "--yes", "--push", "--no-fetch"],
-    { reject: false, stdin: "ignore" },
-  );
+  const run = startBinary(repo.root, ["promote", from, to, "--yes", "--push", "--no-fetch"]);
   started.push(run);
   await until("the run to reach its work tree", () => existsSync(signal("held")));
   const [worktree, gitPid] = readFileSync(signal("held"), "utf8").trim().split("\n") as [string, string];

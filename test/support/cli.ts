@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
+import { execa, type ResultPromise } from "execa";
 import { main } from "../../src/cli/main.ts";
 import type { Context } from "../../src/context.ts";
 import { processRunner } from "../../src/process-context.ts";
@@ -93,13 +94,55 @@ export async function runCli(
   return runMain(["--dir", dir, ...args], { ...options, env });
 }
 
-/** Runs the real binary in a subprocess, as a user would (stdin closed): for the few smoke tests of the binary itself. */
-export async function runBinary(dir: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const result = await execa(process.execPath, [join(repoRoot, "bin/jore4-flux.js"), "--dir", dir, ...args], {
+/** The CLI's binary, as npx runs it: dist/ when built and current, else the sources through tsx. */
+export const binaryPath = join(repoRoot, "bin", "jore4-flux.js");
+
+/** The command line that runs the binary (`--dir dir` first when given): for a test that runs it under another program (setpriv, unshare). */
+export function binaryArgv(dir: string | undefined, args: string[]): [string, ...string[]] {
+  return [process.execPath, binaryPath, ...(dir === undefined ? [] : ["--dir", dir]), ...args];
+}
+
+/** Options of a binary run: `env` is added to a clean copy of this process's environment (cleanEnv). */
+export interface BinaryOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/**
+ * Starts the real binary in a subprocess, as a user would (stdin closed), for a test that holds,
+ * kills or watches it while it runs; the result never rejects.
+ */
+export function startBinary(dir: string | undefined, args: string[], options: BinaryOptions = {}): ResultPromise {
+  const [file, ...argv] = binaryArgv(dir, args);
+  return execa(file, argv, {
     reject: false,
-    env: cleanEnv(env),
+    env: cleanEnv(options.env),
     extendEnv: false,
     stdin: "ignore",
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
+}
+
+/** Runs the real binary in a subprocess, as a user would (stdin closed): for the few smoke tests of the binary itself. */
+export async function runBinary(
+  dir: string | undefined,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  const result = await startBinary(dir, args, { env });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/**
+ * The binary run synchronously, ended by `timeoutMs` (SIGTERM): for a run that may block in a
+ * system call (a FIFO read) where this process could not step in; `signal` says it was ended.
+ */
+export function runBinarySync(
+  dir: string,
+  args: string[],
+  timeoutMs: number,
+): CliResult & { signal: NodeJS.Signals | null } {
+  const [file, ...argv] = binaryArgv(dir, args);
+  const run = spawnSync(file, argv, { encoding: "utf8", timeout: timeoutMs, env: cleanEnv(), stdio: "pipe" });
+  return { exitCode: run.status ?? -1, stdout: run.stdout, stderr: run.stderr, signal: run.signal };
 }

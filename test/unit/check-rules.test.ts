@@ -617,3 +617,40 @@ describe("rule boundaries and false alarms", () => {
       );
   });
 });
+
+/** Cases the mutation run over these rules (npm run mutation -- --mutate src/validate/rules/…) found unchecked. */
+describe("rules: what the mutation run found unchecked", () => {
+  it("image-pinned: every conventional moving tag, in any case, is refused by name", () => {
+    const moving = ["latest", "main", "master", "develop", "development", "dev", "stable", "edge", "nightly"];
+    moving.push("staging", "test", "prod", "production", "release");
+    for (const tag of [...moving, "LATEST", "Main"])
+      assert.equal(unpinnedReason(`nginx:${tag}`), `'nginx:${tag}' uses the moving tag '${tag}'`, tag);
+    assert.equal(unpinnedReason("nginx"), "'nginx' has no tag, so it runs whatever 'latest' is");
+    assert.equal(unpinnedReason("Not An Image"), "'Not An Image' is not an image reference");
+  });
+
+  it("image-pinned: a commit id between any of - _ . pins; a version needs digits on both sides of a dot", () => {
+    for (const image of ["x:main_4f2a9c1", "x:main.4f2a9c1", "x:v1.2", "x:release-10.0"])
+      assert.equal(unpinnedReason(image), undefined, image);
+    for (const image of ["x:v1", "x:a.b", "x:4f2a9c1x", "x:1.x"])
+      assert.match(unpinnedReason(image) ?? "", /names no version or commit, so it may move$/, image);
+  });
+
+  it("node-ports: ports without a node port are not one port used twice", () => {
+    const stage = stageOf(
+      mutate((objects) => {
+        byKind(objects, "Service", "jore4-api").spec.ports = [
+          { name: "a", port: 80 },
+          { name: "b", port: 81 },
+        ];
+      }),
+    );
+    assert.deepEqual(findings(nodePorts, stage), []);
+  });
+
+  it("probes: the finding names the container by its name", () => {
+    const objects = mutate((list) => delete byKind(list, "Deployment").spec.template.spec.containers[0].readinessProbe);
+    const [finding] = findings(probes, stageOf(objects));
+    assert.equal(finding?.message, "container api has no readinessProbe");
+  });
+});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { test } from "node:test";
 import { buildHistory } from "../../src/history/build.ts";
 import { filterHistory } from "../../src/history/filter.ts";
@@ -6,6 +7,7 @@ import type { StageCommit, StageLog } from "../../src/history/input.ts";
 import { parseTrailerLines, readClaims } from "../../src/promotion/message.ts";
 import { historyHtml, imageColor } from "../../src/history/report-html.ts";
 import { historyText } from "../../src/history/report-text.ts";
+import { assertGolden, outputGoldenDir } from "../support/golden.ts";
 
 const sha = (n: number) => n.toString(16).padStart(4, "0").padEnd(40, "0");
 const short = (n: number) => sha(n).slice(0, 12);
@@ -59,6 +61,18 @@ function scenario() {
   };
   return { main, dev, test };
 }
+
+test("history's text report of the two-stage scenario (golden file: test/golden/output/history.txt)", () => {
+  clock = Date.parse("2026-01-01T00:00:00Z"); // the same commit dates whichever tests ran before
+  const { main, dev, test: testLog } = scenario();
+  const history = buildHistory({
+    stages: [dev, testLog],
+    sourceLines: { main: main.map((entry) => entry.commit).reverse(), dev: dev.commits.map((entry) => entry.commit) },
+    remotes: [],
+    shallow: [],
+  });
+  assertGolden(join(outputGoldenDir, "history.txt"), historyText(history));
+});
 
 test("periods run from promotion to promotion; commits before a branch was created are not its history", () => {
   const { main, dev, test: testLog } = scenario();

@@ -173,3 +173,67 @@ describe("what a registry lists", () => {
     );
   });
 });
+
+/** Cases the mutation run over src/images (npm run mutation -- --mutate 'src/images/**') found unchecked. */
+describe("images: what the mutation run found unchecked", () => {
+  it("plain HTTP only for a loopback host: 127.x.y.z whole, localhost, [::1]; a name that merely starts with 127 is HTTPS", () => {
+    assert.equal(registryLocation("127.10.200.3:5000/x:1")?.protocol, "http:");
+    assert.equal(registryLocation("127.0.0.1.nip.io/x:1")?.protocol, "https:");
+    assert.equal(registryLocation("a127.0.0.1:5000/x:1")?.protocol, "https:");
+    assert.equal(registryLocation("[::1]/x:1")?.protocol, "http:");
+    assert.equal(registryLocation("localhost:5000/x:1")?.protocol, "http:");
+  });
+
+  it("index.docker.io is Docker Hub as docker.io is; a one-component name with a dot is an image on Docker Hub", () => {
+    assert.deepEqual(registryLocation("index.docker.io/nginx:1"), {
+      host: "registry-1.docker.io",
+      repository: "library/nginx",
+      protocol: "https:",
+    });
+    assert.deepEqual(registryLocation("example.com:1"), {
+      host: "registry-1.docker.io",
+      repository: "library/example.com",
+      protocol: "https:",
+    });
+  });
+
+  it("withTag refuses what is no image reference", () => {
+    assert.throws(() => withTag("Not An Image", "v1"), /not an image reference: Not An Image/);
+  });
+
+  it("the refusals name the path and say what is wrong, one problem per service", () => {
+    const services = {
+      ui: { image: "hsldevcom/jore4-ui:1", tagPrefix: "main" },
+      testdb: { image: "postgis/postgis:12" },
+    };
+    assert.throws(
+      () => trackedImages("values/common.yaml", services, ["nope", "ui"]),
+      (error: Jore4FluxError) => {
+        assert.deepEqual(
+          error.problems.map((problem) => [problem.path, problem.message]),
+          [["services.nope", "no service 'nope' in values/common.yaml; services: ui, testdb"]],
+        );
+        return true;
+      },
+    );
+    assert.throws(
+      () => trackedImages("values/common.yaml", services, ["testdb"]),
+      (error: Jore4FluxError) => {
+        assert.deepEqual(
+          error.problems.map((problem) => [problem.path, problem.message]),
+          [
+            [
+              "services.testdb.tagPrefix",
+              "values/common.yaml sets no tag prefix for 'testdb', so its newest image cannot be looked up",
+            ],
+          ],
+        );
+        return true;
+      },
+    );
+  });
+
+  it("a service with a tag prefix but no image of its own (e.g. set per stage) is not tracked", () => {
+    assert.deepEqual(trackedImages("values/common.yaml", { ui: { tagPrefix: "main" } }, []), []);
+  });
+});

@@ -138,3 +138,74 @@ describe("findLatestImage", () => {
     );
   });
 });
+
+/** Cases the mutation run over src/images (npm run mutation -- --mutate 'src/images/**') found unchecked. */
+describe("findLatestImage: what the mutation run found unchecked", () => {
+  it("reads RFC 3339 times with fractions of a second and with offsets, as registries write them", async () => {
+    const fraction = await latestOf([
+      ["main-1", "2026-01-01T00:00:00Z"],
+      ["main-2", "2026-01-01T00:00:00.123456789Z"],
+    ]);
+    assert.equal(fraction.tag, "main-2", "nanoseconds later is newer");
+    const offset = await latestOf([
+      ["main-1", "2026-01-01T00:30:00Z"],
+      ["main-2", "2026-01-01T03:00:00+02:00"],
+      ["main-3", "2025-12-31T20:00:00-05:00"],
+    ]);
+    assert.equal(offset.tag, "main-3", "01:00Z, written with an offset of -05:00, is the newest");
+    assert.equal(offset.created, "2025-12-31T20:00:00-05:00");
+  });
+
+  it("reads at most 4 creation times at a time, and every tag's", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const asked: string[] = [];
+    const registry: ImageRegistry = {
+      tags: async () => Array.from({ length: 10 }, (_, index) => `main-${index}`),
+      created: async (_location, tag) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        asked.push(tag);
+        // Each read waits for the others started with it: a limit that is not kept shows.
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return `2026-01-01T00:00:0${tag.slice(-1)}Z`;
+      },
+    };
+    const latest = await findLatestImage(registry, ui, () => {});
+    assert.equal(most, 4);
+    assert.equal(asked.length, 10);
+    assert.equal(latest.tag, "main-9");
+  });
+
+  it("says how many listed tags it skipped as invalid names, and how many have the prefix", async () => {
+    const lines: string[] = [];
+    const registry: ImageRegistry = {
+      tags: async () => ["main-1", "main 2", "main-3\n", "other"],
+      created: async () => "2026-01-01T00:00:00Z",
+    };
+    await findLatestImage(registry, ui, (line) => lines.push(line));
+    assert.deepEqual(lines, [
+      "ui: skipped 2 of the tags listed in hsldevcom/jore4-ui: not valid tag names",
+      "ui: 1 tags start with 'main' in hsldevcom/jore4-ui",
+    ]);
+    const clean: string[] = [];
+    await findLatestImage(tableRegistry([["main-1", "2026-01-01T00:00:00Z"]]).registry, ui, (line) => clean.push(line));
+    assert.deepEqual(
+      clean,
+      ["ui: 1 tags start with 'main' in hsldevcom/jore4-ui"],
+      "no skipped line when none is skipped",
+    );
+  });
+
+  it("reads up to maxCandidates (500) tags with the prefix, and refuses one more", async () => {
+    const table = (count: number): [string, string][] =>
+      Array.from({ length: count }, (_, index) => [`main-${index}`, "2026-01-01T00:00:00Z"]);
+    assert.equal((await latestOf(table(500))).candidates, 500);
+    const refused = await failure(table(501));
+    assert.equal(
+      refused.message,
+      "ui: 501 tags start with 'main', more than the 500 whose images one lookup reads: name a longer prefix in https://registry-1.docker.io/hsldevcom/jore4-ui (services.ui.tagPrefix)",
+    );
+  });
+});

@@ -1,11 +1,20 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fluxSyncOf, type FluxSync } from "../../src/cluster/flux-status.ts";
 import type { ProjectConfig } from "../../src/config/project.ts";
 import { ExitCode } from "../../src/errors.ts";
 import { fluxRevision } from "../../src/kube/flux.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
-import { stageStatus, verdicts, type ClusterFacts, type StageFacts, type Verdict } from "../../src/status/model.ts";
+import { assertGolden, outputGoldenDir } from "../support/golden.ts";
+import {
+  stageStatus,
+  statusText,
+  verdicts,
+  type ClusterFacts,
+  type StageFacts,
+  type Verdict,
+} from "../../src/status/model.ts";
 
 /**
  * The verdicts of src/status/model.ts at their edges: a source that fails while it already holds
@@ -118,9 +127,10 @@ describe("status verdicts at their edges", () => {
     assert.equal(current.reason, `${wanted} failed: ReconciliationSucceeded: ReconciliationSucceeded message`);
   });
 
-  test("which of all 9 verdicts end --watch (final), and their exit codes", () => {
+  /** One stage's facts per verdict, in the model's order. */
+  function oneCasePerVerdict(): [Verdict, StageFacts][] {
     const inSync = { applied: wanted, attempted: wanted };
-    const cases: [Verdict, StageFacts][] = [
+    return [
       ["in-sync", flux(sync(inSync))],
       ["behind", flux(sync({ applied: before, attempted: before }))],
       ["applying", flux(sync({ applied: before, attempted: wanted, ready: "Unknown" }))],
@@ -134,6 +144,16 @@ describe("status verdicts at their edges", () => {
       ],
       ["unreachable", facts({ reachable: false, error: "dial tcp 127.0.0.1:1: connection refused" })],
     ];
+  }
+
+  test("status's text report of one stage per verdict (golden file: test/golden/output/status.txt)", () => {
+    // Each stage named after its verdict, so the golden file reads as a catalogue of the lines.
+    const statuses = oneCasePerVerdict().map(([verdict, stage]) => stageStatus({ ...stage, stage: verdict }, now));
+    assertGolden(join(outputGoldenDir, "status.txt"), statusText(statuses));
+  });
+
+  test("which of all 9 verdicts end --watch (final), and their exit codes", () => {
+    const cases = oneCasePerVerdict();
     assert.deepEqual(
       cases.map(([verdict]) => verdict),
       [...verdicts],

@@ -419,17 +419,35 @@ describe("status --watch", () => {
   });
 
   test("gives up after the timeout with the last statuses", async () => {
+    // The timeout is ended by the test during the third read, not by the clock.
+    const timer = testTimer();
     let reads = 0;
-    const followed = await followStatus(async () => (reads++, [behind]), {
-      timeoutSeconds: 0.05,
-      pollSeconds: 0.01,
+    const followed = await followStatus(async () => (++reads === 3 && timer.expire(), [behind]), {
+      timeoutSeconds: 60,
+      pollSeconds: 0.001,
       progress: () => {},
+      startTimer: timer.start,
     });
     assert.equal(followed.timedOut, true);
     assert.equal(followed.statuses[0]!.verdict, "behind");
-    assert.ok(reads >= 2, `read again until the deadline (${reads} reads)`);
+    assert.equal(reads, 3, "read again until the deadline, and not after it");
+    assert.equal(timer.cancelled(), true, "the timer is stopped when the watch ends");
   });
 });
+
+/** The watch's timer, ended by the test (`expire`) instead of after wall time. */
+function testTimer() {
+  let expire: (() => void) | undefined;
+  let cancelled = false;
+  return {
+    start: (onExpire: () => void) => {
+      expire = onExpire;
+      return () => void (cancelled = true);
+    },
+    expire: () => expire!(),
+    cancelled: () => cancelled,
+  };
+}
 
 describe("status --watch's deadline covers the reads in flight", () => {
   const unreachable = (reason: string) =>
@@ -459,12 +477,21 @@ describe("status --watch's deadline covers the reads in flight", () => {
   });
 
   test("a later read cut short: the last whole round stands", async () => {
+    // The deadline comes during the second read (the test ends the timer there), whatever the machine's load.
+    const timer = testTimer();
     let reads = 0;
     const lines: string[] = [];
-    const followed = await followStatus(async (deadline) => (reads++ === 0 ? [behind] : hanging(deadline)), {
+    const read = async (deadline: AbortSignal) => {
+      if (reads++ === 0) return [behind];
+      const cutShort = hanging(deadline);
+      timer.expire();
+      return cutShort;
+    };
+    const followed = await followStatus(read, {
       timeoutSeconds: 0.05,
       pollSeconds: 0.001,
       progress: (line) => lines.push(line),
+      startTimer: timer.start,
     });
     assert.equal(followed.timedOut, true);
     assert.deepEqual(followed.statuses, [behind]);

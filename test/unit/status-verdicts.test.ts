@@ -7,14 +7,8 @@ import { ExitCode } from "../../src/errors.ts";
 import { fluxRevision } from "../../src/kube/flux.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
 import { assertGolden, outputGoldenDir } from "../support/golden.ts";
-import {
-  stageStatus,
-  statusText,
-  verdicts,
-  type ClusterFacts,
-  type StageFacts,
-  type Verdict,
-} from "../../src/status/model.ts";
+import { statusText } from "../../src/status/report-text.ts";
+import { stageStatus, verdicts, type ClusterFacts, type StageFacts, type Verdict } from "../../src/status/model.ts";
 
 /**
  * The verdicts of src/status/model.ts at their edges: a source that fails while it already holds

@@ -71,9 +71,11 @@ export function keptHistoryReader(
   return {
     reader,
     readAnew: () => readAnew,
+    // Sorted: the stages' logs and blobs come in in no fixed order, and the same reads must keep
+    // the same entry.
     reads: () => ({
-      logs,
-      blobs: [...named].flatMap((blob) => {
+      logs: [...logs].sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0)),
+      blobs: [...named].sort().flatMap((blob) => {
         const read = images.get(blob);
         return read ? [[blob, read] as [string, ServiceImages]] : [];
       }),

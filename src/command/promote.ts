@@ -1,14 +1,14 @@
+import { loadProjectConfig } from "../config/load.ts";
 import { print, printJson, progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
+import { gateText } from "../evidence/gate.ts";
 import * as evidence from "../evidence/promotion.ts";
-import { imageChangeText } from "../promotion/message.ts";
-import type { PromotionPlan } from "../promotion/promote.ts";
-import { repositoryRoot, sessionFor, type GlobalOptions } from "./shell.ts";
 import { Git } from "../git/git.ts";
 import { diskFiles } from "../io/source-files.ts";
+import { imageChangeText } from "../promotion/message.ts";
+import type { PromotionPlan } from "../promotion/promote.ts";
 import { applyPromotion, planPromotion } from "../promotion/promote.ts";
-import { loadProjectConfig } from "../config/load.ts";
-import { gateText } from "../evidence/gate.ts";
+import { repositoryRoot, sessionFor, type GlobalOptions } from "./shell.ts";
 
 function planText(plan: PromotionPlan): string {
   const { step } = plan;

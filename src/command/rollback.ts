@@ -1,12 +1,12 @@
+import { loadProjectConfig } from "../config/load.ts";
+import { findStage } from "../config/project.ts";
 import { confirm, print, printJson, progress, type Context } from "../context.ts";
 import { recordPromotion } from "../evidence/promotion.ts";
-import { repositoryRoot, type GlobalOptions } from "./shell.ts";
 import { Git } from "../git/git.ts";
 import { diskFiles } from "../io/source-files.ts";
 import { applyPromotion, planPromotion } from "../promotion/promote.ts";
 import { rollback } from "../promotion/rollback.ts";
-import { findStage } from "../config/project.ts";
-import { loadProjectConfig } from "../config/load.ts";
+import { repositoryRoot, type GlobalOptions } from "./shell.ts";
 
 export async function run(
   options: GlobalOptions & {

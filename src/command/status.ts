@@ -1,17 +1,16 @@
-import { print, printJson, progress, type Context } from "../context.ts";
-import { ExitCode, Jore4FluxError } from "../errors.ts";
-import type { StageStatus } from "../status/model.ts";
-import { sessionFor, type GlobalOptions } from "./shell.ts";
 import { guardContext, stageContext } from "../cluster/context-guard.ts";
 import { findStages } from "../config/project.ts";
+import { print, printJson, progress, type Context } from "../context.ts";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { Git } from "../git/git.ts";
 import { diskFiles } from "../io/source-files.ts";
 import { fetchRemote, remoteFor } from "../promotion/repository.ts";
-import { overallExitCode, stageStatus } from "../status/model.ts";
-import { statusText } from "../status/report-text.ts";
+import { overallExitCode, stageStatus, type StageStatus } from "../status/model.ts";
 import { readStageFacts } from "../status/read.ts";
+import { statusText } from "../status/report-text.ts";
 import { followStatus } from "../status/watch.ts";
 import { findStageModel, loadProject } from "../values/load.ts";
+import { sessionFor, type GlobalOptions } from "./shell.ts";
 
 export async function run(
   options: GlobalOptions & {

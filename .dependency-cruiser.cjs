@@ -2,6 +2,7 @@
 // points down the layers of src/ (README, "Architecture"):
 //
 //   entry.ts → cli/ (the shell: commander definitions, the command registry)
+//            → command/ (each command's core, `run(options, context)`, loaded when the command runs)
 //            → generate, validate, render, values, config, promotion, status, cluster, compose,
 //              images, kube, docs (the domain folders)
 //            → store/ → git/, tools/ → io/ → context.ts, errors.ts, terminal-text.ts, process-context.ts
@@ -46,6 +47,12 @@ module.exports = {
     ),
     forbid("nothing-imports-the-shell", "only entry.ts imports cli/", "^src/(?!cli/|entry\\.ts)", "^src/cli/"),
     forbid("domain-not-upward", "a domain folder imports no shell", domain, "^src/(cli/|entry\\.ts)"),
+    forbid(
+      "only-the-shell-loads-commands",
+      "command/ holds the commands' cores: only cli/ loads them, nothing below imports one",
+      "^src/(?!cli/|command/)",
+      "^src/command/",
+    ),
     forbid("store-below-domain", "the store knows no command or domain", "^src/store/", `${domain}|^src/cli/`),
     forbid(
       "git-tools-below-store",

@@ -1,9 +1,7 @@
 import { Option, type Command, type OptionValues } from "@commander-js/extra-typings";
 import { parseSeconds } from "../cluster/rollout.ts";
 import { crdSteps, type CrdStep } from "../cluster/step.ts";
-import type { Context } from "../context.ts";
 import { parseImageOverride, type ImageOverride } from "../values/image-reference.ts";
-import { repositoryRoot } from "./context.ts";
 
 /**
  * Options more than one command has, each defined once (commands type their options from these
@@ -15,7 +13,7 @@ export const yesOption = (what = "answer yes to confirmations (CI); prod otherwi
 export const noFetchOption = () => new Option("--no-fetch", "do not fetch the remote first");
 export const pushOption = (what: string) => new Option("--push", what);
 export const dryRunOption = (what: string) => new Option("--dry-run", what);
-/** `--check` of every command over committed generated files (src/cli/committed.ts reports the same way). */
+/** `--check` of every command over committed generated files (src/command/report.ts reports the same way). */
 export const checkOption = (what: string) =>
   new Option(
     "--check",
@@ -38,19 +36,6 @@ export function withGuardOptions<Args extends unknown[], Opts extends OptionValu
     .addOption(dryRunOption("print the exact commands and objects; contact no cluster or cloud"));
 }
 
-/** The cluster session of a command; with `json`, a dry run's script goes to stderr (stdout holds the JSON). */
-export async function sessionFor(
-  context: Context,
-  command: { optsWithGlobals(): object },
-  options: { dryRun?: boolean; json?: boolean },
-) {
-  const { openSession } = await import("../cluster/session.ts");
-  return openSession(context, repositoryRoot(context, command), {
-    dryRun: options.dryRun ?? false,
-    json: options.json ?? false,
-  });
-}
-
 const collectImage = (value: string, previous: ImageOverride[]) => [...previous, parseImageOverride(value)];
 
 /** What `deploy cluster`, `kind up` and `kind deploy` apply and how. */
@@ -69,22 +54,4 @@ export function clusterOptions<Args extends unknown[], Opts extends OptionValues
     .option("--prune", "delete objects an earlier deploy of this stage applied that the stage no longer has")
     .option("--no-wait", "do not wait for the Deployments to roll out")
     .addOption(timeoutOption("--timeout <duration>", "how long to wait for the roll-out", 300));
-}
-
-export function clusterDeployOptions(options: {
-  cluster?: string;
-  setImage: ImageOverride[];
-  serverDryRun?: true;
-  prune?: true;
-  wait: boolean;
-  timeout: number;
-}) {
-  return {
-    cluster: options.cluster,
-    images: options.setImage,
-    serverDryRun: options.serverDryRun ?? false,
-    prune: options.prune ?? false,
-    wait: options.wait,
-    timeoutSeconds: options.timeout,
-  };
 }

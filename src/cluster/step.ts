@@ -1,6 +1,6 @@
 /**
  * A step of a cluster operation: one external command line (kubectl, kind, az, helm) with its
- * standard input. Planning produces steps; `--dry-run` prints them; src/cluster/run.ts runs them.
+ * standard input. Planning produces steps; `--dry-run` prints them; src/cluster/run.ts runs them (through src/tools/run.ts).
  */
 export interface CommandStep {
   /** What the step does, for progress lines and error messages. */

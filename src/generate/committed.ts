@@ -25,7 +25,7 @@ export const generatedFolderOf = (path: string, folders: readonly string[]): str
  * The one mechanism for committed generated files (clusters/, crds/, schemas/, the README's
  * table of contents): what a generator produces, compared with the disk as a GeneratePlan, so
  * that every `--check` reports missing, changed and extra files with a diff the same way
- * (src/cli/committed.ts), and every write goes through the same writer.
+ * (src/command/report.ts), and every write goes through the same writer.
  */
 export function planFiles(
   root: string,

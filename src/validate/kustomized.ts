@@ -27,7 +27,9 @@ export async function kustomizeFolders(
   dirs: readonly string[],
 ): Promise<Map<string, KustomizeOutput>> {
   if (dirs.length === 0) return new Map();
-  const answer = JSON.parse(await runTool(context, root, kustomizeReader, dirs)) as BuiltFolder[];
+  const answer = JSON.parse(
+    (await runTool(context, root, { argv: [kustomizeReader, ...dirs] })).stdout,
+  ) as BuiltFolder[];
   return new Map(
     answer.map((folder): [string, KustomizeOutput] => [
       folder.dir,

@@ -22,7 +22,7 @@ const ids = (objects: Built[]) => objects.map((object) => `${object.kind}/${obje
 describe("build: the real kustomize build of every stage", () => {
   it("uses the pinned kustomize", async () => {
     assert.match(
-      await runTool(testContext(), repoRoot, "kustomize", ["version"]),
+      (await runTool(testContext(), repoRoot, { argv: ["kustomize", "version"] })).stdout,
       new RegExp(goTool("kustomize")!.version.replaceAll(".", "\\.")),
     );
   });

@@ -1,95 +1,27 @@
-import { existsSync } from "node:fs";
-import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
-import { ExitCode, Jore4FluxError } from "../../errors.ts";
-import { goTool, goTools, type GoTool } from "../../tools/catalog.ts";
-import { locateTool, type ResolvedTool } from "../../tools/locate.ts";
-import { repositoryRoot } from "../context.ts";
-import { print, printJson, progress, type Context } from "../../context.ts";
+import { Command } from "@commander-js/extra-typings";
+import type * as Core from "../../command/tools.ts";
 import { jsonOption } from "../options.ts";
+import { globals, type CommandEntry } from "../registry.ts";
 
-function selected(names: string[]): GoTool[] {
-  if (names.length === 0) return goTools.filter((tool) => tool.forTests);
-  return names.map((name) => {
-    const tool = goTool(name);
-    if (!tool)
-      throw new Jore4FluxError(
-        `unknown tool '${name}'; known tools: ${goTools.map((known) => known.name).join(", ")}`,
-        { exitCode: ExitCode.invalid },
-      );
-    return tool;
-  });
-}
-
-function whereIs(context: Context, root: string, name: string): ResolvedTool | undefined {
-  try {
-    return locateTool(context.env, root, name);
-  } catch {
-    return undefined;
-  }
-}
-
-export function toolsCommand(context: Context): CommandUnknownOpts {
-  const tools = new Command("tools").description(
-    "build and find the Go-based tools (kustomize, kubectl, helm, and the test cluster's Kubernetes, kwok and Flux binaries)",
-  );
-  tools
-    .command("install")
-    .description(
-      "build tools at their pinned versions from Go modules into .tools/bin (reusing earlier builds); without names: every tool the tests need",
-    )
-    .argument("[names...]", "tools to install")
-    .addHelpText("after", "\nExamples:\n  $ jore4-flux tools install\n  $ jore4-flux tools install kustomize helm")
-    .action(async (names, _options, command) => {
-      const { installTools } = await import("../../tools/install.ts");
-      const root = repositoryRoot(context, command);
-      const tools = selected(names);
-      const outcomes = await installTools(context, root, tools);
-      for (const tool of tools) {
-        const outcome = outcomes.get(tool.name);
-        if (outcome !== "built")
-          progress(
-            context,
-            `${tool.name} ${tool.version}: ${outcome === "linked" ? "reused an earlier build" : "already installed"}`,
-          );
-      }
-    });
-  tools
-    .command("list")
-    .description("list the pinned tools and where each is found")
-    .addOption(jsonOption("print as JSON"))
-    .action(async (options, command) => {
-      const { cachedBinary } = await import("../../tools/paths.ts");
-      const { toolVersion } = await import("../../tools/version.ts");
-      const root = repositoryRoot(context, command);
-      const rows = [];
-      for (const tool of goTools) {
-        const found = whereIs(context, root, tool.name);
-        const build = cachedBinary(context.env, tool);
-        rows.push({
-          name: tool.name,
-          pinned: tool.version,
-          version: found ? await toolVersion(context, tool, found) : tool.version,
-          module: tool.goPackage,
-          purpose: tool.purpose,
-          found: found?.command.join(" ") ?? null,
-          source: found?.source ?? null,
-          /** The pinned build in the tools cache, linked into .tools/bin or not (`tools install` links it in seconds). */
-          cached: existsSync(build) ? build : null,
-        });
-      }
-      if (options.json) printJson(context, rows);
-      else
-        for (const row of rows)
-          print(
-            context,
-            `${row.name.padEnd(15)} ${row.version.padEnd(9)} ${
-              row.found
-                ? `${row.found} (${row.source}${row.version === row.pinned ? "" : `; pinned ${row.pinned}`})`
-                : row.cached
-                  ? `built, not linked: ${row.cached} (run \`npx jore4-flux tools install ${row.name}\` to link it)`
-                  : `missing: run \`npx jore4-flux tools install ${row.name}\``
-            }`,
-          );
-    });
-  return tools;
-}
+export const tools: CommandEntry<typeof Core> = {
+  define(context, core) {
+    const tools = new Command("tools").description(
+      "build and find the Go-based tools (kustomize, kubectl, helm, and the test cluster's Kubernetes, kwok and Flux binaries)",
+    );
+    tools
+      .command("install")
+      .description(
+        "build tools at their pinned versions from Go modules into .tools/bin (reusing earlier builds); without names: every tool the tests need",
+      )
+      .argument("[names...]", "tools to install")
+      .addHelpText("after", "\nExamples:\n  $ jore4-flux tools install\n  $ jore4-flux tools install kustomize helm")
+      .action(async (names, _options, command) => (await core()).run.install({ ...globals(command), names }, context));
+    tools
+      .command("list")
+      .description("list the pinned tools and where each is found")
+      .addOption(jsonOption("print as JSON"))
+      .action(async (options, command) => (await core()).run.list({ ...globals(command), ...options }, context));
+    return tools;
+  },
+  run: () => import("../../command/tools.ts"),
+};

@@ -1,0 +1,62 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { openSession } from "../cluster/session.ts";
+import { projectConfigFile } from "../config/project-file.ts";
+import { progress, type Context } from "../context.ts";
+import { ExitCode, Jore4FluxError } from "../errors.ts";
+import type { WriteOptions } from "../generate/generate.ts";
+import type { ImageOverride } from "../values/image-reference.ts";
+
+/** The options every command has (the root command's `-C, --dir <path>`). */
+export interface GlobalOptions {
+  readonly dir?: string | undefined;
+}
+
+/** Finds the repository root: the folder given, or the nearest one up from it holding jore4-flux.yaml. */
+export function findRoot(start: string): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, projectConfigFile))) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  throw new Jore4FluxError(`no ${projectConfigFile} in ${resolve(start)} or any folder above it`, {
+    exitCode: ExitCode.invalid,
+    hint: "run inside the jore4-flux repository, or name it with --dir",
+  });
+}
+
+/** The repository a command works on: `--dir` (relative to the context's folder), or the one around it. */
+export function repositoryRoot(context: Context, options: GlobalOptions): string {
+  return findRoot(resolve(context.cwd, options.dir ?? "."));
+}
+
+/** How a command that writes clusters/ reports (waiting for the lock), and the kill tests' hold point. */
+export function writeOptions(context: Context): WriteOptions {
+  return { progress: (line) => progress(context, line), hold: context.env.JORE4_FLUX_TEST_HOLD };
+}
+
+/** The cluster session of a command; with `json`, a dry run's script goes to stderr (stdout holds the JSON). */
+export function sessionFor(context: Context, options: GlobalOptions & { dryRun?: boolean; json?: boolean }) {
+  return openSession(context, repositoryRoot(context, options), {
+    dryRun: options.dryRun ?? false,
+    json: options.json ?? false,
+  });
+}
+
+/** What `deploy cluster`, `kind up` and `kind deploy` take from their options (src/cli/options.ts, clusterOptions). */
+export function clusterDeployOptions(options: {
+  cluster?: string | undefined;
+  setImage: ImageOverride[];
+  serverDryRun?: true | undefined;
+  prune?: true | undefined;
+  wait: boolean;
+  timeout: number;
+}) {
+  return {
+    cluster: options.cluster,
+    images: options.setImage,
+    serverDryRun: options.serverDryRun ?? false,
+    prune: options.prune ?? false,
+    wait: options.wait,
+    timeoutSeconds: options.timeout,
+  };
+}

@@ -3,24 +3,13 @@ import { deployCrds } from "../cluster/deploy-crds.ts";
 import type { CrdStep } from "../cluster/step.ts";
 import { resolveTarget } from "../cluster/target.ts";
 import { printJson, type Context } from "../context.ts";
-import type { ImageOverride } from "../values/image-reference.ts";
-import { clusterDeployOptions, sessionFor, type GlobalOptions } from "./shell.ts";
+import { clusterDeployOptions, sessionFor, type ClusterOptions, type GlobalOptions } from "./shell.ts";
 
 /** The guard options of every cluster-changing command (src/cli/options.ts, withGuardOptions). */
 export interface GuardOptions extends GlobalOptions {
   context?: string | undefined;
   yes?: true | undefined;
   dryRun?: true | undefined;
-}
-
-/** The options of `clusterOptions` (src/cli/options.ts). */
-export interface ClusterOptions {
-  cluster?: string | undefined;
-  setImage: ImageOverride[];
-  serverDryRun?: true | undefined;
-  prune?: true | undefined;
-  wait: boolean;
-  timeout: number;
 }
 
 async function crds(

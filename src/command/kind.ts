@@ -10,8 +10,8 @@ import { resolveTarget } from "../cluster/target.ts";
 import type { ProjectConfig } from "../config/project.ts";
 import { print, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import type { ClusterOptions, GuardOptions } from "./deploy.ts";
-import { clusterDeployOptions, sessionFor, type GlobalOptions } from "./shell.ts";
+import type { GuardOptions } from "./deploy.ts";
+import { clusterDeployOptions, sessionFor, type ClusterOptions, type GlobalOptions } from "./shell.ts";
 
 /** `--cluster` of the seed: a stage name, or a kustomize folder applied as the kind stage. */
 function clusterChoice(

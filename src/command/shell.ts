@@ -42,15 +42,18 @@ export function sessionFor(context: Context, options: GlobalOptions & { dryRun?:
   });
 }
 
-/** What `deploy cluster`, `kind up` and `kind deploy` take from their options (src/cli/options.ts, clusterOptions). */
-export function clusterDeployOptions(options: {
+/** The options of `clusterOptions` (src/cli/options.ts). */
+export interface ClusterOptions {
   cluster?: string | undefined;
   setImage: ImageOverride[];
   serverDryRun?: true | undefined;
   prune?: true | undefined;
   wait: boolean;
   timeout: number;
-}) {
+}
+
+/** What `deploy cluster`, `kind up` and `kind deploy` take from their options. */
+export function clusterDeployOptions(options: ClusterOptions) {
   return {
     cluster: options.cluster,
     images: options.setImage,

@@ -75,6 +75,36 @@ describe("evidence: fast-forward stages, gates and history from the record (no c
       await git(repo.root, "log", "--notes=jore4-flux", "-1", "--format=%N", third),
       /Z dev promoted \{"by":"Alice Admin/,
     );
+    // History reads the fast-forward promotions from the record as it reads a merge stage's merges:
+    // stage ← from, who, when, the promoted commit and the images it changed.
+    const history = JSON.parse((await cli("history", "--json", "--stage", "dev")).stdout) as {
+      events: {
+        kind: string;
+        from?: string;
+        sourceCommit?: string;
+        author: string;
+        changes: { service: string; to?: string }[];
+      }[];
+    };
+    const promotions = history.events.filter((event) => event.kind === "promotion");
+    const ui = (event: (typeof promotions)[number]) => event.changes.find((change) => change.service === "ui")?.to;
+    assert.deepEqual(
+      promotions.slice(1).map((event) => [event.from, ui(event)]),
+      [
+        ["main", "hsldevcom/jore4-ui:ff-1"],
+        ["main", "hsldevcom/jore4-ui:ff-2"],
+        ["main", "hsldevcom/jore4-ui:ff-3"],
+        ["main", "hsldevcom/jore4-ui:ff-2"],
+      ],
+      "three promotions and the rollback's, each with its image",
+    );
+    assert.equal(promotions[3]!.sourceCommit, third);
+    assert.match(promotions[3]!.author, /Alice Admin/);
+    const text = (await cli("history", "--stage", "dev")).stdout;
+    assert.match(
+      text,
+      /dev {4}promotion from main [0-9a-f]{12} by Alice Admin .*: ui \S+:ff-2 -> hsldevcom\/jore4-ui:ff-3\n/,
+    );
   });
 
   test("the gate of test reads dev's record the same way: refused with nothing recorded, soaking, then passed; --dry-run shows it", async () => {

@@ -75,14 +75,24 @@ Examples:
         env: context.env,
       });
       if (input.shallow.length > 0) progress(context, shallowNote(input.shallow.length));
-      const full = buildHistory(input);
+      // What the clusters confirmed, from the record in git notes (no cluster asked); read first,
+      // as a fast-forward stage's promotions are in the record alone.
+      const stages = config.stages.filter((stage) => !options.stage || stage.name === options.stage);
+      const evidence = await import("../../evidence/history.ts");
+      const recorded = await (
+        await import("../../evidence/history-read.ts")
+      ).readRecordedHistory(git, config, remote, { fetch: options.fetch, now: context.now(), stages });
+      const record = await (await import("../../evidence/notes.ts")).readRecord(git);
+      const full = buildHistory({
+        ...input,
+        stages: input.stages.map((log) => ({ ...log, promotions: evidence.fastForwardPromotions(record, log.stage) })),
+      });
       if (options.service && !full.services.includes(options.service)) {
         throw new Jore4FluxError(
           `no service '${options.service}' in the history; services: ${full.services.join(", ")}`,
           { exitCode: ExitCode.invalid },
         );
       }
-      const stages = config.stages.filter((stage) => !options.stage || stage.name === options.stage);
       // The cluster, HTML and text modules are loaded only when asked for (a large history is read fast).
       let marked = full;
       if (options.live) {
@@ -98,11 +108,6 @@ Examples:
         );
       }
       const history = filterHistory(marked, options);
-      // What the clusters confirmed, from the record in git notes (no cluster asked).
-      const evidence = await import("../../evidence/history.ts");
-      const recorded = await (
-        await import("../../evidence/history-read.ts")
-      ).readRecordedHistory(git, config, remote, { fetch: options.fetch, now: context.now(), stages });
       if (options.html) {
         const { writeOutputFile } = await import("../../io/output-file.ts");
         const { historyHtml } = await import("../../history/report-html.ts");

@@ -34,6 +34,23 @@ describe("evidence: fast-forward stages, gates and history from the record (no c
     );
   };
   const remoteHead = async (branch: string) => git(repo.root, "rev-parse", `origin/${branch}`);
+  /** dev's promotions as `history --json` shows them: from where, by whom, the images changed. */
+  const devPromotions = async (root: string) => {
+    const result = await runCli(root, "history", "--json", "--stage", "dev");
+    assert.equal(result.exitCode, 0, result.stderr);
+    const history = JSON.parse(result.stdout) as {
+      events: {
+        kind: string;
+        from?: string;
+        author: string;
+        changes: { service: string; from?: string; to?: string }[];
+      }[];
+    };
+    return history.events
+      .filter((event) => event.kind === "promotion")
+      .map((event) => ({ from: event.from, author: event.author, changes: event.changes }));
+  };
+  let fastForwardHistory: Awaited<ReturnType<typeof devPromotions>> = [];
 
   before(async () => {
     repo = await createStageRepo({ gates: true });
@@ -105,6 +122,30 @@ describe("evidence: fast-forward stages, gates and history from the record (no c
       text,
       /dev {4}promotion from main [0-9a-f]{12} by Alice Admin .*: ui \S+:ff-2 -> hsldevcom\/jore4-ui:ff-3\n/,
     );
+    fastForwardHistory = await devPromotions(repo.root);
+  });
+
+  test("a merge-strategy copy of the same scenario: dev's history shows the same promotions, one by one", async () => {
+    const copy = await createStageRepo({ gates: true });
+    const run = async (...args: string[]) => {
+      const result = await runCli(copy.root, ...args);
+      assert.equal(result.exitCode, 0, `jore4-flux ${args.join(" ")}:\n${result.stderr}`);
+    };
+    try {
+      await run("promote", "main", "dev", "--push", "--yes");
+      for (const n of [1, 2, 3]) {
+        await commitImage(copy.root, "ui", `hsldevcom/jore4-ui:ff-${n}`);
+        await git(copy.root, "push", "--quiet", "origin", "main");
+        await run("promote", "main", "dev", "--push", "--yes");
+      }
+      await run("rollback", await git(copy.root, "rev-parse", "origin/main"), "--through", "dev", "--push", "--yes");
+      assert.notEqual(await git(copy.root, "rev-list", "--merges", "origin/dev"), "", "dev has merge commits");
+      const merged = await devPromotions(copy.root);
+      assert.equal(merged.length, 5, "the branch's creation, three promotions and the rollback's");
+      assert.deepEqual(fastForwardHistory, merged);
+    } finally {
+      copy.cleanup();
+    }
   });
 
   test("the gate of test reads dev's record the same way: refused with nothing recorded, soaking, then passed; --dry-run shows it", async () => {

@@ -4,7 +4,8 @@ import { loadProjectConfig } from "../config/load.ts";
 import { findStage } from "../config/project.ts";
 import { print, printJson, progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
-import { recordedHtml, recordedText } from "../evidence/history.ts";
+import { fastForwardPromotions, recordedHtml, recordedText } from "../evidence/history.ts";
+import { readRecord } from "../evidence/notes.ts";
 import { readRecordedHistory } from "../evidence/history-read.ts";
 import { Git } from "../git/git.ts";
 import { buildHistory } from "../history/build.ts";
@@ -54,13 +55,24 @@ export async function run(
     env: context.env,
   });
   if (input.shallow.length > 0) progress(context, shallowNote(input.shallow.length));
-  const full = buildHistory(input);
+  // What the clusters confirmed, from the record in git notes (no cluster asked); read first, as a
+  // fast-forward stage's promotions are in the record alone.
+  const stages = config.stages.filter((stage) => !options.stage || stage.name === options.stage);
+  const recorded = await readRecordedHistory(git, config, remote, {
+    fetch: options.fetch,
+    now: context.now(),
+    stages,
+  });
+  const record = await readRecord(git);
+  const full = buildHistory({
+    ...input,
+    stages: input.stages.map((log) => ({ ...log, promotions: fastForwardPromotions(record, log.stage) })),
+  });
   if (options.service && !full.services.includes(options.service)) {
     throw new Jore4FluxError(`no service '${options.service}' in the history; services: ${full.services.join(", ")}`, {
       exitCode: ExitCode.invalid,
     });
   }
-  const stages = config.stages.filter((stage) => !options.stage || stage.name === options.stage);
   const marked = options.live
     ? markHistory(
         full,
@@ -72,12 +84,6 @@ export async function run(
       )
     : full;
   const history = filterHistory(marked, options);
-  // What the clusters confirmed, from the record in git notes (no cluster asked).
-  const recorded = await readRecordedHistory(git, config, remote, {
-    fetch: options.fetch,
-    now: context.now(),
-    stages,
-  });
   if (options.html) {
     const html = historyHtml(history).replace("</body>", `${recordedHtml(recorded)}\n</body>`);
     writeOutputFile(resolve(context.cwd, options.html), options.html, html);

@@ -1,3 +1,4 @@
+import type { RecordedPromotion } from "../history/input.ts";
 import { escapeHtml } from "../history/report-html.ts";
 import { gateDecision, type Gate, type GateDecision } from "./gate.ts";
 import { firstEvent, type EvidenceEvent, type EvidenceRecord } from "./model.ts";
@@ -122,6 +123,29 @@ export function recordedStages(
     );
     return { stage, revisions: revisions.reverse() };
   });
+}
+
+/**
+ * The fast-forward promotions to `stage` the record holds, by the commit the branch moved to (the
+ * earliest where one commit was promoted twice): what `history` shows as promotions where git
+ * shows no commit of their own. Merge promotions are left out: their merge commits tell.
+ */
+export function fastForwardPromotions(record: EvidenceRecord, stage: string): Map<string, RecordedPromotion> {
+  const promotions = new Map<string, RecordedPromotion>();
+  for (const [commit, note] of record) {
+    const event = note.events.find(
+      (entry) => entry.stage === stage && entry.kind === "promoted" && entry.details?.strategy === "fast-forward",
+    );
+    if (!event) continue;
+    const details = event.details!;
+    promotions.set(commit, {
+      at: event.at,
+      by: details.by ?? "unknown",
+      from: details.from ?? "",
+      source: details.source ?? commit,
+    });
+  }
+  return promotions;
 }
 
 /** The state of every gate: would `promote <from> <stage>` pass now, and if it waits, until when. */

@@ -1,6 +1,6 @@
 import { imageChanges, type ImageChange, type ServiceImages } from "../promotion/images.ts";
 import { imageChangeText, parseImageChange } from "../promotion/message.ts";
-import type { HistoryInput, RemoteState, StageCommit, StageLog } from "./input.ts";
+import type { HistoryInput, RecordedPromotion, RemoteState, StageCommit, StageLog } from "./input.ts";
 import {
   historyCaveats,
   type DeploymentEvent,
@@ -55,6 +55,30 @@ function eventOf(
     const source = claims.sourceCommit ?? entry.parents[1];
     if (source) event.sourceCommit = source;
   }
+  return event;
+}
+
+/** A fast-forward promotion: the promoted commit itself, with who, when and whence from the record. */
+function recordedPromotionEvent(
+  log: StageLog,
+  entry: StageCommit,
+  promotion: RecordedPromotion,
+  changes: ImageChange[],
+  pushedAt: string | undefined,
+): DeploymentEvent {
+  const event: DeploymentEvent = {
+    stage: log.stage,
+    commit: entry.commit,
+    // In git's form (as the commit dates are): the record's UTC `Z` is `+00:00`.
+    date: promotion.at.replace(/Z$/, "+00:00"),
+    author: promotion.by,
+    kind: "promotion",
+    from: promotion.from,
+    sourceCommit: promotion.source,
+    subject: entry.subject,
+    changes,
+  };
+  if (pushedAt) event.pushedAt = pushedAt;
   return event;
 }
 
@@ -218,6 +242,27 @@ function splitStageLine(log: StageLog, sourceLine: ReadonlySet<string> | undefin
   return line(own < 0 ? log.commits.length : own, true);
 }
 
+/**
+ * A fast-forward stage's line: it starts at its first recorded promotion (what precedes it never
+ * ran on the stage), and holds the promoted commits and the stage's own commits (hotfixes,
+ * reverts); the source's commits a fast-forward passed over never ran on the stage and are left out.
+ */
+function fastForwardLine(
+  log: StageLog,
+  line: StageLine,
+  promotions: ReadonlyMap<string, RecordedPromotion>,
+  sourceLine: ReadonlySet<string> | undefined,
+): StageLine {
+  const first = log.commits.findIndex((entry) => promotions.has(entry.commit));
+  if (first < 0) return line;
+  const split = Math.min(first, line.before.length);
+  return {
+    before: log.commits.slice(0, split),
+    beforeDeployed: split < line.before.length ? false : line.beforeDeployed,
+    own: log.commits.slice(split).filter((entry) => promotions.has(entry.commit) || !sourceLine?.has(entry.commit)),
+  };
+}
+
 function originEvent(log: StageLog, line: StageLine, changes: ImageChange[]): DeploymentEvent {
   const first = line.before[0]!;
   const last = line.before.at(-1)!;
@@ -256,7 +301,10 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
   }
   for (const log of input.stages) {
     let previous: ServiceImages = {};
-    const line = splitStageLine(log, sourceLines.get(log.promotedFrom));
+    const sourceLine = sourceLines.get(log.promotedFrom);
+    const promotions = log.promotions;
+    const gitLine = splitStageLine(log, sourceLine);
+    const line = promotions?.size ? fastForwardLine(log, gitLine, promotions, sourceLine) : gitLine;
     const stageEvents: DeploymentEvent[] = [];
     if (line.before.length > 0) {
       const started = line.beforeDeployed ? line.before.at(-1)!.images : {};
@@ -273,7 +321,12 @@ export function buildHistory(input: HistoryInput): DeploymentHistory {
       for (let index = 0; index < changes.length; index += 1)
         if (changes[index]!.to !== undefined) services.add(changes[index]!.service);
       commitWarnings(log, entry, changes, sourceLines, cut, warnings);
-      stageEvents.push(eventOf(log, entry, changes, pushes?.get(entry.commit)));
+      const promotion = promotions?.get(entry.commit);
+      stageEvents.push(
+        promotion
+          ? recordedPromotionEvent(log, entry, promotion, changes, pushes?.get(entry.commit))
+          : eventOf(log, entry, changes, pushes?.get(entry.commit)),
+      );
     }
     events.push(...stageEvents);
     periods.push(...periodsOf(log, stageEvents));

@@ -25,6 +25,20 @@ export interface StageLog {
   commits: readonly StageCommit[];
   /** Images the source branch holds for this stage now, and how many commits wait there. */
   waiting: { images: ServiceImages; commits: number } | undefined;
+  /**
+   * Fast-forward promotions to this stage, from the record's `promoted` events, by the commit the
+   * branch moved to: such a promotion leaves no commit of its own, so git alone shows the promoted
+   * commits as the source's past. Absent or empty: every promotion is a commit (a merge stage).
+   */
+  promotions?: ReadonlyMap<string, RecordedPromotion>;
+}
+
+/** A fast-forward promotion as the record holds it: who, when, from which branch and commit. */
+export interface RecordedPromotion {
+  at: string;
+  by: string;
+  from: string;
+  source: string;
 }
 
 /** What the local clone saw of the remote: forced updates and divergence are rewritten history. */

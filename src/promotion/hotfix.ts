@@ -7,6 +7,9 @@ import { hotfixMessage } from "./message.ts";
 import { finalStage } from "./order.ts";
 import { branchRef, branchState } from "../git/branches.ts";
 import { filesTextAt } from "./repository.ts";
+import { isoSeconds, recordOf } from "../evidence/model.ts";
+import { writeRecord } from "../evidence/notes.ts";
+import { promoter } from "../evidence/promotion.ts";
 import { closeTransaction, commitInWorktree, openTransaction, refuse, treeAndBranchRefusals } from "./transaction.ts";
 
 export const hotfixPrefix = "hotfix/";
@@ -172,5 +175,19 @@ export async function finishHotfix(
     reason: `jore4-flux: hotfix ${branch}`,
     done: `${prod.branch} is now ${stageCommit.slice(0, 12)}; ${main} is now ${mainCommit.slice(0, 12)} (${commits.length} commit(s) cherry-picked with -x)`,
   });
+  // Recorded as `promote` records a pushed promotion (src/evidence/promotion.ts): the merge is
+  // the stage's new head, promoted from the hotfix branch; no gate holds a hotfix up.
+  if (pushed) {
+    const at = isoSeconds(options.context.now());
+    const details = { by: await promoter(git), from: branch, source: fix, strategy: "merge", gate: "ungated" };
+    await writeRecord(
+      git,
+      recordOf([
+        { commit: stageCommit, event: { stage: prod.name, kind: "promoted", at, details } },
+        { commit: stageCommit, event: { stage: prod.name, kind: "pushed", at } },
+      ]),
+      { remote, push: true },
+    );
+  }
   return { branch, stageCommit, mainCommit, backported: commits, pushed };
 }

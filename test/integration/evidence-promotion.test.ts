@@ -34,6 +34,23 @@ describe("evidence: fast-forward stages, gates and history from the record (no c
     );
   };
   const remoteHead = async (branch: string) => git(repo.root, "rev-parse", `origin/${branch}`);
+  /** dev's promotions as `history --json` shows them: from where, by whom, the images changed. */
+  const devPromotions = async (root: string) => {
+    const result = await runCli(root, "history", "--json", "--stage", "dev");
+    assert.equal(result.exitCode, 0, result.stderr);
+    const history = JSON.parse(result.stdout) as {
+      events: {
+        kind: string;
+        from?: string;
+        author: string;
+        changes: { service: string; from?: string; to?: string }[];
+      }[];
+    };
+    return history.events
+      .filter((event) => event.kind === "promotion")
+      .map((event) => ({ from: event.from, author: event.author, changes: event.changes }));
+  };
+  let fastForwardHistory: Awaited<ReturnType<typeof devPromotions>> = [];
 
   before(async () => {
     repo = await createStageRepo({ gates: true });
@@ -75,6 +92,60 @@ describe("evidence: fast-forward stages, gates and history from the record (no c
       await git(repo.root, "log", "--notes=jore4-flux", "-1", "--format=%N", third),
       /Z dev promoted \{"by":"Alice Admin/,
     );
+    // History reads the fast-forward promotions from the record as it reads a merge stage's merges:
+    // stage ← from, who, when, the promoted commit and the images it changed.
+    const history = JSON.parse((await cli("history", "--json", "--stage", "dev")).stdout) as {
+      events: {
+        kind: string;
+        from?: string;
+        sourceCommit?: string;
+        author: string;
+        changes: { service: string; to?: string }[];
+      }[];
+    };
+    const promotions = history.events.filter((event) => event.kind === "promotion");
+    const ui = (event: (typeof promotions)[number]) => event.changes.find((change) => change.service === "ui")?.to;
+    assert.deepEqual(
+      promotions.slice(1).map((event) => [event.from, ui(event)]),
+      [
+        ["main", "hsldevcom/jore4-ui:ff-1"],
+        ["main", "hsldevcom/jore4-ui:ff-2"],
+        ["main", "hsldevcom/jore4-ui:ff-3"],
+        ["main", "hsldevcom/jore4-ui:ff-2"],
+      ],
+      "three promotions and the rollback's, each with its image",
+    );
+    assert.equal(promotions[3]!.sourceCommit, third);
+    assert.match(promotions[3]!.author, /Alice Admin/);
+    const text = (await cli("history", "--stage", "dev")).stdout;
+    assert.match(
+      text,
+      /dev {4}promotion from main [0-9a-f]{12} by Alice Admin .*: ui \S+:ff-2 -> hsldevcom\/jore4-ui:ff-3\n/,
+    );
+    fastForwardHistory = await devPromotions(repo.root);
+  });
+
+  test("a merge-strategy copy of the same scenario: dev's history shows the same promotions, one by one", async () => {
+    const copy = await createStageRepo({ gates: true });
+    const run = async (...args: string[]) => {
+      const result = await runCli(copy.root, ...args);
+      assert.equal(result.exitCode, 0, `jore4-flux ${args.join(" ")}:\n${result.stderr}`);
+    };
+    try {
+      await run("promote", "main", "dev", "--push", "--yes");
+      for (const n of [1, 2, 3]) {
+        await commitImage(copy.root, "ui", `hsldevcom/jore4-ui:ff-${n}`);
+        await git(copy.root, "push", "--quiet", "origin", "main");
+        await run("promote", "main", "dev", "--push", "--yes");
+      }
+      await run("rollback", await git(copy.root, "rev-parse", "origin/main"), "--through", "dev", "--push", "--yes");
+      assert.notEqual(await git(copy.root, "rev-list", "--merges", "origin/dev"), "", "dev has merge commits");
+      const merged = await devPromotions(copy.root);
+      assert.equal(merged.length, 5, "the branch's creation, three promotions and the rollback's");
+      assert.deepEqual(fastForwardHistory, merged);
+    } finally {
+      copy.cleanup();
+    }
   });
 
   test("the gate of test reads dev's record the same way: refused with nothing recorded, soaking, then passed; --dry-run shows it", async () => {

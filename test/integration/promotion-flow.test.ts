@@ -8,6 +8,7 @@ import { applyPromotion, planPromotion } from "../../src/promotion/promote.ts";
 import { testContext } from "../support/cli.ts";
 import { rollback } from "../../src/promotion/rollback.ts";
 import { loadProjectConfig } from "../../src/config/load.ts";
+import { readRecord } from "../../src/evidence/notes.ts";
 import { commitImage, createStageRepo, git, runCli, type StageRepo } from "../support/stage-repo.ts";
 
 /** Progress goes nowhere a test reads; every confirmation is answered by `yes: true`. */
@@ -164,6 +165,22 @@ test("the hotfix was cherry-picked to main with -x, and the revert names what it
     await git(repo.root, "rev-parse", "--abbrev-ref", "prod@{upstream}"),
     "origin/prod",
     "a branch created by promote --push tracks its remote",
+  );
+});
+
+test("hotfix finish records its merge as prod's promotion from the hotfix branch, as promote does, and pushes the record", async () => {
+  const record = await readRecord(new Git(quiet.run, repo.root));
+  const events = record.get(commits.hotfixMerge!)?.events.filter((event) => event.stage === "prod") ?? [];
+  const promoted = events.find((event) => event.kind === "promoted");
+  assert.deepEqual(
+    { ...promoted?.details, by: promoted?.details?.by?.replace(/ <.*>$/, "") },
+    { by: "Alice Admin", from: "hotfix/ui-crash", source: commits.hotfix, strategy: "merge", gate: "ungated" },
+  );
+  assert.ok(events.some((event) => event.kind === "pushed"));
+  assert.match(
+    await git(repo.root, "ls-remote", "origin", "refs/notes/jore4-flux"),
+    /^[0-9a-f]{40}\trefs\/notes\/jore4-flux$/,
+    "the record was pushed",
   );
 });
 

@@ -5,7 +5,6 @@ import { findStage } from "../config/project.ts";
 import { print, printJson, progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { fastForwardPromotions, recordedHtml, recordedText } from "../evidence/history.ts";
-import { readRecord } from "../evidence/notes.ts";
 import { readRecordedHistory } from "../evidence/history-read.ts";
 import { Git } from "../git/git.ts";
 import { buildHistory } from "../history/build.ts";
@@ -58,12 +57,11 @@ export async function run(
   // What the clusters confirmed, from the record in git notes (no cluster asked); read first, as a
   // fast-forward stage's promotions are in the record alone.
   const stages = config.stages.filter((stage) => !options.stage || stage.name === options.stage);
-  const recorded = await readRecordedHistory(git, config, remote, {
+  const { recorded, record } = await readRecordedHistory(git, config, remote, {
     fetch: options.fetch,
     now: context.now(),
     stages,
   });
-  const record = await readRecord(git);
   const full = buildHistory({
     ...input,
     stages: input.stages.map((log) => ({ ...log, promotions: fastForwardPromotions(record, log.stage) })),

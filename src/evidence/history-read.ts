@@ -2,18 +2,20 @@ import type { ProjectConfig, StageConfig } from "../config/project.ts";
 import type { Git } from "../git/git.ts";
 import { stageOfBranch } from "../promotion/order.ts";
 import { gateStates, recordedStages, type RecordedHistory } from "./history.ts";
+import type { Note } from "./model.ts";
 import { readRecord, writeRecord } from "./notes.ts";
 
 /**
  * The record as `history` shows it: the remote's notes fetched in (unless --no-fetch), each
- * stage's recorded revisions, and every gate against the head of the stage it reads.
+ * stage's recorded revisions, and every gate against the head of the stage it reads; with the
+ * record itself, read once, for what else history takes from it.
  */
 export async function readRecordedHistory(
   git: Git,
   config: ProjectConfig,
   remote: string | undefined,
   options: { fetch: boolean; now: Date; stages: readonly StageConfig[] },
-): Promise<RecordedHistory> {
+): Promise<{ recorded: RecordedHistory; record: Map<string, Note> }> {
   if (remote && options.fetch) await writeRecord(git, new Map(), { remote });
   const record = await readRecord(git);
   const gates = [];
@@ -36,7 +38,7 @@ export async function readRecordedHistory(
         (await git.run(["rev-list", "--first-parent", "--reverse", head])).split("\n").filter(Boolean),
       );
   }
-  return {
+  const recorded = {
     stages: recordedStages(
       record,
       options.stages.map((stage) => stage.name),
@@ -44,4 +46,5 @@ export async function readRecordedHistory(
     ),
     gates: gateStates(record, gates, options.now),
   };
+  return { recorded, record };
 }

@@ -36,6 +36,22 @@ export function withGuardOptions<Args extends unknown[], Opts extends OptionValu
     .addOption(dryRunOption("print the exact commands and objects; contact no cluster or cloud"));
 }
 
+/**
+ * The options of every command that moves branches (promote, rollback, hotfix finish; their core
+ * takes `BranchMoveOptions`, src/command/shell.ts): --push, --yes, --no-fetch and --json, in that
+ * order, each described for the command.
+ */
+export function branchMoveOptions<Args extends unknown[], Opts extends OptionValues>(
+  command: Command<Args, Opts>,
+  what: { push: string; yes: string; json: string },
+) {
+  return command
+    .addOption(pushOption(what.push))
+    .addOption(yesOption(what.yes))
+    .addOption(noFetchOption())
+    .addOption(jsonOption(what.json));
+}
+
 const collectImage = (value: string, previous: ImageOverride[]) => [...previous, parseImageOverride(value)];
 
 /** What `deploy cluster`, `kind up` and `kind deploy` apply and how. */

@@ -14,6 +14,21 @@ export interface BadInput {
   command?: string[];
 }
 
+/** A shared plain manifest, as a user adds one (the shipped configuration has none): a LimitRange giving containers `memory`. */
+export const limitRangeManifest = (memory: string) =>
+  [
+    "apiVersion: v1",
+    "kind: LimitRange",
+    "metadata:",
+    "  name: defaults",
+    "  namespace: hsl-jore4",
+    "spec:",
+    "  limits:",
+    "    - type: Container",
+    `      default: {memory: ${memory}}`,
+    "",
+  ].join("\n");
+
 export const edit = (dir: string, file: string, change: (text: string) => string) =>
   writeFileSync(join(dir, file), change(readFileSync(join(dir, file), "utf8")));
 

@@ -7,5 +7,3 @@ export interface LoadedCommonJs {
   saveCache(): void;
 }
 export declare function loadCommonJs(file: string, cacheFile: string): LoadedCommonJs;
-/** A regular file's bytes (through links); undefined when missing, unreadable or not a regular file (never blocks on a FIFO). */
-export declare function readRegularFile(path: string): Buffer | undefined;

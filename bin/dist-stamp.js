@@ -3,7 +3,7 @@
 const { createHash } = require("node:crypto");
 const { readFileSync, statSync } = require("node:fs");
 const { join, sep } = require("node:path");
-const { readRegularFile } = require("./code-cache.js");
+const { readRegularFile } = require("../src/io/whole-file.cjs");
 
 const root = join(__dirname, "..") + sep;
 const stampFile = join(root, "dist", "stamp.json");

@@ -1,4 +1,4 @@
-import { Option, type Command, type OptionValues } from "@commander-js/extra-typings";
+import { Argument, Option, type Command, type OptionValues } from "@commander-js/extra-typings";
 import { parseSeconds } from "../cluster/rollout.ts";
 import { crdSteps, type CrdStep } from "../cluster/step.ts";
 import { parseImageOverride, type ImageOverride } from "../values/image-reference.ts";
@@ -25,6 +25,10 @@ export const contextOption = (
 /** A roll-out timeout: seconds or a duration (300, 5m, 1m30s), parsed to seconds. */
 export const timeoutOption = <Flags extends string>(flags: Flags, what: string, seconds: number) =>
   new Option(flags, `${what} (e.g. ${seconds}, 5m)`).argParser(parseSeconds).default(seconds, String(seconds));
+/** `--no-wait` of the commands that install the cluster prerequisites (deploy crds, kind crds). */
+export const noWaitForIngressOption = () => new Option("--no-wait", "do not wait for the ingress controller");
+/** The stages a command reads from their clusters (status, record): every stage unless named. */
+export const everyStageArgument = () => new Argument("[stages...]", "the stages (default: every stage)");
 export const skipOption = () =>
   new Option("--skip <step...>", "leave out steps (repeatable)").choices(crdSteps).default([] as CrdStep[]);
 
@@ -34,6 +38,22 @@ export function withGuardOptions<Args extends unknown[], Opts extends OptionValu
     .addOption(contextOption())
     .addOption(yesOption("confirm a stage that asks for confirmation (prod) without a prompt"))
     .addOption(dryRunOption("print the exact commands and objects; contact no cluster or cloud"));
+}
+
+/**
+ * The options of every command that moves branches (promote, rollback, hotfix finish; their core
+ * takes `BranchMoveOptions`, src/command/shell.ts): --push, --yes, --no-fetch and --json, in that
+ * order, each described for the command.
+ */
+export function branchMoveOptions<Args extends unknown[], Opts extends OptionValues>(
+  command: Command<Args, Opts>,
+  what: { push: string; yes: string; json: string },
+) {
+  return command
+    .addOption(pushOption(what.push))
+    .addOption(yesOption(what.yes))
+    .addOption(noFetchOption())
+    .addOption(jsonOption(what.json));
 }
 
 const collectImage = (value: string, previous: ImageOverride[]) => [...previous, parseImageOverride(value)];

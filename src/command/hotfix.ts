@@ -1,38 +1,19 @@
-import { loadProjectConfig } from "../config/load.ts";
 import { print, printJson, progress, type Context } from "../context.ts";
-import { Git } from "../git/git.ts";
-import { diskFiles } from "../io/source-files.ts";
 import { finishHotfix, startHotfix } from "../promotion/hotfix.ts";
-import { repositoryRoot, type GlobalOptions } from "./shell.ts";
-
-function repository(context: Context, options: GlobalOptions) {
-  const root = repositoryRoot(context, options);
-  return { git: new Git(context.run, root), config: loadProjectConfig(diskFiles(root)).config };
-}
+import { branchMove, openRepository, type BranchMoveOptions, type GlobalOptions } from "./shell.ts";
 
 async function start(options: GlobalOptions & { name: string; fetch: boolean }, context: Context): Promise<void> {
-  const { git, config } = repository(context, options);
+  const { git, config } = openRepository(context, options);
   const started = await startHotfix(git, config, options.name, { fetch: options.fetch, context });
   print(context, started.branch);
 }
 
 async function finish(
-  options: GlobalOptions & {
-    name?: string | undefined;
-    push?: true | undefined;
-    yes?: true | undefined;
-    fetch: boolean;
-    json?: true | undefined;
-  },
+  options: GlobalOptions & BranchMoveOptions & { name?: string | undefined },
   context: Context,
 ): Promise<void> {
-  const { git, config } = repository(context, options);
-  const result = await finishHotfix(git, config, options.name, {
-    push: Boolean(options.push),
-    fetch: options.fetch,
-    context,
-    yes: options.yes,
-  });
+  const { git, config } = openRepository(context, options);
+  const result = await finishHotfix(git, config, options.name, branchMove(options, context));
   if (options.json) printJson(context, result);
   else {
     print(

@@ -1,14 +1,11 @@
-import { loadProjectConfig } from "../config/load.ts";
 import { print, printJson, progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import { gateText } from "../evidence/gate.ts";
 import * as evidence from "../evidence/promotion.ts";
-import { Git } from "../git/git.ts";
-import { diskFiles } from "../io/source-files.ts";
 import { imageChangeText } from "../promotion/message.ts";
 import type { PromotionPlan } from "../promotion/promote.ts";
 import { applyPromotion, planPromotion } from "../promotion/promote.ts";
-import { repositoryRoot, sessionFor, type GlobalOptions } from "./shell.ts";
+import { branchMove, openRepository, sessionFor, type BranchMoveOptions, type GlobalOptions } from "./shell.ts";
 
 function planText(plan: PromotionPlan): string {
   const { step } = plan;
@@ -42,25 +39,20 @@ function planJson(plan: PromotionPlan) {
 }
 
 export async function run(
-  options: GlobalOptions & {
-    from: string;
-    to: string;
-    dryRun?: true | undefined;
-    push?: true | undefined;
-    yes?: true | undefined;
-    fetch: boolean;
-    json?: true | undefined;
-    wait?: true | undefined;
-    timeout: number;
-    rollbackOnFailure?: true | undefined;
-    override?: string | undefined;
-  },
+  options: GlobalOptions &
+    BranchMoveOptions & {
+      from: string;
+      to: string;
+      dryRun?: true | undefined;
+      wait?: true | undefined;
+      timeout: number;
+      rollbackOnFailure?: true | undefined;
+      override?: string | undefined;
+    },
   context: Context,
 ): Promise<void> {
   const { from, to } = options;
-  const root = repositoryRoot(context, options);
-  const { config } = loadProjectConfig(diskFiles(root));
-  const git = new Git(context.run, root);
+  const { git, config } = openRepository(context, options);
   if ((options.wait || options.rollbackOnFailure) && !options.push)
     throw new Jore4FluxError("--wait and --rollback-on-failure follow a pushed promotion: add --push", {
       exitCode: ExitCode.invalid,
@@ -80,7 +72,7 @@ export async function run(
   }
   if (!gate.allowed) throw evidence.gateRefusal(plan, gate);
   if (!options.json) progress(context, `${planText(plan)}\n  ${gateText(gate)}`);
-  const result = await applyPromotion(git, plan, { push: Boolean(options.push), context, yes: options.yes });
+  const result = await applyPromotion(git, plan, branchMove(options, context));
   const promotion =
     result.commit && result.pushed
       ? evidence.promotionEvents(plan, result.commit, {

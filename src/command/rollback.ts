@@ -1,35 +1,18 @@
-import { loadProjectConfig } from "../config/load.ts";
 import { findStage } from "../config/project.ts";
 import { confirm, print, printJson, progress, type Context } from "../context.ts";
 import { recordPromotion } from "../evidence/promotion.ts";
-import { Git } from "../git/git.ts";
-import { diskFiles } from "../io/source-files.ts";
 import { applyPromotion, planPromotion } from "../promotion/promote.ts";
 import { rollback } from "../promotion/rollback.ts";
-import { repositoryRoot, type GlobalOptions } from "./shell.ts";
+import { branchMove, openRepository, type BranchMoveOptions, type GlobalOptions } from "./shell.ts";
 
 export async function run(
-  options: GlobalOptions & {
-    rev: string;
-    through?: string | undefined;
-    push?: true | undefined;
-    yes?: true | undefined;
-    fetch: boolean;
-    json?: true | undefined;
-  },
+  options: GlobalOptions & BranchMoveOptions & { rev: string; through?: string | undefined },
   context: Context,
 ): Promise<void> {
   const { rev } = options;
-  const root = repositoryRoot(context, options);
-  const { config } = loadProjectConfig(diskFiles(root));
-  const git = new Git(context.run, root);
+  const { git, config } = openRepository(context, options);
   const through = options.through ? findStage(config, options.through) : undefined;
-  const result = await rollback(git, config, rev, {
-    push: Boolean(options.push),
-    fetch: options.fetch,
-    context,
-    yes: options.yes,
-  });
+  const result = await rollback(git, config, rev, branchMove(options, context));
   const promotions = [];
   const stagesLeft = through
     ? result.promotions.slice(0, result.promotions.findIndex((step) => step.to === through.name) + 1)
@@ -42,7 +25,7 @@ export async function run(
         (await confirm(context, `carry the revert on: promote ${step.from} ${step.to} now?`, options.yes)));
     if (!wanted) break;
     const plan = await planPromotion(git, config, step.from, step.to, { fetch: false, context });
-    const done = await applyPromotion(git, plan, { push: Boolean(options.push), context, yes: options.yes });
+    const done = await applyPromotion(git, plan, branchMove(options, context));
     promotions.push({ ...step, commit: done.commit });
     if (done.commit && done.pushed) await recordPromotion(git, plan, done.commit, { at: context.now() });
   }

@@ -1,10 +1,14 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { openSession } from "../cluster/session.ts";
+import { loadProjectConfig } from "../config/load.ts";
+import type { ProjectConfig } from "../config/project.ts";
 import { projectConfigFile } from "../config/project-file.ts";
 import { progress, type Context } from "../context.ts";
 import { ExitCode, Jore4FluxError } from "../errors.ts";
 import type { WriteOptions } from "../generate/generate.ts";
+import { Git } from "../git/git.ts";
+import { diskFiles } from "../io/source-files.ts";
 import type { ImageOverride } from "../values/image-reference.ts";
 
 /** The options every command has (the root command's `-C, --dir <path>`). */
@@ -27,6 +31,25 @@ export function findRoot(start: string): string {
 /** The repository a command works on: `--dir` (relative to the context's folder), or the one around it. */
 export function repositoryRoot(context: Context, options: GlobalOptions): string {
   return findRoot(resolve(context.cwd, options.dir ?? "."));
+}
+
+/** The repository of a command that moves its branches: its git and its configuration. */
+export function openRepository(context: Context, options: GlobalOptions): { git: Git; config: ProjectConfig } {
+  const root = repositoryRoot(context, options);
+  return { git: new Git(context.run, root), config: loadProjectConfig(diskFiles(root)).config };
+}
+
+/** The options of every command that moves branches (`branchMoveOptions`, src/cli/options.ts). */
+export interface BranchMoveOptions {
+  push?: true | undefined;
+  yes?: true | undefined;
+  fetch: boolean;
+  json?: true | undefined;
+}
+
+/** What the promotion modules take of a branch-moving command's options. */
+export function branchMove(options: BranchMoveOptions, context: Context) {
+  return { push: Boolean(options.push), fetch: options.fetch, context, yes: options.yes };
 }
 
 /** How a command that writes clusters/ reports (waiting for the lock), and the kill tests' hold point. */

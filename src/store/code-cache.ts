@@ -1,8 +1,4 @@
-import { isAscii } from "node:buffer";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { Script } from "node:vm";
+import { runCommonJs } from "../io/run-commonjs.cjs";
 import { keepBytes, readBytes, type Store } from "./store.ts";
 
 /** The kind of the store's entries holding V8's compiled code of a CommonJS file. */
@@ -27,24 +23,14 @@ export function loadCachedCommonJs(
   name: string,
   provided: Readonly<Record<string, unknown>> = {},
 ): CachedModule {
-  const cachedData = readBytes(store, kind, name);
-  const bytes = readFileSync(file);
-  // ASCII text (the schema validators are 2 MB of it) decodes as latin1 without UTF-8's checks.
-  const text = bytes.toString(isAscii(bytes) ? "latin1" : "utf8");
-  const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
-  const script = new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
-  const module = { exports: {} as unknown };
-  const load = createRequire(file);
-  const require = (id: string) => (Object.hasOwn(provided, id) ? provided[id] : load(id));
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, dirname(file));
-  const accepted = cachedData !== undefined && !script.cachedDataRejected;
-  let kept = accepted;
+  const ran = runCommonJs(file, readBytes(store, kind, name), provided);
+  let kept = ran.cacheAccepted;
   return {
-    exports: module.exports,
+    exports: ran.exports,
     keepCode() {
       if (kept) return;
       kept = true;
-      keepBytes(store, kind, name, script.createCachedData());
+      keepBytes(store, kind, name, ran.createCachedData());
     },
   };
 }

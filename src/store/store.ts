@@ -1,20 +1,7 @@
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { readRegularFile, writeWhole } from "../io/whole-file.cjs";
 import type * as z from "zod";
 import type { Context } from "../context.ts";
 import { packageCacheDir } from "../tools/paths.ts";
@@ -106,43 +93,4 @@ export const readBytes = (store: Store, kind: string, name: string): Buffer | un
 /** Keeps the bytes of a named entry (best effort, as every entry). */
 export function keepBytes(store: Store, kind: string, name: string, bytes: Uint8Array): void {
   if (store.build !== undefined) writeWhole(bytesFile(store, kind, name), bytes);
-}
-
-/**
- * A file's bytes when it is a regular file (through links); undefined when it is missing, cannot
- * be read or is anything else. Opened without blocking and looked at before it is read: a FIFO in
- * place of an entry would block a plain read.
- */
-function readRegularFile(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    return fstatSync(fd).isFile() ? readFileSync(fd) : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Writes an entry whole (a temporary sibling, then a rename), best effort: when it cannot be
- * written, or something other than a regular file is in its place (a FIFO, a folder, a link: not
- * ours to replace), nothing is kept.
- */
-function writeWhole(path: string, bytes: string | Uint8Array): void {
-  const partial = `${path}.${Math.random().toString(36).slice(2)}`;
-  try {
-    const existing = lstatSync(path, { throwIfNoEntry: false });
-    if (existing !== undefined && !existing.isFile()) return;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(partial, bytes, { flag: "wx" });
-    renameSync(partial, path);
-  } catch {
-    rmSync(partial, { force: true });
-  }
 }

@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { edit, refusesBadInput, type BadInput } from "../support/bad-input.ts";
+import { edit, limitRangeManifest, refusesBadInput, type BadInput } from "../support/bad-input.ts";
 import { runBinarySync, runCli } from "../support/cli.ts";
 import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
 
@@ -16,19 +16,7 @@ import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
 const namespaceManifest = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: hsl-jore4\n";
 
 /** A shared plain manifest, as a user adds one (the shipped configuration has none). */
-const limitRange = [
-  "# Default container resources",
-  "apiVersion: v1",
-  "kind: LimitRange",
-  "metadata:",
-  "  name: defaults",
-  "  namespace: hsl-jore4",
-  "spec:",
-  "  limits:",
-  "    - type: Container",
-  "      default: {memory: 1Gi}",
-  "",
-].join("\n");
+const limitRange = `# Default container resources\n${limitRangeManifest("1Gi")}`;
 
 function addShared(dir: string): void {
   mkdirSync(join(dir, "manifests/all"), { recursive: true });

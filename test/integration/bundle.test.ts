@@ -3,15 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { execa } from "execa";
 import { extract } from "tar";
-import { toolsBinDir } from "../../src/tools/paths.ts";
 import { runCli } from "../support/cli.ts";
-import { repoRoot, snapshot, temporaryRepo } from "../support/repo-fixture.ts";
-
-/** compose-go (what `docker compose` parses with), built by `tools install`: loads a folder's project as JSON. */
-const composeCheck = (dir: string, env: Record<string, string> = {}) =>
-  execa(join(toolsBinDir(repoRoot), "compose-check"), [dir], { reject: false, env, extendEnv: false });
+import { composeCheck } from "../support/compose-check.ts";
+import { snapshot, temporaryRepo } from "../support/repo-fixture.ts";
 
 describe("the e2e compose bundle on disk: generate and bundle", () => {
   let repo: ReturnType<typeof temporaryRepo>;

@@ -121,35 +121,35 @@ describe("--json: exactly one JSON document on stdout, for every command that ha
     assert.ok(Array.isArray(((await json(["history", "--no-fetch"])) as { services: unknown[] }).services));
   });
 
-  test("status --json with no cluster to reach: exit 3, and stdout still holds only the JSON", async () => {
-    const kubeconfig = join(repo.dir, "no-such-kubeconfig");
-    const result = await runCli(repo.root, ["status", "e2e", "--json", "--no-fetch"], {
-      ...env,
-      KUBECONFIG: kubeconfig,
-    });
-    assert.equal(result.exitCode, ExitCode.failed, result.stderr);
-    seen.add("status");
-    const parsed = JSON.parse(result.stdout) as { exitCode: number; stages: { stage: string; verdict: string }[] };
-    assert.deepEqual(
-      { exitCode: parsed.exitCode, stages: parsed.stages.map(({ stage, verdict }) => ({ stage, verdict })) },
-      { exitCode: 3, stages: [{ stage: "e2e", verdict: "unreachable" }] },
-    );
-    assert.match(result.stderr, /^error: e2e unreachable$/m);
-  });
-
-  test("record --json with no cluster to reach: exit 3, nothing recorded, and stdout holds only the JSON", async () => {
-    const result = await runCli(repo.root, ["record", "e2e", "--json", "--no-fetch"], {
+  /** `<command> e2e --json` with no cluster to reach: exit 3, e2e unreachable in the JSON that is all of stdout. */
+  const unreachable = async (command: "status" | "record") => {
+    const result = await runCli(repo.root, [command, "e2e", "--json", "--no-fetch"], {
       ...env,
       KUBECONFIG: join(repo.dir, "no-such-kubeconfig"),
     });
     assert.equal(result.exitCode, ExitCode.failed, result.stderr);
-    seen.add("record");
-    const parsed = JSON.parse(result.stdout) as { added: number; stages: { stage: string; verdict: string }[] };
+    seen.add(command);
+    const parsed = JSON.parse(result.stdout) as { stages: { stage: string; verdict: string }[] } & Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(
-      { added: parsed.added, stages: parsed.stages.map(({ stage, verdict }) => ({ stage, verdict })) },
-      { added: 0, stages: [{ stage: "e2e", verdict: "unreachable" }] },
+      parsed.stages.map(({ stage, verdict }) => ({ stage, verdict })),
+      [{ stage: "e2e", verdict: "unreachable" }],
     );
-    assert.match(result.stderr, /^error: not recorded: e2e \(context kind-jore4-local-cluster: /m);
+    return { parsed, stderr: result.stderr };
+  };
+
+  test("status --json with no cluster to reach: exit 3, and stdout still holds only the JSON", async () => {
+    const { parsed, stderr } = await unreachable("status");
+    assert.equal(parsed.exitCode, 3);
+    assert.match(stderr, /^error: e2e unreachable$/m);
+  });
+
+  test("record --json with no cluster to reach: exit 3, nothing recorded, and stdout holds only the JSON", async () => {
+    const { parsed, stderr } = await unreachable("record");
+    assert.equal(parsed.added, 0);
+    assert.match(stderr, /^error: not recorded: e2e \(context kind-jore4-local-cluster: /m);
   });
 
   test("bundle, and images against a real registry on 127.0.0.1", async () => {

@@ -1,5 +1,5 @@
-import { after, afterEach, before } from "node:test";
-import { startCluster, type Cluster } from "../support/cluster.ts";
+import { startCluster } from "../support/cluster.ts";
+import { sharedRig } from "../support/shared-rig.ts";
 import { repoRoot } from "../support/repo-fixture.ts";
 import { deploySuite } from "./cluster/deploy-suite.ts";
 import { evidenceSuite } from "./cluster/evidence-suite.ts";
@@ -17,21 +17,7 @@ import { uninstallSuite } from "./cluster/uninstall-suite.ts";
  * kind flow rolling out for real, then Flux reconciling the stage branches. After a failed test
  * the components' logs are kept and their folder printed.
  */
-let cluster: Cluster | undefined;
-before(async () => {
-  cluster = await startCluster(repoRoot);
-});
-afterEach((context) => {
-  if ("passed" in context && !context.passed) cluster?.keepLogs();
-});
-after(async () => {
-  await cluster?.stop();
-});
-
-const testCluster = () => {
-  if (!cluster) throw new Error("the test cluster did not start");
-  return cluster;
-};
+const testCluster = sharedRig("the test cluster", () => startCluster(repoRoot));
 deploySuite(testCluster);
 remoteSuite(testCluster);
 kindFlowSuite(testCluster);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
-import { startComposeE2e, editFile, type ComposeE2e } from "../support/compose-e2e.ts";
+import { describe, it } from "node:test";
+import { startComposeE2e, editFile } from "../support/compose-e2e.ts";
+import { sharedRig } from "../support/shared-rig.ts";
 
 /**
  * The e2e bundle for real, as another repository's CI runs it: `jore4-flux bundle` → the
@@ -13,20 +14,7 @@ import { startComposeE2e, editFile, type ComposeE2e } from "../support/compose-e
  * as a person might break it, each caught by the run with the failing service named and its logs
  * shown, as the action prints them.
  */
-let rig: ComposeE2e | undefined;
-before(async () => {
-  rig = await startComposeE2e();
-});
-afterEach((context) => {
-  if ("passed" in context && !context.passed) rig?.keepLogs();
-});
-after(async () => {
-  await rig?.stop();
-});
-const e2e = () => {
-  if (!rig) throw new Error("the compose e2e rig did not start");
-  return rig;
-};
+const e2e = sharedRig("the compose e2e rig", startComposeE2e);
 
 interface Echo {
   service: string;

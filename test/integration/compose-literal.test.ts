@@ -2,14 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { execa } from "execa";
-import { toolsBinDir } from "../../src/tools/paths.ts";
 import { runCli } from "../support/cli.ts";
-import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
-
-/** compose-go (what `docker compose` parses with), built by `tools install`: loads a folder's project as JSON. */
-const composeCheck = (dir: string, env: Record<string, string>) =>
-  execa(join(toolsBinDir(repoRoot), "compose-check"), [dir], { reject: false, env, extendEnv: false });
+import { composeCheck } from "../support/compose-check.ts";
+import { temporaryRepo } from "../support/repo-fixture.ts";
 
 describe("a `$` in the values reaches docker compose as written, not interpolated", () => {
   let repo: ReturnType<typeof temporaryRepo>;

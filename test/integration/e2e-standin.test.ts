@@ -50,10 +50,18 @@ const authSettings = {
   API_PATH_PREFIX_PUBLIC: "/api/auth",
 };
 
+/** The auth stand-in `name` with its secret files (in `folder`) and these settings over the working ones. */
+async function startAuth(name: string, files: Record<string, string>, settings: Record<string, string> = {}) {
+  const folder = secrets(name, files);
+  return { base: await start(name, "auth", { ...authSettings, ...settings, SECRET_STORE_BASE_PATH: folder }), folder };
+}
+
 describe("the e2e contract stand-in", () => {
   it("auth: ready once every setting is read from the environment and the secret files; then echoes the request", async () => {
-    const folder = secrets("auth-ok", { "oidc-client-id": "0838619941439007", "oidc-client-secret": "s3cret" });
-    const base = await start("auth-ok", "auth", { ...authSettings, SECRET_STORE_BASE_PATH: folder });
+    const { base } = await startAuth("auth-ok", {
+      "oidc-client-id": "0838619941439007",
+      "oidc-client-secret": "s3cret",
+    });
     await processes.waitUntil("auth-ok", 20, () => answers(`${base}/actuator/health`));
     const echo = (await (await fetch(`${base}/public/v1/login?next=%2F`)).json()) as {
       service: string;
@@ -73,24 +81,22 @@ describe("the e2e contract stand-in", () => {
   });
 
   it("auth: serves its endpoints under the API_PATH_PREFIX it is given", async () => {
-    const folder = secrets("auth-prefixed", { "oidc-client-id": "0838619941439007", "oidc-client-secret": "s3cret" });
-    const base = await start("auth-prefixed", "auth", {
-      ...authSettings,
-      API_PATH_PREFIX: "/api",
-      SECRET_STORE_BASE_PATH: folder,
-    });
+    const { base } = await startAuth(
+      "auth-prefixed",
+      { "oidc-client-id": "0838619941439007", "oidc-client-secret": "s3cret" },
+      { API_PATH_PREFIX: "/api" },
+    );
     await processes.waitUntil("auth-prefixed", 20, () => answers(`${base}/actuator/health`));
     assert.equal((await fetch(`${base}/api/public/v1/login`)).status, 200);
     assert.equal((await fetch(`${base}/public/v1/login`)).status, 404);
   });
 
   it("auth: answers 503 naming a missing secret file and a setting of the wrong form, on every path", async () => {
-    const folder = secrets("auth-broken", { "oidc-client-id": "0838619941439007", "oidc-secret": "s3cret" });
-    const base = await start("auth-broken", "auth", {
-      ...authSettings,
-      LOGINPAGE_URL: "localhost:3300",
-      SECRET_STORE_BASE_PATH: folder,
-    });
+    const { base, folder } = await startAuth(
+      "auth-broken",
+      { "oidc-client-id": "0838619941439007", "oidc-secret": "s3cret" },
+      { LOGINPAGE_URL: "localhost:3300" },
+    );
     for (const path of ["/actuator/health", "/public/v1/login"]) {
       const response = await fetch(`${base}${path}`);
       assert.equal(response.status, 503);

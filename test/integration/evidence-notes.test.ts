@@ -14,6 +14,12 @@ describe("evidence: the record in git notes", () => {
   let commits: string[];
   const gitOf = (root: string) => new Git(processRunner(process.env, root), root);
   const event = (stage: string, kind: EvidenceEvent["kind"], at: string): EvidenceEvent => ({ stage, kind, at });
+  /** Writes these events of commit `of` (an index into `commits`) to the record and pushes it. */
+  const pushEvents = (writer: Git, of: number, events: EvidenceEvent[]) =>
+    writeRecord(writer, recordOf(events.map((each) => ({ commit: commits[of]!, event: each }))), {
+      remote: "origin",
+      push: true,
+    });
 
   before(async () => {
     repo = await createStageRepo();
@@ -28,24 +34,16 @@ describe("evidence: the record in git notes", () => {
 
   test("written, read back, shown by git log --notes=jore4-flux, pushed without force and seen by a fresh clone", async () => {
     const local = gitOf(repo.root);
-    const first = await writeRecord(
-      local,
-      recordOf([
-        { commit: commits[0]!, event: event("dev", "applied", "2026-12-07T21:00:00Z") },
-        { commit: commits[0]!, event: event("dev", "rolled-out", "2026-12-07T21:00:04Z") },
-      ]),
-      { remote: "origin", push: true },
-    );
+    const first = await pushEvents(local, 0, [
+      event("dev", "applied", "2026-12-07T21:00:00Z"),
+      event("dev", "rolled-out", "2026-12-07T21:00:04Z"),
+    ]);
     assert.equal(first.added, 2);
     assert.equal(first.pushed, true);
     const log = await git(repo.root, "log", "--notes=jore4-flux", "--format=%H%n%N", "-1", commits[0]!);
     assert.match(log, /2026-12-07T21:00:00Z dev applied\n2026-12-07T21:00:04Z dev rolled-out/);
     // Idempotent: the same events again add nothing and make no notes commit.
-    const again = await writeRecord(
-      local,
-      recordOf([{ commit: commits[0]!, event: event("dev", "applied", "2026-12-07T21:00:09Z") }]),
-      { remote: "origin", push: true },
-    );
+    const again = await pushEvents(local, 0, [event("dev", "applied", "2026-12-07T21:00:09Z")]);
     assert.equal(again.added, 0);
     assert.equal(again.notesCommit, first.notesCommit);
     assert.equal(await git(repo.root, "rev-list", "--count", evidenceNotesRef), "1");
@@ -65,23 +63,12 @@ describe("evidence: the record in git notes", () => {
     const bobRoot = await cloneRepo(repo, "bob");
     const bob = gitOf(bobRoot);
     await writeRecord(bob, new Map(), { remote: "origin" });
-    await writeRecord(
-      alice,
-      recordOf([{ commit: commits[1]!, event: event("dev", "applied", "2026-12-07T22:00:00Z") }]),
-      {
-        remote: "origin",
-        push: true,
-      },
-    );
+    await pushEvents(alice, 1, [event("dev", "applied", "2026-12-07T22:00:00Z")]);
     // Bob has not fetched since: his write is on his old notes commit, and must merge Alice's.
-    const bobs = await writeRecord(
-      bob,
-      recordOf([
-        { commit: commits[1]!, event: event("test", "applied", "2026-12-07T22:01:00Z") },
-        { commit: commits[1]!, event: event("dev", "applied", "2026-12-07T22:00:01Z") },
-      ]),
-      { remote: "origin", push: true },
-    );
+    const bobs = await pushEvents(bob, 1, [
+      event("test", "applied", "2026-12-07T22:01:00Z"),
+      event("dev", "applied", "2026-12-07T22:00:01Z"),
+    ]);
     assert.equal(bobs.added, 1, "dev's apply was recorded by Alice already");
     assert.equal(bobs.mergedRemote, true);
     const remoteNotes = await git(repo.dir, "--git-dir", join(repo.dir, "remote.git"), "rev-parse", evidenceNotesRef);

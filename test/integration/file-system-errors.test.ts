@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { binaryPath, runCli } from "../support/cli.ts";
 import { snapshot, temporaryRepo } from "../support/repo-fixture.ts";
@@ -23,57 +23,37 @@ interface Obstacle {
   cwd?: "repository";
 }
 
+/**
+ * A file where the repository has a folder (written with `text`), met by each command of `runs`:
+ * one case each, with the exit code it gives and whether it names the path as read or written.
+ */
+const fileInTheWay = (
+  folder: string,
+  text: string,
+  runs: { command: string[]; exitCode: 2 | 3; verb: "read" | "write" }[],
+): Obstacle[] =>
+  runs.map(({ command, exitCode, verb }) => ({
+    name: `${folder} is a file (${command.filter((word) => word !== "--no-kustomize").join(" ")})`,
+    command,
+    breakIt: (dir) => {
+      rmSync(join(dir, folder), { recursive: true, force: true });
+      mkdirSync(dirname(join(dir, folder)), { recursive: true });
+      writeFileSync(join(dir, folder), text);
+    },
+    exitCode,
+    error: new RegExp(`^error: cannot ${verb} ${folder}/: a file is in the way of a folder$`),
+  }));
+
 const obstacles: Obstacle[] = [
-  {
-    name: "manifests/all is a file (generate)",
-    command: ["generate"],
-    breakIt: (dir) => {
-      mkdirSync(join(dir, "manifests"), { recursive: true });
-      writeFileSync(join(dir, "manifests/all"), "kind: ConfigMap\n");
-    },
-    exitCode: 2,
-    error: /^error: cannot read manifests\/all\/: a file is in the way of a folder$/,
-  },
-  {
-    name: "manifests/all is a file (check)",
-    command: ["check", "--no-kustomize"],
-    breakIt: (dir) => {
-      mkdirSync(join(dir, "manifests"), { recursive: true });
-      writeFileSync(join(dir, "manifests/all"), "kind: ConfigMap\n");
-    },
-    exitCode: 2,
-    error: /^error: cannot read manifests\/all\/: a file is in the way of a folder$/,
-  },
-  {
-    name: "clusters is a file (generate)",
-    command: ["generate"],
-    breakIt: (dir) => {
-      rmSync(join(dir, "clusters"), { recursive: true });
-      writeFileSync(join(dir, "clusters"), "not a folder\n");
-    },
-    exitCode: 3,
-    error: /^error: cannot write clusters\/: a file is in the way of a folder$/,
-  },
-  {
-    name: "clusters is a file (generate --check)",
-    command: ["generate", "--check"],
-    breakIt: (dir) => {
-      rmSync(join(dir, "clusters"), { recursive: true });
-      writeFileSync(join(dir, "clusters"), "not a folder\n");
-    },
-    exitCode: 2,
-    error: /^error: cannot read clusters\/: a file is in the way of a folder$/,
-  },
-  {
-    name: "clusters is a file (check)",
-    command: ["check", "--no-kustomize"],
-    breakIt: (dir) => {
-      rmSync(join(dir, "clusters"), { recursive: true });
-      writeFileSync(join(dir, "clusters"), "not a folder\n");
-    },
-    exitCode: 2,
-    error: /^error: cannot read clusters\/: a file is in the way of a folder$/,
-  },
+  ...fileInTheWay("manifests/all", "kind: ConfigMap\n", [
+    { command: ["generate"], exitCode: 2, verb: "read" },
+    { command: ["check", "--no-kustomize"], exitCode: 2, verb: "read" },
+  ]),
+  ...fileInTheWay("clusters", "not a folder\n", [
+    { command: ["generate"], exitCode: 3, verb: "write" },
+    { command: ["generate", "--check"], exitCode: 2, verb: "read" },
+    { command: ["check", "--no-kustomize"], exitCode: 2, verb: "read" },
+  ]),
   {
     name: "clusters/.jore4-flux-lock is a folder (generate)",
     command: ["generate"],

@@ -7,6 +7,22 @@ import type { HistoryReads } from "../../src/history/kept-reads.ts";
 import { runMain, testStore } from "../support/cli.ts";
 import { commitImage, createStageRepo, git, type StageRepo } from "../support/stage-repo.ts";
 
+const promote = async (repo: StageRepo, from: string, to: string) => {
+  const result = await runMain(["promote", from, to, "--yes", "--push", "--no-fetch"], { cwd: repo.root });
+  assert.equal(result.exitCode, 0, result.stderr);
+};
+
+/** A stage repository with a history to read: main → dev, ui to v2 on main, main → dev again, dev → test. */
+async function promotedRepo(): Promise<StageRepo> {
+  const repo = await createStageRepo();
+  await promote(repo, "main", "dev");
+  await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v2");
+  await git(repo.root, "push", "--quiet", "origin", "main");
+  await promote(repo, "main", "dev");
+  await promote(repo, "dev", "test");
+  return repo;
+}
+
 /**
  * history's reads of git, kept as a store entry (src/history/store-entry.ts): a doctored entry shows where it
  * is trusted (its subject comes out), and every run is compared with a read without any entry.
@@ -22,10 +38,6 @@ describe("history: the reads of git, kept per build", () => {
   };
   /** The history as read with no entry at all (sources run without a build keep and read none). */
   const fresh = () => run([]);
-  const promote = async (from: string, to: string) => {
-    const result = await runMain(["promote", from, to, "--yes", "--push", "--no-fetch"], { cwd: repo.root });
-    assert.equal(result.exitCode, 0, result.stderr);
-  };
   /** Makes the kept log of a stage's last commit say `subject`. */
   const doctor = (stage: string, subject: string) => {
     const kept = JSON.parse(readFileSync(entry(), "utf8")) as { build: string; reads: HistoryReads };
@@ -39,12 +51,7 @@ describe("history: the reads of git, kept per build", () => {
       .map((event) => event.subject);
 
   before(async () => {
-    repo = await createStageRepo();
-    await promote("main", "dev");
-    await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v2");
-    await git(repo.root, "push", "--quiet", "origin", "main");
-    await promote("main", "dev");
-    await promote("dev", "test");
+    repo = await promotedRepo();
   });
   after(() => {
     rmSync(entry(), { force: true });
@@ -72,7 +79,7 @@ describe("history: the reads of git, kept per build", () => {
     doctor("dev", "dev from the entry");
     await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v3");
     await git(repo.root, "push", "--quiet", "origin", "main");
-    await promote("main", "dev");
+    await promote(repo, "main", "dev");
     const after = await run([], { build });
     assert.equal(subjects(after, "test").at(-1), "test from the entry");
     assert.ok(!subjects(after, "dev").includes("dev from the entry"));
@@ -146,23 +153,14 @@ describe("history: the kept entry after what changes git's answers for the same 
     assert.equal(kept.stderr, fresh.stderr);
     return fresh;
   };
-  const promote = async (from: string, to: string) => {
-    const result = await runMain(["promote", from, to, "--yes", "--push", "--no-fetch"], { cwd: repo.root });
-    assert.equal(result.exitCode, 0, result.stderr);
-  };
   const warnings = (output: string) =>
     (JSON.parse(output) as { warnings: { message: string }[] }).warnings.map((warning) => warning.message);
 
   before(async () => {
-    repo = await createStageRepo();
-    await promote("main", "dev");
-    await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v2");
-    await git(repo.root, "push", "--quiet", "origin", "main");
-    await promote("main", "dev");
-    await promote("dev", "test");
+    repo = await promotedRepo();
     await commitImage(repo.root, "ui", "hsldevcom/jore4-ui:v3");
     await git(repo.root, "push", "--quiet", "origin", "main");
-    await promote("main", "dev");
+    await promote(repo, "main", "dev");
     shallow = join(repo.dir, "shallow");
     // A file:// URL, so that --depth applies (a local path would be copied whole).
     await git(repo.dir, "clone", "--quiet", "--depth", "2", "--no-single-branch", repo.remoteUrl, shallow);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { processRunner } from "../../src/process-context.ts";
+import { isAlive } from "../support/processes.ts";
 
 test("the runner's largeOutput: standard output read whole from a file that is gone afterwards, decoded as asked", async () => {
   const dir = mkdtempSync(join(tmpdir(), "jore4-flux-large-output-"));
@@ -44,24 +45,16 @@ test("the runner's signal: the program and what it started are killed when it ab
   });
   const took = Date.now() - started;
   const [inGroup, leftGroup] = result.stdout.trim().split("\n").map(Number);
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   try {
     assert.equal(result.failed, true);
     assert.match(result.message, /^Command stopped \(The operation was aborted due to timeout\): \/bin\/sh -c/);
     // The sleep in a session of its own lives on for 30 s with the pipes open: the result did not wait for it.
     assert.ok(took < 10_000, `stopped at the bound, not when the pipes closed (${took} ms)`);
     assert.ok(inGroup! > 0 && leftGroup! > 0, `the sleeps' ids: ${result.stdout}`);
-    for (let waited = 0; alive(inGroup!) && waited < 5000; waited += 50) await sleep(50);
-    assert.equal(alive(inGroup!), false, "the sleep in the program's group was killed with it");
+    for (let waited = 0; isAlive(inGroup!) && waited < 5000; waited += 50) await sleep(50);
+    assert.equal(isAlive(inGroup!), false, "the sleep in the program's group was killed with it");
   } finally {
-    for (const pid of [inGroup, leftGroup]) if (pid! > 0 && alive(pid!)) process.kill(pid!, "SIGKILL");
+    for (const pid of [inGroup, leftGroup]) if (pid! > 0 && isAlive(pid!)) process.kill(pid!, "SIGKILL");
   }
   const reason = new AbortController();
   reason.abort(new Error("the deadline passed"));

@@ -6,6 +6,7 @@ import type { ResultPromise } from "execa";
 import { leftoverWorktrees } from "../../src/git/git.ts";
 import { runMain, startBinary } from "../support/cli.ts";
 import { commitImage, createStageRepo, git, type StageRepo } from "../support/stage-repo.ts";
+import { isAlive } from "../support/processes.ts";
 
 /**
  * promote's temporary work trees (src/git/git.ts `inTemporaryWorktree`): a run killed while it has
@@ -24,15 +25,6 @@ async function until(what: string, done: () => boolean | Promise<boolean>): Prom
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The temporary work trees git lists for the repository. */
 const temporaryWorktrees = async () =>
@@ -57,7 +49,7 @@ async function startHeld(from: string, to: string): Promise<{ run: ResultPromise
 /** Lets the held `git worktree add` finish, and waits until it has. */
 async function release(held: { git: number }): Promise<void> {
   writeFileSync(signal("release"), "");
-  await until("git worktree add to finish", () => !isRunning(held.git));
+  await until("git worktree add to finish", () => !isAlive(held.git));
 }
 
 before(async () => {

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa } from "execa";
-import { toolsBinDir } from "../../src/tools/paths.ts";
 import { runCli } from "../support/cli.ts";
+import { composeCheck } from "../support/compose-check.ts";
 import { repoRoot, temporaryRepo } from "../support/repo-fixture.ts";
 
 /**
@@ -201,11 +201,7 @@ describe("setup-e2e.sh (the e2e action's shell part)", () => {
 
   /** compose-go (what `docker compose` parses with), built by `tools install`: the images it resolves from the bundle and its .env. */
   const composeImages = async (): Promise<Record<string, string>> => {
-    const loaded = await execa(join(toolsBinDir(repoRoot), "compose-check"), [join(work, "e2e")], {
-      reject: false,
-      env: {},
-      extendEnv: false,
-    });
+    const loaded = await composeCheck(join(work, "e2e"));
     assert.equal(loaded.exitCode, 0, loaded.stderr);
     const services = (JSON.parse(loaded.stdout) as { services: Record<string, { image: string }> }).services;
     return Object.fromEntries(Object.entries(services).map(([name, service]) => [name, service.image]));

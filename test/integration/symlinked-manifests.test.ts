@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { upToDateEntryFile } from "../../src/generate/up-to-date-entry.ts";
-import { refusesBadInput, type BadInput } from "../support/bad-input.ts";
+import { limitRangeManifest, refusesBadInput, type BadInput } from "../support/bad-input.ts";
 import { runCli, testStore } from "../support/cli.ts";
 import { temporaryRepo } from "../support/repo-fixture.ts";
 
@@ -13,20 +13,6 @@ import { temporaryRepo } from "../support/repo-fixture.ts";
  * the repository, as symlinked values files are, and refused, naming it, when it leaves the
  * repository or leads nowhere. Never silently left out.
  */
-
-const limitRange = (memory: string) =>
-  [
-    "apiVersion: v1",
-    "kind: LimitRange",
-    "metadata:",
-    "  name: defaults",
-    "  namespace: hsl-jore4",
-    "spec:",
-    "  limits:",
-    "    - type: Container",
-    `      default: {memory: ${memory}}`,
-    "",
-  ].join("\n");
 
 describe("a symbolic link among the manifests, inside the repository", () => {
   let repo: ReturnType<typeof temporaryRepo>;
@@ -40,7 +26,7 @@ describe("a symbolic link among the manifests, inside the repository", () => {
 
   it("a linked manifest file is rendered; editing its target makes generate --check and check see it", async () => {
     mkdirSync(join(repo.dir, "shared"));
-    writeFileSync(join(repo.dir, "shared/limit-range.yaml"), limitRange("1Gi"));
+    writeFileSync(join(repo.dir, "shared/limit-range.yaml"), limitRangeManifest("1Gi"));
     mkdirSync(join(repo.dir, "manifests/all"), { recursive: true });
     symlinkSync("../../shared/limit-range.yaml", join(repo.dir, "manifests/all/limit-range.yaml"));
 
@@ -59,7 +45,7 @@ describe("a symbolic link among the manifests, inside the repository", () => {
       [],
     );
 
-    writeFileSync(join(repo.dir, "shared/limit-range.yaml"), limitRange("2Gi"));
+    writeFileSync(join(repo.dir, "shared/limit-range.yaml"), limitRangeManifest("2Gi"));
     const checked = await run(["generate", "--check"]);
     assert.equal(checked.exitCode, 1, checked.stderr);
     assert.match(checked.stderr, /^changed: clusters\/dev\/extra-limit-range\.yaml$/m);
@@ -74,7 +60,7 @@ describe("a symbolic link among the manifests, inside the repository", () => {
 
   it("a hidden link that leads nowhere (an editor's lock file) is left out", async () => {
     mkdirSync(join(repo.dir, "manifests/all"), { recursive: true });
-    writeFileSync(join(repo.dir, "manifests/all/limit-range.yaml"), limitRange("1Gi"));
+    writeFileSync(join(repo.dir, "manifests/all/limit-range.yaml"), limitRangeManifest("1Gi"));
     symlinkSync("someone@host.4242:1700000000", join(repo.dir, "manifests/all/.#limit-range.yaml"));
     const generated = await run(["generate"]);
     assert.equal(generated.exitCode, 0, generated.stderr);
@@ -83,7 +69,7 @@ describe("a symbolic link among the manifests, inside the repository", () => {
 
   it("a linked stage manifest folder is rendered for that stage", async () => {
     mkdirSync(join(repo.dir, "shared/dev-manifests"), { recursive: true });
-    writeFileSync(join(repo.dir, "shared/dev-manifests/limit-range.yaml"), limitRange("3Gi"));
+    writeFileSync(join(repo.dir, "shared/dev-manifests/limit-range.yaml"), limitRangeManifest("3Gi"));
     mkdirSync(join(repo.dir, "manifests"), { recursive: true });
     symlinkSync("../shared/dev-manifests", join(repo.dir, "manifests/dev"));
     const generated = await run(["generate"]);
@@ -94,7 +80,7 @@ describe("a symbolic link among the manifests, inside the repository", () => {
 });
 
 const outside = join(tmpdir(), `jore4-flux-outside-manifest-${process.pid}.yaml`);
-writeFileSync(outside, limitRange("1Gi"));
+writeFileSync(outside, limitRangeManifest("1Gi"));
 process.on("exit", () => rmSync(outside, { force: true }));
 
 const linkedManifest = (target: string) => (dir: string) => {

@@ -15,6 +15,10 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Writes a run's exit code and output on stderr, under `what`: a failing cluster test's record of what the CLI said. */
+export const showResult = (what: string, result: CliResult) =>
+  process.stderr.write(`--- ${what} (exit ${result.exitCode})\n${result.stdout}\n${result.stderr}\n`);
+
 export interface TestContextOptions {
   /** Added to a clean copy of this process's environment (without DEBUG). */
   env?: Record<string, string>;

@@ -75,6 +75,8 @@ export interface FluxStage {
   remoteHead(branch: string): Promise<string>;
   kustomization(): Promise<FluxKustomization>;
   deployments(): Promise<Map<string, Deployment>>;
+  /** The image the stage's Deployment `name` runs (its first container, as the cluster holds it). */
+  liveImage(name: string): Promise<string>;
   /** The images of the services' Deployments in clusters/<stage> on the remote stage branch. */
   branchImages(): Promise<Map<string, string>>;
   /** `eventually`, failing with the Kustomization's status. */
@@ -136,6 +138,16 @@ export async function fluxStage(
         }
       ).items.map((item) => [item.metadata.name, item]),
     );
+  const liveImage = (name: string) =>
+    cluster.kubectl([
+      "get",
+      "deployment",
+      name,
+      "-n",
+      namespace,
+      "-o",
+      "jsonpath={.spec.template.spec.containers[0].image}",
+    ]);
   const branchImages = async () => {
     const files = (await git(repo.root, "ls-tree", "--name-only", `origin/${stage}`, `clusters/${stage}/`))
       .split("\n")
@@ -209,6 +221,7 @@ export async function fluxStage(
     remoteHead,
     kustomization,
     deployments,
+    liveImage,
     branchImages,
     eventually: withStatus,
     liveAtHead,

@@ -19,6 +19,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether a process of this id exists (signal 0 asks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a GET of `url` answers 200 (https: the components' self-signed certificates are accepted). */
 export function answers(url: string): Promise<boolean> {
   const request = url.startsWith("https:") ? httpsRequest : httpRequest;

@@ -92,6 +92,28 @@ describe("gate: the decision table", () => {
 describe("record: what a reading of a stage proves", () => {
   const head = "a".repeat(40);
   const older = "b".repeat(40);
+  /** dev's Flux sync: the commits it last applied and attempted, and its Ready condition. */
+  const flux = (
+    applied: string,
+    attempted: string,
+    ready: { status: "True" | "False"; reason: string; at: string },
+  ): StageStatus["flux"] => ({
+    installed: true,
+    kustomization: {
+      id: "Kustomization/flux-system/flux-system-sync",
+      observed: true,
+      suspended: false,
+      lastAppliedRevision: `dev@sha1:${applied}`,
+      lastAttemptedRevision: `dev@sha1:${attempted}`,
+      ready: {
+        type: "Ready",
+        status: ready.status,
+        reason: ready.reason,
+        message: "",
+        lastTransitionTime: ready.at,
+      },
+    },
+  });
   const status = (over: Partial<StageStatus>): StageStatus => ({
     stage: "dev",
     platform: "aks",
@@ -102,23 +124,7 @@ describe("record: what a reading of a stage proves", () => {
     final: true,
     git: { branch: "dev", head, headRef: "origin/dev", committedAt: "2026-12-07T20:59:58Z" },
     running: `dev@sha1:${head}`,
-    flux: {
-      installed: true,
-      kustomization: {
-        id: "Kustomization/flux-system/flux-system-sync",
-        observed: true,
-        suspended: false,
-        lastAppliedRevision: `dev@sha1:${head}`,
-        lastAttemptedRevision: `dev@sha1:${head}`,
-        ready: {
-          type: "Ready",
-          status: "True",
-          reason: "ReconciliationSucceeded",
-          message: "",
-          lastTransitionTime: "2026-12-07T21:00:00Z",
-        },
-      },
-    },
+    flux: flux(head, head, { status: "True", reason: "ReconciliationSucceeded", at: "2026-12-07T21:00:00Z" }),
     deployments: [],
     ...over,
   });
@@ -138,23 +144,7 @@ describe("record: what a reading of a stage proves", () => {
       verdict: "failed",
       reason: "dev@sha1:aaa failed: ReconciliationFailed: ConfigMap/x dry-run failed",
       running: `dev@sha1:${older}`,
-      flux: {
-        installed: true,
-        kustomization: {
-          id: "Kustomization/flux-system/flux-system-sync",
-          observed: true,
-          suspended: false,
-          lastAppliedRevision: `dev@sha1:${older}`,
-          lastAttemptedRevision: `dev@sha1:${head}`,
-          ready: {
-            type: "Ready",
-            status: "False",
-            reason: "ReconciliationFailed",
-            message: "",
-            lastTransitionTime: "2026-12-07T21:00:03Z",
-          },
-        },
-      },
+      flux: flux(older, head, { status: "False", reason: "ReconciliationFailed", at: "2026-12-07T21:00:03Z" }),
     });
     const known = new Map([[older, { events: [event("applied", "2026-12-07T20:00:00Z")], other: [] }]]);
     const events = observedEvents(failing, now, known);

@@ -62,26 +62,34 @@ function scenario() {
   return { main, dev, test };
 }
 
-test("history's text report of the two-stage scenario (golden file: test/golden/output/history.txt)", () => {
-  clock = Date.parse("2026-01-01T00:00:00Z"); // the same commit dates whichever tests ran before
-  const { main, dev, test: testLog } = scenario();
+const commitsOf = (entries: readonly { commit: string }[]) => entries.map((entry) => entry.commit);
+
+/** The scenario's logs and the history built from them, with the source branches' lines `sourceLines` gives. */
+function scenarioHistory(sourceLines: (logs: ReturnType<typeof scenario>) => Record<string, string[]>) {
+  const logs = scenario();
   const history = buildHistory({
-    stages: [dev, testLog],
-    sourceLines: { main: main.map((entry) => entry.commit).reverse(), dev: dev.commits.map((entry) => entry.commit) },
+    stages: [logs.dev, logs.test],
+    sourceLines: sourceLines(logs),
     remotes: [],
     shallow: [],
   });
+  return { ...logs, history };
+}
+
+test("history's text report of the two-stage scenario (golden file: test/golden/output/history.txt)", () => {
+  clock = Date.parse("2026-01-01T00:00:00Z"); // the same commit dates whichever tests ran before
+  const { history } = scenarioHistory(({ main, dev }) => ({
+    main: commitsOf(main).reverse(),
+    dev: commitsOf(dev.commits),
+  }));
   assertGolden(join(outputGoldenDir, "history.txt"), historyText(history));
 });
 
 test("periods run from promotion to promotion; commits before a branch was created are not its history", () => {
-  const { main, dev, test: testLog } = scenario();
-  const history = buildHistory({
-    stages: [dev, testLog],
-    sourceLines: { main: main.map((entry) => entry.commit).reverse(), dev: dev.commits.map((entry) => entry.commit) },
-    remotes: [],
-    shallow: [],
-  });
+  const { dev, history } = scenarioHistory(({ main, dev }) => ({
+    main: commitsOf(main).reverse(),
+    dev: commitsOf(dev.commits),
+  }));
   assert.deepEqual(
     history.events.map((event) => [event.stage, event.commit, event.kind, event.from]),
     [
@@ -238,13 +246,7 @@ test("in a shallow clone nothing past the boundary is taken for a rewrite; a rew
 });
 
 test("filters narrow to a stage, a service and a time window", () => {
-  const { main, dev, test: testLog } = scenario();
-  const history = buildHistory({
-    stages: [dev, testLog],
-    sourceLines: { main: main.map((entry) => entry.commit) },
-    remotes: [],
-    shallow: [],
-  });
+  const { dev, history } = scenarioHistory(({ main }) => ({ main: commitsOf(main) }));
   const devOnly = filterHistory(history, { stage: "dev", since: dev.commits[2]!.date });
   assert.deepEqual(
     devOnly.now.map((stage) => stage.stage),
@@ -262,13 +264,7 @@ test("filters narrow to a stage, a service and a time window", () => {
 });
 
 test("the text and HTML reports show now, waiting, events, warnings and caveats; HTML is self-contained and escaped", () => {
-  const { main, dev, test: testLog } = scenario();
-  const history = buildHistory({
-    stages: [dev, testLog],
-    sourceLines: { main: main.map((entry) => entry.commit) },
-    remotes: [],
-    shallow: [],
-  });
+  const { history } = scenarioHistory(({ main }) => ({ main: commitsOf(main) }));
   const text = historyText(history);
   assert.match(text, /Now \(image tag per stage\):\n {2}service {2}dev {2}test\n {2}ui {7}2 {4}1/);
   assert.match(text, /test ← dev: 1 commit\(s\); ui ui:1 -> ui:2/);

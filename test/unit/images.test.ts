@@ -5,33 +5,28 @@ import { latestImageOf, newestTag, trackedImages, usableTags } from "../../src/i
 import { registryLocation, withTag } from "../../src/images/location.ts";
 import { amd64Image, nextPageQuery, parseChallenge } from "../../src/images/registry.ts";
 
+/** Where each image's tags are read: [host, repository, protocol], undefined for what is no image reference. */
+const locations = (images: string[]) =>
+  images.map((image) => {
+    const location = registryLocation(image);
+    return location && [location.host, location.repository, location.protocol];
+  });
+
 describe("where an image's tags are read", () => {
   it("normalises Docker Hub names as Docker does", () => {
-    assert.deepEqual(registryLocation("hsldevcom/jore4-ui:main--1"), {
-      host: "registry-1.docker.io",
-      repository: "hsldevcom/jore4-ui",
-      protocol: "https:",
-    });
-    assert.deepEqual(registryLocation("nginx:1.27"), {
-      host: "registry-1.docker.io",
-      repository: "library/nginx",
-      protocol: "https:",
-    });
+    assert.deepEqual(locations(["hsldevcom/jore4-ui:main--1", "nginx:1.27"]), [
+      ["registry-1.docker.io", "hsldevcom/jore4-ui", "https:"],
+      ["registry-1.docker.io", "library/nginx", "https:"],
+    ]);
     assert.equal(registryLocation("docker.io/hsldevcom/jore4-auth")?.repository, "hsldevcom/jore4-auth");
   });
 
   it("takes the first component as the registry when it has a dot, a port or is localhost", () => {
-    assert.deepEqual(registryLocation("ghcr.io/hsldevcom/jore4-ui:v1"), {
-      host: "ghcr.io",
-      repository: "hsldevcom/jore4-ui",
-      protocol: "https:",
-    });
-    assert.deepEqual(registryLocation("127.0.0.1:5000/x/y:1"), {
-      host: "127.0.0.1:5000",
-      repository: "x/y",
-      protocol: "http:",
-    });
-    assert.deepEqual(registryLocation("[::1]:5000/x:y"), { host: "[::1]:5000", repository: "x", protocol: "http:" });
+    assert.deepEqual(locations(["ghcr.io/hsldevcom/jore4-ui:v1", "127.0.0.1:5000/x/y:1", "[::1]:5000/x:y"]), [
+      ["ghcr.io", "hsldevcom/jore4-ui", "https:"],
+      ["127.0.0.1:5000", "x/y", "http:"],
+      ["[::1]:5000", "x", "http:"],
+    ]);
     assert.equal(registryLocation("[2001:db8::1]:5000/x:y")?.protocol, "https:");
     assert.equal(registryLocation("localhost/x:1")?.protocol, "http:");
     assert.equal(registryLocation("localhost/x:1")?.host, "localhost");
@@ -185,16 +180,10 @@ describe("images: what the mutation run found unchecked", () => {
   });
 
   it("index.docker.io is Docker Hub as docker.io is; a one-component name with a dot is an image on Docker Hub", () => {
-    assert.deepEqual(registryLocation("index.docker.io/nginx:1"), {
-      host: "registry-1.docker.io",
-      repository: "library/nginx",
-      protocol: "https:",
-    });
-    assert.deepEqual(registryLocation("example.com:1"), {
-      host: "registry-1.docker.io",
-      repository: "library/example.com",
-      protocol: "https:",
-    });
+    assert.deepEqual(locations(["index.docker.io/nginx:1", "example.com:1"]), [
+      ["registry-1.docker.io", "library/nginx", "https:"],
+      ["registry-1.docker.io", "library/example.com", "https:"],
+    ]);
   });
 
   it("withTag refuses what is no image reference", () => {

@@ -14,7 +14,9 @@ import { shippedFiles } from "../support/repo-fixture.ts";
 const shipped = shippedFiles();
 const stages = ["e2e", "playg", "dev", "test", "prod"];
 
-function rendered(files: Record<string, string>): Map<string, KubeObject[]> {
+/** Each stage's objects, rendered from the shipped files with `text` added to `file` after the line `line`. */
+function rendered(file: string, line: string, text: string): Map<string, KubeObject[]> {
+  const files = { ...shipped, [file]: shipped[file]!.replace(line, `${line}${text}`) };
   return new Map(
     renderProject(memoryFiles(files)).stages.map((stage) => [stage.stage, stage.files.flatMap((file) => file.objects)]),
   );
@@ -30,14 +32,11 @@ describe("services no stage overrides, rendered for each stage from its own valu
   it('keep env values as written: VERSION: 1.10 on ui is "1.10" on every stage, not "1.1"', () => {
     for (const stage of stages)
       assert.ok(!shipped[`values/${stage}.yaml`]!.includes("\n  ui:"), `${stage} leaves ui alone`);
-    const files = {
-      ...shipped,
-      "values/common.yaml": shipped["values/common.yaml"]!.replace(
-        "    ingressPath: /\n",
-        "    ingressPath: /\n    env:\n      VERSION: 1.10\n      BUILD: 0777\n",
-      ),
-    };
-    const byStage = rendered(files);
+    const byStage = rendered(
+      "values/common.yaml",
+      "    ingressPath: /\n",
+      "    env:\n      VERSION: 1.10\n      BUILD: 0777\n",
+    );
     for (const stage of stages)
       assert.deepEqual(
         find(byStage.get(stage), "ConfigMap", "jore4-ui-env").data,
@@ -47,14 +46,11 @@ describe("services no stage overrides, rendered for each stage from its own valu
   });
 
   it("get the mount path of their own stage: a stage overriding secretStore.mountPath mounts hasura's secrets there", () => {
-    const files = {
-      ...shipped,
-      "values/dev.yaml": shipped["values/dev.yaml"]!.replace(
-        "  keyVault: hsl-jore4-dev-vault\n",
-        "  keyVault: hsl-jore4-dev-vault\n  mountPath: /var/run/dev-secrets\n",
-      ),
-    };
-    const byStage = rendered(files);
+    const byStage = rendered(
+      "values/dev.yaml",
+      "  keyVault: hsl-jore4-dev-vault\n",
+      "  mountPath: /var/run/dev-secrets\n",
+    );
     const mountPath = (stage: string) =>
       find(byStage.get(stage), "Deployment", "jore4-hasura").spec.template.spec.containers[0].volumeMounts[0].mountPath;
     // playg renders hasura just before dev, from the same parsed service: dev must not get its objects.

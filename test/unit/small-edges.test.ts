@@ -5,8 +5,6 @@ import { proxyService, renderComposeFile, renderHealthChecks } from "../../src/c
 import { Jore4FluxError, formatProblem } from "../../src/errors.ts";
 import { memoryFiles, utf8Text } from "../../src/io/source-files.ts";
 import { kubernetesYaml } from "../../src/kube/yaml.ts";
-import { finalStage } from "../../src/promotion/order.ts";
-import { loadProjectConfig } from "../../src/config/load.ts";
 import { loadProject } from "../../src/values/load.ts";
 import { shippedFiles } from "../support/repo-fixture.ts";
 
@@ -26,29 +24,6 @@ describe("kubernetesYaml: strings that YAML 1.1 reads as floats", () => {
   it("writes the look-alikes that are no numbers plain, as yaml does", () => {
     for (const text of ["e+", "e+x", "e-1x", "ex1", "e", "E"])
       assert.equal(kubernetesYaml({ k: text }), yamlText({ k: text }), text);
-  });
-});
-
-describe("finalStage: two promotion paths of the same length", () => {
-  const configWith = (stages: string) =>
-    loadProjectConfig(
-      memoryFiles({
-        "jore4-flux.yaml": `
-repository: {url: https://example.invalid/jore4-flux, mainBranch: main}
-aks: {subscription: s, resourceGroup: "rg-{stage}", cluster: "c-{stage}", context: "c-{stage}", secretStoreDriver: {chartRepository: https://example.invalid/charts, chart: c, version: "1", namespace: secret-store}}
-kind: {cluster: k, context: kind-k}
-stages:
-${stages}`,
-      }),
-    ).config;
-
-  it("end in the one configured first: the choice follows the file, not the last one looked at", () => {
-    const dev = "  - {name: dev, platform: aks}\n";
-    const north = "  - {name: north, platform: aks, promotedFrom: dev}\n";
-    const south = "  - {name: south, platform: aks, promotedFrom: dev}\n";
-    assert.equal(finalStage(configWith(dev + north + south)).name, "north");
-    assert.equal(finalStage(configWith(dev + south + north)).name, "south");
-    assert.equal(finalStage(configWith(north + south + dev)).name, "north");
   });
 });
 

@@ -2,10 +2,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fluxSyncOf, type FluxSync } from "../../src/cluster/flux-status.ts";
-import type { ProjectConfig } from "../../src/config/project.ts";
 import { ExitCode } from "../../src/errors.ts";
 import { fluxRevision } from "../../src/kube/flux.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
+import {
+  fluxConfig,
+  fluxGitRepository,
+  fluxKustomization,
+  liveDeployment,
+  rolledOutStatus,
+} from "../support/flux-objects.ts";
 import { assertGolden, outputGoldenDir } from "../support/golden.ts";
 import { statusText } from "../../src/status/report-text.ts";
 import { stageStatus, verdicts, type ClusterFacts, type StageFacts, type Verdict } from "../../src/status/model.ts";
@@ -19,19 +25,9 @@ const older = "b".repeat(40);
 const wanted = fluxRevision("dev", head);
 const before = fluxRevision("dev", older);
 const now = new Date("2026-12-02T05:00:00Z");
-const config = { flux: { namespace: "flux-system", sourceName: "flux-repo", syncName: "flux-system-sync" } };
 
-function deployment(image: string, status: Record<string, unknown>): KubeObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name: "jore4-ui", namespace: "hsl-jore4", generation: 1 },
-    spec: { replicas: 1, template: { spec: { containers: [{ name: "jore4-ui", image }] } } },
-    status,
-  };
-}
-const rolledOut = { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 };
-const running = [deployment("ui:2", rolledOut)];
+const deployment = (image: string, status: Record<string, unknown>) => liveDeployment("jore4-ui", image, status);
+const running = [deployment("ui:2", rolledOutStatus)];
 
 const ready = (status: "True" | "False" | "Unknown", reason: string) => [
   { type: "Ready", status, reason, message: `${reason} message` },
@@ -49,31 +45,22 @@ function sync(options: {
 }): FluxSync {
   const source = options.source ?? { artifact: wanted, ready: "True" };
   const objects: KubeObject[] = [
-    {
-      apiVersion: "source.toolkit.fluxcd.io/v1",
-      kind: "GitRepository",
-      metadata: { name: "flux-repo", namespace: "flux-system", generation: 1 },
-      spec: { url: "http://127.0.0.1/x.git", ref: { branch: "dev" } },
-      status: {
-        observedGeneration: 1,
-        artifact: { revision: source.artifact },
-        conditions: ready(source.ready, source.ready === "True" ? "Succeeded" : "GitOperationFailed"),
-      },
-    },
-    {
-      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
-      kind: "Kustomization",
-      metadata: { name: "flux-system-sync", namespace: "flux-system", generation: options.generation ?? 1 },
-      spec: options.suspend ? { suspend: true } : {},
-      status: {
+    fluxGitRepository({
+      observedGeneration: 1,
+      artifact: { revision: source.artifact },
+      conditions: ready(source.ready, source.ready === "True" ? "Succeeded" : "GitOperationFailed"),
+    }),
+    fluxKustomization(
+      {
         observedGeneration: options.observedGeneration ?? options.generation ?? 1,
         ...(options.applied ? { lastAppliedRevision: options.applied } : {}),
         ...(options.attempted ? { lastAttemptedRevision: options.attempted } : {}),
         conditions: ready(options.ready ?? "True", "ReconciliationSucceeded"),
       },
-    },
+      { generation: options.generation ?? 1, spec: options.suspend ? { suspend: true } : {} },
+    ),
   ];
-  return fluxSyncOf(objects, config as ProjectConfig);
+  return fluxSyncOf(objects, fluxConfig);
 }
 
 function facts(cluster: ClusterFacts, git: Partial<StageFacts["git"]> = {}): StageFacts {
@@ -128,8 +115,8 @@ describe("status verdicts at their edges", () => {
       ["in-sync", flux(sync(inSync))],
       ["behind", flux(sync({ applied: before, attempted: before }))],
       ["applying", flux(sync({ applied: before, attempted: wanted, ready: "Unknown" }))],
-      ["rolling-out", flux(sync(inSync), [deployment("ui:2", { ...rolledOut, updatedReplicas: 0 })])],
-      ["drifted", flux(sync(inSync), [deployment("ui:1", rolledOut)])],
+      ["rolling-out", flux(sync(inSync), [deployment("ui:2", { ...rolledOutStatus, updatedReplicas: 0 })])],
+      ["drifted", flux(sync(inSync), [deployment("ui:1", rolledOutStatus)])],
       ["failed", flux(sync({ ...inSync, suspend: true }))],
       ["not-deployed", facts({ reachable: true, flux: { installed: false }, deployments: [] })],
       [

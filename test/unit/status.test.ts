@@ -3,7 +3,6 @@ import { describe, test } from "node:test";
 import { fluxSyncOf, type FluxSync } from "../../src/cluster/flux-status.ts";
 import { fluxRevision } from "../../src/kube/flux.ts";
 import { recordedDeploy, revisionAnnotation, uncommittedAnnotation, withRevision } from "../../src/cluster/objects.ts";
-import type { ProjectConfig } from "../../src/config/project.ts";
 import { ExitCode } from "../../src/errors.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
 import { followStatus } from "../../src/status/watch.ts";
@@ -16,26 +15,11 @@ import {
   type WantedDeployment,
 } from "../../src/status/model.ts";
 import { ago, statusLine, statusText } from "../../src/status/report-text.ts";
+import { fluxConfig, fluxGitRepository, fluxKustomization, liveDeployment } from "../support/flux-objects.ts";
 
 const head = "a".repeat(40);
 const older = "b".repeat(40);
 const now = new Date("2026-12-02T05:00:00Z");
-const config = { flux: { namespace: "flux-system", sourceName: "flux-repo", syncName: "flux-system-sync" } };
-
-/** A Deployment as kubectl returns it: rolled out unless told otherwise. */
-function liveDeployment(
-  name: string,
-  image: string,
-  status: Record<string, unknown> = { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 },
-): KubeObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace: "hsl-jore4", generation: 1 },
-    spec: { replicas: 1, template: { spec: { containers: [{ name, image }] } } },
-    status,
-  };
-}
 
 const wanted: WantedDeployment[] = [
   { namespace: "hsl-jore4", name: "jore4-ui", images: { "jore4-ui": "ui:2" } },
@@ -45,32 +29,31 @@ const rolledOut = [liveDeployment("jore4-ui", "ui:2"), liveDeployment("jore4-aut
 
 function fluxObjects(kustomization: Record<string, unknown>, artifact = fluxRevision("dev", head)): KubeObject[] {
   return [
-    {
-      apiVersion: "source.toolkit.fluxcd.io/v1",
-      kind: "GitRepository",
-      metadata: { name: "flux-repo", namespace: "flux-system", generation: 1 },
-      spec: { url: "http://127.0.0.1/x.git", ref: { branch: "dev" } },
-      status: {
-        observedGeneration: 1,
-        artifact: { revision: artifact },
-        conditions: [
-          { type: "Ready", status: "True", reason: "Succeeded", message: `stored artifact for ${artifact}` },
-        ],
-      },
-    },
-    {
-      apiVersion: "kustomize.toolkit.fluxcd.io/v1",
-      kind: "Kustomization",
-      metadata: { name: "flux-system-sync", namespace: "flux-system", generation: 1 },
-      spec: {},
-      status: { observedGeneration: 1, ...kustomization },
-    },
+    fluxGitRepository({
+      observedGeneration: 1,
+      artifact: { revision: artifact },
+      conditions: [{ type: "Ready", status: "True", reason: "Succeeded", message: `stored artifact for ${artifact}` }],
+    }),
+    fluxKustomization({ observedGeneration: 1, ...kustomization }),
   ];
 }
 
 const ready = (status: string, reason: string, message: string) => ({
   conditions: [{ type: "Ready", status, reason, message }],
 });
+
+/** The status of dev when Flux's last attempt, at the head, failed with `message` (the older revision still runs). */
+const failedAtHead = (message: string) =>
+  stageStatus(
+    fluxFacts(
+      sync({
+        lastAppliedRevision: fluxRevision("dev", older),
+        lastAttemptedRevision: fluxRevision("dev", head),
+        ...ready("False", "ReconciliationFailed", message),
+      }),
+    ),
+    now,
+  );
 
 function fluxFacts(flux: FluxSync | undefined, deployments = rolledOut): StageFacts {
   return {
@@ -92,7 +75,7 @@ function fluxFacts(flux: FluxSync | undefined, deployments = rolledOut): StageFa
 }
 
 const sync = (kustomization: Record<string, unknown>, artifact?: string) =>
-  fluxSyncOf(fluxObjects(kustomization, artifact), config as ProjectConfig);
+  fluxSyncOf(fluxObjects(kustomization, artifact), fluxConfig);
 
 function kindFacts(cluster: ClusterFacts): StageFacts {
   return {
@@ -176,16 +159,7 @@ describe("status of a Flux-synced stage", () => {
 
   test("failed: the head's reconciliation failed → exit 1 with Flux's message, final; the old revision still runs", () => {
     const message = "ConfigMap/hsl-jore4/broken dry-run failed (Invalid): data[not a key]: Invalid value";
-    const status = stageStatus(
-      fluxFacts(
-        sync({
-          lastAppliedRevision: fluxRevision("dev", older),
-          lastAttemptedRevision: fluxRevision("dev", head),
-          ...ready("False", "ReconciliationFailed", message),
-        }),
-      ),
-      now,
-    );
+    const status = failedAtHead(message);
     assert.equal(status.verdict, "failed");
     assert.equal(status.exitCode, ExitCode.findings);
     assert.equal(status.final, true);
@@ -195,16 +169,7 @@ describe("status of a Flux-synced stage", () => {
 
   test("Flux's message in the text report: escapes dropped, no faked line, capped; the status (the JSON report) keeps it whole", () => {
     const message = `\u001b[2K\u001b[32mApplied\u001b[0m\ndev: in-sync: runs dev@sha1:${head}\r${"x".repeat(terminalTextLength)}`;
-    const status = stageStatus(
-      fluxFacts(
-        sync({
-          lastAppliedRevision: fluxRevision("dev", older),
-          lastAttemptedRevision: fluxRevision("dev", head),
-          ...ready("False", "ReconciliationFailed", message),
-        }),
-      ),
-      now,
-    );
+    const status = failedAtHead(message);
     assert.equal(status.reason, `dev@sha1:${head} failed: ReconciliationFailed: ${message}`);
     assert.equal(status.flux?.kustomization?.ready?.message, message);
     assert.equal(JSON.parse(JSON.stringify(status)).reason, status.reason, "JSON carries it as it is");
@@ -302,7 +267,7 @@ describe("status of a Flux-synced stage", () => {
       fluxObjects({}).map((object) =>
         object.kind === "Kustomization" ? { ...object, spec: { suspend: true } } : object,
       ),
-      config as ProjectConfig,
+      fluxConfig,
     );
     assert.equal(stageStatus(fluxFacts(suspended), now).verdict, "failed");
     const source = fluxSyncOf(
@@ -311,7 +276,7 @@ describe("status of a Flux-synced stage", () => {
           ? { ...object, status: { ...ready("False", "GitOperationFailed", "failed to checkout: 404") } }
           : object,
       ),
-      config as ProjectConfig,
+      fluxConfig,
     );
     const status = stageStatus(fluxFacts(source), now);
     assert.equal(status.verdict, "failed");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Jore4FluxError, formatProblem } from "../../src/errors.ts";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { loadProject } from "../../src/values/load.ts";
+import { refusalProblems } from "../support/bad-input.ts";
 import { shippedFiles } from "../support/repo-fixture.ts";
 
 const shipped = shippedFiles();
@@ -16,16 +16,8 @@ function withChanges(changes: Record<string, string | undefined>) {
   return memoryFiles(files);
 }
 
-function problemsOf(changes: Record<string, string | undefined>): string[] {
-  try {
-    loadProject(withChanges(changes));
-  } catch (error) {
-    assert.ok(error instanceof Jore4FluxError, String(error));
-    assert.equal(error.exitCode, 2);
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected the values to be rejected");
-}
+const problemsOf = (changes: Record<string, string | undefined>) =>
+  refusalProblems(() => loadProject(withChanges(changes)));
 
 describe("loading the shipped configuration", () => {
   const project = loadProject(memoryFiles(shipped));

@@ -1,23 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Jore4FluxError, formatProblem } from "../../src/errors.ts";
 import { memoryFiles } from "../../src/io/source-files.ts";
 import { loadProject } from "../../src/values/load.ts";
+import { refusalProblems } from "../support/bad-input.ts";
 import { shippedFiles } from "../support/repo-fixture.ts";
 
 /** Bad input the loader refuses, each named at its file, line and key (src/values/load.ts). */
 const shipped = shippedFiles();
 
-function problemsOf(changes: Record<string, string>): string[] {
-  try {
-    loadProject(memoryFiles({ ...shipped, ...changes }));
-  } catch (error) {
-    assert.ok(error instanceof Jore4FluxError, String(error));
-    assert.equal(error.exitCode, 2);
-    return error.problems.map(formatProblem);
-  }
-  assert.fail("expected the input to be refused");
-}
+const problemsOf = (changes: Record<string, string>) =>
+  refusalProblems(() => loadProject(memoryFiles({ ...shipped, ...changes })));
 
 describe("the configuration: one branch per stage", () => {
   it("two stages on one branch are refused at the second stage's branch", () => {

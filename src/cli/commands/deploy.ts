@@ -1,5 +1,12 @@
 import { Command } from "@commander-js/extra-typings";
-import { clusterOptions, jsonOption, skipOption, timeoutOption, withGuardOptions } from "../options.ts";
+import {
+  clusterOptions,
+  jsonOption,
+  noWaitForIngressOption,
+  skipOption,
+  timeoutOption,
+  withGuardOptions,
+} from "../options.ts";
 import type * as Core from "../../command/deploy.ts";
 import { globals, type CommandEntry } from "../registry.ts";
 
@@ -16,7 +23,7 @@ export const deploy: CommandEntry<typeof Core> = {
         )
         .argument("<stage>", "the stage whose cluster to prepare")
         .addOption(skipOption())
-        .option("--no-wait", "do not wait for the ingress controller")
+        .addOption(noWaitForIngressOption())
         .addOption(timeoutOption("--timeout <duration>", "how long to wait for the ingress controller", 180))
         .addHelpText("after", "\nExamples:\n  $ jore4-flux deploy crds dev --dry-run\n  $ jore4-flux deploy crds e2e"),
     ).action(async (stage, options, command) =>

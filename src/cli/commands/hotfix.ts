@@ -1,6 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
 import type * as Core from "../../command/hotfix.ts";
-import { jsonOption, noFetchOption, pushOption, yesOption } from "../options.ts";
+import { branchMoveOptions, noFetchOption } from "../options.ts";
 import { globals, type CommandEntry } from "../registry.ts";
 
 export const hotfix: CommandEntry<typeof Core> = {
@@ -28,19 +28,21 @@ commands to back-port by hand are printed. Prefer fixing on main and promoting t
       .action(async (name, options, command) =>
         (await core()).run.start({ ...globals(command), ...options, name }, context),
       );
-    hotfix
-      .command("finish")
-      .description(
-        "merge hotfix/<name> into the production branch (--no-ff) and cherry-pick its commits to main with -x",
-      )
-      .argument("[name]", "the hotfix (default: the checked-out hotfix/<name> branch)")
-      .addOption(pushOption("push the production and main branches, atomically (never with force)"))
-      .addOption(yesOption("answer yes to the production confirmation (CI)"))
-      .addOption(noFetchOption())
-      .addOption(jsonOption("print the result as JSON"))
-      .action(async (name, options, command) =>
-        (await core()).run.finish({ ...globals(command), ...options, name }, context),
-      );
+    branchMoveOptions(
+      hotfix
+        .command("finish")
+        .description(
+          "merge hotfix/<name> into the production branch (--no-ff) and cherry-pick its commits to main with -x",
+        )
+        .argument("[name]", "the hotfix (default: the checked-out hotfix/<name> branch)"),
+      {
+        push: "push the production and main branches, atomically (never with force)",
+        yes: "answer yes to the production confirmation (CI)",
+        json: "print the result as JSON",
+      },
+    ).action(async (name, options, command) =>
+      (await core()).run.finish({ ...globals(command), ...options, name }, context),
+    );
     return hotfix;
   },
   run: () => import("../../command/hotfix.ts"),

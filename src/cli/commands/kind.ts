@@ -1,6 +1,13 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import type * as Core from "../../command/kind.ts";
-import { clusterOptions, contextOption, dryRunOption, timeoutOption, withGuardOptions } from "../options.ts";
+import {
+  clusterOptions,
+  contextOption,
+  dryRunOption,
+  noWaitForIngressOption,
+  timeoutOption,
+  withGuardOptions,
+} from "../options.ts";
 import { globals, type CommandEntry } from "../registry.ts";
 
 const stageOption = () => new Option("--stage <name>", "the kind stage (default: the first stage with platform kind)");
@@ -75,7 +82,7 @@ export const kind: CommandEntry<typeof Core> = {
       kind
         .command("crds")
         .description("deploy crds for the kind stage (the seed's `kindcluster.sh deploy:crd`)")
-        .option("--no-wait", "do not wait for the ingress controller"),
+        .addOption(noWaitForIngressOption()),
     ).action(async (options, command) => (await core()).run.crds({ ...globals(command), ...options }, context));
     withGuardOptions(
       clusterOptions(

@@ -1,21 +1,24 @@
 import { Command } from "@commander-js/extra-typings";
 import type * as Core from "../../command/promote.ts";
-import { dryRunOption, jsonOption, noFetchOption, pushOption, timeoutOption, yesOption } from "../options.ts";
+import { branchMoveOptions, dryRunOption, timeoutOption } from "../options.ts";
 import { globals, type CommandEntry } from "../registry.ts";
 
 export const promote: CommandEntry<typeof Core> = {
   define: (context, core) =>
-    new Command("promote")
-      .description(
-        "merge one stage's configuration into the next (git merge --no-ff along the configured order), after preflight checks",
-      )
-      .argument("<from>", "branch promoted from: the main branch or a stage")
-      .argument("<to>", "stage promoted to")
-      .addOption(dryRunOption("check and print what would change in clusters/<to>; change nothing"))
-      .addOption(pushOption("push the stage branch afterwards (never with force)"))
-      .addOption(yesOption("answer yes to confirmations (CI); prod otherwise asks on the terminal"))
-      .addOption(noFetchOption())
-      .addOption(jsonOption("print the plan and result as JSON"))
+    branchMoveOptions(
+      new Command("promote")
+        .description(
+          "merge one stage's configuration into the next (git merge --no-ff along the configured order), after preflight checks",
+        )
+        .argument("<from>", "branch promoted from: the main branch or a stage")
+        .argument("<to>", "stage promoted to")
+        .addOption(dryRunOption("check and print what would change in clusters/<to>; change nothing")),
+      {
+        push: "push the stage branch afterwards (never with force)",
+        yes: "answer yes to confirmations (CI); prod otherwise asks on the terminal",
+        json: "print the plan and result as JSON",
+      },
+    )
       .option(
         "--wait",
         "with --push: ask Flux to reconcile now and follow the stage until the revision runs (exit 0) or fails (exit 1); the outcome goes to the record",

@@ -1,6 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
 import type * as Core from "../../command/record.ts";
-import { jsonOption, noFetchOption, pushOption } from "../options.ts";
+import { everyStageArgument, jsonOption, noFetchOption, pushOption } from "../options.ts";
 import { globals, type CommandEntry } from "../registry.ts";
 
 export const record: CommandEntry<typeof Core> = {
@@ -9,7 +9,7 @@ export const record: CommandEntry<typeof Core> = {
       .description(
         "add what each stage's cluster confirms (applied, rolled out, failed, superseded) to the deployment record in git notes (refs/notes/jore4-flux); idempotent, safe to run at once with others",
       )
-      .argument("[stages...]", "the stages (default: every stage)")
+      .addArgument(everyStageArgument())
       .addOption(pushOption("push the notes afterwards (never with force)"))
       .addOption(jsonOption("print what was read and recorded as JSON"))
       .addOption(noFetchOption())

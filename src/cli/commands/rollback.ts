@@ -1,20 +1,23 @@
 import { Command } from "@commander-js/extra-typings";
 import type * as Core from "../../command/rollback.ts";
-import { jsonOption, noFetchOption, pushOption, yesOption } from "../options.ts";
+import { branchMoveOptions } from "../options.ts";
 import { globals, type CommandEntry } from "../registry.ts";
 
 export const rollback: CommandEntry<typeof Core> = {
   define: (context, core) =>
-    new Command("rollback")
-      .description(
-        "revert a change on the main branch with a new commit (never a reset), then carry the revert through the stages",
-      )
-      .argument("<commit>", "the commit on the main branch to revert")
-      .option("--through <stage>", "also promote the revert stage by stage up to this stage (e.g. prod)")
-      .addOption(pushOption("push every branch that moves (never with force)"))
-      .addOption(yesOption("answer yes to confirmations (CI)"))
-      .addOption(noFetchOption())
-      .addOption(jsonOption("print the result as JSON"))
+    branchMoveOptions(
+      new Command("rollback")
+        .description(
+          "revert a change on the main branch with a new commit (never a reset), then carry the revert through the stages",
+        )
+        .argument("<commit>", "the commit on the main branch to revert")
+        .option("--through <stage>", "also promote the revert stage by stage up to this stage (e.g. prod)"),
+      {
+        push: "push every branch that moves (never with force)",
+        yes: "answer yes to confirmations (CI)",
+        json: "print the result as JSON",
+      },
+    )
       .addHelpText(
         "after",
         `

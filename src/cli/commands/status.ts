@@ -1,6 +1,6 @@
 import { Command } from "@commander-js/extra-typings";
 import type * as Core from "../../command/status.ts";
-import { contextOption, jsonOption, noFetchOption, timeoutOption } from "../options.ts";
+import { contextOption, everyStageArgument, jsonOption, noFetchOption, timeoutOption } from "../options.ts";
 import { globals, type CommandEntry } from "../registry.ts";
 
 export const status: CommandEntry<typeof Core> = {
@@ -9,7 +9,7 @@ export const status: CommandEntry<typeof Core> = {
       .description(
         "what runs where: per stage, the branch head against what the cluster applied (Flux's revisions; on kind, what `deploy cluster` recorded), the roll-outs, and the images running against git; read-only",
       )
-      .argument("[stages...]", "the stages (default: every stage)")
+      .addArgument(everyStageArgument())
       .addOption(contextOption("the kube context to read (one stage only; must be the stage's, as for deploy)"))
       .addOption(jsonOption("print the status of every stage as JSON"))
       .option(

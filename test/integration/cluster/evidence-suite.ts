@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import { parseNote, type EvidenceEvent } from "../../../src/evidence/model.ts";
-import { runBinary, runCli, type CliResult } from "../../support/cli.ts";
+import { runBinary, runCli, showResult } from "../../support/cli.ts";
 import type { Cluster } from "../../support/cluster.ts";
 import { fluxStage, type FluxStage } from "../../support/flux-stage.ts";
 import { cloneRepo, git, type StageRepo } from "../../support/stage-repo.ts";
@@ -27,8 +27,6 @@ export function evidenceSuite(testCluster: () => Cluster): void {
     let stage: string;
     let namespace: string;
     const run = (...args: string[]) => runCli(repo.root, args, cluster.env as Record<string, string>);
-    const show = (what: string, result: CliResult) =>
-      process.stderr.write(`--- ${what} (exit ${result.exitCode})\n${result.stdout}\n${result.stderr}\n`);
     /** The record of `commit` as the remote holds it (what a fresh clone gets). */
     const remoteNote = async (commit: string): Promise<EvidenceEvent[]> => {
       const text = await git(
@@ -44,16 +42,6 @@ export function evidenceSuite(testCluster: () => Cluster): void {
     };
     const kinds = (events: EvidenceEvent[], of = stage) =>
       events.filter((event) => event.stage === of).map((event) => event.kind);
-    const liveImage = async (deployment: string) =>
-      cluster.kubectl([
-        "get",
-        "deployment",
-        deployment,
-        "-n",
-        namespace,
-        "-o",
-        "jsonpath={.spec.template.spec.containers[0].image}",
-      ]);
     const commitConfig = async (message: string, edit: (text: string) => string) => {
       const file = join(repo.root, "jore4-flux.yaml");
       writeFileSync(file, edit(readFileSync(file, "utf8")));
@@ -75,11 +63,11 @@ export function evidenceSuite(testCluster: () => Cluster): void {
       await flux.commitAndPush("ui: evidence-1");
       const result = await run("promote", "main", stage, "--push", "--yes", "--wait", "--timeout", "60");
       const returned = Date.now();
-      show("promote main dev --push --wait", result);
+      showResult("promote main dev --push --wait", result);
       assert.equal(result.exitCode, 0, result.stderr);
       promoted = await flux.remoteHead(stage);
       assert.equal((await flux.kustomization()).status?.lastAppliedRevision, `${stage}@sha1:${promoted}`);
-      assert.equal(await liveImage("jore4-ui"), "hsldevcom/jore4-ui:evidence-1");
+      assert.equal(await flux.liveImage("jore4-ui"), "hsldevcom/jore4-ui:evidence-1");
       assert.match(result.stderr, /ask Flux to reconcile flux-repo and flux-system-sync now/);
       assert.match(result.stderr, new RegExp(`^${stage}: in-sync: runs ${stage}@sha1:${promoted}$`, "m"));
       const events = await remoteNote(promoted);
@@ -151,7 +139,7 @@ export function evidenceSuite(testCluster: () => Cluster): void {
       assert.equal(fresh.exitCode, 0, fresh.stderr);
       const testHead = await flux.remoteHead("test");
       const refused = await run("promote", stage, "test", "--push", "--yes");
-      show("promote dev test right away", refused);
+      showResult("promote dev test right away", refused);
       assert.equal(refused.exitCode, 4, refused.stderr);
       assert.match(
         refused.stderr,
@@ -166,7 +154,7 @@ export function evidenceSuite(testCluster: () => Cluster): void {
       const wait = Date.parse(plan.gate.until) - Date.now();
       if (wait > 0) await sleep(wait + 1500);
       const passed = await run("promote", stage, "test", "--push", "--yes");
-      show("promote dev test after the soak", passed);
+      showResult("promote dev test after the soak", passed);
       assert.equal(passed.exitCode, 0, passed.stderr);
       assert.match(passed.stderr, /gate: passed: dev rolled out/);
     });
@@ -192,7 +180,7 @@ export function evidenceSuite(testCluster: () => Cluster): void {
         "--timeout",
         "60",
       );
-      show("promote --wait --rollback-on-failure", result);
+      showResult("promote --wait --rollback-on-failure", result);
       assert.equal(result.exitCode, 1, result.stderr);
       assert.match(
         result.stderr,
@@ -215,7 +203,7 @@ export function evidenceSuite(testCluster: () => Cluster): void {
         "no reset: both commits stay",
       );
       assert.equal((await flux.kustomization()).status?.lastAppliedRevision, `${stage}@sha1:${revert}`);
-      assert.equal(await liveImage("jore4-ui"), "hsldevcom/jore4-ui:evidence-2", "the old Deployment runs on");
+      assert.equal(await flux.liveImage("jore4-ui"), "hsldevcom/jore4-ui:evidence-2", "the old Deployment runs on");
       const failed = await remoteNote(failedCommit);
       assert.deepEqual(kinds(failed).sort(), ["failed", "promoted", "pushed", "rolled-back"]);
       assert.match(failed.find((event) => event.kind === "failed")!.details?.reason ?? "", /broken/);
@@ -241,7 +229,7 @@ export function evidenceSuite(testCluster: () => Cluster): void {
       const head = await flux.remoteHead(stage);
       assert.ok(kinds(await remoteNote(head)).includes("failed"));
       const refused = await run("promote", stage, "test", "--push", "--yes");
-      show("promote dev test with dev failing", refused);
+      showResult("promote dev test with dev failing", refused);
       assert.equal(refused.exitCode, 4, refused.stderr);
       assert.match(refused.stderr, /gate: failed: dev failed with [0-9a-f]{12} at .*broken-2/);
       const overridden = await run(

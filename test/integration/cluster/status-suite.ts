@@ -6,7 +6,7 @@ import { revisionAnnotation } from "../../../src/cluster/objects.ts";
 import type { StageStatus } from "../../../src/status/model.ts";
 import { diskFiles } from "../../../src/io/source-files.ts";
 import { loadProject } from "../../../src/values/load.ts";
-import { runCli, type CliResult } from "../../support/cli.ts";
+import { runCli, showResult, type CliResult } from "../../support/cli.ts";
 import type { Cluster } from "../../support/cluster.ts";
 import { fluxStage, type FluxStage } from "../../support/flux-stage.ts";
 import { freePort } from "../../support/processes.ts";
@@ -43,18 +43,6 @@ export function statusSuite(testCluster: () => Cluster): void {
       return parsed.stages[0]!;
     };
     const kustomization = async () => (await flux.kustomization()).status ?? {};
-    const liveImage = async (deployment: string) =>
-      cluster.kubectl([
-        "get",
-        "deployment",
-        deployment,
-        "-n",
-        namespace,
-        "-o",
-        "jsonpath={.spec.template.spec.containers[0].image}",
-      ]);
-    const show = (what: string, result: CliResult) =>
-      process.stderr.write(`--- ${what} (exit ${result.exitCode})\n${result.stdout}\n${result.stderr}\n`);
 
     before(async () => {
       cluster = testCluster();
@@ -108,7 +96,7 @@ export function statusSuite(testCluster: () => Cluster): void {
       ]);
       assert.equal(recorded, head, "deploy cluster records the commit it applied on the stage's Namespace");
       const inSync = await run(["status", kindStage, "--context", context]);
-      show("kind stage after deploy cluster", inSync);
+      showResult("kind stage after deploy cluster", inSync);
       assert.equal(inSync.exitCode, 0, inSync.stderr);
       assert.match(inSync.stdout, new RegExp(`^${kindStage}: in-sync: runs ${head.slice(0, 12)}$`, "m"));
       assert.match(inSync.stdout, new RegExp(`deployed {4}${head}`));
@@ -121,7 +109,7 @@ export function statusSuite(testCluster: () => Cluster): void {
       await cli("set-image", "ui", "hsldevcom/jore4-ui:status-kind-1");
       const next = await flux.commitAndPush("ui: status-kind-1");
       const behind = await run(["status", kindStage, "--context", context]);
-      show("kind stage after a new commit", behind);
+      showResult("kind stage after a new commit", behind);
       assert.equal(behind.exitCode, 1);
       assert.match(
         behind.stdout,
@@ -157,7 +145,7 @@ export function statusSuite(testCluster: () => Cluster): void {
       assert.equal(status.flux?.source?.artifactRevision, `${stage}@sha1:${head}`);
       assert.ok((status.git.secondsSinceCommit ?? -1) >= 0);
       const ui = status.deployments.find((report) => report.id === `Deployment/${namespace}/jore4-ui`);
-      assert.equal(ui?.containers[0]?.running, await liveImage("jore4-ui"));
+      assert.equal(ui?.containers[0]?.running, await flux.liveImage("jore4-ui"));
       assert.equal(ui?.containers[0]?.git, ui?.containers[0]?.running);
     });
 
@@ -167,18 +155,18 @@ export function statusSuite(testCluster: () => Cluster): void {
       const head = await flux.remoteHead(stage);
       const pushed = Date.now();
       const right = await run(["status", stage]);
-      show("dev right after the push", right);
+      showResult("dev right after the push", right);
       assert.equal(right.exitCode, 1, right.stderr);
       assert.match(right.stdout, new RegExp(`^${stage}: (behind|applying|rolling-out): `, "m"));
       assert.match(right.stdout, new RegExp(`head {8}origin/${stage} ${head.slice(0, 12)}, committed`));
       const watched = await run(["status", stage, "--watch", "--timeout", "60"]);
       process.stderr.write(`status --watch: applied ${((Date.now() - pushed) / 1000).toFixed(1)} s after the push\n`);
-      show("dev --watch", watched);
+      showResult("dev --watch", watched);
       assert.equal(watched.exitCode, 0, watched.stderr);
       const progress = watched.stderr.split("\n").filter((line) => line.startsWith(`${stage}: `));
       assert.match(progress.at(-1) ?? "", new RegExp(`^${stage}: in-sync: runs ${stage}@sha1:${head}$`));
       assert.match(watched.stdout, new RegExp(`^${stage}: in-sync: `, "m"));
-      assert.equal(await liveImage("jore4-ui"), "hsldevcom/jore4-ui:status-kind-1");
+      assert.equal(await flux.liveImage("jore4-ui"), "hsldevcom/jore4-ui:status-kind-1");
       assert.equal((await kustomization()).lastAppliedRevision, `${stage}@sha1:${head}`);
     });
 
@@ -216,7 +204,7 @@ export function statusSuite(testCluster: () => Cluster): void {
         }
       };
       const text = await failedRead(["status", stage], (result) => /Ready False/.test(result.stdout));
-      show("dev with a failing revision", text);
+      showResult("dev with a failing revision", text);
       assert.equal(text.exitCode, 1);
       assert.match(text.stdout, /Ready False ReconciliationFailed: .*not a key/);
 
@@ -288,7 +276,7 @@ export function statusSuite(testCluster: () => Cluster): void {
           "--subresource=status",
         );
         const text = await run(["status", stage]);
-        show("dev with a hostile Ready message", text);
+        showResult("dev with a hostile Ready message", text);
         assert.equal(text.exitCode, 1, text.stderr);
         assert.ok(
           ![...text.stdout].some((character) => character !== "\n" && character < " "),

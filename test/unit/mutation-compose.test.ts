@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
+import { t as listTar } from "tar";
 import { parse } from "yaml";
+import { packBundle } from "../../src/compose/archive.ts";
 import {
   composeFileName,
   imageVariable,
@@ -162,5 +167,71 @@ describe("the compose bundle's choices (found by mutation testing)", () => {
     });
     const file = renderBundle(config, model).files.find((candidate) => candidate.path.endsWith("/auth/oidc-client-id"));
     assert.equal(file?.text, "");
+  });
+});
+
+describe("packBundle (found by mutation testing: only the CLI's bundle command ran it)", () => {
+  /** Each entry of a .tar.gz: path, time, owner and content. */
+  async function entriesOf(archive: Buffer) {
+    const dir = mkdtempSync(join(tmpdir(), "mutation-compose-"));
+    try {
+      const file = join(dir, "bundle.tar.gz");
+      writeFileSync(file, archive);
+      const found: { path: string; mtime: number; uid: number | undefined; text: string }[] = [];
+      await listTar({
+        file,
+        onReadEntry: (entry) => {
+          const chunks: Buffer[] = [];
+          entry.on("data", (chunk: Buffer) => chunks.push(chunk));
+          entry.on("end", () =>
+            found.push({
+              path: entry.path,
+              mtime: entry.mtime?.getTime() ?? -1,
+              uid: entry.uid,
+              text: Buffer.concat(chunks).toString("utf8"),
+            }),
+          );
+        },
+      });
+      return found;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("packs the bundle folder's files, sorted, at time 0 and without owners, the same bytes each time, and leaves no staging folder", async () => {
+    const bundle = {
+      stage: "e2e",
+      dir: "compose/e2e",
+      files: [
+        { path: "compose/e2e/secrets/auth/b", text: "B" },
+        { path: "compose/e2e/docker-compose.yml", text: "name: x\n" },
+        { path: "compose/e2e/secrets/auth/a", text: "A" },
+      ],
+    };
+    // The staging folder goes under TMPDIR: a fresh one shows whether it is removed.
+    const staging = mkdtempSync(join(tmpdir(), "mutation-compose-tmp-"));
+    const saved = process.env.TMPDIR;
+    const restore = () => {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    };
+    process.env.TMPDIR = staging;
+    try {
+      const packed = await packBundle(bundle);
+      assert.deepEqual(readdirSync(staging), []);
+      assert.deepEqual(packed.entries, ["docker-compose.yml", "secrets/auth/a", "secrets/auth/b"]);
+      assert.deepEqual(packed.archive.subarray(0, 2), Buffer.from([0x1f, 0x8b]), "gzip");
+      assert.deepEqual((await packBundle(bundle)).archive, packed.archive);
+      restore();
+      assert.deepEqual(await entriesOf(packed.archive), [
+        { path: "docker-compose.yml", mtime: 0, uid: undefined, text: "name: x\n" },
+        { path: "secrets/auth/a", mtime: 0, uid: undefined, text: "A" },
+        { path: "secrets/auth/b", mtime: 0, uid: undefined, text: "B" },
+      ]);
+    } finally {
+      restore();
+      rmSync(staging, { recursive: true, force: true });
+    }
   });
 });

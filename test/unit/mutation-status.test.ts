@@ -4,6 +4,7 @@ import type { FluxSync } from "../../src/cluster/flux-status.ts";
 import { fluxRevision } from "../../src/kube/flux.ts";
 import type { KubeObject } from "../../src/kube/object.ts";
 import { stageStatus, type StageFacts, type WantedDeployment } from "../../src/status/model.ts";
+import { followStatus } from "../../src/status/watch.ts";
 
 /**
  * The status verdicts' reasons and edges that the mutation run of src/status (README, "Mutation
@@ -171,5 +172,44 @@ describe("status of a Flux stage (found by mutation testing)", () => {
     const status = stageStatus(fluxStage({ installed: true }), now);
     assert.equal(status.verdict, "not-deployed");
     assert.equal(status.reason, "no Flux Kustomization of the stage (run `deploy cluster`)");
+  });
+});
+
+describe("status --watch of several stages (found by mutation testing)", () => {
+  it("goes on while one stage is not final, though another already is", async () => {
+    const live = [
+      deployment("api", { api: "api:2", sidecar: "proxy:1" }, rolledOut),
+      deployment("ui", { ui: "ui:2" }, rolledOut),
+      deployment("db", { db: "db:1" }, rolledOut),
+    ];
+    const inSync = (stage: string) => stageStatus({ ...kindStage(live), stage }, now);
+    const behind = stageStatus(
+      {
+        ...kindStage(live),
+        stage: "b",
+        cluster: { reachable: true, recorded: { revision: "d".repeat(40), uncommitted: false }, deployments: live },
+      },
+      now,
+    );
+    assert.deepEqual([inSync("a").final, behind.final], [true, false]);
+    const rounds = [
+      [inSync("a"), behind],
+      [inSync("a"), behind],
+      [inSync("a"), inSync("b")],
+    ];
+    const followed = await followStatus(async () => rounds.shift()!, {
+      timeoutSeconds: 60,
+      pollSeconds: 0.001,
+      progress: () => {},
+    });
+    assert.equal(followed.timedOut, false);
+    assert.deepEqual(
+      followed.statuses.map((status) => [status.stage, status.verdict]),
+      [
+        ["a", "in-sync"],
+        ["b", "in-sync"],
+      ],
+    );
+    assert.equal(rounds.length, 0);
   });
 });

@@ -12,6 +12,8 @@ describe("Flux revisions and conditions (found by mutation testing)", () => {
     ];
     assert.deepEqual(readyCondition({ conditions }), ready);
     assert.equal(readyCondition({ conditions: conditions.slice(0, 1) }), undefined);
+    // A Flux object the controller has not reconciled yet has a status without conditions.
+    assert.equal(readyCondition({}), undefined);
   });
 
   it("reads `<branch>@sha1:<40 hex>` whole: nothing before or after it, and nothing from an absent revision", () => {
